@@ -1,0 +1,27 @@
+# policylang — 两个命令: `make run` (安装并检查、测试每个地区) 与 `make test` (运行全部测试)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup lint clean
+
+$(BIN)/policylang: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(BIN)/policylang
+
+setup: $(BIN)/policylang
+
+run: setup
+	$(BIN)/policylang check regions/
+	$(BIN)/policylang test regions/
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,422 @@
+"""Text → AST. Lark LALR with the contextual lexer; several syntax errors per file, each located."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+from decimal import Decimal
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
+
+from policylang import ast
+from policylang.diagnostics import Diagnostic, error
+from policylang.resources import grammar_file
+from policylang.source import Source, Span
+
+MAX_SYNTAX_ERRORS = 20
+
+# Readable names for terminals in "expected …" lists.
+_TERMINAL_NAMES = {
+    "NAME": "名称",
+    "NUMBER": "数字",
+    "DATE": "日期",
+    "STRING": "带引号的文字",
+    "_SEMI": "；",
+    "_COMMA": "，",
+    "LBRACE": "{",
+    "RBRACE": "}",
+    "LPAR": "(",
+    "RPAR": ")",
+    "EQUAL": "=",
+    "PERCENT": "%",
+    "_ALT": "/",
+    "$END": "文件结尾",
+}
+
+# Tokens at which error recovery may resume: anything that starts a statement or closes a block.
+_SYNC_EXTRA = {"_SEMI", "RBRACE"}
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        grammar_file().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+@functools.cache
+def keywords() -> dict[str, str]:
+    """Every keyword of the language: its text → its terminal name."""
+    out = {}
+    for t in _lark().terminals:
+        if t.pattern.type == "str" and re.fullmatch(r"[\u3400-\u9fff]+", t.pattern.value):
+            out[t.pattern.value] = t.name
+    return out
+
+
+@functools.cache
+def _statement_starters() -> frozenset[str]:
+    """Terminal names that begin a statement somewhere in the grammar."""
+    lark = _lark()
+    ip = lark.parse_interactive("")
+    starters: set[str] = set()
+    table = ip.parser_state.parse_conf.parse_table
+    # A keyword starts a statement if it is a shift action of a state that also accepts the block end
+    # or end of file, i.e. a statement-list state.
+    for actions in table.states.values():
+        if "RBRACE" in actions or "$END" in actions:
+            starters.update(k for k in actions if k in keywords().values())
+    return frozenset(starters)
+
+
+def _describe(expected: set[str]) -> str:
+    kw = {v: k for k, v in keywords().items()}
+    names = sorted({kw.get(t) or _TERMINAL_NAMES.get(t, t) for t in expected if not t.startswith("__")})
+    shown = "、".join(f"“{n}”" for n in names[:8])
+    return shown + (" 等" if len(names) > 8 else "")
+
+
+def _token_span(file: str, tok: Token) -> Span:
+    line = tok.line or 1
+    col = tok.column or 1
+    end_line = tok.end_line or line
+    end_col = tok.end_column or col + max(1, len(tok.value))
+    return Span(file, line, col, end_line, end_col)
+
+
+class _Recovering:
+    """Drives the interactive parser token by token, recovering at statement boundaries."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.file = source.path
+        self.diags: list[Diagnostic] = []
+        self.recovering = False
+        self.braces: list[Token] = []
+        self.prev: Token | None = None
+        self.statement: list[Token] = []  # tokens since the last statement boundary
+        self.bad_close: set[int] = set()
+
+    def run(self) -> Tree | None:
+        ip = _lark().parse_interactive(self.source.folded)
+        while len(self.diags) < MAX_SYNTAX_ERRORS:
+            try:
+                for tok in ip.lexer_thread.lex(ip.parser_state):
+                    self._track(tok)
+                    self.prev = tok
+                    if self.recovering:
+                        self.recovering = not self._resync(ip, tok)
+                        continue
+                    ip.feed_token(tok)
+                return self._finish(ip)
+            except UnexpectedToken as e:
+                tok = e.token
+                if tok.type != "$END" and self.prev is not tok:
+                    self._track(tok)
+                    self.prev = tok
+                self._report(tok, e.expected)
+                self.recovering = not self._resync(ip, tok)
+            except UnexpectedCharacters as e:
+                ch = self.source.folded[e.pos_in_stream]
+                span = Span.point(self.file, e.line, e.column)
+                self.diags.append(error("E003", f"非法字符：“{ch}”", span))
+                ip.lexer_thread.state.line_ctr.feed(self.source.folded[e.pos_in_stream])
+                self.recovering = True
+        return None
+
+    def _finish(self, ip) -> Tree | None:
+        if self.braces:
+            for tok in self.braces:
+                self.diags.append(
+                    error("E009", f"块未结束：第 {tok.line} 行的 {{ 没有对应的 }}", _token_span(self.file, tok))
+                )
+            return None
+        try:
+            tree = ip.feed_eof()
+        except UnexpectedToken as e:
+            if not self.recovering:
+                self._report(e.token, e.expected)
+            return None
+        return None if self.diags else tree
+
+    def _track(self, tok: Token) -> None:
+        if tok.type in ("_SEMI", "LBRACE", "RBRACE") or keywords().get(tok.value) in _statement_starters():
+            self.statement = []
+        else:
+            self.statement.append(tok)
+        if tok.type == "LBRACE":
+            self.braces.append(tok)
+        elif tok.type == "RBRACE":
+            if self.braces:
+                self.braces.pop()
+            else:
+                self.bad_close.add(id(tok))
+
+    def _report(self, tok: Token, expected: set[str]) -> None:
+        if self.recovering:
+            return
+        if tok.type == "$END":
+            if not self.braces:
+                span = Span.point(self.file, max(1, self.source.text.count("\n")), 1)
+                self.diags.append(error("E001", f"文件意外结束，应为 {_describe(expected)}", span))
+            return
+        span = _token_span(self.file, tok)
+        if id(tok) in self.bad_close:
+            self.diags.append(error("E010", "多余的 }：前面没有对应的 {", span))
+            return
+        if self._unknown_keyword(tok, expected):
+            return
+        shown = tok.value if tok.type != "$END" else "文件结尾"
+        self.diags.append(error("E001", f"此处不应出现“{shown}”，应为 {_describe(expected)}", span))
+
+    def _unknown_keyword(self, tok: Token, expected: set[str]) -> bool:
+        """A misspelt keyword lexes as a name: say so, with the nearest keyword as a hint."""
+        kws = keywords()
+        candidates = [(tok, [k for k, v in kws.items() if v in expected])]
+        candidates += [(t, list(kws)) for t in self.statement if t is not tok]
+        for cand, pool in candidates:
+            if cand.type != "NAME" or cand.value in kws:
+                continue
+            close = difflib.get_close_matches(cand.value, pool, n=1, cutoff=0.6)
+            if close or (cand is tok and pool and "NAME" not in expected):
+                hint = f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None
+                msg = f"未知关键字“{cand.value}”"
+                self.diags.append(error("E002", msg, _token_span(self.file, cand), hint))
+                return True
+        return False
+
+    def _resync(self, ip, tok: Token) -> bool:
+        """Pop parser states until tok is acceptable, if tok may start a statement or end a block."""
+        kind = keywords().get(tok.value, tok.type) if tok.type == "NAME" else tok.type
+        if kind not in _statement_starters() and kind not in _SYNC_EXTRA:
+            return False
+        if kind != tok.type:
+            tok = Token.new_borrow_pos(kind, tok.value, tok)
+        state = ip.parser_state
+        saved = (list(state.state_stack), list(state.value_stack))
+        while state.state_stack:
+            if kind in ip.choices():
+                try:
+                    ip.feed_token(tok)
+                    return True
+                except UnexpectedToken:
+                    break
+            state.state_stack.pop()
+            if state.value_stack:
+                state.value_stack.pop()
+        state.state_stack[:], state.value_stack[:] = saved
+        return False
+
+
+def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Parse one script. Returns the module (None if it has syntax errors) and the diagnostics."""
+    if not source.folded.strip():
+        return ast.Module(source.path, ()), []
+    runner = _Recovering(source)
+    try:
+        tree = runner.run()
+    except LarkError as e:  # defensive: the parser's own failure is still a located message
+        return None, [*runner.diags, error("E001", f"无法解析：{e}", Span.point(source.path, 1, 1))]
+    if tree is None or runner.diags:
+        return None, runner.diags
+    return _ToAst(source).transform(tree), []
+
+
+def parse_diagnostics(source: Source) -> list[Diagnostic]:
+    return parse(source)[1]
+
+
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def parse_date(text: str) -> dt.date | None:
+    m = _CN_DATE.fullmatch(text) or re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    """Builds AST nodes bottom-up; every node gets the span of its parse-tree node."""
+
+    def __init__(self, source: Source) -> None:
+        super().__init__(visit_tokens=True)
+        self.file = source.path
+        self.text = source.text  # strings keep what the officer typed, unfolded
+
+    def _span(self, meta) -> Span:
+        if getattr(meta, "empty", True):
+            return Span.point(self.file, 1, 1)
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tok_span(self, tok: Token) -> Span:
+        return _token_span(self.file, tok)
+
+    # tokens -------------------------------------------------------------------------------------
+    def NAME(self, tok: Token) -> ast.Name:  # noqa: N802 (Lark's naming)
+        return ast.Name(str(tok), self._tok_span(tok))
+
+    def DATE(self, tok: Token) -> ast.DateLit:  # noqa: N802
+        return ast.DateLit(str(tok), parse_date(str(tok)), self._tok_span(tok))
+
+    def STRING(self, tok: Token) -> str:  # noqa: N802
+        return self.text[tok.start_pos + 1 : tok.end_pos - 1]
+
+    # rules --------------------------------------------------------------------------------------
+    def start(self, meta, items):
+        return ast.Module(self.file, tuple(items))
+
+    def region(self, meta, names):
+        return ast.Region("".join(n.text for n in names), self._span(meta))
+
+    def basis(self, meta, items):
+        return ast.Basis(items[0], items[1] if len(items) > 1 else None, self._span(meta))
+
+    def effective(self, meta, items):
+        span = self._span(meta)
+        end = items[1] if len(items) > 1 else None
+        return ast.Effective(ast.Validity(items[0], end, span), span)
+
+    def note(self, meta, items):
+        return ast.Note(items[0], self._span(meta))
+
+    def assume(self, meta, items):
+        return ast.Assumption(items[0], self._span(meta))
+
+    def import_(self, meta, items):
+        v = items[0]
+        return ast.Import(v.text if isinstance(v, ast.Name) else v, self._span(meta))
+
+    def rounding(self, meta, items):
+        return ast.Rounding(items[0], self._span(meta))
+
+    def rounding_mode(self, meta, items):
+        return str(items[0])
+
+    def enum_def(self, meta, items):
+        return ast.EnumDef(items[0], tuple(items[1:]), self._span(meta))
+
+    def scheme(self, meta, items):
+        names = [i for i in items if isinstance(i, ast.Name)]
+        when = next((i for i in items if isinstance(i, tuple)), ())
+        validity = next((i for i in items if isinstance(i, ast.Validity)), None)
+        body = tuple(i for i in items if not isinstance(i, ast.Name | tuple | ast.Validity))
+        name_span = Span(self.file, names[0].span.line, names[0].span.column,
+                         names[-1].span.end_line, names[-1].span.end_column)
+        return ast.Scheme(" ".join(n.text for n in names), name_span, when, validity, body, self._span(meta))
+
+    def when(self, meta, conds):
+        return tuple(conds)
+
+    def cond_field(self, meta, items):
+        return ast.Cond(items[0], tuple(items[1:]), self._span(meta))
+
+    def cond_value(self, meta, items):
+        return ast.Cond(None, (items[0],), self._span(meta))
+
+    def natural_year(self, meta, items):
+        return ast.Period("自然年度", None, self._span(meta))
+
+    def insurance_year(self, meta, items):
+        q = next((i for i in items if isinstance(i, ast.Quantity)), None)
+        if q is None:
+            num = next(i for i in items if isinstance(i, Token))
+            q = ast.Quantity(Decimal(str(num)), None, self._tok_span(num))
+        return ast.Period("社保年度", q, self._span(meta))
+
+    def _table(self, kind, meta, items):
+        scope = next((i for i in items if isinstance(i, str)), None)
+        entries = next(i for i in items if isinstance(i, tuple))
+        validity = next((i for i in items if isinstance(i, ast.Validity)), None)
+        return ast.TableStmt(kind, scope, entries, validity, self._span(meta))
+
+    def deductible(self, meta, items):
+        return self._table("起付线", meta, items)
+
+    def ratio(self, meta, items):
+        return self._table("比例", meta, items)
+
+    def cap(self, meta, items):
+        return self._table("封顶线", meta, items)
+
+    def adjust(self, meta, items):
+        keys = tuple(i for i in items if isinstance(i, ast.Name))
+        op = next(i for i in items if isinstance(i, str))
+        q = next(i for i in items if isinstance(i, ast.Quantity))
+        validity = next((i for i in items if isinstance(i, ast.Validity)), None)
+        return ast.Adjust(keys, op, q, validity, self._span(meta))
+
+    def adj_op(self, meta, items):
+        return str(items[0])
+
+    def per_visit(self, meta, items):
+        return "每次"
+
+    def per_day(self, meta, items):
+        return "每日"
+
+    def per_admission(self, meta, items):
+        return "每次住院"
+
+    def per_year(self, meta, items):
+        return "年度"
+
+    def table(self, meta, entries):
+        return tuple(entries)
+
+    def entry(self, meta, items):
+        return ast.Entry(tuple(items[:-1]), items[-1], self._span(meta))
+
+    def valid_from(self, meta, items):
+        return ast.Validity(items[0], items[1] if len(items) > 1 else None, self._span(meta))
+
+    valid_between = valid_from
+
+    def valid_until(self, meta, items):
+        return ast.Validity(None, items[0], self._span(meta))
+
+    def quantity(self, meta, items):
+        num = items[0]
+        unit = items[1] if len(items) > 1 else None
+        return ast.Quantity(Decimal(str(num)), unit, self._span(meta))
+
+    def unit(self, meta, items):
+        return str(items[0])
+
+    def test(self, meta, items):
+        return ast.Test(items[0], tuple(items[1:]), self._span(meta))
+
+    def person(self, meta, items):
+        return ast.Person(tuple(items), self._span(meta))
+
+    def claim(self, meta, items):
+        date = items[0]
+        attrs_ = tuple(i for i in items[1:] if isinstance(i, ast.Attr))
+        amount = next(i for i in items[1:] if isinstance(i, ast.Quantity))
+        expects = next((i for i in items if isinstance(i, tuple)), ())
+        return ast.Claim(date, attrs_, amount, expects, self._span(meta))
+
+    def attr_value(self, meta, items):
+        return ast.Attr(None, items[0], self._span(meta))
+
+    def _attr_pair(self, meta, items):
+        return ast.Attr(items[0], items[1], self._span(meta))
+
+    attr_name = attr_quantity = attr_date = _attr_pair
+
+    def expect(self, meta, items):
+        return tuple(items)
+
+    def expected(self, meta, items):
+        return ast.Expected(items[0], items[1], self._span(meta))

@@ -53,6 +53,8 @@ CODES: dict[str, Code] = _codes(
     ("E020", "测试缺少参保人", "test has no insured person", "在测试块开头写 参保人 语句。"),
     ("E021", "枚举值有歧义", "ambiguous enumeration value", "写成 字段=值，例如 人员类别=退休。"),
     ("E022", "周期无效", "invalid period", "社保年度的起始月应在 1 到 12 之间。"),
+    ("E030", "理赔文件格式错误", "malformed claim file", "理赔文件为 JSON：{\"参保人\": {…}, \"就诊\": […]}。"),
+    ("E031", "缺少必填字段", "missing required field", "每条就诊都要有 日期 与 费用。"),
     ("W101", "封顶线低于起付线", "cap below its deductible", "核对封顶线与起付线的数值。"),
     ("W102", "比例表缺少枚举成员", "ratio table missing an enumeration member", "为缺少的成员补上比例，或写一个默认比例。"),
     ("W103", "调整后比例超过 100%", "adjusted ratio above 100%", "核对调整幅度；结算时比例按 100% 封顶。"),

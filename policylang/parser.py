@@ -264,13 +264,13 @@ class _ToAst(Transformer):
         return _token_span(self.file, tok)
 
     # tokens -------------------------------------------------------------------------------------
-    def NAME(self, tok: Token) -> ast.Name:  # noqa: N802 (Lark's naming)
+    def NAME(self, tok: Token) -> ast.Name:
         return ast.Name(str(tok), self._tok_span(tok))
 
-    def DATE(self, tok: Token) -> ast.DateLit:  # noqa: N802
+    def DATE(self, tok: Token) -> ast.DateLit:
         return ast.DateLit(str(tok), parse_date(str(tok)), self._tok_span(tok))
 
-    def STRING(self, tok: Token) -> str:  # noqa: N802
+    def STRING(self, tok: Token) -> str:
         return self.text[tok.start_pos + 1 : tok.end_pos - 1]
 
     # rules --------------------------------------------------------------------------------------

@@ -201,7 +201,8 @@ class _Recovering:
         for cand, pool in candidates:
             if cand.type != "NAME" or cand.value in kws:
                 continue
-            close = difflib.get_close_matches(cand.value, pool, n=1, cutoff=0.6)
+            cutoff = 0.5 if cand is tok else 0.6  # 0.5: one wrong character of a two-character keyword
+            close = difflib.get_close_matches(cand.value, pool, n=1, cutoff=cutoff)
             if close or (cand is tok and pool and "NAME" not in expected and _statement_level(expected)):
                 hint = f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None
                 msg = f"未知关键字“{cand.value}”"
@@ -351,7 +352,8 @@ class _ToAst(Transformer):
         q = next((i for i in items if isinstance(i, ast.Quantity)), None)
         if q is None:
             num = next(i for i in items if isinstance(i, Token))
-            q = ast.Quantity(Decimal(str(num)), None, self._tok_span(num))
+            unit = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), None)
+            q = ast.Quantity(Decimal(str(num)), unit, self._tok_span(num))
         return ast.Period("社保年度", q, self._span(meta))
 
     def _table(self, kind, meta, items):

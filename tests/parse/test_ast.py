@@ -65,7 +65,7 @@ def test_scheme_shape() -> None:
         (["在职"], Decimal(500), "元"), (["退休"], Decimal(400), "元")]
     assert ratio.validity.start.value == dt.date(2024, 3, 1) and ratio.validity.end is None
     assert (adj.op, adj.delta.number, [k.text for k in adj.keys]) == ("提高", Decimal(5), ["退休"])
-    assert (cap.scope, cap.entries[0].value) == ("每日", ast.Quantity(Decimal("1.5"), "万元"))
+    assert (cap.scope, cap.entries[0].value) == ("每日", ast.Quantity(Decimal("1.5"), "万元", None))
 
 
 def test_test_block_shape() -> None:

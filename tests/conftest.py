@@ -45,3 +45,18 @@ def script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return Path(name)
 
     return write
+
+
+def compile_text(text: str):
+    """Compile a one-file region from text (a fresh temporary folder each call)."""
+    import tempfile
+
+    from policylang.api import compile_path
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "t.policy"
+        path.write_text(text, encoding="utf-8")
+        return compile_path(path)
+
+
+SUIZHOU = Path(__file__).parent.parent / "regions" / "suizhou"

@@ -19,6 +19,7 @@ from policylang.source import Source, Span
 from policylang.units import to_fen
 
 PERSON_KEY, CLAIMS_KEY = "参保人", "就诊"
+MAX_YUAN_DIGITS = 15
 
 
 @attrs.frozen
@@ -37,7 +38,8 @@ def parse_amount(value: Any) -> int | None:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         return None
-    if not number.is_finite() or number < 0:
+    # beyond 10^15 元 an amount is a typo, and Decimal arithmetic would overflow or round it
+    if not number.is_finite() or number < 0 or number.adjusted() > MAX_YUAN_DIGITS:
         return None
     return to_fen(number)
 

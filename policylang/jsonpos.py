@@ -11,6 +11,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
 
 Path = tuple[str | int, ...]
+MAX_DEPTH = 100  # a claim file needs four levels; deeper input would exhaust the recursion
 
 
 class JsonError(ValueError):
@@ -35,6 +36,8 @@ def _skip(text: str, pos: int) -> int:
 
 def _value(text: str, pos: int, path: Path, positions: dict[Path, int]) -> tuple[Any, int]:
     positions[path] = pos
+    if len(path) > MAX_DEPTH:
+        raise JsonError(f"JSON 嵌套超过 {MAX_DEPTH} 层 (nested too deeply)", pos)
     if pos >= len(text):
         raise JsonError("JSON 意外结束 (unexpected end of JSON)", pos)
     ch = text[pos]

@@ -61,7 +61,10 @@ def _object(text: str, pos: int, path: Path, positions: dict[Path, int]) -> tupl
     while True:
         if not text.startswith('"', pos):
             raise JsonError("此处应为带双引号的字段名 (expected a quoted key)", pos)
-        key, pos = _DECODER.scan_once(text, pos)
+        try:
+            key, pos = _DECODER.scan_once(text, pos)
+        except json.JSONDecodeError as e:  # e.g. a control character or a missing closing quote
+            raise JsonError(f"JSON 字段名无效 (invalid JSON key): {e.msg}", e.pos) from None
         pos = _skip(text, pos)
         if not text.startswith(":", pos):
             raise JsonError("字段名后应为冒号 (expected ':')", pos)

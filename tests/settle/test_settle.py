@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from conftest import SUIZHOU, compile_text
@@ -10,6 +11,7 @@ from conftest import SUIZHOU, compile_text
 from policylang.api import compile_path
 from policylang.claims import Claim, Person, facts
 from policylang.settle import settle
+from policylang.units import to_fen
 
 HEAD = '地区 测试市\n依据 《测试细则》\n导入 "enums"\n'
 
@@ -18,8 +20,8 @@ def person(category: str = "在职") -> Person:
     return Person("p", facts({"险种": "职工医保", "人员类别": category}))
 
 
-def visit(day: str, yuan: float | str, level: str = "一级", kind: str = "普通门诊") -> Claim:
-    fen = int(round(float(yuan) * 100))
+def visit(day: str, yuan: int | str, level: str = "一级", kind: str = "普通门诊") -> Claim:
+    fen = to_fen(Decimal(str(yuan)))
     return Claim(dt.date.fromisoformat(day), fen, facts({"医院等级": level, "就医类型": kind}))
 
 

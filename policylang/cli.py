@@ -13,6 +13,7 @@ from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
 from policylang.harness import explain_failure, run_case
 from policylang.loader import region_dirs
+from policylang.registry import Regions
 from policylang.settle import ClaimResult, settle
 from policylang.units import fmt_plain, fmt_yuan
 
@@ -77,8 +78,9 @@ def test(paths: tuple[str, ...], verbose: bool) -> None:
             failed += 1
             continue
         ok = bad = 0
+        places = Regions.near(region)
         for case in checked.compiled.tests:
-            outcome = run_case(checked.policy, case)
+            outcome = run_case(checked.policy, case, places)
             if outcome.passed:
                 ok += 1
                 if verbose:
@@ -102,9 +104,18 @@ def _result_json(r: ClaimResult) -> dict:
         "起付线": fmt_plain(r.deductible),
         "统筹支付": fmt_plain(r.fund),
         "个人自付": fmt_plain(r.personal),
+        "全自费": fmt_plain(r.excluded),
+        "先行自付": fmt_plain(r.first_paid),
+        "政策范围内费用": fmt_plain(r.policy_range),
+        "基金支付": fmt_plain(r.total_fund),
         "分层": {ls.name: fmt_plain(ls.paid) for ls in r.layers},
         "说明": [t.render() for t in r.trace],
     }
+    if r.refused:
+        out["不予支付原因"] = list(r.refused)
+    if r.allowance_days:
+        out["津贴天数"] = r.allowance_days
+        out["津贴"] = fmt_plain(r.allowance)
     return out
 
 
@@ -147,7 +158,7 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
         sources = {cf.source.path: cf.source}
         _echo_err("\n\n".join(render(d, sources) for d in sorted(cf.diagnostics, key=sort_key)))
         sys.exit(1)
-    results = settle(checked.policy, cf.person, cf.claims)
+    results = settle(checked.policy, cf.person, cf.claims, Regions.near(Path(path)))
     if as_json:
         total = sum(r.fund for r in results)
         doc = {"就诊": [_result_json(r) for r in results], "合计": {"统筹支付": fmt_plain(total),

@@ -104,7 +104,7 @@ def load(path: Path, _chain: tuple[Path, ...] = ()) -> Unit:
             if m is not None:
                 imported.append(m)
                 queue.append((m, target))
-    parent = _load_parent(modules, path, _chain + (path.resolve(),), sources, diags)
+    parent = _load_parent(modules, path, (*_chain, path.resolve()), sources, diags)
     return Unit(display_path(path), tuple(modules), tuple(imported), sources, tuple(diags), parent)
 
 

@@ -48,6 +48,7 @@ def _lark() -> Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
+        cache=True,  # the LALR tables take seconds to build; Lark keys the cache on the grammar text
     )
 
 

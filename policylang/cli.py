@@ -11,7 +11,6 @@ import click
 from policylang.api import Checked, check_path
 from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
-from policylang.harness import explain_failure, run_case
 from policylang.loader import region_dirs
 from policylang.settle import ClaimResult, settle
 from policylang.units import fmt_plain, fmt_yuan

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -245,7 +246,7 @@ def _segments(old: ir.Param | None, new: ir.Param | None) -> list[tuple[dt.date 
     if not points:
         return [(None, None)]
     out: list[tuple[dt.date | None, dt.date | None]] = [(None, points[0] - dt.timedelta(days=1))]
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         out.append((a, b - dt.timedelta(days=1)))
     out.append((points[-1], None))
     return out
@@ -281,7 +282,7 @@ def render_markdown(changes: tuple[Change, ...], title: str, where: Callable[[Sp
     """Chinese Markdown for a review comment: a table of changes per scheme/layer/parameter."""
     lines = [f"### {title}", ""]
     if not changes:
-        lines.append("规则没有实质变化（仅格式、注释或顺序不同时也是如此）。(no semantic change)")
+        lines.append("规则没有实质变化（格式、注释与顺序的改动不算变化）。(no semantic change)")
         return "\n".join(lines) + "\n"
     lines.append(f"共 {len(changes)} 处变化 ({len(changes)} changes)。")
     groups: dict[tuple[str, ...], list[Change]] = {}

@@ -227,25 +227,31 @@ class Generator:
         claim_enums = [e for e in policy.enums if e.name not in PERSON_FIELDS]
         self.person_combos = _product(person_enums)
         self.claim_combos = _product(claim_enums)
+        self.scales = sorted(m for m in money if m > 0) or [30_000]
         self.next_combo = 0
 
     def amount(self) -> int:
+        """An edge amount, or one spread lognormally around one of the script's money values."""
         if self.rng.random() < 0.4:
             return self.rng.choice(self.amounts)
-        return max(0, round(30_000 * math.exp(self.rng.gauss(0, 1.5))))
+        return max(0, round(self.rng.choice(self.scales) * math.exp(self.rng.gauss(0, 1.0))))
 
     def date(self) -> dt.date:
         if self.dates and self.rng.random() < 0.3:
             return self.rng.choice(self.dates)
         return dt.date(self.year, 1, 1) + dt.timedelta(days=self.rng.randrange(730))
 
+    def combo(self) -> tuple[tuple[str, str], ...]:
+        """The next combination in turn, so every combination appears."""
+        combo = self.claim_combos[self.next_combo % len(self.claim_combos)]
+        self.next_combo += 1
+        return combo
+
     def claims(self, count: int) -> list[Claim]:
-        out = []
-        for i in range(count):
-            combo = self.claim_combos[self.next_combo % len(self.claim_combos)]
-            self.next_combo += 1
-            out.append(Claim(self.date(), self.amount(), combo, i))
-        return out
+        """A person's claims: mostly of one kind (accumulating toward caps), some of others."""
+        main = self.combo()
+        return [Claim(self.date(), self.amount(), main if i == 0 or self.rng.random() < 0.7 else self.combo(), i)
+                for i in range(count)]
 
 
 def _product(enums: list[ir.Enumeration]) -> list[tuple[tuple[str, str], ...]]:
@@ -256,7 +262,7 @@ def _product(enums: list[ir.Enumeration]) -> list[tuple[tuple[str, str], ...]]:
 # ---- shrinking --------------------------------------------------------------------------------------
 
 def shrink(rows: list[Row], fails: Callable[[list[Row]], tuple[str, str] | None]) -> list[Row]:
-    """A smaller sequence that still fails: drop claims, then simplify amounts, until nothing helps."""
+    """A smaller sequence that still fails: drop claims, then lower each amount, until nothing helps."""
     changed = True
     while changed:
         changed = False
@@ -268,20 +274,28 @@ def shrink(rows: list[Row], fails: Callable[[list[Row]], tuple[str, str] | None]
         if changed:
             continue
         for i, (person, claim) in enumerate(rows):
-            for amount in _simpler_amounts(claim.amount):
-                candidate = [*rows[:i], (person, attrs.evolve(claim, amount=amount)), *rows[i + 1:]]
-                if fails(candidate):
-                    rows, changed = candidate, True
-                    break
-            if changed:
+            def with_amount(fen: int, i: int = i, person: Person = person, claim: Claim = claim) -> list[Row]:
+                return [*rows[:i], (person, attrs.evolve(claim, amount=fen)), *rows[i + 1:]]
+
+            lowest = _lowest_failing(claim.amount, lambda fen: fails(with_amount(fen)) is not None)
+            if lowest < claim.amount:
+                rows, changed = with_amount(lowest), True
                 break
     return rows
 
 
-def _simpler_amounts(fen: int) -> list[int]:
-    """Rounder, smaller amounts to try in place of fen (whole 100 元, whole 元, half)."""
-    out = [0, fen // 10000 * 10000, fen // 100 * 100, fen // 2]
-    return sorted({a for a in out if 0 <= a < fen}, key=lambda a: (a % 10000 != 0, a % 100 != 0, a))
+def _lowest_failing(fen: int, fails_at: Callable[[int], bool]) -> int:
+    """The smallest amount ≤ fen found to fail, by bisection (fen itself fails)."""
+    if fails_at(0):
+        return 0
+    lo, hi = 0, fen  # lo passes, hi fails
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fails_at(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 # ---- the run ----------------------------------------------------------------------------------------

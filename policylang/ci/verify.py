@@ -273,15 +273,17 @@ def shrink(rows: list[Row], fails: Callable[[list[Row]], tuple[str, str] | None]
                 break
         if changed:
             continue
-        for i, (person, claim) in enumerate(rows):
-            def with_amount(fen: int, i: int = i, person: Person = person, claim: Claim = claim) -> list[Row]:
-                return [*rows[:i], (person, attrs.evolve(claim, amount=fen)), *rows[i + 1:]]
-
-            lowest = _lowest_failing(claim.amount, lambda fen: fails(with_amount(fen)) is not None)
+        for i, (_, claim) in enumerate(rows):
+            lowest = _lowest_failing(claim.amount, lambda fen, i=i: fails(_with_amount(rows, i, fen)) is not None)
             if lowest < claim.amount:
-                rows, changed = with_amount(lowest), True
+                rows, changed = _with_amount(rows, i, lowest), True
                 break
     return rows
+
+
+def _with_amount(rows: list[Row], i: int, fen: int) -> list[Row]:
+    person, claim = rows[i]
+    return [*rows[:i], (person, attrs.evolve(claim, amount=fen)), *rows[i + 1:]]
 
 
 def _lowest_failing(fen: int, fails_at: Callable[[int], bool]) -> int:

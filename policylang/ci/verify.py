@@ -274,7 +274,7 @@ def shrink(rows: list[Row], fails: Callable[[list[Row]], tuple[str, str] | None]
         if changed:
             continue
         for i, (_, claim) in enumerate(rows):
-            lowest = _lowest_failing(claim.amount, lambda fen, i=i: fails(_with_amount(rows, i, fen)) is not None)
+            lowest = _lowest_failing(claim.amount, lambda fen, i=i, rs=rows: fails(_with_amount(rs, i, fen)) is not None)
             if lowest < claim.amount:
                 rows, changed = _with_amount(rows, i, lowest), True
                 break

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 from collections.abc import Collection, Iterator
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ from policylang.units import to_fen
 ID, DATE, AMOUNT = "参保人ID", "日期", "费用"
 REQUIRED = (ID, DATE, AMOUNT)
 # Enumerations that describe the insured person rather than one visit; the rest describe the claim.
-PERSON_FIELDS = ("险种", "人员类别")
+PERSON_FIELDS = ("险种", "人员类别", "救助身份", "参保身份", "性别")
+NUMBER_TYPES = ("天数", "月数", "年数", "次数", "年龄")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
@@ -67,6 +69,26 @@ def amount_fen(value: Any) -> int | None:
     return to_fen(number)
 
 
+def typed_value(kind: str, value: Any) -> object | None:
+    """A typed field's value: 日期 → date, 金额 → 分, 天数/月数/年数/次数/年龄 → Fraction, 文字/是否 → text."""
+    if kind == "日期":
+        return claim_date(value)
+    if kind == "金额":
+        return amount_fen(value)
+    if kind in NUMBER_TYPES:
+        if isinstance(value, bool):
+            return None
+        try:
+            number = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+        except InvalidOperation:
+            return None
+        return Fraction(number) if number.is_finite() and number >= 0 else None
+    text = str(value).strip()
+    if kind == "是否":
+        return text if text in ("是", "否") else None
+    return text
+
+
 def claim_date(value: Any) -> dt.date | None:
     """A date object (a datetime only at midnight) or a YYYY-MM-DD / 2024年1月1日 string."""
     if isinstance(value, dt.datetime):
@@ -85,6 +107,7 @@ class _Rows:
         self.shown = shown
         self.columns = columns
         self.enums = {e.name: e for e in policy.enums}
+        self.fields = {f.name: f for f in policy.fields}
         self.diags: list[Diagnostic] = []
         self.groups: dict[str, list[tuple[int, dict[str, str], Claim]]] = {}
         self.check_header(extra)
@@ -98,10 +121,10 @@ class _Rows:
             if name not in self.columns:
                 self.diags.append(error("E031", f"理赔表缺少列“{name}”", Span.point(self.shown, 1, 1),
                                         f"必需的列：{'、'.join(REQUIRED)}"))
-        known = {*REQUIRED, *self.enums, *extra}
+        known = {*REQUIRED, *self.enums, *self.fields, *extra}
         for name in self.columns:
             if name not in known:
-                pool = [*REQUIRED, *self.enums]
+                pool = [*REQUIRED, *self.enums, *self.fields]
                 hint = did_you_mean(name, pool) or f"可用的列：{'、'.join(pool)}"
                 self.diags.append(error("E015", f"理赔表有未知的列“{name}”", self.span(1, name), hint))
 
@@ -121,7 +144,16 @@ class _Rows:
         if fen is None:
             self.fail(line, row, AMOUNT, f"费用无效：{values.get(AMOUNT)!s}",
                       "费用为不小于 0、最多两位小数的金额（元）")
-        found: dict[str, str] = {}
+        found: dict[str, object] = {}
+        for name, fdef in self.fields.items():
+            raw = values.get(name)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            value = typed_value(fdef.type, raw)
+            if value is None:
+                self.fail(line, row, name, f"“{raw}”不是{fdef.type}", f"{name} 的类型是{fdef.type}")
+            else:
+                found[name] = value
         for name, enum in self.enums.items():
             raw = values.get(name)
             text = "" if raw is None else str(raw).strip()
@@ -133,7 +165,7 @@ class _Rows:
             else:
                 found[name] = text
         if pid and day is not None and fen is not None:
-            claim = Claim(day, fen, facts(found), 0, Span.point(self.shown, line, 1))
+            claim = Claim(day, fen, facts(found), index=0, origin=Span.point(self.shown, line, 1))
             self.groups.setdefault(pid, []).append((row, found, claim))
 
     def people(self) -> tuple[PersonClaims, ...]:

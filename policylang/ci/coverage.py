@@ -16,14 +16,18 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
-from policylang.settle import ClaimResult
 from policylang.source import Span
+from policylang.trace import TraceLine
 from policylang.units import fmt_ratio, fmt_yuan
 
 SpanKey = tuple[str, int, int]
 
 # Chinese names of the IR classes an item may be; an unknown class is shown by its own name.
-KIND_NAMES = {"Scheme": "方案", "Adjustment": "比例调整", "Version": "参数版本", "Layer": "待遇层"}
+KIND_NAMES = {"Scheme": "方案", "Adjustment": "比例调整", "Version": "参数版本", "Layer": "待遇层",
+              "Band": "分段", "Waiver": "免起付线", "Exclusion": "不予报销", "ClassShare": "乙类先行自付",
+              "FirstSelfPay": "先行自付", "Requirement": "资格条件", "DaysAddition": "津贴加天",
+              "DaysPerCount": "津贴按胎数加天", "Subsidy": "资助", "SubsidyRule": "资助规则", "Question": "判断",
+              "Allow": "判断条件"}
 
 
 def span_key(span: Span) -> SpanKey:
@@ -50,8 +54,10 @@ def _day(d: dt.date | None) -> str:
 def _describe(obj: object) -> str:
     """A short label for an IR node on the path to an item (a scheme's, a layer's, a parameter's name …)."""
     if isinstance(obj, ir.Cell):
-        value = fmt_ratio(obj.value) if isinstance(obj.value, Fraction) else f"{fmt_yuan(obj.value)} 元"
-        return f"{obj.label() or '默认'} {value}"
+        return f"{obj.label() or '默认'} {cell_value(obj.value)}"
+    if isinstance(obj, ir.Band):
+        upper = "以上" if obj.upper is None else f"至 {fmt_yuan(obj.upper)} 元"
+        return f"{fmt_yuan(obj.lower)} 元{upper} {fmt_ratio(obj.ratio)}"
     if isinstance(obj, ir.Version):
         return "" if obj.start is None and obj.end is None else f"{_day(obj.start)}至{_day(obj.end)}"
     if isinstance(obj, ir.Adjustment):
@@ -61,6 +67,19 @@ def _describe(obj: object) -> str:
         return obj.scope.value
     name = getattr(obj, "name", None)
     return name if isinstance(name, str) else ""
+
+
+def cell_value(value: object) -> str:
+    """A table value as written: a ratio, an amount, a reference (上年度…) or bands."""
+    if isinstance(value, Fraction):
+        return fmt_ratio(value)
+    if isinstance(value, int):
+        return f"{fmt_yuan(value)} 元"
+    if isinstance(value, ir.RefValue):
+        return value.describe()
+    if isinstance(value, ir.BandSet):
+        return "分段"
+    return str(value)
 
 
 def _children(obj: object) -> Iterable[object]:
@@ -100,19 +119,20 @@ def _walk(obj: object, path: list[object], out: list[Item]) -> bool:
 
 
 def coverable(policy: ir.Policy) -> tuple[Item, ...]:
-    """Every coverable item of a policy, in script order, one per span."""
+    """Every coverable item of a policy, in script order, one per span: schemes and what they hold, and
+    the rules outside schemes (资助 subsidies, 判断 questions …)."""
     items: list[Item] = []
-    for scheme in policy.schemes:
-        if scheme.origin is not None:
-            items.append(Item("方案", scheme.name, scheme.origin))
-        _walk(scheme, [scheme], items)
+    for rule in (*policy.schemes, *getattr(policy, "subsidies", ()), *getattr(policy, "questions", ())):
+        if rule.origin is not None:
+            items.append(Item(_kind(rule, []), getattr(rule, "name", ""), rule.origin))
+        _walk(rule, [rule], items)
     unique = {it.key: it for it in reversed(items)}
     return tuple(sorted(unique.values(), key=lambda it: it.key))
 
 
-def exercised(results: Iterable[ClaimResult]) -> set[SpanKey]:
-    """The spans that some trace line of these settlements points at."""
-    return {span_key(t.origin) for r in results for t in r.trace if t.origin is not None}
+def exercised(lines: Iterable[TraceLine]) -> set[SpanKey]:
+    """The spans that some of these trace lines point at."""
+    return {span_key(t.origin) for t in lines if t.origin is not None}
 
 
 @attrs.frozen
@@ -144,8 +164,9 @@ class Coverage:
         return out
 
 
-def measure(region: str, policy: ir.Policy, results: Iterable[ClaimResult]) -> Coverage:
-    return Coverage(region, coverable(policy), frozenset(exercised(results)))
+def measure(region: str, policy: ir.Policy, lines: Iterable[TraceLine]) -> Coverage:
+    """Coverage of a policy by the trace lines of its tests."""
+    return Coverage(region, coverable(policy), frozenset(exercised(lines)))
 
 
 def percent(r: Fraction) -> str:

@@ -75,8 +75,18 @@ def fmt_value(value: object) -> str:
             return str(value)
 
 
-def fmt_cell(value: int | Fraction) -> str:
-    return fmt_ratio(value) if isinstance(value, Fraction) else f"{fmt_yuan(value)} 元"
+def fmt_cell(value: object) -> str:
+    """A table value: a ratio, an amount, a reference value (上年度…) or bands (分段)."""
+    if isinstance(value, Fraction):
+        return fmt_ratio(value)
+    if isinstance(value, int):
+        return f"{fmt_yuan(value)} 元"
+    if isinstance(value, ir.RefValue):
+        return value.describe()
+    if isinstance(value, ir.BandSet):
+        return "；".join(f"{fmt_yuan(b.lower)}–{'∞' if b.upper is None else fmt_yuan(b.upper)} 元 {fmt_ratio(b.ratio)}"
+                        for b in value.bands)
+    return fmt_value(value)
 
 
 def validity(start: dt.date | None, end: dt.date | None) -> str:

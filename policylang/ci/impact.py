@@ -43,14 +43,14 @@ def measure_impact(old: ir.Policy, new: ir.Policy, table: ClaimTable) -> Impact:
         person_changed = False
         for claim, a, b in zip(pc.claims, rs_old, rs_new, strict=True):
             claims += 1
-            moved = a.fund != b.fund
+            moved = a.total_fund != b.total_fund
             changed_claims += moved
             person_changed |= moved
-            old_total, new_total = old_total + a.fund, new_total + b.fund
+            old_total, new_total = old_total + a.total_fund, new_total + b.total_fund
             facts = claim.facts_with(pc.person)
             for field, groups in acc.items():
                 g = groups.setdefault(facts.get(field, UNSET), [0, 0, 0, 0])
-                g[0], g[1], g[2], g[3] = g[0] + 1, g[1] + moved, g[2] + a.fund, g[3] + b.fund
+                g[0], g[1], g[2], g[3] = g[0] + 1, g[1] + moved, g[2] + a.total_fund, g[3] + b.total_fund
         changed_people += person_changed
     by = {f: {k: Group(*v) for k, v in groups.items()} for f, groups in acc.items()
           if set(groups) != {UNSET}}
@@ -75,14 +75,14 @@ def render_impact(impact: Impact, table_name: str, order: dict[str, tuple[str, .
              f"| 支付发生变化的就诊 | {impact.changed_claims} |",
              f"| 参保人数 | {impact.people} |",
              f"| 支付发生变化的参保人 | {impact.changed_people} |",
-             f"| 统筹支付合计（旧） | {fmt_yuan(impact.old_total)} 元 |",
-             f"| 统筹支付合计（新） | {fmt_yuan(impact.new_total)} 元 |",
+             f"| 基金支付合计（旧） | {fmt_yuan(impact.old_total)} 元 |",
+             f"| 基金支付合计（新） | {fmt_yuan(impact.new_total)} 元 |",
              f"| 变化 | {_delta(impact.old_total, impact.new_total)} |"]
     for field, groups in impact.by.items():
         known = (order or {}).get(field, ())
         keys = [k for k in known if k in groups] + sorted(k for k in groups if k not in known)
         lines += ["", f"按{field} (by {field}):", "",
-                  f"| {field} | 就诊 | 变化的就诊 | 旧 统筹支付 | 新 统筹支付 | 变化 |", "|---|---|---|---|---|---|"]
+                  f"| {field} | 就诊 | 变化的就诊 | 旧 基金支付 | 新 基金支付 | 变化 |", "|---|---|---|---|---|---|"]
         for k in keys:
             g = groups[k]
             lines.append(f"| {k} | {g.claims} | {g.changed} | {fmt_yuan(g.old)} | {fmt_yuan(g.new)} | "

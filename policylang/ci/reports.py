@@ -13,7 +13,10 @@ from policylang.api import Checked, check_path
 from policylang.ci.coverage import Coverage, as_json, measure
 from policylang.diagnostics import render_all
 from policylang.harness import Outcome, explain_failure, run_case
-from policylang.units import fmt_plain, fmt_yuan
+from policylang.ir import Policy
+from policylang.questions import ask
+from policylang.subsidy import subsidize
+from policylang.trace import TraceLine
 
 
 @attrs.frozen
@@ -58,17 +61,24 @@ def run_region(path: Path) -> RegionRun:
         start = time.perf_counter()
         outcome = run_case(policy, case)
         cases.append(CaseRun(outcome, time.perf_counter() - start))
-    results = [r for c in cases for r in c.outcome.results]
-    return RegionRun(checked, tuple(cases), measure(checked.unit.root, policy, results))
+    traces = [t for c in cases for t in case_trace(policy, c.outcome)]
+    return RegionRun(checked, tuple(cases), measure(checked.unit.root, policy, traces))
+
+
+def case_trace(policy: Policy, outcome: Outcome) -> list[TraceLine]:
+    """Every trace line a test produced: its settlements, its contributions (缴费) and its questions (询问)."""
+    lines = [t for r in outcome.results for t in r.trace]
+    case = outcome.case
+    for payment in case.payments:
+        lines += [t for r in subsidize(policy, case.person, payment.year) for t in r.trace]
+    for q in case.asks:
+        lines += ask(policy, q.question, {**case.person.fact_map(), **dict(q.facts)}, q.date).trace
+    return lines
 
 
 def failure_message(outcome: Outcome) -> str:
     """One line per failed expectation: which claim, which output, expected and actual."""
-    parts = []
-    for f in outcome.failures:
-        actual = "无此输出" if f.actual is None else f"{fmt_yuan(f.actual)} 元"
-        parts.append(f"第 {f.claim + 1} 次就诊 {f.output}：期望 {fmt_yuan(f.expected)} 元，实际 {actual}")
-    return "；".join(parts)
+    return "；".join(f"{f.what} {f.output}：期望 {f.expected}，实际 {f.actual}" for f in outcome.failures)
 
 
 def junit_xml(runs: list[RegionRun]) -> str:
@@ -116,8 +126,7 @@ def _case_json(c: CaseRun) -> dict:
         "file": origin.file if origin else None,
         "line": origin.line if origin else None,
         "passed": o.passed,
-        "failures": [{"claim": f.claim + 1, "output": f.output, "expected": fmt_plain(f.expected),
-                      "actual": None if f.actual is None else fmt_plain(f.actual),
+        "failures": [{"what": f.what, "output": f.output, "expected": f.expected, "actual": f.actual,
                       "at": str(f.origin) if f.origin else None} for f in o.failures],
     }
 

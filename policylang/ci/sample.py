@@ -30,15 +30,29 @@ INPATIENT_LEVELS = {"一级": 0.15, "二级": 0.40, "三级": 0.45}
 AMOUNTS = {"普通门诊": (150, 0.9), "门诊慢特病": (450, 0.8), "急诊": (500, 0.9), "住院": (9000, 0.9)}
 DEFAULT_AMOUNT = (300, 1.0)
 # 人员类别 by 险种: employees are 在职 or 退休, residents are 居民.
-CATEGORY = {"职工医保": {"在职": 0.75, "退休": 0.25}, "城乡居民医保": {"居民": 1.0}}
+CATEGORY = {"职工医保": {"在职": 0.75, "退休": 0.25}, "城乡居民医保": {"居民": 0.8, "学生儿童": 0.2}}
 
 
-def _pick(rng: random.Random, values: tuple[str, ...], weights: dict[str, float] | None) -> str:
+BASIC = ("险种", "人员类别", "就医类型", "医院等级")
+
+
+def _pick(rng: random.Random, values: tuple[str, ...], weights: dict[str, float] | None,
+          usual: str | None = None) -> str:
+    """A weighted choice; without weights the usual value (the default, else the first) is drawn most."""
     known = weights or {}
     w = [known.get(v, 0.0) for v in values]
     if not any(w):
-        w = [0.6 if i == 0 else 0.4 / max(1, len(values) - 1) for i in range(len(values))]
+        usual = usual if usual in values else values[0]
+        w = [0.9 if v == usual else 0.1 / max(1, len(values) - 1) for v in values]
     return rng.choices(values, weights=w)[0]
+
+
+def _columns(policy: ir.Policy) -> list[ir.Enumeration]:
+    """The enumerations worth a column: the basic ones and those the rules look at."""
+    from policylang.ci.verify import used_fields
+
+    used = used_fields(policy) | set(BASIC)
+    return [e for e in policy.enums if e.name in used]
 
 
 def _amount(rng: random.Random, visit: str | None) -> str:
@@ -49,14 +63,15 @@ def _amount(rng: random.Random, visit: str | None) -> str:
 
 def _person(rng: random.Random, policy: ir.Policy) -> dict[str, str]:
     facts: dict[str, str] = {}
+    wanted = {e.name for e in _columns(policy)}
     for name in PERSON_FIELDS:
         enum = policy.enum(name)
-        if enum is None:
+        if enum is None or name not in wanted:
             continue
         weights = CATEGORY.get(facts.get("险种", "")) if name == "人员类别" else WEIGHTS.get(name)
         if weights and not any(v in weights for v in enum.values):
             weights = None
-        facts[name] = _pick(rng, enum.values, weights)
+        facts[name] = _pick(rng, enum.values, weights, enum.default)
     return facts
 
 
@@ -65,12 +80,12 @@ def _claim(rng: random.Random, policy: ir.Policy) -> dict[str, str]:
     visit_enum = policy.enum("就医类型")
     if visit_enum is not None:
         facts["就医类型"] = _pick(rng, visit_enum.values, WEIGHTS["就医类型"])
-    for enum in policy.enums:
+    for enum in _columns(policy):
         if enum.name in PERSON_FIELDS or enum.name in facts:
             continue
         weights = INPATIENT_LEVELS if enum.name == "医院等级" and facts.get("就医类型") == "住院" \
             else WEIGHTS.get(enum.name)
-        facts[enum.name] = _pick(rng, enum.values, weights)
+        facts[enum.name] = _pick(rng, enum.values, weights, enum.default)
     return facts
 
 

@@ -20,6 +20,7 @@ import attrs
 from policylang import ir
 from policylang.ci.claimtable import PERSON_FIELDS
 from policylang.claims import Claim, Person, facts
+from policylang.layers import scope_key
 from policylang.settle import ClaimResult, settle
 from policylang.units import fmt_yuan
 
@@ -66,16 +67,16 @@ def settle_rows(policy: ir.Policy, rows: Sequence[Row], settler: PersonSettler =
 
 def _bounds(results: Sequence[ClaimResult]) -> str | None:
     for i, r in enumerate(results, 1):
-        if not 0 <= r.fund <= r.cost:
-            return f"第 {i} 次就诊：统筹支付 {fmt_yuan(r.fund)} 元不在 0 与费用 {fmt_yuan(r.cost)} 元之间"
-        if r.fund != sum(ls.paid for ls in r.layers) or r.personal != r.cost - r.fund:
-            return f"第 {i} 次就诊：统筹支付与各层支付之和、个人自付与费用不一致"
+        if not 0 <= r.total_fund <= r.cost:
+            return f"第 {i} 次就诊：基金支付 {fmt_yuan(r.total_fund)} 元不在 0 与费用 {fmt_yuan(r.cost)} 元之间"
+        if r.personal != r.cost - r.total_fund:
+            return f"第 {i} 次就诊：个人自付 {fmt_yuan(r.personal)} 元不等于费用减基金支付"
     return None
 
 
 def _layers(results: Sequence[ClaimResult]) -> str | None:
     for i, r in enumerate(results, 1):
-        left = r.cost
+        left = r.policy_range - r.first_paid if r.layers else r.cost
         for ls in r.layers:
             if not 0 <= ls.paid <= left:
                 return (f"第 {i} 次就诊：{ls.name} 支付 {fmt_yuan(ls.paid)} 元，"
@@ -84,33 +85,43 @@ def _layers(results: Sequence[ClaimResult]) -> str | None:
     return None
 
 
-def _scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, i: int) -> object | None:
-    return {ir.Scope.VISIT: ("visit", i), ir.Scope.ADMISSION: ("admission", i), ir.Scope.DAY: claim.date,
-            ir.Scope.PERIOD: period.key(claim.date)}.get(scope)
+def _cap_facts(policy: ir.Policy, person: Person, claim: Claim) -> dict:
+    """The facts a claim is settled with: defaults, the person's, the claim's, then 先行自付 overrides."""
+    facts = claim.facts_with(person, policy.defaults())
+    scheme = policy.scheme_for(facts, claim.date)
+    for rule in scheme.first_pays if scheme else ():
+        if ir.in_force(rule.start, rule.end, claim.date) and ir.all_hold(rule.when, facts):
+            facts.update(dict(rule.overrides))
+            break
+    return facts
+
+
+def _cap_value(policy: ir.Policy, value: object, day: dt.date) -> int | None:
+    if isinstance(value, ir.RefValue):
+        ref = policy.reference(value.name)
+        return ref.for_year(day.year + value.offset) if ref else None
+    return value if isinstance(value, int) else None
 
 
 def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: Sequence[ClaimResult]) -> str | None:
     schemes = {s.name: s for s in policy.schemes}
     running: dict[tuple, int] = {}
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
-        claim, r = claims[i], results[i]
+        claim, r = attrs.evolve(claims[i], index=i), results[i]
         scheme = schemes.get(r.scheme or "")
         if scheme is None:
             continue
         paid = {ls.name: ls.paid for ls in r.layers}
-        fact_map = claim.facts_with(person)
+        fact_map = _cap_facts(policy, person, claim)
         for layer in scheme.layers:
             for cap in layer.caps:
-                key = _scope_key(cap.scope, scheme.period, claim, i)
-                if key is None:
-                    continue
-                total = running[(scheme.name, layer.name, cap.scope, key)] = \
-                    running.get((scheme.name, layer.name, cap.scope, key), 0) + paid.get(layer.name, 0)
-                version = cap.param.at(claim.date)
-                cell = version.table.lookup(fact_map) if version else None
-                if cell is not None and total > cell.value:
+                key = (scheme.name, layer.name, cap.scope, scope_key(cap.scope, scheme.period, claim, fact_map))
+                total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
+                cell = cap.param.lookup(claim.date, fact_map)
+                limit = _cap_value(policy, cell.value, claim.date) if cell else None
+                if limit is not None and total > limit:
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "
-                            f"{fmt_yuan(total)} 元，超过封顶线 {fmt_yuan(cell.value)} 元〔{cell.origin}〕")
+                            f"{fmt_yuan(total)} 元，超过封顶线 {fmt_yuan(limit)} 元〔{cell.origin}〕")
     return None
 
 
@@ -118,7 +129,7 @@ def _period_total(policy: ir.Policy, claims: Sequence[Claim], results: Sequence[
                   key: int) -> int:
     schemes = {s.name: s for s in policy.schemes}
     s = schemes[scheme]
-    return sum(r.fund for c, r in zip(claims, results, strict=True)
+    return sum(r.total_fund for c, r in zip(claims, results, strict=True)
                if r.scheme == scheme and s.period.key(c.date) == key)
 
 
@@ -140,7 +151,7 @@ def _monotone(policy: ir.Policy, person: Person, claims: Sequence[Claim], result
                 continue
             after = _period_total(policy, more, after_results, scheme, key)
             if after < before:
-                return (f"第 {j + 1} 次就诊费用增加 {fmt_yuan(bump)} 元后，{scheme} 本期统筹支付合计由 "
+                return (f"第 {j + 1} 次就诊费用增加 {fmt_yuan(bump)} 元后，{scheme} 本期基金支付合计由 "
                         f"{fmt_yuan(before)} 元降为 {fmt_yuan(after)} 元")
     return None
 
@@ -168,9 +179,9 @@ def check_interleaving(policy: ir.Policy, rows: Sequence[Row], settler: PersonSe
         alone = settler(policy, rows[idx[0]][0], [rows[i][1] for i in idx])
         for k, (i, a) in enumerate(zip(idx, alone, strict=True)):
             b = together[i]
-            if (a.fund, a.deductible, a.layers) != (b.fund, b.deductible, b.layers):
-                return INTERLEAVE, (f"参保人 {pid} 的第 {k + 1} 次就诊：单独结算支付 {fmt_yuan(a.fund)} 元，"
-                                    f"与他人交错结算支付 {fmt_yuan(b.fund)} 元")
+            if (a.total_fund, a.deductible, a.layers) != (b.total_fund, b.deductible, b.layers):
+                return INTERLEAVE, (f"参保人 {pid} 的第 {k + 1} 次就诊：单独结算支付 {fmt_yuan(a.total_fund)} 元，"
+                                    f"与他人交错结算支付 {fmt_yuan(b.total_fund)} 元")
     return None
 
 
@@ -223,8 +234,9 @@ class Generator:
         self.dates = sorted(d for d in _boundary_dates(policy) | {
             dt.date(self.year, 1, 1), dt.date(self.year, 12, 31), dt.date(self.year + 1, 1, 1)}
             if d.year in (self.year, self.year + 1))
-        person_enums = [e for e in policy.enums if e.name in PERSON_FIELDS]
-        claim_enums = [e for e in policy.enums if e.name not in PERSON_FIELDS]
+        used = used_fields(policy)
+        person_enums = [e for e in policy.enums if e.name in used and e.name in PERSON_FIELDS]
+        claim_enums = [e for e in policy.enums if e.name in used and e.name not in PERSON_FIELDS]
         self.person_combos = _product(person_enums)
         self.claim_combos = _product(claim_enums)
         self.scales = sorted(m for m in money if m > 0) or [30_000]
@@ -252,6 +264,29 @@ class Generator:
         main = self.combo()
         return [Claim(self.date(), self.amount(), main if i == 0 or self.rng.random() < 0.7 else self.combo(), i)
                 for i in range(count)]
+
+
+def used_fields(policy: ir.Policy) -> set[str]:
+    """The enumerations the rules look at (conditions, table keys, overrides); only these change a result."""
+    out: set[str] = set()
+
+    def walk(obj: object) -> None:
+        if isinstance(obj, ir.Condition):
+            out.add(obj.field)
+        elif isinstance(obj, ir.Cell):
+            out.update(f for f, _ in obj.keys)
+        elif isinstance(obj, ir.FirstSelfPay):
+            out.update(f for f, _ in obj.overrides)
+        if isinstance(obj, tuple | list | frozenset):
+            for v in obj:
+                walk(v)
+        elif attrs.has(type(obj)):
+            for f in attrs.fields(type(obj)):
+                if f.name != "origin":
+                    walk(getattr(obj, f.name))
+
+    walk(policy.schemes)
+    return out
 
 
 def _product(enums: list[ir.Enumeration]) -> list[tuple[tuple[str, str], ...]]:
@@ -362,6 +397,6 @@ def render_violation(v: Violation) -> str:
         who = " ".join(val for _, val in person.facts)
         what = " ".join(val for _, val in claim.facts)
         lines.append(f"    {i}. 参保人 {person.id}（{who}） 就诊 {claim.date} {what} {fmt_yuan(claim.amount)} 元"
-                     f" → 统筹支付 {fmt_yuan(result.fund)} 元")
+                     f" → 基金支付 {fmt_yuan(result.total_fund)} 元")
         lines += [f"         {t.render()}" for t in result.trace]
     return "\n".join(lines)

@@ -102,8 +102,8 @@ def test_cli_diff_with_claims_reports_the_cost(tmp_path, run_cli):
     out = result.stdout
     # A: (2000−500)×70% = 1050 → ×75% = 1125; 100.5×70% = 70.35 → 75.38 (四舍五入); B: 1000×85% = 850.
     assert "| 支付发生变化的就诊 | 2 |" in out and "| 支付发生变化的参保人 | 1 |" in out
-    assert "| 统筹支付合计（旧） | 1,970.35 元 |" in out
-    assert "| 统筹支付合计（新） | 2,050.38 元 |" in out
+    assert "| 基金支付合计（旧） | 1,970.35 元 |" in out
+    assert "| 基金支付合计（新） | 2,050.38 元 |" in out
     assert "| 变化 | +80.03 元（+4.0%） |" in out
     assert "| 二级 | 3 | 2 | 1,120.35 | 1,200.38 | +80.03 元（+7.1%） |" in out
     assert "| 居民 | 1 | 0 | 0.00 | 0.00 | 0.00 元 |" in out

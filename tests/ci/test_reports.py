@@ -52,8 +52,8 @@ def test_json_report_lists_failures_with_decimal_strings(tmp_path):
     assert (region["passed"], region["failed"]) == (1, 1)
     bad = region["tests"][1]
     assert bad["passed"] is False
-    assert bad["failures"] == [{"claim": 1, "output": "统筹支付", "expected": "999.00", "actual": "400.00",
-                                "at": bad["failures"][0]["at"]}]
+    assert bad["failures"] == [{"what": "第 1 次就诊", "output": "统筹支付", "expected": "999.00 元",
+                                "actual": "400.00 元", "at": bad["failures"][0]["at"]}]
     assert ":9:" in bad["failures"][0]["at"]
     assert region["coverage"]["total"] > 0
     assert doc["summary"] == {"passed": 1, "failed": 1, "uncompiled": 0}

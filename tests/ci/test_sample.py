@@ -32,7 +32,7 @@ def test_plausible_distributions(suizhou_policy):
     assert max(per_person.values()) > 3 and len(per_person) < len(rows) / 2
     for r in rows:
         if r["险种"] == "城乡居民医保":
-            assert r["人员类别"] == "居民"
+            assert r["人员类别"] in ("居民", "学生儿童")
         else:
             assert r["人员类别"] in ("在职", "退休")
 

@@ -11,14 +11,14 @@ from policylang.settle import LayerShare, settle
 def test_suizhou_holds_every_invariant(suizhou_policy):
     report = v.verify(suizhou_policy, seed=1, examples=5)
     assert report.violation is None
-    assert report.sequences == 6 * 5  # every 险种 × 人员类别 combination
+    assert report.sequences == 2 * 4 * 5  # every 险种 × 人员类别 combination (the rules use both)
     assert report.claims >= report.sequences
 
 
 def test_generated_claims_cover_every_claim_combination(suizhou_policy):
     gen = v.Generator(suizhou_policy, seed=0)
-    seen = {c.facts for _ in range(20) for c in gen.claims(3)}
-    assert len(seen) == len(gen.claim_combos) == 4 * 3
+    seen = {c.facts for _ in range(40) for c in gen.claims(3)}
+    assert len(seen) == len(gen.claim_combos) == 7 * 3  # 就医类型 × 医院等级; unused enumerations are left out
     assert {50000, 49999, 50001, 130000, 160000} <= set(gen.amounts)
 
 

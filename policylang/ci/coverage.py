@@ -51,10 +51,11 @@ def _day(d: dt.date | None) -> str:
     return d.isoformat() if d else "…"
 
 
-def _describe(obj: object) -> str:
+def _describe(obj: object, in_param: bool = True) -> str:
     """A short label for an IR node on the path to an item (a scheme's, a layer's, a parameter's name …)."""
     if isinstance(obj, ir.Cell):
-        return f"{obj.label() or '默认'} {cell_value(obj.value)}"
+        value = cell_value(obj.value) if in_param or not isinstance(obj.value, Fraction) else f"{obj.value}"
+        return f"{obj.label() or '默认'} {value}"
     if isinstance(obj, ir.Band):
         upper = "以上" if obj.upper is None else f"至 {fmt_yuan(obj.upper)} 元"
         return f"{fmt_yuan(obj.lower)} 元{upper} {fmt_ratio(obj.ratio)}"
@@ -112,7 +113,8 @@ def _walk(obj: object, path: list[object], out: list[Item]) -> bool:
         below = _walk(child, [*path, child], out)
         origin = getattr(child, "origin", None)
         if isinstance(origin, Span) and not below:
-            label = " › ".join(s for p in [*path, child] if (s := _describe(p)))
+            in_param = any(isinstance(p, ir.Param) for p in path)
+            label = " › ".join(s for p in [*path, child] if (s := _describe(p, in_param)))
             out.append(Item(_kind(child, path), label, origin))
         found |= below or isinstance(origin, Span)
     return found
@@ -123,9 +125,10 @@ def coverable(policy: ir.Policy) -> tuple[Item, ...]:
     the rules outside schemes (资助 subsidies, 判断 questions …)."""
     items: list[Item] = []
     for rule in (*policy.schemes, *getattr(policy, "subsidies", ()), *getattr(policy, "questions", ())):
-        if rule.origin is not None:
+        below = _walk(rule, [rule], items)
+        # a scheme is reached when a claim is settled under it; another rule only through what it holds
+        if rule.origin is not None and (isinstance(rule, ir.Scheme) or not below):
             items.append(Item(_kind(rule, []), getattr(rule, "name", ""), rule.origin))
-        _walk(rule, [rule], items)
     unique = {it.key: it for it in reversed(items)}
     return tuple(sorted(unique.values(), key=lambda it: it.key))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from ci.helpers import SUIZHOU
 from policylang.api import compile_path
 from policylang.cli import cli
-from tests.ci.helpers import SUIZHOU
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import attrs
 
+from ci.helpers import SUIZHOU, write_region
 from policylang import ir
 from policylang.ci.coverage import coverable, measure, percent
 from policylang.ci.reports import run_region
 from policylang.source import Span
-from tests.ci.helpers import SUIZHOU, write_region
 
 ONE_TEST = """
 测试 "在职 一级" {

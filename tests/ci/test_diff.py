@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
+from ci.helpers import RULES, SUIZHOU, write_region
 from policylang.api import compile_path
 from policylang.ci.diff import ADDED, CHANGED, REMOVED, diff_policies, render_markdown
-from tests.ci.helpers import RULES, SUIZHOU, write_region
 
 # The same rules as RULES: other whitespace, comments, entry and statement order, full-width punctuation.
 REFORMATTED = """# 改过格式的同一份规则

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.helpers import ROOT, RULES, write_region
+from ci.helpers import ROOT, RULES, write_region
 
 TESTS = """
 测试 "在职 二级" {

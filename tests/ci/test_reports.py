@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from ci.helpers import write_region
 from policylang.ci.reports import junit_xml, report_json, run_region
-from tests.ci.helpers import write_region
 
 TESTS = """
 测试 "二级 2000 元" {

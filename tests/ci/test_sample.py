@@ -5,9 +5,9 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 
+from ci.helpers import SUIZHOU
 from policylang.ci.claimtable import amount_fen, read_table
 from policylang.ci.sample import sample_rows, write_table
-from tests.ci.helpers import SUIZHOU
 
 
 def test_seeded_and_sized(suizhou_policy):

@@ -102,7 +102,7 @@ def _claim():
 
 
 def test_cli_verify(run_cli):
-    from tests.ci.helpers import SUIZHOU
+    from ci.helpers import SUIZHOU
 
     result = run_cli("verify", SUIZHOU, "-n", "3", "--seed", "2")
     assert result.exit_code == 0, result.output

@@ -15,7 +15,7 @@ setup: $(BIN)/policylang
 
 run: setup
 	$(BIN)/policylang check regions/
-	$(BIN)/policylang test regions/
+	$(BIN)/policylang test regions/ --coverage
 
 test: setup
 	$(BIN)/python -m pytest

@@ -11,7 +11,6 @@ import click
 from policylang.api import Checked, check_path
 from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
-from policylang.harness import explain_failure, run_case
 from policylang.loader import region_dirs
 from policylang.registry import Regions
 from policylang.settle import ClaimResult, settle
@@ -64,36 +63,21 @@ def check(paths: tuple[str, ...], quiet: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH…")
 @click.option("-v", "--verbose", is_flag=True, help="列出每个测试 (list every test).")
-def test(paths: tuple[str, ...], verbose: bool) -> None:
+@click.option("--junit", "junit_file", metavar="FILE", help="写出 JUnit XML 报告 (write a JUnit XML report).")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 (machine-readable output).")
+@click.option("--coverage", "with_coverage", is_flag=True, help="报告规则覆盖率 (report rule coverage).")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="N",
+              help="任一地区覆盖率低于 N% 时失败 (fail below N% coverage; implies --coverage).")
+def test(paths: tuple[str, ...], verbose: bool, junit_file: str | None, as_json: bool, with_coverage: bool,
+         min_coverage: float | None) -> None:
     """运行脚本中的测试块 (run the test blocks written beside the rules).
 
-    失败时显示期望值与实际值以及结算过程；有失败时退出码为 1。
+    失败时显示期望值与实际值以及结算过程；有失败（或覆盖率不足）时退出码为 1。
     """
-    passed = failed = 0
-    for region in _regions(paths):
-        checked = check_path(region)
-        if checked.policy is None:
-            _show_diagnostics(checked, warnings=False)
-            click.echo(f"✗ {checked.unit.root}: 无法编译，测试未运行 ({checked.errors} errors)")
-            failed += 1
-            continue
-        ok = bad = 0
-        places = Regions.near(region)
-        for case in checked.compiled.tests:
-            outcome = run_case(checked.policy, case, places)
-            if outcome.passed:
-                ok += 1
-                if verbose:
-                    click.echo(f"  ✓ {case.name}")
-            else:
-                bad += 1
-                click.echo(f"  ✗ {case.name}  〔{case.origin}〕")
-                click.echo(explain_failure(outcome))
-        passed, failed = passed + ok, failed + bad
-        mark = "✗" if bad else "✓"
-        click.echo(f"{mark} {checked.unit.root}: {ok} 个测试通过，{bad} 个失败")
-    click.echo(f"共 {passed + failed} 个测试：{passed} 通过，{failed} 失败")
-    sys.exit(1 if failed else 0)
+    from policylang.ci import commands
+
+    sys.exit(commands.run_tests(_regions(paths), verbose, junit_file, as_json,
+                                with_coverage or min_coverage is not None, min_coverage))
 
 
 def _result_json(r: ClaimResult) -> dict:
@@ -172,6 +156,17 @@ settle_cmd.name = "settle"
 cli.add_command(settle_cmd, "settle")
 
 
+def _register_ci_commands() -> None:
+    from policylang.ci.commands import diff_cmd, sample_cmd, verify_cmd
+
+    cli.add_command(verify_cmd, "verify")
+    cli.add_command(diff_cmd, "diff")
+    cli.add_command(sample_cmd, "sample")
+
+
+_register_ci_commands()
+
+
 def _usage_zh(e: click.UsageError) -> str:
     """The Chinese sentence for a usage error; click's English goes in the gloss."""
     if isinstance(e, click.exceptions.NoSuchOption):
@@ -185,7 +180,7 @@ def _usage_zh(e: click.UsageError) -> str:
     if isinstance(e, click.exceptions.BadParameter):
         return "参数值无效"
     if "No such command" in e.format_message():
-        return "没有这个子命令；可用的命令：check、test、settle"
+        return "没有这个子命令；可用的命令：check、test、settle、verify、diff、sample"
     return "参数不正确"
 
 

@@ -151,8 +151,10 @@ class _ClaimSettler:
         for req in scheme.requirements:
             if not ir.in_force(req.start, req.end, self.claim.date):
                 continue
-            reason = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
-                                       optional)
+            reason, cell = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
+                                             optional)
+            if cell is not None:
+                self.say(f"适用标准：{cell.label()} {_standard(cell.value)}", cell.origin)
             if reason:
                 self.say(f"不符合条件：{reason}，不予支付", req.origin)
                 reasons.append(reason)
@@ -210,6 +212,14 @@ class _ClaimSettler:
                     self.facts[field] = value
                 return first
         return 0
+
+
+def _standard(value: object) -> str:
+    """A requirement's standard as written: durations in months are shown in years when whole."""
+    if isinstance(value, int):
+        return f"{fmt_yuan(value)} 元"
+    v = Fraction(value)  # type: ignore[arg-type]
+    return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
 
 
 def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],

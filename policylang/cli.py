@@ -11,6 +11,7 @@ import click
 from policylang.api import Checked, check_path
 from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
+from policylang.docs.command import doc as doc_cmd
 from policylang.harness import explain_failure, run_case
 from policylang.loader import region_dirs
 from policylang.settle import ClaimResult, settle
@@ -159,6 +160,7 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
 
 settle_cmd.name = "settle"
 cli.add_command(settle_cmd, "settle")
+cli.add_command(doc_cmd)
 
 
 def _usage_zh(e: click.UsageError) -> str:
@@ -174,7 +176,7 @@ def _usage_zh(e: click.UsageError) -> str:
     if isinstance(e, click.exceptions.BadParameter):
         return "参数值无效"
     if "No such command" in e.format_message():
-        return "没有这个子命令；可用的命令：check、test、settle"
+        return "没有这个子命令；可用的命令：check、test、settle、doc"
     return "参数不正确"
 
 

@@ -164,7 +164,19 @@ def region_stubs(app: Sphinx) -> None:
     _write_if_changed(out / "index.rst", f"{title}\n{'=' * 40}\n\n.. toctree::\n   :maxdepth: 2\n\n{toc}\n")
 
 
+def _quiet_jieba() -> None:
+    """jieba (Chinese word splitting for search) logs its dictionary loading at DEBUG on import."""
+    import logging as std_logging
+
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(std_logging.WARNING)
+
+
 def setup(app: Sphinx) -> dict:
+    _quiet_jieba()
     app.add_config_value("policylang_regions", [], "env")
     app.add_config_value("policylang_pages_dir", "regions", "env")
     app.add_config_value("policylang_index_title", "各地区医保待遇", "env")

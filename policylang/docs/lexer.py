@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import ClassVar
 
 from pygments.lexer import RegexLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
@@ -35,12 +36,12 @@ class PolicyLexer(RegexLexer):
     """医保政策脚本 (policylang scripts)."""
 
     name = "Policy"
-    aliases = ["policy", "policylang"]
-    filenames = ["*.policy"]
-    mimetypes = ["text/x-policy"]
+    aliases: ClassVar[list[str]] = ["policy", "policylang"]
+    filenames: ClassVar[list[str]] = ["*.policy"]
+    mimetypes: ClassVar[list[str]] = ["text/x-policy"]
     flags = re.UNICODE
 
-    tokens = {
+    tokens: ClassVar[dict] = {
         "root": [
             (r"[ \t\r\n\u3000]+", Whitespace),
             (r"#[^\n]*", Comment.Single),

@@ -8,6 +8,7 @@ only needs a new entry in RENDERERS.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -77,7 +78,7 @@ def param_history(title: str, param: ir.Param) -> tuple[str, ...]:
     """Sentences for every changed value: 2024年1月1日起，封顶线由15万元提高至20万元."""
     versions = sorted(param.versions, key=lambda v: v.start or dt.date.min)
     out = []
-    for old, new in zip(versions, versions[1:], strict=False):
+    for old, new in itertools.pairwise(versions):
         when = f"{date_cn(new.start)}起" if new.start else "此后"
         before = {c.keys: c for c in old.table.cells}
         after = {c.keys: c for c in new.table.cells}

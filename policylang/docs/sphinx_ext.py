@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
@@ -75,7 +76,7 @@ class RegionDirective(_PolicyDirective):
 
     required_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"no-charts": directives.flag}
+    option_spec: ClassVar[dict] = {"no-charts": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         path = self.resolve(self.arguments[0])
@@ -175,6 +176,25 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(std_logging.WARNING)
 
 
+# Words the Chinese search must keep whole (jieba would split 封顶线 into 封顶 + 线), besides the keywords.
+SEARCH_TERMS = ("封顶线", "起付线", "起付标准", "报销比例", "支付比例", "统筹支付", "个人自付", "个人负担", "统筹基金",
+                "大病保险", "医疗救助", "门诊统筹", "普通门诊", "门诊慢特病", "政策范围内费用", "最高支付限额",
+                "职工医保", "城乡居民医保", "基本医保", "医院等级", "人员类别", "社保年度", "自然年度", "算例")
+
+
+def search_dictionary(app: Sphinx, config) -> None:
+    """Give Sphinx's Chinese search (jieba) the language's keywords and the domain's terms as whole words."""
+    if not str(config.language or "").startswith("zh") or "dict" in config.html_search_options:
+        return
+    from policylang.parser import keywords
+
+    words = dict.fromkeys([*SEARCH_TERMS, *(k for k in keywords() if len(k) > 1)])
+    path = Path(app.doctreedir) / "policylang-search-dict.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{w} 1000 n\n" for w in words), encoding="utf-8")
+    config.html_search_options = {**config.html_search_options, "dict": str(path)}
+
+
 def setup(app: Sphinx) -> dict:
     _quiet_jieba()
     app.add_config_value("policylang_regions", [], "env")
@@ -186,4 +206,5 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("policy-codes", CodesDirective)
     app.add_lexer("policy", PolicyLexer)
     app.connect("builder-inited", region_stubs)
+    app.connect("config-inited", search_dictionary)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

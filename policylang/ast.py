@@ -90,6 +90,7 @@ class Rounding:
 class EnumDef:
     name: Name
     values: tuple[Name, ...]
+    default: Name | None
     span: Span = _span()
 
 
@@ -110,9 +111,26 @@ class Period:
 
 
 @attrs.frozen
+class Key:
+    """One key of a table entry: an enumeration value, or alternatives 二级/三级."""
+
+    values: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class RefValue:
+    """A reference value by year: 上年度 农村居民人均可支配收入."""
+
+    year: str
+    name: Name
+    span: Span = _span()
+
+
+@attrs.frozen
 class Entry:
-    keys: tuple[Name, ...]
-    value: Quantity
+    keys: tuple[Key, ...]
+    value: Quantity | RefValue
     span: Span = _span()
 
 
@@ -120,10 +138,11 @@ class Entry:
 class TableStmt:
     """起付线 / 比例 / 封顶线 with an optional scope (每次, 每日, 年度 …) and validity."""
 
-    kind: str  # 起付线 | 比例 | 封顶线
+    kind: str  # 起付线 | 比例 | 封顶线 | 定额 | 津贴天数
     scope: str | None
     entries: tuple[Entry, ...]
     validity: Validity | None
+    shared: bool  # 转诊只计一次
     span: Span = _span()
 
 
@@ -131,10 +150,171 @@ class TableStmt:
 class Adjust:
     """退休 比例 加 5%: a ratio adjustment for claims matching every key."""
 
-    keys: tuple[Name, ...]
+    keys: tuple[Key, ...]
     op: str
     delta: Quantity
     validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Waiver:
+    """门诊慢特病 免起付线."""
+
+    keys: tuple[Key, ...]
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Band:
+    """One bracket: (lower, upper] with the inclusivity the text states, and its ratio."""
+
+    lower: Quantity | None
+    lower_inclusive: bool | None
+    upper: Quantity | None
+    upper_inclusive: bool | None
+    ratio: Quantity
+    span: Span = _span()
+
+
+@attrs.frozen
+class Brackets:
+    keys: tuple[Key, ...]
+    bands: tuple[Band, ...]
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Layer:
+    name: str
+    name_span: Span = attrs.field(eq=False, repr=False)
+    when: tuple[Cond, ...]
+    body: tuple[object, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Exclude:
+    """不予报销 挂号费, 美容 …: item names that are paid in full by the person."""
+
+    names: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class FirstPay:
+    """异地转诊 先行自付 10% (按 三级): the person pays a share first."""
+
+    keys: tuple[Key, ...]
+    share: Quantity
+    overrides: tuple[Name, ...]
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Term:
+    """An operand: a field, a quantity, a date, a month-day (4月30日), or 次月/当月 of a date field."""
+
+    kind: str  # field | quantity | date | month_day | next_month | this_month
+    value: Name | Quantity | DateLit | str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Expr:
+    terms: tuple[tuple[str, Term], ...]  # (sign, term)
+    span: Span = _span()
+
+
+@attrs.frozen
+class Comparison:
+    lhs: Expr
+    op: str
+    rhs: Expr | tuple[Entry, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Require:
+    predicate: Comparison
+    guards: tuple[Comparison, ...]
+    reason: str
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class DaysAdd:
+    keys: tuple[Key, ...]
+    days: Quantity
+    span: Span = _span()
+
+
+@attrs.frozen
+class DaysPer:
+    field: Name
+    base: Decimal
+    days: Quantity
+    span: Span = _span()
+
+
+@attrs.frozen
+class DailyRate:
+    value: Quantity | RefValue | Name
+    span: Span = _span()
+
+
+@attrs.frozen
+class FieldDef:
+    name: Name
+    type: str
+    default: Name | Quantity | DateLit | None
+    optional: bool
+    span: Span = _span()
+
+
+@attrs.frozen
+class Reference:
+    name: Name
+    entries: tuple[tuple[Quantity, Quantity], ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class SubsidyRule:
+    keys: tuple[Key, ...]
+    kind: str  # 定额 | 比例 | 全额
+    amount: Quantity | None
+    floor: Quantity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Subsidy:
+    name: str
+    base: Name
+    rules: tuple[SubsidyRule, ...]
+    notes: tuple[str, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Allow:
+    conds: tuple[Cond, ...]
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Question:
+    name: Name
+    text: str | None
+    allows: tuple[Allow, ...]
+    otherwise: str | None
+    notes: tuple[str, ...]
     span: Span = _span()
 
 
@@ -153,7 +333,7 @@ class Attr:
     """A person or claim attribute: a bare enumeration value, or 字段=值."""
 
     field: Name | None
-    value: Name | Quantity | DateLit
+    value: Name | Quantity | DateLit | str
     span: Span = _span()
 
 
@@ -171,18 +351,56 @@ class Expected:
 
 
 @attrs.frozen
+class Refused:
+    """期望 不予支付."""
+
+    span: Span = _span()
+
+
+@attrs.frozen
+class Item:
+    """明细 挂号费 甲类 10 元."""
+
+    name: Name
+    cls: Name
+    amount: Quantity
+    span: Span = _span()
+
+
+@attrs.frozen
 class Claim:
     date: DateLit
     attrs: tuple[Attr, ...]
-    amount: Quantity
-    expects: tuple[Expected, ...]
+    amount: Quantity | None
+    items: tuple[Item, ...]
+    expects: tuple[Expected | Refused, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Payment:
+    """缴费 2022 年 期望 资助 280 元: a contribution-subsidy test."""
+
+    year: Quantity
+    expects: tuple[Expected | Refused, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Ask:
+    """询问 2024-03-01 家庭共济 亲属关系=兄弟姐妹 期望 是."""
+
+    date: DateLit
+    name: Name
+    attrs: tuple[Attr, ...]
+    answer: bool
     span: Span = _span()
 
 
 @attrs.frozen
 class Test:
     name: str
-    body: tuple[Person | Claim, ...]
+    body: tuple[object, ...]
     span: Span = _span()
 
 

@@ -20,7 +20,8 @@ def _cap_below_deductible(scheme: ir.Scheme, layer: ir.Layer) -> list[Diagnostic
                     continue
                 for cell in cv.table.cells:
                     ded = dv.table.lookup(dict(cell.keys))
-                    if ded is not None and cell.value < ded.value:
+                    if ded is not None and isinstance(cell.value, int) and isinstance(ded.value, int) \
+                            and cell.value < ded.value:
                         out.append(warning(
                             "W101",
                             f"封顶线 {fmt_yuan(cell.value)} 元低于起付线 {fmt_yuan(ded.value)} 元"
@@ -35,7 +36,9 @@ def _overlap(a: ir.Version, b: ir.Version) -> bool:
 
 
 def _ratio_table_complete(policy: ir.Policy, layer: ir.Layer) -> list[Diagnostic]:
-    out = []
+    out: list[Diagnostic] = []
+    if layer.ratio is None:
+        return out
     for version in layer.ratio.param.versions:
         table = version.table
         if any(not c.keys for c in table.cells):
@@ -53,7 +56,9 @@ def _ratio_table_complete(policy: ir.Policy, layer: ir.Layer) -> list[Diagnostic
 
 
 def _adjusted_ratio(layer: ir.Layer) -> list[Diagnostic]:
-    out = []
+    out: list[Diagnostic] = []
+    if layer.ratio is None:
+        return out
     for adj in layer.ratio.adjustments:
         for version in layer.ratio.param.versions:
             for cell in version.table.cells:

@@ -7,37 +7,49 @@ from collections.abc import Mapping
 
 import attrs
 
+from policylang.ir import Fact
 from policylang.source import Span
 
-Facts = tuple[tuple[str, str], ...]
+Facts = tuple[tuple[str, Fact], ...]
 
 
-def facts(mapping: Mapping[str, str]) -> Facts:
+def facts(mapping: Mapping[str, Fact]) -> Facts:
     return tuple(sorted(mapping.items()))
 
 
 @attrs.frozen
 class Person:
-    """参保人: an id and enumeration facts (险种, 人员类别 …)."""
+    """参保人: an id and facts (险种, 人员类别, typed fields such as 缴费日期 …)."""
 
     id: str
     facts: Facts = ()
 
-    def fact_map(self) -> dict[str, str]:
+    def fact_map(self) -> dict[str, Fact]:
         return dict(self.facts)
 
 
 @attrs.frozen
+class Item:
+    """明细: one billed item with its catalogue class (甲类/乙类/丙类/目录外) and amount in 分."""
+
+    name: str
+    cls: str
+    amount: int
+
+
+@attrs.frozen
 class Claim:
-    """就诊: a date, the policy-range amount (费用, in 分) and facts that override the person's."""
+    """就诊: a date, the amount in 分 (费用; the items' total when itemised) and facts overriding the person's."""
 
     date: dt.date
     amount: int
     facts: Facts = ()
     index: int = 0
+    items: tuple[Item, ...] = ()
     origin: Span | None = attrs.field(default=None, eq=False, repr=False)
 
-    def facts_with(self, person: Person) -> dict[str, str]:
-        merged = person.fact_map()
+    def facts_with(self, person: Person, defaults: Mapping[str, Fact] | None = None) -> dict[str, Fact]:
+        merged: dict[str, Fact] = dict(defaults or {})
+        merged.update(person.facts)
         merged.update(self.facts)
         return merged

@@ -6,17 +6,21 @@ import attrs
 
 from policylang import ir
 from policylang.cases import TestCase
+from policylang.questions import ask
 from policylang.settle import ClaimResult, settle
 from policylang.source import Span
+from policylang.subsidy import subsidize
+from policylang.trace import TraceLine
 from policylang.units import fmt_yuan
 
 
 @attrs.frozen
 class Failure:
-    claim: int  # index of the claim in the test
+    what: str  # 第 2 次就诊 / 2022 年缴费 / 询问 家庭共济
     output: str
-    expected: int
-    actual: int | None
+    expected: str
+    actual: str
+    trace: tuple[TraceLine, ...]
     origin: Span | None = attrs.field(default=None, eq=False)
 
 
@@ -31,29 +35,52 @@ class Outcome:
         return not self.failures
 
 
+def _show(output: str, amount: int | None) -> str:
+    if amount is None:
+        return "无此输出"
+    return f"{amount} 天" if output == "津贴天数" else f"{fmt_yuan(amount)} 元"
+
+
 def run_case(policy: ir.Policy, case: TestCase) -> Outcome:
-    """Settle the test's claims and compare every stated expectation, to the 分."""
+    """Settle the test's claims, subsidies and questions and compare every stated expectation, to the 分."""
     results = settle(policy, case.person, [tc.claim for tc in case.claims])
     failures = []
     for i, (tc, result) in enumerate(zip(case.claims, results, strict=True)):
+        what = f"第 {i + 1} 次就诊"
+        if tc.refused is not None and not result.refused:
+            failures.append(Failure(what, "不予支付", "不予支付", "已支付", result.trace, tc.refused))
         for exp in tc.expects:
             actual = result.output(exp.output)
             if actual != exp.amount:
-                failures.append(Failure(i, exp.output, exp.amount, actual, exp.origin))
+                failures.append(Failure(what, exp.output, _show(exp.output, exp.amount), _show(exp.output, actual),
+                                        result.trace, exp.origin))
+    for payment in case.payments:
+        outcomes = subsidize(policy, case.person, payment.year)
+        what = f"{payment.year} 年缴费"
+        for exp in payment.expects:
+            actual = next((v for r in outcomes if (v := r.output(exp.output)) is not None), None)
+            if actual != exp.amount:
+                trace = tuple(t for r in outcomes for t in r.trace)
+                failures.append(Failure(what, exp.output, _show("", exp.amount), _show("", actual), trace, exp.origin))
+    for q in case.asks:
+        facts = {**case.person.fact_map(), **dict(q.facts)}
+        answer = ask(policy, q.question, facts, q.date)
+        if answer.allowed != q.answer:
+            failures.append(Failure(f"询问 {q.question}", q.question, "是" if q.answer else "否",
+                                    f"{'是' if answer.allowed else '否'}（{answer.reason}）", answer.trace, q.origin))
     return Outcome(case, results, tuple(failures))
 
 
 def explain_failure(outcome: Outcome) -> str:
-    """Expected vs actual for each failed expectation, then the trace of the failing claim."""
+    """Expected vs actual for each failed expectation, then the trace of what failed."""
     lines = []
-    shown: set[int] = set()
+    shown: set[str] = set()
     for f in outcome.failures:
         where = f"{f.origin}: " if f.origin else ""
-        actual = "无此输出" if f.actual is None else f"{fmt_yuan(f.actual)} 元"
-        lines.append(f"  {where}第 {f.claim + 1} 次就诊 {f.output}：期望 {fmt_yuan(f.expected)} 元，实际 {actual}"
-                     f" (expected {fmt_yuan(f.expected)}, got {actual})")
-        if f.claim not in shown:
-            shown.add(f.claim)
+        lines.append(f"  {where}{f.what} {f.output}：期望 {f.expected}，实际 {f.actual}"
+                     f" (expected {f.expected}, got {f.actual})")
+        if f.what not in shown:
+            shown.add(f.what)
             lines.append("    结算过程 (trace):")
-            lines += [f"      {t.render()}" for t in outcome.results[f.claim].trace]
+            lines += [f"      {t.render()}" for t in f.trace]
     return "\n".join(lines)

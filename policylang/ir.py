@@ -1,7 +1,8 @@
 """The policy IR: schemes → layers → primitives, with date-versioned parameters.
 
 Backends (settle, batch, docs, diff, coverage) read only this module's classes. Everything is data:
-no Python callables, so the IR can be printed, compared, vectorised and documented.
+no Python callables, so the IR can be printed, compared, vectorised and documented. Spans (`origin`)
+never take part in equality.
 """
 
 from __future__ import annotations
@@ -15,9 +16,16 @@ import attrs
 
 from policylang.source import Span
 
+Fact = str | int | Fraction | dt.date
+Facts = Mapping[str, Fact]
+
 
 def _origin() -> Span | None:
     return attrs.field(eq=False, repr=False, default=None)
+
+
+def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
 
 
 class Scope(enum.Enum):
@@ -29,13 +37,69 @@ class Scope(enum.Enum):
     PERIOD = "年度"
 
 
+# ---- names and values ---------------------------------------------------------------------------
 @attrs.frozen
 class Enumeration:
     """A field and its allowed values, e.g. 医院等级: 一级, 二级, 三级."""
 
     name: str
     values: tuple[str, ...]
+    default: str | None = None
     origin: Span | None = _origin()
+
+
+@attrs.frozen
+class FieldDef:
+    """A typed field of a person or claim: 金额 (分), 天数/月数/年数/次数/年龄 (numbers), 日期, 文字."""
+
+    name: str
+    type: str
+    default: Fact | None = None
+    optional: bool = False
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Reference:
+    """A reference value per year (上年度农村居民人均可支配收入), in 分."""
+
+    name: str
+    values: tuple[tuple[int, int], ...]
+    origin: Span | None = _origin()
+
+    def for_year(self, year: int) -> int | None:
+        return next((v for y, v in self.values if y == year), None)
+
+
+@attrs.frozen
+class RefValue:
+    """A table value taken from a reference: the claim's year plus offset (上年度 = −1)."""
+
+    name: str
+    offset: int
+
+    def describe(self) -> str:
+        return f"{'上年度' if self.offset == -1 else '当年'}{self.name}"
+
+
+@attrs.frozen
+class Band:
+    """One bracket of 分段: the part of the base between lower and upper (分) is paid at ratio."""
+
+    lower: int
+    upper: int | None
+    ratio: Fraction
+    lower_inclusive: bool = False
+    upper_inclusive: bool = True
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class BandSet:
+    bands: tuple[Band, ...]
+
+
+Value = int | Fraction | RefValue | BandSet
 
 
 @attrs.frozen
@@ -45,14 +109,14 @@ class Condition:
     field: str
     values: frozenset[str]
 
-    def holds(self, facts: Mapping[str, str]) -> bool:
+    def holds(self, facts: Facts) -> bool:
         return facts.get(self.field) in self.values
 
     def describe(self) -> str:
         return f"{self.field}为{'或'.join(sorted(self.values))}"
 
 
-def all_hold(conds: tuple[Condition, ...], facts: Mapping[str, str]) -> bool:
+def all_hold(conds: tuple[Condition, ...], facts: Facts) -> bool:
     return all(c.holds(facts) for c in conds)
 
 
@@ -61,10 +125,10 @@ class Cell:
     """One table entry: the value for facts matching every key (no keys: the default)."""
 
     keys: tuple[tuple[str, str], ...]
-    value: int | Fraction  # 分 for money tables, a fraction for ratios
+    value: Value
     origin: Span | None = _origin()
 
-    def matches(self, facts: Mapping[str, str]) -> bool:
+    def matches(self, facts: Facts) -> bool:
         return all(facts.get(f) == v for f, v in self.keys)
 
     def label(self) -> str:
@@ -77,7 +141,7 @@ class Table:
 
     cells: tuple[Cell, ...]
 
-    def lookup(self, facts: Mapping[str, str]) -> Cell | None:
+    def lookup(self, facts: Facts) -> Cell | None:
         best = None
         for cell in self.cells:
             if cell.matches(facts) and (best is None or len(cell.keys) > len(best.keys)):
@@ -95,7 +159,7 @@ class Table:
 
 @attrs.frozen
 class Version:
-    """A value in force from start to end (both inclusive; None = open)."""
+    """A table in force from start to end (both inclusive; None = open)."""
 
     start: dt.date | None
     end: dt.date | None
@@ -103,7 +167,7 @@ class Version:
     origin: Span | None = _origin()
 
     def covers(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        return in_force(self.start, self.end, day)
 
 
 @attrs.frozen
@@ -114,18 +178,35 @@ class Param:
     versions: tuple[Version, ...]
 
     def at(self, day: dt.date) -> Version | None:
-        for v in self.versions:
-            if v.covers(day):
-                return v
-        return None
+        return next((v for v in self.versions if v.covers(day)), None)
+
+    def lookup(self, day: dt.date, facts: Facts) -> Cell | None:
+        version = self.at(day)
+        return version.table.lookup(facts) if version else None
+
+
+# ---- layer primitives ---------------------------------------------------------------------------
+@attrs.frozen
+class Waiver:
+    """起付线 waived for claims meeting every condition (门诊慢特病 免起付线)."""
+
+    when: tuple[Condition, ...]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    origin: Span | None = _origin()
 
 
 @attrs.frozen
 class Deductible:
-    """起付线: the person pays this much of the layer's base first, counted per scope."""
+    """起付线: the person pays this much of the layer's base first, counted per scope.
+
+    shared: claims with the same 转诊号 (a referral inside a 医共体) count one deductible.
+    """
 
     scope: Scope
     param: Param
+    waivers: tuple[Waiver, ...] = ()
+    shared: bool = False
 
 
 @attrs.frozen
@@ -138,9 +219,8 @@ class Adjustment:
     end: dt.date | None = None
     origin: Span | None = _origin()
 
-    def applies(self, facts: Mapping[str, str], day: dt.date) -> bool:
-        in_force = (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
-        return in_force and all_hold(self.when, facts)
+    def applies(self, facts: Facts, day: dt.date) -> bool:
+        return in_force(self.start, self.end, day) and all_hold(self.when, facts)
 
 
 @attrs.frozen
@@ -152,6 +232,13 @@ class Ratio:
 
 
 @attrs.frozen
+class Brackets:
+    """分段: ratios by band of the period's cumulative base above the layer's deductible."""
+
+    param: Param  # cells hold BandSet values
+
+
+@attrs.frozen
 class Cap:
     """封顶线: a ceiling on the layer's payments, counted per scope."""
 
@@ -160,14 +247,127 @@ class Cap:
 
 
 @attrs.frozen
+class Fixed:
+    """定额: the layer pays min(actual, standard)."""
+
+    param: Param
+
+
+@attrs.frozen
+class DaysAddition:
+    """津贴天数 加 N 天 for claims meeting every condition (难产 +15)."""
+
+    when: tuple[Condition, ...]
+    days: int
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class DaysPerCount:
+    """津贴天数 胎数 每多 1 加 15 天: days × (field − base) when positive."""
+
+    field: str
+    base: int
+    days: int
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Allowance:
+    """津贴: (base days + additions) × daily rate (a constant, a reference or a money field)."""
+
+    days: Param
+    additions: tuple[DaysAddition, ...] = ()
+    per_count: tuple[DaysPerCount, ...] = ()
+    rate: int | RefValue | str | None = None  # str: the name of a money field
+    rate_origin: Span | None = _origin()
+
+
+@attrs.frozen
 class Layer:
-    """One layer of a scheme: deductible, ratio and caps over the base the previous layer left."""
+    """One layer of a scheme, working on what the previous layer left."""
 
     name: str
-    ratio: Ratio
+    when: tuple[Condition, ...] = ()
     deductible: Deductible | None = None
+    ratio: Ratio | None = None
+    brackets: Brackets | None = None
+    fixed: Fixed | None = None
     caps: tuple[Cap, ...] = ()
+    allowance: Allowance | None = None
     notes: tuple[str, ...] = ()
+    origin: Span | None = _origin()
+
+
+# ---- catalogue, first self-pay, eligibility -----------------------------------------------------
+@attrs.frozen
+class Exclusion:
+    """不予报销: an item name paid in full by the person (全自费)."""
+
+    name: str
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class ClassShare:
+    """乙类 先行自付 10%: the share of a catalogue class the person pays first."""
+
+    cls: str
+    share: Fraction
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Catalogue:
+    """Which items (明细) enter the policy range. 目录外 and 丙类 items are 全自费."""
+
+    exclusions: tuple[Exclusion, ...] = ()
+    shares: tuple[ClassShare, ...] = ()
+    out_of_range: tuple[str, ...] = ("丙类", "目录外")
+
+
+@attrs.frozen
+class FirstSelfPay:
+    """异地转诊 先行自付 10% (按 三级): the person pays share first; the rest is settled with overrides."""
+
+    when: tuple[Condition, ...]
+    share: Fraction
+    overrides: tuple[tuple[str, str], ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Operand:
+    """field | const | month_day | this_month | next_month. Durations are in days or months."""
+
+    kind: str
+    value: object
+    unit: str | None = None  # 天 | 月 for durations, 分 for money, 次 / 岁 for counts and ages
+
+
+@attrs.frozen
+class Expr:
+    terms: tuple[tuple[int, Operand], ...]  # (+1 / −1, operand)
+
+
+@attrs.frozen
+class Comparison:
+    lhs: Expr
+    op: str  # >= <= > < = !=
+    rhs: Expr | Table
+
+
+@attrs.frozen
+class Requirement:
+    """要求 …否则 "理由": a claim failing the predicate (where the guards hold) is not paid."""
+
+    predicate: Comparison
+    guards: tuple[Comparison, ...]
+    reason: str
+    start: dt.date | None = None
+    end: dt.date | None = None
     origin: Span | None = _origin()
 
 
@@ -190,20 +390,63 @@ class Period:
 
 @attrs.frozen
 class Scheme:
-    """方案: who and which claims it applies to, its period, and its layers in order."""
+    """方案: who and which claims it applies to, its period, eligibility, catalogue and layers."""
 
     name: str
     when: tuple[Condition, ...]
     period: Period
     layers: tuple[Layer, ...]
+    catalogue: Catalogue = Catalogue()
+    first_pays: tuple[FirstSelfPay, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
     start: dt.date | None = None
     end: dt.date | None = None
     notes: tuple[str, ...] = ()
     origin: Span | None = _origin()
 
-    def applies(self, facts: Mapping[str, str], day: dt.date) -> bool:
-        in_force = (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
-        return in_force and all_hold(self.when, facts)
+    def applies(self, facts: Facts, day: dt.date) -> bool:
+        return in_force(self.start, self.end, day) and all_hold(self.when, facts)
+
+
+# ---- subsidies and questions --------------------------------------------------------------------
+@attrs.frozen
+class SubsidyRule:
+    """资助: 定额 (amount in 分), 比例 (share, optional floor in 分) or 全额, for people meeting when."""
+
+    when: tuple[Condition, ...]
+    kind: str
+    amount: int | Fraction | None = None
+    floor: int | None = None
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Subsidy:
+    name: str
+    base: str  # the reference holding the yearly personal contribution
+    rules: tuple[SubsidyRule, ...]
+    notes: tuple[str, ...] = ()
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Allow:
+    when: tuple[Condition, ...]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Question:
+    """判断: a yes/no rule (家庭共济: may the account pay for this relative?), with the reason."""
+
+    name: str
+    text: str | None
+    allows: tuple[Allow, ...]
+    otherwise: str | None = None
+    notes: tuple[str, ...] = ()
+    origin: Span | None = _origin()
 
 
 @attrs.frozen
@@ -227,9 +470,24 @@ class Policy:
     enums: tuple[Enumeration, ...]
     schemes: tuple[Scheme, ...]
     rounding: str = "四舍五入"
+    fields: tuple[FieldDef, ...] = ()
+    references: tuple[Reference, ...] = ()
+    subsidies: tuple[Subsidy, ...] = ()
+    questions: tuple[Question, ...] = ()
 
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)
 
-    def scheme_for(self, facts: Mapping[str, str], day: dt.date) -> Scheme | None:
+    def field(self, name: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def reference(self, name: str) -> Reference | None:
+        return next((r for r in self.references if r.name == name), None)
+
+    def defaults(self) -> dict[str, Fact]:
+        out: dict[str, Fact] = {e.name: e.default for e in self.enums if e.default is not None}
+        out.update({f.name: f.default for f in self.fields if f.default is not None})
+        return out
+
+    def scheme_for(self, facts: Facts, day: dt.date) -> Scheme | None:
         return next((s for s in self.schemes if s.applies(facts, day)), None)

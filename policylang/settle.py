@@ -1,8 +1,9 @@
 """The scalar evaluator: one person's claims in date order, with accumulators and a trace of every step.
 
 Accumulator model: everything that depends on earlier claims is a running total per person, scheme,
-layer and scope key (the claim itself, its day, its admission or its period). A claim's share of a
-deductible or cap is what is left of it given the running total before the claim.
+layer and scope key (the claim itself, its day, its admission or referral, or its period). A claim's
+share of a deductible or cap is what is left given the total before it; a bracketed layer pays
+round(F(total after)) − round(F(total before)), so a year's payments always sum to F of the year.
 """
 
 from __future__ import annotations
@@ -15,26 +16,19 @@ import attrs
 
 from policylang import ir
 from policylang.claims import Claim, Person
+from policylang.eligibility import check_requirement
+from policylang.layers import LayerSettler
 from policylang.rounding import round_fen
 from policylang.source import Span
+from policylang.trace import TraceLine
 from policylang.units import fmt_ratio, fmt_yuan
-
-
-@attrs.frozen
-class TraceLine:
-    """One step of a settlement, in Chinese, pointing at the script line it came from."""
-
-    text: str
-    origin: Span | None = attrs.field(default=None, eq=False)
-
-    def render(self) -> str:
-        return f"{self.text}〔{self.origin.file}:{self.origin.line}〕" if self.origin else self.text
 
 
 @attrs.frozen
 class LayerShare:
     name: str
     paid: int
+    deductible: int = 0
 
 
 @attrs.frozen
@@ -43,164 +37,166 @@ class ClaimResult:
 
     claim: Claim
     scheme: str | None
-    cost: int  # 费用
-    deductible: int  # 起付线 counted on this claim
-    fund: int  # 统筹支付
-    personal: int  # 个人自付
+    cost: int  # 费用: everything billed
+    excluded: int  # 全自费
+    first_paid: int  # 先行自付 (乙类 share + first self-pay)
+    policy_range: int  # 政策范围内费用
+    deductible: int  # 起付线 counted in the first layer
+    fund: int  # 统筹支付: the first layer's payment
+    personal: int  # 个人自付: cost − every layer's payment
     layers: tuple[LayerShare, ...]
     trace: tuple[TraceLine, ...]
+    refused: tuple[str, ...] = ()  # why the claim is not paid, if it is not eligible
+    allowance_days: int = 0
+    allowance: int = 0  # 津贴
+
+    @property
+    def total_fund(self) -> int:
+        """基金支付: what every layer paid together."""
+        return sum(ls.paid for ls in self.layers)
 
     def output(self, name: str) -> int | None:
         """An output by its Chinese name, as test blocks and JSON name them."""
-        fixed = {"统筹支付": self.fund, "个人自付": self.personal, "起付线": self.deductible, "费用": self.cost}
+        fixed = {"统筹支付": self.fund, "个人自付": self.personal, "起付线": self.deductible, "费用": self.cost,
+                 "全自费": self.excluded, "先行自付": self.first_paid, "政策范围内费用": self.policy_range,
+                 "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days}
         if name in fixed:
             return fixed[name]
         return next((ls.paid for ls in self.layers if ls.name == name), None)
 
 
-_SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年"}
-_CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度"}
-
-
-class Accumulators:
-    """Running totals in 分, keyed by (scheme, layer, what, scope key)."""
-
-    def __init__(self) -> None:
-        self.totals: defaultdict[tuple, int] = defaultdict(int)
-
-    @staticmethod
-    def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim) -> tuple:
-        if scope is ir.Scope.VISIT:
-            return ("visit", claim.index)
-        if scope is ir.Scope.DAY:
-            return ("day", claim.date)
-        if scope is ir.Scope.ADMISSION:
-            return ("admission", claim.index)
-        return ("period", period.key(claim.date))
-
-
-def _label(cell: ir.Cell) -> str:
-    return f"（{cell.label()}）" if cell.keys else ""
-
-
 class _ClaimSettler:
-    def __init__(self, policy: ir.Policy, acc: Accumulators, claim: Claim, facts: Mapping[str, str]) -> None:
+    def __init__(self, policy: ir.Policy, acc: defaultdict, claim: Claim, facts: Mapping[str, ir.Fact]) -> None:
         self.policy = policy
         self.acc = acc
         self.claim = claim
-        self.facts = facts
+        self.facts = dict(facts)
         self.trace: list[TraceLine] = []
 
     def say(self, text: str, origin: Span | None = None) -> None:
         self.trace.append(TraceLine(text, origin))
 
+    def refuse(self, scheme: ir.Scheme | None, reasons: list[str], excluded: int = 0) -> ClaimResult:
+        c = self.claim
+        self.say(f"统筹支付 0.00 元，个人自付 {fmt_yuan(c.amount)} 元")
+        return ClaimResult(c, scheme.name if scheme else None, c.amount, excluded, 0, c.amount - excluded, 0, 0,
+                           c.amount, (), tuple(self.trace), tuple(reasons))
+
     def run(self) -> ClaimResult:
         claim, day = self.claim, self.claim.date
         scheme = self.policy.scheme_for(self.facts, day)
         if scheme is None:
-            self.say(f"{day} 的就诊没有适用的方案，统筹不予支付")
-            return ClaimResult(claim, None, claim.amount, 0, 0, claim.amount, (), tuple(self.trace))
+            self.say(f"{day} 的就诊没有适用的方案，不予支付")
+            return self.refuse(None, ["没有适用的方案"])
         self.say(f"适用方案：{scheme.name}", scheme.origin)
-        self.say(f"政策范围内费用 {fmt_yuan(claim.amount)} 元")
-        base, counted, shares = claim.amount, 0, []
+        reasons = self.eligibility(scheme)
+        if reasons:
+            return self.refuse(scheme, reasons)
+        excluded, class_share = self.catalogue(scheme)
+        policy_range = claim.amount - excluded - class_share
+        self.say(f"政策范围内费用 {fmt_yuan(policy_range)} 元")
+        first = self.first_self_pay(scheme, policy_range)
+        base = policy_range - first
+        shares: list[LayerShare] = []
+        days = allowance = 0
         for layer in scheme.layers:
-            paid, ded = self.layer(scheme, layer, base)
-            counted += ded
-            shares.append(LayerShare(layer.name, paid))
+            if not ir.all_hold(layer.when, self.facts):
+                only = "，".join(c.describe() for c in layer.when)
+                self.say(f"【{layer.name}】不适用：仅限{only}", layer.origin)
+                if layer.allowance is None:
+                    shares.append(LayerShare(layer.name, 0))
+                continue
+            settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say)
+            if layer.allowance is not None:
+                result = settler.allowance()
+                if result is None:
+                    return self.refuse(scheme, ["缺少计算津贴所需的数值"])
+                days, allowance = result
+                continue
+            outcome = settler.settle(base)
+            if outcome is None:
+                return self.refuse(scheme, [f"{layer.name}缺少当年的参考值，无法结算"])
+            paid, counted = outcome
+            shares.append(LayerShare(layer.name, paid, counted))
             base -= paid
-        fund = sum(s.paid for s in shares)
-        personal = claim.amount - fund
-        self.say(f"统筹支付 {fmt_yuan(fund)} 元，个人自付 {fmt_yuan(personal)} 元")
-        return ClaimResult(claim, scheme.name, claim.amount, counted, fund, personal, tuple(shares),
-                           tuple(self.trace))
-
-    def layer(self, scheme: ir.Scheme, layer: ir.Layer, base: int) -> tuple[int, int]:
-        """Settle one layer on base; returns (paid, deductible counted)."""
-        counted = self.deductible(scheme, layer, base) if layer.deductible else 0
-        eligible = base - counted
-        ratio = self.ratio(layer)
-        if ratio is None:
-            return 0, counted
-        exact = Fraction(eligible) * ratio
-        raw = round_fen(exact, self.policy.rounding)
-        rounded = "" if exact.denominator == 1 else f"（{self.policy.rounding}到分）"
-        self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {fmt_ratio(ratio)} = {fmt_yuan(raw)} 元{rounded}")
-        paid = raw
-        for cap in layer.caps:
-            paid = self.cap(scheme, layer, cap, paid)
-        for cap in layer.caps:
-            key = (scheme.name, layer.name, "cap", cap.scope, Accumulators.scope_key(cap.scope, scheme.period,
-                                                                                     self.claim))
-            self.acc.totals[key] += paid
-        return paid, counted
-
-    def deductible(self, scheme: ir.Scheme, layer: ir.Layer, base: int) -> int:
-        ded = layer.deductible
-        assert ded is not None
-        version = ded.param.at(self.claim.date)
-        cell = version.table.lookup(self.facts) if version else None
-        if cell is None:
-            self.say("没有适用的起付线，按 0 元计")
-            return 0
-        key = (scheme.name, layer.name, "deductible", Accumulators.scope_key(ded.scope, scheme.period, self.claim))
-        used = self.acc.totals[key]
-        counted = min(base, max(0, cell.value - used))
-        self.acc.totals[key] += counted
-        word = _SCOPE_WORD[ded.scope]
-        if ded.scope in (ir.Scope.VISIT, ir.Scope.ADMISSION):
-            self.say(f"起付线 {fmt_yuan(cell.value)} 元{_label(cell)}，本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
+        fund = shares[0].paid if shares else 0
+        total = sum(s.paid for s in shares)
+        personal = claim.amount - total
+        if len(shares) > 1:
+            parts = "，".join(f"{s.name} {fmt_yuan(s.paid)} 元" for s in shares)
+            self.say(f"{parts}，基金合计 {fmt_yuan(total)} 元，个人自付 {fmt_yuan(personal)} 元")
         else:
-            self.say(f"起付线 {fmt_yuan(cell.value)} 元{_label(cell)}：{word}已累计起付 {fmt_yuan(used)} 元，"
-                     f"本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
-        return counted
+            self.say(f"统筹支付 {fmt_yuan(fund)} 元，个人自付 {fmt_yuan(personal)} 元")
+        if days:
+            self.say(f"津贴 {fmt_yuan(allowance)} 元（{days} 天）")
+        deductible = shares[0].deductible if shares else 0
+        return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
+                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance)
 
-    def ratio(self, layer: ir.Layer) -> Fraction | None:
-        version = layer.ratio.param.at(self.claim.date)
-        cell = version.table.lookup(self.facts) if version else None
-        if cell is None:
-            shown = "、".join(f"{k}={v}" for k, v in sorted(self.facts.items()))
-            self.say(f"比例表中没有与本次就诊（{shown}）对应的比例，{layer.name}不予支付",
-                     version.origin if version else None)
-            return None
-        ratio = Fraction(cell.value)
-        self.say(f"适用比例 {fmt_ratio(ratio)}{_label(cell)}", cell.origin)
-        for adj in layer.ratio.adjustments:
-            if adj.applies(self.facts, self.claim.date):
-                ratio += adj.delta
-                who = "、".join(sorted(v for c in adj.when for v in c.values))
-                verb = "提高" if adj.delta >= 0 else "降低"
-                self.say(f"{who}比例{verb} {fmt_ratio(abs(adj.delta))}，适用比例 {fmt_ratio(ratio)}", adj.origin)
-        if not 0 <= ratio <= 1:
-            ratio = min(Fraction(1), max(Fraction(0), ratio))
-            self.say(f"比例按 0%–100% 截取为 {fmt_ratio(ratio)}")
-        return ratio
+    def eligibility(self, scheme: ir.Scheme) -> list[str]:
+        optional = {f.name for f in self.policy.fields if f.optional}
+        reasons = []
+        for req in scheme.requirements:
+            if not ir.in_force(req.start, req.end, self.claim.date):
+                continue
+            reason = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
+                                       optional)
+            if reason:
+                self.say(f"不符合条件：{reason}，不予支付", req.origin)
+                reasons.append(reason)
+        return reasons
 
-    def cap(self, scheme: ir.Scheme, layer: ir.Layer, cap: ir.Cap, pay: int) -> int:
-        version = cap.param.at(self.claim.date)
-        cell = version.table.lookup(self.facts) if version else None
-        if cell is None:
-            return pay
-        key = (scheme.name, layer.name, "cap", cap.scope, Accumulators.scope_key(cap.scope, scheme.period,
-                                                                                self.claim))
-        used = self.acc.totals[key]
-        room = max(0, cell.value - used)
-        name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(cell.value)} 元{_label(cell)}"
-        before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {fmt_yuan(used)} 元，"
-        if pay > room:
-            self.say(f"达到{name}：{before}本次支付由 {fmt_yuan(pay)} 元减至 {fmt_yuan(room)} 元", cell.origin)
-            return room
-        self.say(f"{before}未超过{name}", cell.origin)
-        return pay
+    def catalogue(self, scheme: ir.Scheme) -> tuple[int, int]:
+        """Itemised claims: 全自费 items and 乙类先行自付; returns (excluded, class share)."""
+        items = self.claim.items
+        if not items:
+            return 0, 0
+        cat = scheme.catalogue
+        excluded_names = {e.name: e for e in cat.exclusions}
+        shares = {s.cls: s for s in cat.shares}
+        excluded = class_share = 0
+        for item in items:
+            if item.name in excluded_names:
+                excluded += item.amount
+                self.say(f"明细“{item.name}” {fmt_yuan(item.amount)} 元属不予报销项目，全自费",
+                         excluded_names[item.name].origin)
+            elif item.cls in cat.out_of_range:
+                excluded += item.amount
+                self.say(f"明细“{item.name}”（{item.cls}） {fmt_yuan(item.amount)} 元不在目录内，全自费")
+            elif item.cls in shares:
+                rule = shares[item.cls]
+                part = round_fen(Fraction(item.amount) * rule.share, self.policy.rounding)
+                class_share += part
+                self.say(f"明细“{item.name}”（{item.cls}） {fmt_yuan(item.amount)} 元 × 先行自付 {fmt_ratio(rule.share)}"
+                         f" = {fmt_yuan(part)} 元由个人先行自付", rule.origin)
+        self.say(f"总费用 {fmt_yuan(self.claim.amount)} 元，全自费 {fmt_yuan(excluded)} 元，"
+                 f"乙类先行自付 {fmt_yuan(class_share)} 元")
+        return excluded, class_share
+
+    def first_self_pay(self, scheme: ir.Scheme, amount: int) -> int:
+        for rule in scheme.first_pays:
+            if ir.in_force(rule.start, rule.end, self.claim.date) and ir.all_hold(rule.when, self.facts):
+                first = round_fen(Fraction(amount) * rule.share, self.policy.rounding)
+                who = "、".join(sorted(v for c in rule.when for v in c.values))
+                self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {fmt_ratio(rule.share)} = {fmt_yuan(first)} 元，"
+                         f"其余 {fmt_yuan(amount - first)} 元按规定报销", rule.origin)
+                for field, value in rule.overrides:
+                    self.say(f"其余部分按{value}政策结算", rule.origin)
+                    self.facts[field] = value
+                return first
+        return 0
 
 
 def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim]) -> tuple[ClaimResult, ...]:
     """Settle one person's claims in date order (ties keep input order); results in input order."""
     claims = list(claims)
-    acc = Accumulators()
+    acc: defaultdict[tuple, int] = defaultdict(int)
+    defaults = policy.defaults()
     results: list[ClaimResult | None] = [None] * len(claims)
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
-        claim = claims[i]
-        if claim.index != i:
-            claim = attrs.evolve(claim, index=i)
-        results[i] = _ClaimSettler(policy, acc, claim, claim.facts_with(person)).run()
+        claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
+        results[i] = _ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults)).run()
     return tuple(r for r in results if r is not None)
+
+
+__all__ = ["ClaimResult", "LayerShare", "TraceLine", "settle"]

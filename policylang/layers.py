@@ -1,0 +1,244 @@
+"""One layer of a settlement: deductible, ratio or brackets or fixed standard, caps; or an allowance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from policylang import ir
+from policylang.claims import Claim
+from policylang.rounding import round_fen
+from policylang.units import fmt_ratio, fmt_yuan
+
+_SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年"}
+_CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度"}
+
+
+def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False) -> tuple:
+    """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
+    if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
+        return ("referral", facts["转诊号"])
+    if scope is ir.Scope.VISIT:
+        return ("visit", claim.index)
+    if scope is ir.Scope.DAY:
+        return ("day", claim.date)
+    if scope is ir.Scope.ADMISSION:
+        return ("admission", facts.get("住院号") or claim.index)
+    return ("period", period.key(claim.date))
+
+
+def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
+    """F(x): what the bands pay on a cumulative base of x 分 (exact)."""
+    total = Fraction(0)
+    for band in bands:
+        top = x if band.upper is None else min(x, band.upper)
+        if top > band.lower:
+            total += (top - band.lower) * band.ratio
+    return total
+
+
+def _label(cell: ir.Cell) -> str:
+    return f"（{cell.label()}）" if cell.keys else ""
+
+
+class LayerSettler:
+    def __init__(self, policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, acc, claim: Claim, facts: ir.Facts,
+                 say: Callable) -> None:
+        self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
+        self.claim, self.facts, self.say = claim, facts, say
+
+    def key(self, what: str, scope: ir.Scope, shared: bool = False) -> tuple:
+        return (self.scheme.name, self.layer.name, what, scope,
+                scope_key(scope, self.scheme.period, self.claim, self.facts, shared))
+
+    def resolve(self, value: ir.Value) -> int | Fraction | None:
+        if isinstance(value, ir.RefValue):
+            ref = self.policy.reference(value.name)
+            year = self.claim.date.year + value.offset
+            found = ref.for_year(year) if ref else None
+            if found is None:
+                self.say(f"缺少 {year} 年的{value.name}（{value.describe()}），无法结算", ref.origin if ref else None)
+            return found
+        return value  # type: ignore[return-value]
+
+    def settle(self, base: int) -> tuple[int, int] | None:
+        """Pay on base; returns (paid, deductible counted), or None if a reference value is missing."""
+        layer = self.layer
+        if len(self.scheme.layers) > 1:
+            self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
+        counted = 0
+        if layer.deductible is not None:
+            found = self.deductible(layer.deductible, base)
+            if found is None:
+                return None
+            counted = found
+        eligible = base - counted
+        if layer.ratio is not None:
+            raw = self.ratio_pay(layer.ratio, eligible)
+        elif layer.brackets is not None:
+            raw = self.bracket_pay(layer.brackets, eligible)
+        elif layer.fixed is not None:
+            raw = self.fixed_pay(layer.fixed, eligible)
+        else:
+            raw = 0
+        if raw is None:
+            return None
+        paid = raw
+        for cap in layer.caps:
+            capped = self.cap(cap, paid)
+            if capped is None:
+                return None
+            paid = capped
+        for cap in layer.caps:
+            self.acc[self.key("cap", cap.scope)] += paid
+        return paid, counted
+
+    def deductible(self, ded: ir.Deductible, base: int) -> int | None:
+        day = self.claim.date
+        for waiver in ded.waivers:
+            if ir.in_force(waiver.start, waiver.end, day) and ir.all_hold(waiver.when, self.facts):
+                who = "、".join(sorted(v for c in waiver.when for v in c.values))
+                self.say(f"{who}免起付线", waiver.origin)
+                return 0
+        cell = ded.param.lookup(day, self.facts)
+        if cell is None:
+            self.say("没有适用的起付线，按 0 元计")
+            return 0
+        amount = self.resolve(cell.value)
+        if amount is None:
+            return None
+        key = self.key("deductible", ded.scope, ded.shared)
+        used = self.acc[key]
+        counted = min(base, max(0, int(amount) - used))
+        self.acc[key] += counted
+        source = f"（{cell.value.describe()}）" if isinstance(cell.value, ir.RefValue) else _label(cell)
+        word = "同一转诊已" if key[-1][0] == "referral" else _SCOPE_WORD[ded.scope] + "已"
+        if ded.scope is ir.Scope.VISIT:
+            self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}，本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
+        else:
+            self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}：{word}累计起付 {fmt_yuan(used)} 元，"
+                     f"本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
+        return counted
+
+    def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int) -> int | None:
+        cell = ratio_rule.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            version = ratio_rule.param.at(self.claim.date)
+            self.say(f"比例表中没有与本次就诊对应的比例，{self.layer.name}不予支付", version.origin if version else None)
+            return 0
+        ratio = Fraction(cell.value)  # type: ignore[arg-type]
+        self.say(f"适用比例 {fmt_ratio(ratio)}{_label(cell)}", cell.origin)
+        for adj in ratio_rule.adjustments:
+            if adj.applies(self.facts, self.claim.date):
+                ratio += adj.delta
+                who = "、".join(sorted(v for c in adj.when for v in c.values))
+                verb = "提高" if adj.delta >= 0 else "降低"
+                self.say(f"{who}比例{verb} {fmt_ratio(abs(adj.delta))}，适用比例 {fmt_ratio(ratio)}", adj.origin)
+        if not 0 <= ratio <= 1:
+            ratio = min(Fraction(1), max(Fraction(0), ratio))
+            self.say(f"比例按 0%–100% 截取为 {fmt_ratio(ratio)}")
+        exact = Fraction(eligible) * ratio
+        raw = round_fen(exact, self.policy.rounding)
+        rounded = "" if exact.denominator == 1 else f"（{self.policy.rounding}到分）"
+        self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {fmt_ratio(ratio)} = {fmt_yuan(raw)} 元{rounded}")
+        return raw
+
+    def bracket_pay(self, brackets: ir.Brackets, eligible: int) -> int | None:
+        cell = brackets.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            self.say(f"没有与本次就诊对应的分段，{self.layer.name}不予支付")
+            return 0
+        bands = cell.value.bands  # type: ignore[union-attr]
+        key = self.key("brackets", ir.Scope.PERIOD)
+        before = self.acc[key]
+        after = before + eligible
+        self.acc[key] = after
+        self.say(f"分段计算{_label(cell)}：本年此前累计 {fmt_yuan(before)} 元，本次 {fmt_yuan(eligible)} 元，"
+                 f"累计 {fmt_yuan(after)} 元", cell.origin)
+        for band in bands:
+            lo = max(before, band.lower)
+            hi = after if band.upper is None else min(after, band.upper)
+            if hi > lo:
+                upper = "以上" if band.upper is None else f"至 {fmt_yuan(band.upper)} 元"
+                self.say(f"  {fmt_yuan(band.lower)} 元{upper}部分 {fmt_yuan(hi - lo)} 元 × {fmt_ratio(band.ratio)} = "
+                         f"{fmt_yuan(round_fen((hi - lo) * band.ratio, self.policy.rounding))} 元", band.origin)
+        mode = self.policy.rounding
+        paid = round_fen(band_value(bands, after), mode) - round_fen(band_value(bands, before), mode)
+        self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
+        return paid
+
+    def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
+        cell = fixed.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            self.say(f"没有与本次就诊对应的定额标准，{self.layer.name}不予支付")
+            return 0
+        standard = self.resolve(cell.value)
+        if standard is None:
+            return None
+        paid = min(eligible, int(standard))
+        how = "按定额标准支付" if eligible >= standard else "实际费用低于定额标准，按实际费用支付"
+        self.say(f"定额标准 {fmt_yuan(int(standard))} 元{_label(cell)}，实际 {fmt_yuan(eligible)} 元，{how} "
+                 f"{fmt_yuan(paid)} 元", cell.origin)
+        return paid
+
+    def cap(self, cap: ir.Cap, pay: int) -> int | None:
+        cell = cap.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            return pay
+        limit = self.resolve(cell.value)
+        if limit is None:
+            return None
+        used = self.acc[self.key("cap", cap.scope)]
+        room = max(0, int(limit) - used)
+        name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
+        before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {fmt_yuan(used)} 元，"
+        if pay > room:
+            self.say(f"达到{name}：{before}本次支付由 {fmt_yuan(pay)} 元减至 {fmt_yuan(room)} 元", cell.origin)
+            return room
+        self.say(f"{before}未超过{name}", cell.origin)
+        return pay
+
+    def allowance(self) -> tuple[int, int] | None:
+        """津贴: (days, amount in 分), or None if the daily rate is unknown."""
+        allowance = self.layer.allowance
+        assert allowance is not None
+        cell = allowance.days.lookup(self.claim.date, self.facts)
+        if cell is None:
+            self.say("没有适用的津贴天数")
+            return 0, 0
+        days = int(cell.value)  # type: ignore[arg-type]
+        self.say(f"{self.layer.name}：基本津贴天数 {days} 天{_label(cell)}", cell.origin)
+        for add in allowance.additions:
+            if ir.all_hold(add.when, self.facts):
+                days += add.days
+                who = "、".join(sorted(v for c in add.when for v in c.values))
+                self.say(f"{who}增加 {add.days} 天，共 {days} 天", add.origin)
+        for per in allowance.per_count:
+            count = int(self.facts.get(per.field, per.base))  # type: ignore[arg-type]
+            extra = max(0, count - per.base)
+            if extra:
+                days += extra * per.days
+                self.say(f"{per.field} {count}，每多 1 增加 {per.days} 天，增加 {extra * per.days} 天，共 {days} 天",
+                         per.origin)
+        rate = self._daily_rate(allowance)
+        if rate is None:
+            return None
+        amount = days * rate
+        self.say(f"津贴 {days} 天 × 日津贴 {fmt_yuan(rate)} 元 = {fmt_yuan(amount)} 元", allowance.rate_origin)
+        return days, amount
+
+    def _daily_rate(self, allowance: ir.Allowance) -> int | None:
+        rate = allowance.rate
+        if isinstance(rate, str):
+            value = self.facts.get(rate)
+            if not isinstance(value, int):
+                self.say(f"缺少“{rate}”，无法计算津贴", allowance.rate_origin)
+                return None
+            return value
+        if rate is None:
+            return None
+        resolved = self.resolve(rate)
+        return None if resolved is None else int(resolved)
+
+
+__all__ = ["LayerSettler", "band_value", "scope_key"]

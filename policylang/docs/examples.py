@@ -46,9 +46,7 @@ def worked_example(policy: ir.Policy, case: TestCase) -> WorkedExample:
                      money_cn(r.fund), money_cn(r.personal)))
         title = f"第 {i + 1} 次就诊（{date_cn(c.date)}，{_claim_label(c.facts, policy)}，费用{money_cn(c.amount)}）"
         steps.append(Step(title, tuple(t.text for t in r.trace)))
-    mismatches = tuple(
-        f"第 {f.claim + 1} 次就诊 {f.output}：脚本期望 {money_cn(f.expected)}，计算结果 "
-        f"{'无' if f.actual is None else money_cn(f.actual)}" for f in outcome.failures)
+    mismatches = tuple(f"{f.what} {f.output}：脚本期望 {f.expected}，计算结果 {f.actual}" for f in outcome.failures)
     header = ("序号", "就诊日期", "就医情况", "费用", "计入起付线", "统筹支付", "个人自付")
     table = Table("计算结果（由结算程序按本页规则算出）", header, tuple(rows))
     scheme = next((r.scheme for r in outcome.results if r.scheme), None)

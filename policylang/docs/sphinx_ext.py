@@ -133,7 +133,7 @@ class CodesDirective(_ReferenceDirective):
     def run(self) -> list[nodes.Node]:
         rows = tuple((c.code, c.title, c.gloss, c.fix) for c in CODES.values())
         text = self.source_text()
-        self.missing([code for code in CODES if f"错误写法（{code}）" not in text], "诊断代码")
+        self.missing([code for code in CODES if f"错误写法（{code}" not in text], "诊断代码")
         return [render.table(Table("全部诊断代码", ("代码", "含义", "English", "怎样改"), rows))]
 
 

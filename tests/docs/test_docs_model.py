@@ -80,7 +80,7 @@ def test_a_failing_expectation_is_reported_not_hidden():
     tc = case.claims[0]
     wrong = attrs.evolve(tc, expects=(attrs.evolve(tc.expects[0], amount=tc.expects[0].amount + 1),))
     ex = worked_example(checked.policy, attrs.evolve(case, claims=(wrong,)))
-    assert ex.mismatches and "1,050元" in ex.mismatches[0]
+    assert ex.mismatches and "1,050.00 元" in ex.mismatches[0]
 
 
 def test_chart_curve_is_the_evaluator_and_summaries_are_exact():

@@ -18,7 +18,15 @@ from policylang.harness import run_case
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^\.\. code-block:: (\w+)\n((?:   :[^\n]*\n)*)\n((?:(?:   [^\n]*)?\n)+)", re.M)
-WRONG = re.compile(r"错误写法（(\w\d+)）")
+WRONG = re.compile(r"错误写法（([^）]*)）")
+# Codes the catalogue defines but the core does not report yet: their wrong example must stay silent, and
+# no module may emit them; when one starts to, this test fails and the example's caption must be updated.
+NOT_YET_REPORTED = {"W105"}
+
+
+def _documented(caption: str) -> list[str]:
+    m = WRONG.search(caption)
+    return sorted(set(re.findall(r"[EW]\d{3}", m.group(1)))) if m else []
 
 
 def _blocks() -> list[tuple[str, str, str, str]]:
@@ -46,9 +54,15 @@ def _codes_of(path: Path) -> list[str]:
 def test_policy_example(where, lang, caption, code, tmp_path):
     script = tmp_path / "example.policy"
     script.write_text(code, encoding="utf-8")
-    wrong = WRONG.search(caption)
-    if wrong:
-        assert _codes_of(script) == [wrong.group(1)], f"{where}: the wrong example must give exactly its code"
+    documented = _documented(caption)
+    if documented:
+        unreported = NOT_YET_REPORTED.intersection(documented)
+        expected = sorted(set(documented) - unreported)
+        assert _codes_of(script) == expected, f"{where}: the wrong example must give exactly its documented codes"
+        for code in unreported:
+            emitted = [p.name for p in (ROOT / "policylang").rglob("*.py")
+                       if p.name != "diagnostics.py" and f'"{code}"' in p.read_text(encoding="utf-8")]
+            assert not emitted, f"{code} is reported now ({emitted}): document it as reported"
         return
     checked = check_path(script)
     assert not checked.diagnostics, f"{where}: {[d.headline() for d in checked.diagnostics]}"
@@ -64,22 +78,22 @@ def test_claim_file_examples(tmp_path):
         path = tmp_path / "claims.json"
         path.write_text(code, encoding="utf-8")
         codes = sorted({d.code for d in read_claims(path, policy).diagnostics})
-        wrong = WRONG.search(caption)
-        assert codes == ([wrong.group(1)] if wrong else []), where
+        assert codes == _documented(caption), where
 
 
 def test_command_line_examples():
     for where, _, caption, code in (b for b in _blocks() if b[1] == "console" and WRONG.search(b[2])):
         path = code.split()[-1]
-        assert _codes_of(ROOT / path) == [WRONG.search(caption).group(1)], where
+        assert _codes_of(ROOT / path) == _documented(caption), where
 
 
 def test_every_code_has_a_wrong_and_a_right_example():
     text = (DOCS / "reference.rst").read_text(encoding="utf-8")
-    wrong = {WRONG.search(c).group(1) for _, _, c, _ in _blocks() if WRONG.search(c)}
+    wrong = {_documented(c)[0] for _, _, c, _ in _blocks() if WRONG.search(c) and len(_documented(c)) == 1}
+    wrong |= {re.findall(r"[EW]\d{3}", c)[0] for _, _, c, _ in _blocks() if len(_documented(c)) > 1}
     assert wrong == set(CODES)
     for code in CODES:
-        section = text.split(f"错误写法（{code}）", 1)[1].split(".. _code-", 1)[0]
+        section = text.split(f"错误写法（{code}", 1)[1].split(".. _code-", 1)[0]
         assert "正确写法" in section and CODES[code].fix in section, code
 
 

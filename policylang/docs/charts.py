@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import itertools
 import logging
+from fractions import Fraction
 from pathlib import Path
 
 import attrs
@@ -64,7 +65,7 @@ def _x_max(columns: list[Column]) -> int:
         values = [cell.value for v in c.param.versions for cell in v.table.cells]
         ints = [v for v in values if isinstance(v, int)]
         money += max(ints, default=0)
-        ratios += [v for v in values if not isinstance(v, int) and v > 0]
+        ratios += [v for v in values if isinstance(v, Fraction) and v > 0]
     if not money:
         return 1_000_000
     low = min(ratios, default=1)
@@ -117,13 +118,17 @@ def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
     columns = [c for layer in scheme.layers for p in layer_parts(layer) for c in p.columns]
     if not scheme.layers:
         return None
-    day = as_of(scheme, columns)
-    if not scheme.applies({c.field: sorted(c.values)[0] for c in scheme.when}, day):
+    day = as_of(scheme, columns, policy)
+    base = {c.field: sorted(c.values)[0] for c in scheme.when}
+    if not scheme.applies(base, day):
         return None
+    # Layers with their own conditions (医疗救助 for 低保/特困) are drawn for a person who qualifies.
+    layer_facts = {c.field: sorted(c.values)[0] for layer in scheme.layers for c in getattr(layer, "when", ())}
+    base = layer_facts | base
+    who = "、".join(f"{f}为{v}" for f, v in layer_facts.items())
     dims = dimensions(policy, scheme, columns)
     x_max = _x_max(columns)
     xs = tuple(x_max * i // GRID for i in range(GRID + 1))
-    base = {c.field: sorted(c.values)[0] for c in scheme.when}
     panels = []
     for combo in itertools.islice(itertools.product(*(v for _, v in dims)), MAX_PANELS):
         fact_map = base | dict(zip((f for f, _ in dims), combo, strict=True))
@@ -132,7 +137,8 @@ def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
         layers = tuple((layer.name, tuple(r[0][i] for r in rows)) for i, layer in enumerate(scheme.layers))
         label = "、".join(combo) or scheme.name
         panels.append(Panel(label, layers, tuple(r[1] for r in rows), _summary(label, curve, x_max)))
-    return ChartData(f"{scheme.name}：统筹基金支付与个人负担（{date_cn(day)}起）", day, xs, tuple(panels))
+    note = f"，按{who}的人员计算" if who else ""
+    return ChartData(f"{scheme.name}：统筹基金支付与个人负担（{date_cn(day)}起{note}）", day, xs, tuple(panels))
 
 
 # ---- drawing ---------------------------------------------------------------------------------------
@@ -171,7 +177,7 @@ def draw_svg(data: ChartData, path: Path) -> None:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     font = cjk_font()
     cn = font is not None
@@ -194,6 +200,7 @@ def draw_svg(data: ChartData, path: Path) -> None:
             ax.grid(alpha=0.3)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.margins(x=0, y=0)
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)

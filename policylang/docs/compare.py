@@ -10,7 +10,7 @@ from policylang import ir
 from policylang.docs.blocks import Table
 from policylang.docs.model import as_of, dimensions
 from policylang.docs.primitives import Column, layer_parts
-from policylang.docs.wording import conditions_cn, date_cn, validity_cn, value_cn
+from policylang.docs.wording import conditions_cn, date_cn, validity_cn
 
 
 @attrs.frozen
@@ -27,13 +27,13 @@ class Comparison:
 
 def summarise(policy: ir.Policy, scheme: ir.Scheme, column: Column) -> str:
     """A column's values in one cell: '在职 500元；退休 400元', or one value if all rows agree."""
-    day = as_of(scheme, [column])
+    day = as_of(scheme, [column], policy)
     dims = dimensions(policy, scheme, [column])
     base = {c.field: sorted(c.values)[0] for c in scheme.when}
     pairs = []
     for combo in itertools.product(*(v for _, v in dims)):
         value = column.value(base | dict(zip((f for f, _ in dims), combo, strict=True)), day)
-        pairs.append(("、".join(combo), "—" if value is None else value_cn(value)))
+        pairs.append(("、".join(combo), "—" if value is None else column.show(value)))
     if len({v for _, v in pairs}) == 1:
         return pairs[0][1]
     return "；".join(f"{k} {v}" for k, v in pairs)
@@ -51,7 +51,7 @@ def comparison(policies: list[ir.Policy]) -> Comparison:
             for layer in scheme.layers:
                 columns = sorted((c for p in layer_parts(layer) for c in p.columns), key=lambda c: c.rank)
                 values = {c.title: summarise(policy, scheme, c) for c in columns}
-                day = as_of(scheme, columns)
+                day = as_of(scheme, columns, policy)
                 dates = f"{validity_cn(scheme.start, scheme.end)}；现行标准{date_cn(day)}起"
                 rows.setdefault(_group_key(scheme, layer), []).append((policy.region, scheme.name, values, dates))
     groups = []

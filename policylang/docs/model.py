@@ -13,8 +13,8 @@ from policylang.cases import TestCase
 from policylang.docs.blocks import Block, Paragraph, Table
 from policylang.docs.charts import ChartData, chart_data
 from policylang.docs.examples import WorkedExample, worked_example
-from policylang.docs.primitives import Column, layer_parts
-from policylang.docs.wording import conditions_cn, date_cn, period_cn, validity_cn, value_cn
+from policylang.docs.primitives import Column, layer_parts, scheme_rules
+from policylang.docs.wording import conditions_cn, date_cn, period_cn, validity_cn
 
 
 @attrs.frozen
@@ -31,6 +31,7 @@ class SchemePage:
     period: str
     validity: str
     notes: tuple[str, ...]
+    conditions: tuple[str, ...]
     layers: tuple[LayerPage, ...]
     chart: ChartData | None
     examples: tuple[WorkedExample, ...]
@@ -74,24 +75,28 @@ def dimensions(policy: ir.Policy, scheme: ir.Scheme, columns: list[Column]) -> l
     return out
 
 
-def as_of(scheme: ir.Scheme, columns: list[Column]) -> dt.date:
-    """The date whose values the overview shows: the latest change, or the scheme's start."""
+def as_of(scheme: ir.Scheme, columns: list[Column], policy: ir.Policy | None = None) -> dt.date:
+    """The date whose values the overview shows: the latest change, or the scheme's start; else the year
+    after the latest reference value (so 上年度 values exist), else today."""
     dates = set().union(*(c.dates() for c in columns)) if columns else set()
     if scheme.start:
         dates.add(scheme.start)
-    return max(dates) if dates else dt.date.today()
+    if dates:
+        return max(dates)
+    years = [y for r in getattr(policy, "references", ()) for y, _ in r.values]
+    return dt.date(max(years) + 1, 1, 1) if years else dt.date.today()
 
 
 def overview(policy: ir.Policy, scheme: ir.Scheme, layer_name: str, columns: list[Column]) -> Table:
-    day = as_of(scheme, columns)
+    day = as_of(scheme, columns, policy)
     dims = dimensions(policy, scheme, columns)
     base = {c.field: sorted(c.values)[0] for c in scheme.when}
     header = tuple(f for f, _ in dims) + tuple(c.title for c in columns)
     rows = []
     for combo in itertools.product(*(values for _, values in dims)):
         facts = base | dict(zip((f for f, _ in dims), combo, strict=True))
-        values = [c.value(facts, day) for c in columns]
-        rows.append(tuple(combo) + tuple("—" if v is None else value_cn(v) for v in values))
+        values = [(c, c.value(facts, day)) for c in columns]
+        rows.append(tuple(combo) + tuple("—" if v is None else c.show(v) for c, v in values))
     return Table(f"{layer_name}待遇标准（{date_cn(day)}起执行）", header, tuple(rows))
 
 
@@ -109,7 +114,7 @@ def scheme_page(policy: ir.Policy, scheme: ir.Scheme, examples: tuple[WorkedExam
     layers = tuple(layer_page(policy, scheme, layer) for layer in scheme.layers)
     chart = chart_data(policy, scheme) if with_chart else None
     return SchemePage(scheme.name, applies, period_cn(scheme.period) + "。", validity_cn(scheme.start, scheme.end),
-                      scheme.notes, layers, chart, examples)
+                      scheme.notes, scheme_rules(scheme), layers, chart, examples)
 
 
 def region_page(policy: ir.Policy, tests: tuple[TestCase, ...], slug: str, with_charts: bool = True) -> RegionPage:

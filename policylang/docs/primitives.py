@@ -17,12 +17,12 @@ import attrs
 
 from policylang import ir
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
-from policylang.docs.wording import SCOPE_CN, conditions_cn, date_cn, points_cn, value_cn
+from policylang.docs.wording import SCOPE_CN, conditions_cn, date_cn, points_cn, validity_cn, value_cn
 
 log = logging.getLogger(__name__)
 
-# Fields that describe a node rather than a rule.
-META_FIELDS = frozenset({"name", "origin", "notes"})
+# Fields that describe a node rather than a rule (a layer's conditions are said in a sentence).
+META_FIELDS = frozenset({"name", "origin", "notes", "when"})
 
 
 @attrs.frozen
@@ -33,6 +33,10 @@ class Column:
     param: ir.Param
     adjustments: tuple[ir.Adjustment, ...] = ()
     rank: int = 9  # column order for citizens: 起付线, 比例, 封顶线, then the rest
+    unit: str | None = None  # values that are not money or ratios: shown as "98天"
+
+    def show(self, value: object) -> str:
+        return f"{value}{self.unit}" if self.unit and isinstance(value, int) else value_cn(value)
 
     def value(self, facts: Mapping[str, str], day: dt.date) -> int | Fraction | None:
         version = self.param.at(day)
@@ -40,7 +44,7 @@ class Column:
         if cell is None:
             return None
         value = cell.value
-        if isinstance(value, Fraction):
+        if isinstance(value, Fraction) and self.adjustments:
             value += sum((a.delta for a in self.adjustments if a.applies(facts, day)), Fraction(0))
             value = min(Fraction(1), max(Fraction(0), value))
         return value
@@ -70,8 +74,11 @@ class Part:
     history: tuple[str, ...] = ()
 
 
-def _direction(old: int | Fraction, new: int | Fraction) -> str:
-    return "提高至" if new > old else "降低至"
+def _direction(old: object, new: object) -> str:
+    numbers = (int, Fraction)
+    if isinstance(old, numbers) and isinstance(new, numbers):
+        return "提高至" if new > old else "降低至"
+    return "调整为"
 
 
 def param_history(title: str, param: ir.Param) -> tuple[str, ...]:
@@ -99,9 +106,49 @@ def param_history(title: str, param: ir.Param) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _when(start: dt.date | None, end: dt.date | None) -> str:
+    return (f"自{date_cn(start)}起，" if start else "") + (f"（至{date_cn(end)}）" if end else "")
+
+
 def _deductible(d: ir.Deductible) -> Part:
     title = f"起付线（{SCOPE_CN[d.scope]}）"
-    return Part((Column(title, d.param, rank=0),), history=param_history("起付线", d.param))
+    sentences = [Paragraph(f"{_when(w.start, w.end)}{conditions_cn(w.when)}的就诊不计起付线。")
+                 for w in getattr(d, "waivers", ())]
+    if getattr(d, "shared", False):
+        sentences.append(Paragraph("同一转诊号（县域医共体内转诊）的几次住院，只计首次起付线。"))
+    return Part((Column(title, d.param, rank=0),), tuple(sentences), param_history("起付线", d.param))
+
+
+def _brackets(b: ir.Brackets) -> Part:
+    rows = []
+    for version in b.param.versions:
+        for cell in version.table.cells:
+            for band in cell.value.bands if isinstance(cell.value, ir.BandSet) else ():
+                if band.upper is None:
+                    span = f"超过{value_cn(band.lower)}的部分"
+                elif band.lower == 0:
+                    span = f"{value_cn(band.upper)}以内"
+                else:
+                    span = f"{value_cn(band.lower)}至{value_cn(band.upper)}"
+                rows.append((cell.label() or "全部", span, value_cn(band.ratio),
+                             validity_cn(version.start, version.end)))
+    table = Table("分段支付比例（按本层累计金额分段）", ("适用", "累计金额", "支付比例", "执行时间"), tuple(rows))
+    return Part(blocks=(table,), history=param_history("分段", b.param))
+
+
+def _fixed(f: ir.Fixed) -> Part:
+    note = Paragraph("按定额支付：实际费用达到定额的按定额支付，低于定额的按实际费用支付。")
+    return Part((Column("定额", f.param, rank=1),), (note,), param_history("定额", f.param))
+
+
+def _allowance(a: ir.Allowance) -> Part:
+    lines = [f"{conditions_cn(d.when)}的，津贴天数增加 {d.days} 天。" for d in a.additions]
+    lines += [f"{p.field}每多 {p.base}，津贴天数增加 {p.days} 天。" for p in a.per_count]
+    rate = a.rate
+    if rate is not None:
+        shown = rate if isinstance(rate, str) else value_cn(rate)
+        lines.append(f"每天的津贴金额：{shown}。")
+    return Part((Column("津贴天数", a.days, rank=3, unit="天"),), tuple(Paragraph(t) for t in lines))
 
 
 def _ratio(r: ir.Ratio) -> Part:
@@ -128,6 +175,9 @@ RENDERERS: dict[type, Callable[[object], Part]] = {
     ir.Deductible: _deductible,
     ir.Ratio: _ratio,
     ir.Cap: _cap,
+    ir.Brackets: _brackets,
+    ir.Fixed: _fixed,
+    ir.Allowance: _allowance,
 }
 
 
@@ -166,9 +216,31 @@ def render_value(value: object) -> Part:
     return Part()
 
 
+def scheme_rules(scheme: object) -> tuple[str, ...]:
+    """The scheme's conditions in sentences: eligibility (with waiting periods), first self-pay, catalogue."""
+    out = []
+    for r in getattr(scheme, "requirements", ()):
+        out.append(f"{_when(r.start, r.end)}须符合条件，否则不予支付：{r.reason}。")
+    for f in getattr(scheme, "first_pays", ()):
+        then = f"，其余按{'、'.join(v for _, v in f.overrides)}的政策结算" if f.overrides else "，其余按规定结算"
+        out.append(f"{_when(f.start, f.end)}{conditions_cn(f.when)}的就诊，个人先行自付 {value_cn(f.share)}{then}。")
+    catalogue = getattr(scheme, "catalogue", None)
+    if catalogue is not None:
+        if catalogue.exclusions:
+            out.append(f"以下项目不予报销，由个人负担：{'、'.join(e.name for e in catalogue.exclusions)}。")
+        for share in catalogue.shares:
+            out.append(f"{share.cls}项目个人先行自付 {value_cn(share.share)}，其余进入报销。")
+        if catalogue.out_of_range:
+            out.append(f"{'、'.join(catalogue.out_of_range)}项目不属于政策范围，由个人负担。")
+    return tuple(out)
+
+
 def layer_parts(layer: object) -> list[Part]:
     """Walk a layer's fields in declaration order and render each primitive it holds."""
     parts = []
+    when = getattr(layer, "when", ())
+    if when:
+        parts.append(Part(blocks=(Paragraph(f"本层只适用于{conditions_cn(when)}的人员或就诊。"),)))
     for f in attrs.fields(type(layer)):
         if f.name in META_FIELDS:
             continue

@@ -110,6 +110,8 @@ def scheme(sec: Sections, page: SchemePage, key: str, uri: ChartUri) -> nodes.se
     body: list[nodes.Node] = [para(page.applies), para(f"费用与支付{page.period}"),
                               para(f"执行时间：{page.validity}。")]
     body += [para(n) for n in page.notes]
+    if page.conditions:
+        body += [para("享受待遇的条件与个人先行负担："), bullets(page.conditions)]
     body += [layer(sec, lp, f"{key}-layer{i + 1}") for i, lp in enumerate(page.layers)]
     if page.chart is not None and page.chart.panels:
         body.append(chart(sec, page.chart, f"{key}-chart", uri))

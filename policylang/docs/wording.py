@@ -30,9 +30,30 @@ def ratio_cn(r: Fraction) -> str:
     return fmt_ratio(r)
 
 
-def value_cn(value: int | Fraction) -> str:
-    """A table value: a Fraction is a ratio, an int is money in 分."""
-    return ratio_cn(value) if isinstance(value, Fraction) else money_cn(value)
+def bands_cn(bands: ir.BandSet) -> str:
+    """5万元(含)以内 60%；超过5万元 70%."""
+    parts = []
+    for b in bands.bands:
+        if b.upper is None:
+            parts.append(f"超过{money_cn(b.lower)}的部分 {ratio_cn(b.ratio)}")
+        elif b.lower == 0:
+            parts.append(f"{money_cn(b.upper)}{'（含）' if b.upper_inclusive else '（不含）'}以内 {ratio_cn(b.ratio)}")
+        else:
+            parts.append(f"{money_cn(b.lower)}至{money_cn(b.upper)} {ratio_cn(b.ratio)}")
+    return "；".join(parts)
+
+
+def value_cn(value: object) -> str:
+    """A table value: a Fraction is a ratio, an int is money in 分; reference values and bands in words."""
+    if isinstance(value, Fraction):
+        return ratio_cn(value)
+    if isinstance(value, int):
+        return money_cn(value)
+    if isinstance(value, ir.RefValue):
+        return value.describe()
+    if isinstance(value, ir.BandSet):
+        return bands_cn(value)
+    return str(value)
 
 
 def points_cn(delta: Fraction) -> str:

@@ -99,17 +99,52 @@ def test_chart_curve_is_the_evaluator_and_summaries_are_exact():
 
 def test_an_unknown_primitive_still_shows_its_parameters():
     @attrs.frozen
-    class Brackets:  # a primitive the docs have no renderer for yet
+    class Surcharge:  # a primitive the docs have no renderer for yet
         param: ir.Param
 
     @attrs.frozen
     class FutureLayer(ir.Layer):
-        brackets: Brackets | None = None
+        surcharge: Surcharge | None = None
 
     policy = compile_path(ROOT / "regions" / "suizhou")
     layer = policy.schemes[0].layers[0]
     table = ir.Table((ir.Cell((), 12345),))
-    extra = Brackets(ir.Param("分段起付", (ir.Version(dt.date(2024, 1, 1), None, table),)))
-    future = FutureLayer(layer.name, layer.ratio, layer.deductible, layer.caps, brackets=extra)
+    extra = Surcharge(ir.Param("分段起付", (ir.Version(dt.date(2024, 1, 1), None, table),)))
+    future = FutureLayer(name=layer.name, ratio=layer.ratio, deductible=layer.deductible, caps=layer.caps,
+                         surcharge=extra)
     titles = [c.title for p in layer_parts(future) for c in p.columns]
     assert titles[-1] == "分段起付"
+
+
+VOCAB = ROOT / "tests" / "vocabulary"
+
+
+def _blocks_text(page) -> str:
+    out = []
+    for s in page.schemes:
+        out += [*s.conditions, s.chart.title if s.chart else ""]
+        for layer in s.layers:
+            for b in layer.blocks:
+                out.append(repr(b))
+    return "\n".join(out)
+
+
+def test_brackets_reference_values_and_layer_conditions():
+    page = _page(VOCAB / "layers", charts=True)
+    text = _blocks_text(page)
+    assert "('全部', '5万元以内', '60%', '长期有效')" in text
+    assert "('全部', '超过5万元的部分', '70%', '长期有效')" in text
+    assert "上年度农村居民人均可支配收入" in text
+    assert "本层只适用于救助身份为低保对象或特困人员的人员或就诊。" in text
+    assert "按救助身份为低保对象的人员计算" in text  # the chart shows every layer
+
+
+def test_fixed_standards_allowances_eligibility_and_first_self_pay():
+    maternity = _blocks_text(_page(VOCAB / "maternity"))
+    assert "'定额'" in maternity and "'3,800元'" in maternity and "'98天'" in maternity
+    eligibility = _blocks_text(_page(VOCAB / "eligibility"))
+    assert "须符合条件，否则不予支付：实际缴费年限不足 10 年。" in eligibility
+    first = _blocks_text(_page(VOCAB / "first_pay"))
+    assert "个人先行自付 30%，其余按三级的政策结算。" in first
+    catalogue = _blocks_text(_page(VOCAB / "catalogue"))
+    assert "以下项目不予报销，由个人负担：挂号费、诊金、美容、体检、戒毒。" in catalogue

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+
 from policylang import ir
 from policylang.diagnostics import Diagnostic, warning
 from policylang.units import fmt_ratio, fmt_yuan
@@ -69,10 +72,36 @@ def _adjusted_ratio(layer: ir.Layer) -> list[Diagnostic]:
     return out
 
 
+def _params(scheme: ir.Scheme):
+    for layer in scheme.layers:
+        if layer.deductible:
+            yield layer.deductible.param
+        for part in (layer.ratio, layer.brackets, layer.fixed):
+            if part is not None:
+                yield part.param
+        for cap in layer.caps:
+            yield cap.param
+        if layer.allowance:
+            yield layer.allowance.days
+
+
+def version_gaps(scheme: ir.Scheme) -> list[Diagnostic]:
+    """W105: a parameter whose versions leave days with no value."""
+    out = []
+    for param in _params(scheme):
+        versions = sorted(param.versions, key=lambda v: v.start or dt.date.min)
+        for prev, nxt in itertools.pairwise(versions):
+            if prev.end is not None and nxt.start is not None and nxt.start > prev.end + dt.timedelta(days=1):
+                out.append(warning("W105", f"{param.name} 在 {prev.end + dt.timedelta(days=1)} 至 "
+                                   f"{nxt.start - dt.timedelta(days=1)} 之间没有生效的版本", nxt.origin))
+    return out
+
+
 def lint(policy: ir.Policy) -> list[Diagnostic]:
     """Warnings on a compiled policy."""
     out: list[Diagnostic] = missing_basis(policy)
     for scheme in policy.schemes:
+        out += version_gaps(scheme)
         for layer in scheme.layers:
             out += _cap_below_deductible(scheme, layer)
             out += _ratio_table_complete(policy, layer)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from policylang import ir
-from policylang.claims import Claim, Person, facts
+from policylang.claims import Claim, Item, Person, facts
 from policylang.diagnostics import Diagnostic, error
+from policylang.factvalues import as_date, parse_amount, parse_fact
 from policylang.jsonpos import JsonError, loads
 from policylang.loader import display_path
+from policylang.lower_scheme import CLASSES
 from policylang.names import did_you_mean
-from policylang.parser import parse_date
 from policylang.source import Source, Span
-from policylang.units import to_fen
 
 PERSON_KEY, CLAIMS_KEY = "参保人", "就诊"
 
@@ -27,19 +26,6 @@ class ClaimFile:
     person: Person | None
     claims: tuple[Claim, ...]
     diagnostics: tuple[Diagnostic, ...]
-
-
-def parse_amount(value: Any) -> int | None:
-    """A yuan amount given as a string or number, to 分; None if not a non-negative amount in whole 分."""
-    if isinstance(value, bool) or not isinstance(value, str | Decimal | int):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0:
-        return None
-    return to_fen(number)
 
 
 class _Reader:
@@ -59,20 +45,16 @@ class _Reader:
     def fail(self, code: str, message: str, path: tuple, hint: str | None = None) -> None:
         self.diags.append(error(code, message, self.span(path), hint))
 
-    def enum_facts(self, obj: dict, path: tuple, allowed: set[str]) -> dict[str, str]:
-        out = {}
+    def typed_facts(self, obj: dict, path: tuple, allowed: set[str]) -> dict[str, ir.Fact]:
+        out: dict[str, ir.Fact] = {}
         for key, value in obj.items():
             if key in allowed:
                 continue
-            enum = self.enums.get(key)
-            if enum is None:
-                pool = [*self.enums, *allowed]
-                self.fail("E015", f"未知字段“{key}”", (*path, key), did_you_mean(key, pool))
-            elif not isinstance(value, str) or value not in enum.values:
-                self.fail("E007", f"“{value}”不是{key}的取值", (*path, key),
-                          did_you_mean(str(value), list(enum.values)) or f"{key} 的取值：{'、'.join(enum.values)}")
-            else:
-                out[key] = value
+            parsed, code, message, hint = parse_fact(self.policy, key, value)
+            if code is not None:
+                self.fail(code, message or "", (*path, key), hint)
+            elif parsed is not None:
+                out[key] = parsed
         return out
 
     def person(self, obj: Any) -> Person | None:
@@ -81,7 +63,27 @@ class _Reader:
             self.fail("E030", "“参保人”应为对象，例如 {\"险种\": \"职工医保\"}", path)
             return None
         pid = obj.get("参保人ID", "参保人")
-        return Person(str(pid), facts(self.enum_facts(obj, path, {"参保人ID"})))
+        return Person(str(pid), facts(self.typed_facts(obj, path, {"参保人ID"})))
+
+    def items(self, raw: Any, path: tuple) -> list[Item] | None:
+        if not isinstance(raw, list):
+            self.fail("E030", "“明细”应为数组：[{\"名称\": …, \"类别\": \"甲类\", \"金额\": \"10\"}]", path)
+            return None
+        out = []
+        for i, obj in enumerate(raw):
+            where = (*path, i)
+            if not isinstance(obj, dict) or not {"名称", "类别", "金额"} <= set(obj):
+                self.fail("E031", "每条明细都要有 名称、类别、金额", where)
+                continue
+            amount = parse_amount(obj["金额"])
+            if amount is None:
+                self.fail("E012", f"明细金额无效：{obj['金额']!s}", (*where, "金额"))
+                continue
+            if obj["类别"] not in CLASSES:
+                self.fail("E007", f"“{obj['类别']}”不是目录类别（{'、'.join(CLASSES)}）", (*where, "类别"))
+                continue
+            out.append(Item(str(obj["名称"]), obj["类别"], amount))
+        return out if len(out) == len(raw) else None
 
     def claim(self, obj: Any, index: int) -> Claim | None:
         path = (CLAIMS_KEY, index)
@@ -89,21 +91,29 @@ class _Reader:
             self.fail("E030", f"第 {index + 1} 条就诊应为对象", path)
             return None
         day = amount = None
-        for key in ("日期", "费用"):
-            if key not in obj:
-                self.fail("E031", f"第 {index + 1} 条就诊缺少“{key}”", path)
+        items: list[Item] | None = []
+        if "日期" not in obj:
+            self.fail("E031", f"第 {index + 1} 条就诊缺少“日期”", path)
+        if "费用" not in obj and "明细" not in obj:
+            self.fail("E031", f"第 {index + 1} 条就诊缺少“费用”（或“明细”）", path)
         if "日期" in obj:
-            day = parse_date(obj["日期"]) if isinstance(obj["日期"], str) else None
+            day = as_date(obj["日期"])
             if day is None:
                 self.fail("E011", f"日期无效：{obj['日期']!s}", (*path, "日期"), "日期写作 2024-01-01")
+        if "明细" in obj:
+            items = self.items(obj["明细"], (*path, "明细"))
+            amount = sum(i.amount for i in items) if items is not None else None
         if "费用" in obj:
-            amount = parse_amount(obj["费用"])
-            if amount is None:
+            fee = parse_amount(obj["费用"])
+            if fee is None:
                 self.fail("E012", f"费用无效：{obj['费用']!s}（应为不小于 0、最多两位小数的金额）", (*path, "费用"))
-        claim_facts = self.enum_facts(obj, path, {"日期", "费用"})
-        if day is None or amount is None:
+            elif amount is not None and "明细" in obj and fee != amount:
+                self.fail("E012", f"费用 {obj['费用']} 与明细合计不符", (*path, "费用"))
+            amount = fee if "明细" not in obj else amount
+        claim_facts = self.typed_facts(obj, path, {"日期", "费用", "明细"})
+        if day is None or amount is None or items is None:
             return None
-        return Claim(day, amount, facts(claim_facts), index, self.span(path))
+        return Claim(day, amount, facts(claim_facts), index, tuple(items), origin=self.span(path))
 
 
 def read_claims(path: Path, policy: ir.Policy) -> ClaimFile:

@@ -11,6 +11,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
 
 Path = tuple[str | int, ...]
+MAX_DEPTH = 100  # a claim file needs four levels; deeper input would exhaust the recursion
 
 
 class JsonError(ValueError):
@@ -35,6 +36,8 @@ def _skip(text: str, pos: int) -> int:
 
 def _value(text: str, pos: int, path: Path, positions: dict[Path, int]) -> tuple[Any, int]:
     positions[path] = pos
+    if len(path) > MAX_DEPTH:
+        raise JsonError(f"JSON 嵌套超过 {MAX_DEPTH} 层 (nested too deeply)", pos)
     if pos >= len(text):
         raise JsonError("JSON 意外结束 (unexpected end of JSON)", pos)
     ch = text[pos]
@@ -58,7 +61,10 @@ def _object(text: str, pos: int, path: Path, positions: dict[Path, int]) -> tupl
     while True:
         if not text.startswith('"', pos):
             raise JsonError("此处应为带双引号的字段名 (expected a quoted key)", pos)
-        key, pos = _DECODER.scan_once(text, pos)
+        try:
+            key, pos = _DECODER.scan_once(text, pos)
+        except json.JSONDecodeError as e:  # e.g. a control character or a missing closing quote
+            raise JsonError(f"JSON 字段名无效 (invalid JSON key): {e.msg}", e.pos) from None
         pos = _skip(text, pos)
         if not text.startswith(":", pos):
             raise JsonError("字段名后应为冒号 (expected ':')", pos)

@@ -15,6 +15,12 @@ _FIELD_UNIT = {"金额": "分", "天数": "天", "月数": "月", "年数": "月
                "文字": "文字"}
 _BUILTIN_UNIT = {"日期": "日期", "费用": "分"}
 _DURATIONS = {"月", "天"}
+_SHOWN = {"分": "金额", "月": "期限（月、年）", "天": "天数", "次": "次数", "岁": "年龄", "日期": "日期", "月日": "日期",
+          "文字": "文字"}
+
+
+def _shown(unit: str) -> str:
+    return f"枚举“{unit[3:]}”" if unit.startswith("枚举:") else _SHOWN.get(unit, unit)
 
 
 class RulesLowering(LoweringBase):
@@ -84,7 +90,7 @@ class RulesLowering(LoweringBase):
             ok = (unit == op.unit and unit in ("分", "月", "天", "次", "岁")) or (
                 unit == "日期" and op.unit in _DURATIONS)
             if not ok:
-                self.diags.append(error("E025", f"不能把{op.unit}与{unit}相{'加' if sign == '+' else '减'}", e.span))
+                self.diags.append(error("E025", f"不能把{_shown(op.unit or '')}与{_shown(unit)}相{'加' if sign == '+' else '减'}", e.span))
                 return None
         if ops[0][0] == "-" and len(ops) == 1:
             self.diags.append(error("E025", "表达式不能以减号开头", e.span))
@@ -106,7 +112,7 @@ class RulesLowering(LoweringBase):
         rexpr, runit = rhs
         compatible = runit == unit or (unit == "日期" and runit == "月日")
         if not compatible:
-            self.diags.append(error("E025", f"不能比较{unit}与{runit}", c.span))
+            self.diags.append(error("E025", f"不能比较{_shown(unit)}与{_shown(runit)}", c.span))
             return None
         if unit.startswith("枚举:") and op not in ("=", "!="):
             self.diags.append(error("E025", f"枚举只能用 = 或 != 比较，不能用 {c.op}", c.span))
@@ -124,7 +130,7 @@ class RulesLowering(LoweringBase):
             if operand is None:
                 return None
             if operand.unit != unit:
-                self.diags.append(error("E025", f"不能比较{unit}与{operand.unit}", q.span))
+                self.diags.append(error("E025", f"不能比较{_shown(unit)}与{_shown(operand.unit or '')}", q.span))
                 return None
             cells += [ir.Cell(keys, operand.value, entry.span) for keys in combos]  # type: ignore[arg-type]
         return ir.Comparison(lexpr, op, ir.Table(tuple(cells)))

@@ -27,7 +27,8 @@ class SchemeLowering(LoweringBase):
     versions: dict[tuple, list[tuple[dt.date | None, dt.date | None, Span]]]
 
     def scheme(self, s: ast.Scheme, region_start, region_end) -> ir.Scheme | None:
-        self._once(("方案", s.name), f"方案“{s.name}”", s.name_span)
+        if not self._once(("方案", s.name), f"方案“{s.name}”", s.name_span):
+            return None
         when = self.conditions(s.when)
         start, end = self.validity(s.validity)
         period = ir.Period()
@@ -147,6 +148,10 @@ class SchemeLowering(LoweringBase):
         if waivers and deductible is None:
             self.diags.append(error("E016", f"{owner} 写了 免起付线，但没有 起付线", waivers[0].origin))
         methods = [m for m in (ratio, brackets, fixed, allowance) if m is not None]
+        written = any(isinstance(st, ast.Brackets) or (isinstance(st, ast.TableStmt) and st.kind in
+                                                        ("比例", "定额", "津贴天数")) for st in body)
+        if not methods and written:
+            return None  # the payment statement had its own error
         if not methods:
             self.diags.append(error("E016", f"{owner} 没有支付规则（比例、分段、定额 或 津贴天数）", name_span))
             return None

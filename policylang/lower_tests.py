@@ -54,6 +54,9 @@ class TestsLowering(LoweringBase):
         items = [i for it in c.items if (i := self.item(it))]
         if c.amount is not None and c.items:
             self.diags.append(error("E008", "重复定义：就诊同时写了费用和明细，费用由明细合计得出", c.amount.span))
+        if c.amount is None and not c.items:
+            self.diags.append(error("E031", "就诊缺少费用：在日期和类别之后写上金额，例如 2000 元", c.span))
+            return None
         amount = self.quantity(c.amount, Kind.MONEY, "费用") if c.amount is not None else sum(i.amount for i in items)
         pool = (*OUTPUTS, *sorted(self.layer_names))
         expects = self.expectations(c.expects, pool)

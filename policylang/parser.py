@@ -83,6 +83,17 @@ def _describe(expected: set[str]) -> str:
     return shown + (" 等" if len(names) > 8 else "")
 
 
+def _acceptable(ip) -> set[str]:
+    """The terminals the parser accepts in its current state (the lexer's error may not say)."""
+    names = {t.name for t in _lark().terminals} | {"$END"}
+    return {k for k in ip.choices() if k in names}
+
+
+def _statement_level(choices) -> bool:
+    """A state between statements: it may end a block or the file."""
+    return "RBRACE" in choices or "$END" in choices
+
+
 def _token_span(file: str, tok: Token) -> Span:
     line = tok.line or 1
     col = tok.column or 1
@@ -121,7 +132,7 @@ class _Recovering:
                 if tok.type != "$END" and self.prev is not tok:
                     self._track(tok)
                     self.prev = tok
-                self._report(tok, e.expected)
+                self._report(tok, _acceptable(ip) or e.expected)
                 self.recovering = not self._resync(ip, tok)
             except UnexpectedCharacters as e:
                 ch = self.source.folded[e.pos_in_stream]
@@ -142,7 +153,7 @@ class _Recovering:
             tree = ip.feed_eof()
         except UnexpectedToken as e:
             if not self.recovering:
-                self._report(e.token, e.expected)
+                self._report(e.token, _acceptable(ip) or e.expected)
             return None
         return None if self.diags else tree
 
@@ -164,7 +175,7 @@ class _Recovering:
             return
         if tok.type == "$END":
             if not self.braces:
-                span = Span.point(self.file, max(1, self.source.text.count("\n")), 1)
+                span = self._end_span()
                 self.diags.append(error("E001", f"文件意外结束，应为 {_describe(expected)}", span))
             return
         span = _token_span(self.file, tok)
@@ -176,6 +187,12 @@ class _Recovering:
         shown = tok.value if tok.type != "$END" else "文件结尾"
         self.diags.append(error("E001", f"此处不应出现“{shown}”，应为 {_describe(expected)}", span))
 
+    def _end_span(self) -> Span:
+        """Just after the last character of the file that is not white space."""
+        text = self.source.text.rstrip()
+        line = text.count("\n") + 1
+        return Span.point(self.file, line, len(text) - (text.rfind("\n") + 1) + 1)
+
     def _unknown_keyword(self, tok: Token, expected: set[str]) -> bool:
         """A misspelt keyword lexes as a name: say so, with the nearest keyword as a hint."""
         kws = keywords()
@@ -184,8 +201,9 @@ class _Recovering:
         for cand, pool in candidates:
             if cand.type != "NAME" or cand.value in kws:
                 continue
-            close = difflib.get_close_matches(cand.value, pool, n=1, cutoff=0.6)
-            if close or (cand is tok and pool and "NAME" not in expected):
+            cutoff = 0.5 if cand is tok else 0.6  # 0.5: one wrong character of a two-character keyword
+            close = difflib.get_close_matches(cand.value, pool, n=1, cutoff=cutoff)
+            if close or (cand is tok and pool and "NAME" not in expected and _statement_level(expected)):
                 hint = f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None
                 msg = f"未知关键字“{cand.value}”"
                 self.diags.append(error("E002", msg, _token_span(self.file, cand), hint))
@@ -202,7 +220,9 @@ class _Recovering:
         state = ip.parser_state
         saved = (list(state.state_stack), list(state.value_stack))
         while state.state_stack:
-            if kind in ip.choices():
+            choices = ip.choices()
+            # Resume only where the token begins a statement, not inside the broken one.
+            if kind in choices and _statement_level(choices):
                 try:
                     ip.feed_token(tok)
                     return True
@@ -373,7 +393,8 @@ class _ToAst(Transformer):
 
     def insurance_year(self, meta, items):
         num = next(i for i in items if isinstance(i, Token) and i.type == "NUMBER")
-        return ast.Period("社保年度", ast.Quantity(Decimal(str(num)), None, self._tok_span(num)), self._span(meta))
+        unit = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), None)
+        return ast.Period("社保年度", ast.Quantity(Decimal(str(num)), unit, self._tok_span(num)), self._span(meta))
 
     def _table(self, kind, meta, items):
         scope = next((i for i in items if isinstance(i, _Scope)), None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 
@@ -35,9 +35,11 @@ _YUAN_PER = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
 
 
 def to_fen(number: Decimal, unit: str = "元") -> int | None:
-    """Yuan (or 万元) to integer 分; None if it has a fraction of a 分."""
-    fen = number * _YUAN_PER[unit] * 100
-    return int(fen) if fen == fen.to_integral_value() else None
+    """Yuan (or 万元) to integer 分; None if it has a fraction of a 分. Exact for any number of digits."""
+    with localcontext() as ctx:
+        ctx.prec = max(60, len(number.as_tuple().digits) + 10)
+        fen = number * _YUAN_PER[unit] * 100
+        return int(fen) if fen == fen.to_integral_value() else None
 
 
 def to_ratio(number: Decimal) -> Fraction:

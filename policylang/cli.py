@@ -207,3 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(e.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as e:  # a bug of ours: say so plainly, never a traceback
+        _echo_err(f"错误：policylang 内部错误（{type(e).__name__}: {e}），请把这条信息和所用的脚本报告给维护者 "
+                  f"(internal error; please report it)")
+        sys.exit(3)

@@ -13,6 +13,7 @@ from policylang.cases import TestCase
 from policylang.diagnostics import Diagnostic, error
 from policylang.inherit import merge, overrides_without_parent
 from policylang.loader import Unit
+from policylang.lower_formula import FormulaLowering
 from policylang.lower_rules import RulesLowering
 from policylang.lower_scheme import SchemeLowering
 from policylang.lower_tests import TestsLowering
@@ -32,7 +33,7 @@ class Compiled:
     diagnostics: tuple[Diagnostic, ...]
 
 
-class _Lowering(SchemeLowering, RulesLowering, TestsLowering):
+class _Lowering(SchemeLowering, FormulaLowering, RulesLowering, TestsLowering):
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.diags: list[Diagnostic] = []

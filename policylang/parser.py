@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
 
 from policylang import ast
 from policylang.diagnostics import Diagnostic, error
@@ -247,7 +247,12 @@ def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
         return None, [*runner.diags, error("E001", f"无法解析：{e}", Span.point(source.path, 1, 1))]
     if tree is None or runner.diags:
         return None, runner.diags
-    return _ToAst(source).transform(tree), []
+    try:
+        return _ToAst(source).transform(tree), []
+    except VisitError as e:  # a grammar/transformer mismatch is our bug, but still a located message
+        line = getattr(e.obj, "meta", None)
+        span = Span.point(source.path, getattr(line, "line", 1), getattr(line, "column", 1))
+        return None, [error("E001", f"无法理解这一语句（{e.rule}）", span)]
 
 
 def parse_diagnostics(source: Source) -> list[Diagnostic]:
@@ -398,19 +403,91 @@ class _ToAst(Transformer):
         return ast.Cond(None, (items[0],), self._span(meta))
 
     def natural_year(self, meta, items):
-        return ast.Period("自然年度", None, self._span(meta))
+        by = _first(items, _By)
+        return ast.Period("自然年度", None, self._span(meta), by.name if by else None)
 
     def insurance_year(self, meta, items):
         num = next(i for i in items if isinstance(i, Token) and i.type == "NUMBER")
         unit = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), None)
-        return ast.Period("社保年度", ast.Quantity(Decimal(str(num)), unit, self._tok_span(num)), self._span(meta))
+        by = _first(items, _By)
+        return ast.Period("社保年度", ast.Quantity(Decimal(str(num)), unit, self._tok_span(num)), self._span(meta),
+                          by.name if by else None)
 
     def _table(self, kind, meta, items):
         scope = next((i for i in items if isinstance(i, _Scope)), None)
-        entries = next(i for i in items if isinstance(i, _Table))
+        entries = next((i for i in items if isinstance(i, _Table)), _Table())
         shared = any(isinstance(i, _Shared) for i in items)
+        highest = any(isinstance(i, _Highest) for i in items)
         return ast.TableStmt(kind, str(scope) if scope else None, tuple(entries), _first(items, ast.Validity),
-                             shared, self._span(meta))
+                             shared, self._span(meta), _first(items, ast.Formula), highest)
+
+    def highest(self, meta, items):
+        return _Highest()
+
+    def fee_limit(self, meta, items):
+        return self._table("费用限额", meta, items)
+
+    def formula_rhs(self, meta, items):
+        lower = next((i.q for i in items if isinstance(i, _Bound) and i.kind == "min"), None)
+        upper = next((i.q for i in items if isinstance(i, _Bound) and i.kind == "max"), None)
+        rt = _first(items, _RoundTo)
+        return ast.Formula(items[0], lower, upper, rt.to if rt else None, rt.mode if rt else None, self._span(meta))
+
+    def a_binary(self, meta, items):
+        return ast.Arith(str(items[1]), items[0], items[2], self._span(meta))
+
+    def a_quantity(self, meta, items):
+        return ast.Arith("num", items[0], None, self._span(meta))
+
+    def a_ref(self, meta, items):
+        return ast.Arith("ref", items[0], None, self._span(meta))
+
+    def a_name(self, meta, items):
+        return ast.Arith("name", items[0], None, self._span(meta))
+
+    def bound_min(self, meta, items):
+        return _Bound("min", items[0])
+
+    def bound_max(self, meta, items):
+        return _Bound("max", items[0])
+
+    def round_to(self, meta, items):
+        return _RoundTo(items[0], items[1] if len(items) > 1 else None)
+
+    def round_unit(self, meta, items):
+        return "元" if str(items[0]).endswith("元") else "分"
+
+    def count_entry(self, meta, items):
+        num = next(i for i in items if isinstance(i, Token) and i.type == "NUMBER")
+        return ast.CountEntry(int(num), any(isinstance(i, _Onward) for i in items), _first(items, ast.Quantity),
+                              self._span(meta))
+
+    def onward(self, meta, items):
+        return _Onward()
+
+    def deductible_count(self, meta, items):
+        return ast.DeductibleCount(_all(items, ast.CountEntry), _first(items, ast.Validity), self._span(meta))
+
+    def deductible_step(self, meta, items):
+        return ast.DeductibleStep(items[0], tuple(items[1]), _first(items, ast.Validity), self._span(meta))
+
+    def once(self, meta, items):
+        return ast.Once(items[0], items[1], _first(items, ast.Validity), self._span(meta))
+
+    def account_pay(self, meta, items):
+        return ast.AccountPay(tuple(items), self._span(meta))
+
+    def deductible_part(self, meta, items):
+        return ast.Name("起付线", self._span(meta))
+
+    def account_alloc(self, meta, items):
+        return ast.AccountAlloc(tuple(items[0]), self._span(meta))
+
+    def period_by(self, meta, items):
+        return _By(items[0])
+
+    def per_stay(self, meta, items):
+        return _Scope(f"每{items[0]}天")
 
     def deductible(self, meta, items):
         return self._table("起付线", meta, items)
@@ -431,7 +508,9 @@ class _ToAst(Transformer):
         return _Shared()
 
     def adjust(self, meta, items):
-        return ast.Adjust(items[0], items[1], items[2], _first(items, ast.Validity), self._span(meta))
+        lower = next((i.q for i in items if isinstance(i, _Bound) and i.kind == "min"), None)
+        upper = next((i.q for i in items if isinstance(i, _Bound) and i.kind == "max"), None)
+        return ast.Adjust(items[0], items[1], items[2], _first(items, ast.Validity), self._span(meta), lower, upper)
 
     def adj_op(self, meta, items):
         return str(items[0])
@@ -463,6 +542,9 @@ class _ToAst(Transformer):
     def key(self, meta, items):
         return ast.Key(tuple(items), self._span(meta))
 
+    def field_key(self, meta, items):
+        return ast.Key(tuple(items[1:]), self._span(meta), items[0])
+
     def ref_value(self, meta, items):
         return ast.RefValue(str(items[0]), items[1], self._span(meta))
 
@@ -471,7 +553,11 @@ class _ToAst(Transformer):
 
     def brackets(self, meta, items):
         keys = tuple(i for i in items if isinstance(i, ast.Key))
-        return ast.Brackets(keys, _all(items, ast.Band), _first(items, ast.Validity), self._span(meta))
+        base = next((str(i) for i in items if isinstance(i, _BracketBase)), None)
+        return ast.Brackets(keys, _all(items, ast.Band), _first(items, ast.Validity), self._span(meta), base)
+
+    def bracket_base(self, meta, items):
+        return _BracketBase(str(items[0]))
 
     def band_upto(self, meta, items):
         q, incl, ratio = _band_parts(items)
@@ -498,8 +584,10 @@ class _ToAst(Transformer):
         return ast.Exclude(names, self._span(meta))
 
     def first_pay(self, meta, items):
-        overrides = tuple(i for i in items[2:] if isinstance(i, ast.Name))
-        return ast.FirstPay(items[0], items[1], overrides, _first(items, ast.Validity), self._span(meta))
+        overrides = tuple(i for i in items[1:] if isinstance(i, ast.Name))
+        share = items[1] if isinstance(items[1], ast.Quantity) else None
+        return ast.FirstPay(items[0], share, overrides, _first(items, ast.Validity), self._span(meta),
+                            _all(items, ast.CountEntry))
 
     def require(self, meta, items):
         comps = _all(items, ast.Comparison)
@@ -670,6 +758,33 @@ class _Text(str):
 
 class _Override:
     pass
+
+
+class _Highest:
+    pass
+
+
+class _Onward:
+    pass
+
+
+class _BracketBase(str):
+    pass
+
+
+class _By:
+    def __init__(self, name: ast.Name) -> None:
+        self.name = name
+
+
+class _Bound:
+    def __init__(self, kind: str, q: ast.Quantity) -> None:
+        self.kind, self.q = kind, q
+
+
+class _RoundTo:
+    def __init__(self, to: str, mode: str | None) -> None:
+        self.to, self.mode = to, mode
 
 
 class _Default:

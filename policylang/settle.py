@@ -18,7 +18,7 @@ import attrs
 from policylang import ir
 from policylang.claims import Claim, Person
 from policylang.eligibility import check_requirement
-from policylang.layers import LayerSettler
+from policylang.layers import LayerSettler, period_key
 from policylang.rounding import round_fen
 from policylang.source import Span
 from policylang.trace import TraceLine
@@ -50,6 +50,12 @@ class ClaimResult:
     refused: tuple[str, ...] = ()  # why the claim is not paid, if it is not eligible
     allowance_days: int = 0
     allowance: int = 0  # 津贴
+    account: int = 0  # 个人账户支付: the part of the person's share the account paid
+
+    @property
+    def cash(self) -> int:
+        """现金支付: what the person pays in cash."""
+        return self.personal - self.account
 
     @property
     def total_fund(self) -> int:
@@ -60,7 +66,8 @@ class ClaimResult:
         """An output by its Chinese name, as test blocks and JSON name them."""
         fixed = {"统筹支付": self.fund, "个人自付": self.personal, "起付线": self.deductible, "费用": self.cost,
                  "全自费": self.excluded, "先行自付": self.first_paid, "政策范围内费用": self.policy_range,
-                 "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days}
+                 "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days,
+                 "个人账户支付": self.account, "现金支付": self.cash}
         if name in fixed:
             return fixed[name]
         return next((ls.paid for ls in self.layers if ls.name == name), None)
@@ -142,8 +149,37 @@ class _ClaimSettler:
         if days:
             self.say(f"津贴 {fmt_yuan(allowance)} 元（{days} 天）")
         deductible = shares[0].deductible if shares else 0
+        parts = {"起付线": deductible, "乙类先行自付": class_share, "先行自付": first, "全自费": excluded,
+                 "个人自付": personal}
+        account = self.account(scheme, parts, personal)
         return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
-                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance)
+                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account)
+
+    def account(self, scheme: ir.Scheme, parts: dict[str, int], personal: int) -> int:
+        """个人账户: pays the named parts of the person's share, up to the balance carried across claims."""
+        acc = scheme.account
+        if acc is None:
+            return 0
+        period = period_key(scheme.period, self.claim, self.facts)
+        balance_key, period_seen = ("account", "balance"), ("account", "period")
+        if not self.acc[("account", "opened")]:
+            self.acc[("account", "opened")] = 1
+            self.acc[balance_key] = int(self.facts.get("账户余额", 0) or 0)  # type: ignore[arg-type]
+            self.acc[period_seen] = period
+        elif period > self.acc[period_seen]:
+            cell = acc.allocation.lookup(self.facts) if acc.allocation else None
+            if cell is not None:
+                years = period - self.acc[period_seen]
+                self.acc[balance_key] += int(cell.value) * years  # type: ignore[arg-type]
+                self.say(f"个人账户年度划入 {fmt_yuan(int(cell.value))} 元{_cell_label(cell)}", cell.origin)  # type: ignore[arg-type]
+            self.acc[period_seen] = period
+        due = personal if "个人自付" in acc.parts else min(personal, sum(parts[p] for p in acc.parts))
+        balance = self.acc[balance_key]
+        paid = min(balance, due)
+        self.acc[balance_key] = balance - paid
+        self.say(f"个人账户支付{'、'.join(acc.parts)}共 {fmt_yuan(paid)} 元（余额 {fmt_yuan(balance)} 元 → "
+                 f"{fmt_yuan(balance - paid)} 元），现金支付 {fmt_yuan(personal - paid)} 元", acc.origin)
+        return paid
 
     def eligibility(self, scheme: ir.Scheme) -> list[str]:
         optional = {f.name for f in self.policy.fields if f.optional}
@@ -201,17 +237,31 @@ class _ClaimSettler:
         return excluded, class_share
 
     def first_self_pay(self, scheme: ir.Scheme, amount: int) -> int:
-        for rule in scheme.first_pays:
+        for index, rule in enumerate(scheme.first_pays):
             if ir.in_force(rule.start, rule.end, self.claim.date) and ir.all_hold(rule.when, self.facts):
-                first = round_fen(Fraction(amount) * rule.share, self.policy.rounding)
+                share = rule.share
                 who = "、".join(sorted(v for c in rule.when for v in c.values))
-                self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {fmt_ratio(rule.share)} = {fmt_yuan(first)} 元，"
+                if rule.counts:
+                    period = period_key(scheme.period, self.claim, self.facts)
+                    counter = (scheme.name, "first_pay", index, period)
+                    self.acc[counter] += 1
+                    n = self.acc[counter]
+                    counted = ir.count_value(rule.counts, n)
+                    share = counted.value if counted else Fraction(0)
+                    self.say(f"{who}：本年第 {n} 次，先行自付比例 {fmt_ratio(share)}", counted.origin if counted
+                             else rule.origin)
+                first = round_fen(Fraction(amount) * share, self.policy.rounding)
+                self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {fmt_ratio(share)} = {fmt_yuan(first)} 元，"
                          f"其余 {fmt_yuan(amount - first)} 元按规定报销", rule.origin)
                 for field, value in rule.overrides:
                     self.say(f"其余部分按{value}政策结算", rule.origin)
                     self.facts[field] = value
                 return first
         return 0
+
+
+def _cell_label(cell: ir.Cell) -> str:
+    return f"（{cell.label()}）" if cell.keys else ""
 
 
 def _standard(value: object) -> str:

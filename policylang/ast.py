@@ -81,6 +81,14 @@ class Import:
 
 
 @attrs.frozen
+class Inherit:
+    """继承 "suizhou": take another region's (or a stdlib template's) rules, to override single values."""
+
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
 class Rounding:
     mode: str
     span: Span = _span()
@@ -325,6 +333,7 @@ class Scheme:
     when: tuple[Cond, ...]
     validity: Validity | None
     body: tuple[object, ...]
+    override: bool  # 覆盖 方案 …: replaces single values of an inherited scheme
     span: Span = _span()
 
 

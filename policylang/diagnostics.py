@@ -58,6 +58,7 @@ CODES: dict[str, Code] = _codes(
     ("E025", "类型不匹配", "type mismatch", "只能比较或相加同类的量：金额与金额、日期与期限、枚举与其取值。"),
     ("E026", "字段定义无效", "invalid field definition", "字段类型为 金额、天数、月数、年数、次数、年龄、日期、文字 或 是否，默认值须与类型一致。"),
     ("E027", "规则冲突", "conflicting rules", "同一层只能用一种支付方式：比例、分段、定额 或 津贴。"),
+    ("E028", "覆盖的规则不存在", "override of something that does not exist", "只能覆盖继承来的方案、层和表项；新增的规则直接写，不加 覆盖。"),
     ("E030", "理赔文件格式错误", "malformed claim file", "理赔文件为 JSON：{\"参保人\": {…}, \"就诊\": […]}。"),
     ("E031", "缺少必填字段", "missing required field", "每条就诊都要有 日期 与 费用。"),
     ("W101", "封顶线低于起付线", "cap below its deductible", "核对封顶线与起付线的数值。"),

@@ -48,6 +48,7 @@ def _lark() -> Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
+        cache=True,  # the LALR tables take seconds to build; Lark keys the cache on the grammar text
     )
 
 
@@ -330,6 +331,10 @@ class _ToAst(Transformer):
         v = items[0]
         return ast.Import(v.text if isinstance(v, ast.Name) else str(v), self._span(meta))
 
+    def inherit(self, meta, items):
+        v = items[0]
+        return ast.Inherit(v.text if isinstance(v, ast.Name) else str(v), self._span(meta))
+
     def rounding(self, meta, items):
         return ast.Rounding(items[0], self._span(meta))
 
@@ -369,9 +374,13 @@ class _ToAst(Transformer):
         names = [i for i in items if isinstance(i, ast.Name)]
         when = next((i for i in items if isinstance(i, _When)), _When())
         validity = _first(items, ast.Validity)
-        body = tuple(i for i in items if not isinstance(i, ast.Name | _When | ast.Validity))
-        return ast.Scheme(" ".join(n.text for n in names), _join(names), tuple(when), validity, body,
+        override = any(isinstance(i, _Override) for i in items)
+        body = tuple(i for i in items if not isinstance(i, ast.Name | _When | ast.Validity | _Override))
+        return ast.Scheme(" ".join(n.text for n in names), _join(names), tuple(when), validity, body, override,
                           self._span(meta))
+
+    def override(self, meta, items):
+        return _Override()
 
     def layer(self, meta, items):
         names = [i for i in items if isinstance(i, ast.Name)]
@@ -657,6 +666,10 @@ class _Text(str):
     @property
     def text(self) -> str:
         return str(self)
+
+
+class _Override:
+    pass
 
 
 class _Default:

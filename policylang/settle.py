@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from typing import Protocol
 
 import attrs
 
@@ -65,8 +66,16 @@ class ClaimResult:
         return next((ls.paid for ls in self.layers if ls.name == name), None)
 
 
+class Places(Protocol):
+    """Where other regions' policies come from, for claims treated elsewhere (就医地)."""
+
+    def get(self, name: str) -> ir.Policy | None: ...
+
+
 class _ClaimSettler:
-    def __init__(self, policy: ir.Policy, acc: defaultdict, claim: Claim, facts: Mapping[str, ir.Fact]) -> None:
+    def __init__(self, policy: ir.Policy, acc: defaultdict, claim: Claim, facts: Mapping[str, ir.Fact],
+                 places: Places | None = None) -> None:
+        self.places = places
         self.policy = policy
         self.acc = acc
         self.claim = claim
@@ -92,7 +101,10 @@ class _ClaimSettler:
         reasons = self.eligibility(scheme)
         if reasons:
             return self.refuse(scheme, reasons)
-        excluded, class_share = self.catalogue(scheme)
+        catalogue = self.place_catalogue(scheme)
+        if catalogue is None:
+            return self.refuse(scheme, [f"找不到就医地“{self.facts.get('就医地')}”的目录"])
+        excluded, class_share = self.catalogue(catalogue)
         policy_range = claim.amount - excluded - class_share
         self.say(f"政策范围内费用 {fmt_yuan(policy_range)} 元")
         first = self.first_self_pay(scheme, policy_range)
@@ -139,19 +151,34 @@ class _ClaimSettler:
         for req in scheme.requirements:
             if not ir.in_force(req.start, req.end, self.claim.date):
                 continue
-            reason = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
-                                       optional)
+            reason, cell = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
+                                             optional)
+            if cell is not None:
+                self.say(f"适用标准：{cell.label()} {_standard(cell.value)}", cell.origin)
             if reason:
                 self.say(f"不符合条件：{reason}，不予支付", req.origin)
                 reasons.append(reason)
         return reasons
 
-    def catalogue(self, scheme: ir.Scheme) -> tuple[int, int]:
+    def place_catalogue(self, scheme: ir.Scheme) -> ir.Catalogue | None:
+        """就医地目录、参保地政策: a claim treated in another region uses that region's catalogue."""
+        place = self.facts.get("就医地")
+        if not place or place == self.policy.region:
+            return scheme.catalogue
+        other = self.places.get(str(place)) if self.places is not None else None
+        there = other.scheme_for(self.facts, self.claim.date) if other is not None else None
+        if there is None:
+            self.say(f"就医地“{place}”：找不到其政策或对应的方案，无法按就医地目录结算")
+            return None
+        self.say(f"就医地 {other.region}：按就医地目录（{there.name}）确定报销范围，"
+                 f"起付线、比例、封顶线按参保地 {self.policy.region} 政策", there.origin)
+        return there.catalogue
+
+    def catalogue(self, cat: ir.Catalogue) -> tuple[int, int]:
         """Itemised claims: 全自费 items and 乙类先行自付; returns (excluded, class share)."""
         items = self.claim.items
         if not items:
             return 0, 0
-        cat = scheme.catalogue
         excluded_names = {e.name: e for e in cat.exclusions}
         shares = {s.cls: s for s in cat.shares}
         excluded = class_share = 0
@@ -187,15 +214,27 @@ class _ClaimSettler:
         return 0
 
 
-def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim]) -> tuple[ClaimResult, ...]:
-    """Settle one person's claims in date order (ties keep input order); results in input order."""
+def _standard(value: object) -> str:
+    """A requirement's standard as written: durations in months are shown in years when whole."""
+    if isinstance(value, int):
+        return f"{fmt_yuan(value)} 元"
+    v = Fraction(value)  # type: ignore[arg-type]
+    return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
+
+
+def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],
+           places: Places | None = None) -> tuple[ClaimResult, ...]:
+    """Settle one person's claims in date order (ties keep input order); results in input order.
+
+    places: the other regions a claim may name as its 就医地 (place of treatment).
+    """
     claims = list(claims)
     acc: defaultdict[tuple, int] = defaultdict(int)
     defaults = policy.defaults()
     results: list[ClaimResult | None] = [None] * len(claims)
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
         claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
-        results[i] = _ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults)).run()
+        results[i] = _ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
     return tuple(r for r in results if r is not None)
 
 

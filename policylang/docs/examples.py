@@ -12,6 +12,7 @@ from policylang.cases import TestCase
 from policylang.docs.blocks import Table
 from policylang.docs.wording import date_cn, money_cn
 from policylang.harness import run_case
+from policylang.settle import Places
 
 
 @attrs.frozen
@@ -49,8 +50,8 @@ def _claim_label(facts: tuple[tuple[str, object], ...], policy: ir.Policy | None
     return "、".join(_fact(f, v, order) for f, v in ranked) or "—"
 
 
-def worked_example(policy: ir.Policy, case: TestCase) -> WorkedExample:
-    outcome = run_case(policy, case)
+def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = None) -> WorkedExample:
+    outcome = run_case(policy, case, places)
     layer_names = list(dict.fromkeys(ls.name for r in outcome.results for ls in r.layers))
     paid_titles = ["统筹支付"] if len(layer_names) <= 1 else [f"{n}支付" for n in layer_names]
     refused = any(r.refused for r in outcome.results)

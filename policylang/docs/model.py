@@ -15,6 +15,7 @@ from policylang.docs.charts import ChartData, chart_data
 from policylang.docs.examples import WorkedExample, worked_example
 from policylang.docs.primitives import Column, layer_parts, scheme_rules
 from policylang.docs.wording import conditions_cn, date_cn, period_cn, validity_cn
+from policylang.settle import Places
 
 
 @attrs.frozen
@@ -117,8 +118,10 @@ def scheme_page(policy: ir.Policy, scheme: ir.Scheme, examples: tuple[WorkedExam
                       scheme.notes, scheme_rules(scheme), layers, chart, examples)
 
 
-def region_page(policy: ir.Policy, tests: tuple[TestCase, ...], slug: str, with_charts: bool = True) -> RegionPage:
-    examples = [worked_example(policy, t) for t in tests]
+def region_page(policy: ir.Policy, tests: tuple[TestCase, ...], slug: str, with_charts: bool = True,
+                places: Places | None = None) -> RegionPage:
+    """places: the other regions a worked example's claims may be treated in (就医地)."""
+    examples = [worked_example(policy, t, places) for t in tests]
     schemes = tuple(scheme_page(policy, s, tuple(e for e in examples if e.scheme == s.name), with_charts)
                     for s in policy.schemes)
     names = {s.name for s in policy.schemes}

@@ -32,6 +32,7 @@ from policylang.docs.compare import comparison
 from policylang.docs.lexer import PolicyLexer
 from policylang.docs.model import region_page, slug_for
 from policylang.loader import region_dirs
+from policylang.registry import Regions
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ class RegionDirective(_PolicyDirective):
         checked = self.checked(path)
         if checked is None:
             return [render.para(f"地区 {path.name} 的脚本有错误，页面未生成。")]
-        page = region_page(checked.policy, checked.compiled.tests, slug_for(path), "no-charts" not in self.options)
+        page = region_page(checked.policy, checked.compiled.tests, slug_for(path), "no-charts" not in self.options,
+                           Regions.near(path))
         for scheme in page.schemes:
             for ex in scheme.examples:
                 if ex.mismatches:

@@ -383,6 +383,7 @@ class SubsidyRule:
     amount: Quantity | None
     floor: Quantity | None
     span: Span = _span()
+    validity: Validity | None = None
 
 
 @attrs.frozen

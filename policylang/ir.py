@@ -389,6 +389,7 @@ class Layer:
     origin: Span | None = _origin()
     fee_limit: FeeLimit | None = None
     once: OneOff | None = None
+    requirements: tuple[Requirement, ...] = ()  # 要求 inside a 层: the layer pays nothing when one fails
 
 
 # ---- catalogue, first self-pay, eligibility -----------------------------------------------------
@@ -526,6 +527,8 @@ class SubsidyRule:
     amount: int | Fraction | None = None
     floor: int | None = None
     origin: Span | None = _origin()
+    start: dt.date | None = None
+    end: dt.date | None = None
 
 
 @attrs.frozen

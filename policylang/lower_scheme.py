@@ -141,6 +141,7 @@ class SchemeLowering(LoweringBase):
         shared = highest = False
         adjustments, waivers, bracket_cells, additions, per_count, notes = [], [], [], [], [], []
         counts: list[ir.CountRule] = []
+        requirements: list[ir.Requirement] = []
         step: tuple[int, ir.Table] | None = None
         once = None
         rate, rate_origin = None, None
@@ -187,6 +188,10 @@ class SchemeLowering(LoweringBase):
                         threshold = self.quantity(stmt.threshold, Kind.MONEY, "累计超过")
                         if amount is not None and threshold is not None:
                             once = ir.OneOff(int(amount), int(threshold), stmt.span)
+                case ast.Require():
+                    req = self.requirement(stmt)
+                    if req:
+                        requirements.append(req)
                 case ast.Note():
                     notes.append(stmt.text)
         ratio_versions = tables.pop(("比例", None), None)
@@ -233,7 +238,7 @@ class SchemeLowering(LoweringBase):
         if adjustments and ratio is None:
             self.diags.append(error("E016", f"{owner} 调整了比例，但没有 比例 语句", adjustments[0].origin))
         return ir.Layer(name, when, deductible, ratio, brackets, fixed, tuple(caps), allowance, tuple(notes), span,
-                        fee_limit, once)
+                        fee_limit, once, tuple(requirements))
 
     def scope(self, scope: str | None) -> tuple[ir.Scope, int | None]:
         if scope is None:

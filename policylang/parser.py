@@ -655,14 +655,15 @@ class _ToAst(Transformer):
         return ast.Subsidy(" ".join(n.text for n in names[:-1]), names[-1], rules, notes, self._span(meta))
 
     def subsidy_fixed(self, meta, items):
-        return ast.SubsidyRule(items[0], "定额", items[1], None, self._span(meta))
+        return ast.SubsidyRule(items[0], "定额", items[1], None, self._span(meta), _first(items, ast.Validity))
 
     def subsidy_share(self, meta, items):
-        floor = items[2] if len(items) > 2 else None
-        return ast.SubsidyRule(items[0], "比例", items[1], floor, self._span(meta))
+        quantities = _all(items, ast.Quantity)
+        floor = quantities[1] if len(quantities) > 1 else None
+        return ast.SubsidyRule(items[0], "比例", quantities[0], floor, self._span(meta), _first(items, ast.Validity))
 
     def subsidy_full(self, meta, items):
-        return ast.SubsidyRule(items[0], "全额", None, None, self._span(meta))
+        return ast.SubsidyRule(items[0], "全额", None, None, self._span(meta), _first(items, ast.Validity))
 
     def question(self, meta, items):
         text = next((str(i) for i in items if isinstance(i, _Text)), None)

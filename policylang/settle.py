@@ -125,6 +125,11 @@ class _ClaimSettler:
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
                 continue
+            failed = self.layer_requirements(layer)
+            if failed:
+                if layer.allowance is None:
+                    shares.append(LayerShare(layer.name, 0))
+                continue
             settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say)
             if layer.allowance is not None:
                 result = settler.allowance()
@@ -181,10 +186,17 @@ class _ClaimSettler:
                  f"{fmt_yuan(balance - paid)} 元），现金支付 {fmt_yuan(personal - paid)} 元", acc.origin)
         return paid
 
+    def layer_requirements(self, layer: ir.Layer) -> list[str]:
+        reasons = self.requirements(layer.requirements, f"【{layer.name}】")
+        return reasons
+
     def eligibility(self, scheme: ir.Scheme) -> list[str]:
+        return self.requirements(scheme.requirements, "")
+
+    def requirements(self, reqs: tuple[ir.Requirement, ...], where: str) -> list[str]:
         optional = {f.name for f in self.policy.fields if f.optional}
         reasons = []
-        for req in scheme.requirements:
+        for req in reqs:
             if not ir.in_force(req.start, req.end, self.claim.date):
                 continue
             reason, cell = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
@@ -192,7 +204,7 @@ class _ClaimSettler:
             if cell is not None:
                 self.say(f"适用标准：{cell.label()} {_standard(cell.value)}", cell.origin)
             if reason:
-                self.say(f"不符合条件：{reason}，不予支付", req.origin)
+                self.say(f"{where}不符合条件：{reason}，{'本层不支付' if where else '不予支付'}", req.origin)
                 reasons.append(reason)
         return reasons
 

@@ -49,7 +49,7 @@ def _pick(rng: random.Random, values: tuple[str, ...], weights: dict[str, float]
 
 def _columns(policy: ir.Policy) -> list[ir.Enumeration]:
     """The enumerations worth a column: the basic ones and those the rules look at."""
-    from policylang.ci.verify import used_fields
+    from policylang.ci.generate import used_fields
 
     used = used_fields(policy) | set(BASIC)
     return [e for e in policy.enums if e.name in used]

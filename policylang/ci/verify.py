@@ -1,26 +1,28 @@
 """Invariants of a policy, checked on generated claims, with a minimal counterexample when one fails.
 
-Claims are generated (seeded) for every combination of the policy's enumerations, with amounts around
-every money value of the script and dates around every version boundary and year end. The invariants:
-the fund pays between 0 and the cost; every cap holds over its scope; more cost never pays less within
-a period; each layer pays at most what the previous left; one person's results do not depend on how
-other people's claims are interleaved with theirs.
+Claims are generated (seeded, policylang.ci.generate) for every person combination of the policy's
+enumerations, targeting each scheme in turn, with amounts around every money value of the script, dates
+around every version boundary and year end, and the typed fields the rules read. The invariants: the
+fund pays between 0 and the cost; the parts of an amount add up to it (全自费 + 先行自付 + 政策范围内 =
+费用, 个人账户 + 现金 = 个人自付); every cap holds over its scope; more cost never pays less within a
+period; each layer pays at most what the previous left; one person's results do not depend on how other
+people's claims are interleaved with theirs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
 from policylang import ir
-from policylang.ci.claimtable import PERSON_FIELDS
-from policylang.claims import Claim, Person, facts
-from policylang.layers import scope_key
+from policylang.ci.generate import Generator
+from policylang.claims import Claim, Person
+from policylang.formulas import FormulaError, evaluate
+from policylang.layers import period_key, scope_key
+from policylang.rounding import round_fen
 from policylang.settle import ClaimResult, settle
 from policylang.units import fmt_yuan
 
@@ -29,8 +31,9 @@ PersonSettler = Callable[[ir.Policy, Person, Iterable[Claim]], tuple[ClaimResult
 # Settles a table of rows (any interleaving of people) and returns one result per row, in row order.
 TableSettler = Callable[[ir.Policy, Sequence[Row]], list[ClaimResult]]
 
-BOUNDS, LAYERS, CAPS, MONOTONE, INTERLEAVE = (
-    "支付范围 (0 ≤ fund ≤ cost)", "逐层支付 (each layer pays at most what the previous left)",
+BOUNDS, SUMS, LAYERS, CAPS, MONOTONE, INTERLEAVE = (
+    "支付范围 (0 ≤ fund ≤ cost)", "分项之和 (the parts of an amount add up to it)",
+    "逐层支付 (each layer pays at most what the previous left)",
     "封顶线 (caps hold)", "单调性 (more cost never pays less)", "交错无关 (interleaving of people)")
 BUMPS = (1, 10000)  # 分 added to a claim for the monotonicity check (and the claim's own cost)
 
@@ -74,9 +77,29 @@ def _bounds(results: Sequence[ClaimResult]) -> str | None:
     return None
 
 
+def _sums(results: Sequence[ClaimResult]) -> str | None:
+    """费用 = 全自费 + 乙类先行自付 + 政策范围内费用 (which holds the 异地 先行自付); 个人账户 + 现金 = 个人自付
+    with both ≥ 0; 统筹支付 is the first layer's payment."""
+    for i, r in enumerate(results, 1):
+        parts = (r.excluded, r.first_paid, r.policy_range, r.deductible, r.allowance, r.allowance_days)
+        if min(parts) < 0:
+            return f"第 {i} 次就诊：全自费、先行自付、政策范围内费用、起付线或津贴为负"
+        class_share = r.cost - r.excluded - r.policy_range  # 乙类先行自付: outside the policy range
+        if not 0 <= class_share <= r.first_paid or r.first_paid - class_share > r.policy_range:
+            return (f"第 {i} 次就诊：全自费 {fmt_yuan(r.excluded)} 元、先行自付 {fmt_yuan(r.first_paid)} 元与"
+                    f"政策范围内 {fmt_yuan(r.policy_range)} 元合不成费用 {fmt_yuan(r.cost)} 元")
+        if not 0 <= r.account <= r.personal:
+            return (f"第 {i} 次就诊：个人账户支付 {fmt_yuan(r.account)} 元不在 0 与个人自付 "
+                    f"{fmt_yuan(r.personal)} 元之间")
+        if r.fund != (r.layers[0].paid if r.layers else 0):
+            return f"第 {i} 次就诊：统筹支付 {fmt_yuan(r.fund)} 元不是第一层的支付"
+    return None
+
+
 def _layers(results: Sequence[ClaimResult]) -> str | None:
     for i, r in enumerate(results, 1):
-        left = r.policy_range - r.first_paid if r.layers else r.cost
+        # what enters the first layer: the cost less 全自费 and every 先行自付 (乙类 and 异地)
+        left = r.cost - r.excluded - r.first_paid if r.layers else r.cost
         for ls in r.layers:
             if not 0 <= ls.paid <= left:
                 return (f"第 {i} 次就诊：{ls.name} 支付 {fmt_yuan(ls.paid)} 元，"
@@ -96,10 +119,17 @@ def _cap_facts(policy: ir.Policy, person: Person, claim: Claim) -> dict:
     return facts
 
 
-def _cap_value(policy: ir.Policy, value: object, day: dt.date) -> int | None:
+def _cap_value(policy: ir.Policy, value: object, day: dt.date, fact_map: ir.Facts) -> int | None:
+    """A cap's limit for a claim: a constant, a reference by year, or a formula rounded by the region's rule."""
     if isinstance(value, ir.RefValue):
         ref = policy.reference(value.name)
         return ref.for_year(day.year + value.offset) if ref else None
+    if isinstance(value, ir.Formula):
+        try:
+            exact, _ = evaluate(value, policy, fact_map, day)
+        except FormulaError:
+            return None
+        return round_fen(exact, policy.rounding)
     return value if isinstance(value, int) else None
 
 
@@ -115,22 +145,36 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
         fact_map = _cap_facts(policy, person, claim)
         for layer in scheme.layers:
             for cap in layer.caps:
-                key = (scheme.name, layer.name, cap.scope, scope_key(cap.scope, scheme.period, claim, fact_map))
+                key = (scheme.name, layer.name, cap.scope,
+                       scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days))
                 total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
                 cell = cap.param.lookup(claim.date, fact_map)
-                limit = _cap_value(policy, cell.value, claim.date) if cell else None
+                limit = _cap_value(policy, cell.value, claim.date, fact_map) if cell else None
                 if limit is not None and total > limit:
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "
                             f"{fmt_yuan(total)} 元，超过封顶线 {fmt_yuan(limit)} 元〔{cell.origin}〕")
     return None
 
 
-def _period_total(policy: ir.Policy, claims: Sequence[Claim], results: Sequence[ClaimResult], scheme: str,
-                  key: int) -> int:
-    schemes = {s.name: s for s in policy.schemes}
-    s = schemes[scheme]
+def _claim_period(policy: ir.Policy, person: Person, scheme: ir.Scheme, claim: Claim) -> int:
+    """The period a claim counts in: by its date or by the date field the 周期 names (出院日期)."""
+    return period_key(scheme.period, claim, claim.facts_with(person, policy.defaults()))
+
+
+def _period_total(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: Sequence[ClaimResult],
+                  scheme: str, key: int) -> int:
+    s = next(x for x in policy.schemes if x.name == scheme)
     return sum(r.total_fund for c, r in zip(claims, results, strict=True)
-               if r.scheme == scheme and s.period.key(c.date) == key)
+               if r.scheme == scheme and _claim_period(policy, person, s, c) == key)
+
+
+def with_more(claim: Claim, fen: int) -> Claim:
+    """The claim costing fen 分 more: an itemised claim's first item grows with it."""
+    if not claim.items:
+        return attrs.evolve(claim, amount=claim.amount + fen)
+    first = claim.items[0]
+    return attrs.evolve(claim, amount=claim.amount + fen,
+                        items=(attrs.evolve(first, amount=first.amount + fen), *claim.items[1:]))
 
 
 def _monotone(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: Sequence[ClaimResult],
@@ -140,16 +184,16 @@ def _monotone(policy: ir.Policy, person: Person, claims: Sequence[Claim], result
         scheme = results[j].scheme
         if scheme is None or scheme not in schemes:
             continue
-        key = schemes[scheme].period.key(claim.date)
-        before = _period_total(policy, claims, results, scheme, key)
+        key = _claim_period(policy, person, schemes[scheme], claim)
+        before = _period_total(policy, person, claims, results, scheme, key)
         for bump in (*BUMPS, claim.amount):
             if bump == 0:
                 continue
-            more = [attrs.evolve(c, amount=c.amount + bump) if i == j else c for i, c in enumerate(claims)]
+            more = [with_more(c, bump) if i == j else c for i, c in enumerate(claims)]
             after_results = settler(policy, person, more)
             if after_results[j].scheme != scheme:
                 continue
-            after = _period_total(policy, more, after_results, scheme, key)
+            after = _period_total(policy, person, more, after_results, scheme, key)
             if after < before:
                 return (f"第 {j + 1} 次就诊费用增加 {fmt_yuan(bump)} 元后，{scheme} 本期基金支付合计由 "
                         f"{fmt_yuan(before)} 元降为 {fmt_yuan(after)} 元")
@@ -161,6 +205,7 @@ def check_person(policy: ir.Policy, person: Person, claims: Sequence[Claim],
     """The first invariant one person's claims break, as (invariant, detail), or None."""
     results = settler(policy, person, claims)
     for name, found in ((BOUNDS, lambda: _bounds(results)), (LAYERS, lambda: _layers(results)),
+                        (SUMS, lambda: _sums(results)),
                         (CAPS, lambda: _caps(policy, person, claims, results)),
                         (MONOTONE, lambda: _monotone(policy, person, claims, results, settler))):
         detail = found()
@@ -179,119 +224,10 @@ def check_interleaving(policy: ir.Policy, rows: Sequence[Row], settler: PersonSe
         alone = settler(policy, rows[idx[0]][0], [rows[i][1] for i in idx])
         for k, (i, a) in enumerate(zip(idx, alone, strict=True)):
             b = together[i]
-            if (a.total_fund, a.deductible, a.layers) != (b.total_fund, b.deductible, b.layers):
+            if (a.total_fund, a.deductible, a.layers, a.account) != (b.total_fund, b.deductible, b.layers, b.account):
                 return INTERLEAVE, (f"参保人 {pid} 的第 {k + 1} 次就诊：单独结算支付 {fmt_yuan(a.total_fund)} 元，"
                                     f"与他人交错结算支付 {fmt_yuan(b.total_fund)} 元")
     return None
-
-
-# ---- generation -------------------------------------------------------------------------------------
-
-def _money_values(obj: object) -> set[int]:
-    """Every money amount (分) in the policy's tables."""
-    out: set[int] = set()
-    if isinstance(obj, ir.Cell):
-        if isinstance(obj.value, int):
-            out.add(obj.value)
-    elif isinstance(obj, tuple | list):
-        for v in obj:
-            out |= _money_values(v)
-    elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            if f.name != "origin":
-                out |= _money_values(getattr(obj, f.name))
-    return out
-
-
-def _boundary_dates(policy: ir.Policy) -> set[dt.date]:
-    out: set[dt.date] = set()
-
-    def walk(obj: object) -> None:
-        if isinstance(obj, tuple | list):
-            for v in obj:
-                walk(v)
-        elif attrs.has(type(obj)):
-            for f in attrs.fields(type(obj)):
-                value = getattr(obj, f.name)
-                if f.name in ("start", "end") and isinstance(value, dt.date):
-                    out.update({value - dt.timedelta(days=1), value, value + dt.timedelta(days=1)})
-                elif f.name != "origin":
-                    walk(value)
-
-    walk(policy.schemes)
-    return out
-
-
-class Generator:
-    """Seeded claims for one policy: amounts and dates that probe its edges, combos of its enumerations."""
-
-    def __init__(self, policy: ir.Policy, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.year = policy.start.year if policy.start else 2024
-        money = _money_values(policy.schemes)
-        self.amounts = sorted({0, 1, 99, 100_000_000} | {m + d for m in money for d in (-1, 0, 1) if m + d >= 0}
-                              | {2 * m for m in money})
-        self.dates = sorted(d for d in _boundary_dates(policy) | {
-            dt.date(self.year, 1, 1), dt.date(self.year, 12, 31), dt.date(self.year + 1, 1, 1)}
-            if d.year in (self.year, self.year + 1))
-        used = used_fields(policy)
-        person_enums = [e for e in policy.enums if e.name in used and e.name in PERSON_FIELDS]
-        claim_enums = [e for e in policy.enums if e.name in used and e.name not in PERSON_FIELDS]
-        self.person_combos = _product(person_enums)
-        self.claim_combos = _product(claim_enums)
-        self.scales = sorted(m for m in money if m > 0) or [30_000]
-        self.next_combo = 0
-
-    def amount(self) -> int:
-        """An edge amount, or one spread lognormally around one of the script's money values."""
-        if self.rng.random() < 0.4:
-            return self.rng.choice(self.amounts)
-        return max(0, round(self.rng.choice(self.scales) * math.exp(self.rng.gauss(0, 1.0))))
-
-    def date(self) -> dt.date:
-        if self.dates and self.rng.random() < 0.3:
-            return self.rng.choice(self.dates)
-        return dt.date(self.year, 1, 1) + dt.timedelta(days=self.rng.randrange(730))
-
-    def combo(self) -> tuple[tuple[str, str], ...]:
-        """The next combination in turn, so every combination appears."""
-        combo = self.claim_combos[self.next_combo % len(self.claim_combos)]
-        self.next_combo += 1
-        return combo
-
-    def claims(self, count: int) -> list[Claim]:
-        """A person's claims: mostly of one kind (accumulating toward caps), some of others."""
-        main = self.combo()
-        return [Claim(self.date(), self.amount(), main if i == 0 or self.rng.random() < 0.7 else self.combo(), i)
-                for i in range(count)]
-
-
-def used_fields(policy: ir.Policy) -> set[str]:
-    """The enumerations the rules look at (conditions, table keys, overrides); only these change a result."""
-    out: set[str] = set()
-
-    def walk(obj: object) -> None:
-        if isinstance(obj, ir.Condition):
-            out.add(obj.field)
-        elif isinstance(obj, ir.Cell):
-            out.update(f for f, _ in obj.keys)
-        elif isinstance(obj, ir.FirstSelfPay):
-            out.update(f for f, _ in obj.overrides)
-        if isinstance(obj, tuple | list | frozenset):
-            for v in obj:
-                walk(v)
-        elif attrs.has(type(obj)):
-            for f in attrs.fields(type(obj)):
-                if f.name != "origin":
-                    walk(getattr(obj, f.name))
-
-    walk(policy.schemes)
-    return out
-
-
-def _product(enums: list[ir.Enumeration]) -> list[tuple[tuple[str, str], ...]]:
-    names = [e.name for e in enums]
-    return [facts(dict(zip(names, values, strict=True))) for values in itertools.product(*(e.values for e in enums))]
 
 
 # ---- shrinking --------------------------------------------------------------------------------------
@@ -309,7 +245,9 @@ def shrink(rows: list[Row], fails: Callable[[list[Row]], tuple[str, str] | None]
         if changed:
             continue
         for i, (_, claim) in enumerate(rows):
-            lowest = _lowest_failing(claim.amount, lambda fen, i=i, rs=rows: fails(_with_amount(rs, i, fen)) is not None)
+            floor = sum(it.amount for it in claim.items[1:])
+            lowest = _lowest_failing(claim.amount, lambda fen, i=i, rs=rows: fails(_with_amount(rs, i, fen)) is not None,
+                                     floor)
             if lowest < claim.amount:
                 rows, changed = _with_amount(rows, i, lowest), True
                 break
@@ -317,15 +255,16 @@ def shrink(rows: list[Row], fails: Callable[[list[Row]], tuple[str, str] | None]
 
 
 def _with_amount(rows: list[Row], i: int, fen: int) -> list[Row]:
+    """Row i with its claim costing fen 分; an itemised claim's first item takes the change."""
     person, claim = rows[i]
-    return [*rows[:i], (person, attrs.evolve(claim, amount=fen)), *rows[i + 1:]]
+    return [*rows[:i], (person, with_more(claim, fen - claim.amount)), *rows[i + 1:]]
 
 
-def _lowest_failing(fen: int, fails_at: Callable[[int], bool]) -> int:
-    """The smallest amount ≤ fen found to fail, by bisection (fen itself fails)."""
-    if fails_at(0):
-        return 0
-    lo, hi = 0, fen  # lo passes, hi fails
+def _lowest_failing(fen: int, fails_at: Callable[[int], bool], floor: int = 0) -> int:
+    """The smallest amount in [floor, fen] found to fail, by bisection (fen itself fails)."""
+    if fails_at(floor):
+        return floor
+    lo, hi = floor, fen  # lo passes, hi fails
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if fails_at(mid):
@@ -351,22 +290,28 @@ def _violation(policy: ir.Policy, rows: list[Row], found: tuple[str, str], settl
     return Violation(found[0], found[1], tuple(small), tuple(settle_rows(policy, small, settler)))
 
 
+def generate(policy: ir.Policy, seed: int = 0, examples: int = 40) -> tuple[Generator, list[list[Row]]]:
+    """`examples` claim sequences for every person combination (seeded), each one person's rows."""
+    gen = Generator(policy, seed)
+    population: list[list[Row]] = []
+    for p, combo in enumerate(gen.person_combos):
+        for e in range(examples):
+            person = gen.person(f"P{p}-{e}", combo)
+            population.append([(person, c) for c in gen.claims(gen.rng.choice((1, 1, 2, 3, 4, 6)), combo)])
+    return gen, population
+
+
 def verify(policy: ir.Policy, seed: int = 0, examples: int = 40, settler: PersonSettler = settle,
            table: TableSettler | None = None) -> VerifyReport:
     """Generate claim sequences for every person combination and check every invariant on them."""
-    gen = Generator(policy, seed)
+    gen, population = generate(policy, seed, examples)
     sequences = claims = 0
-    population: list[list[Row]] = []
     person_fails = _person_check(policy, settler)
-    for p, combo in enumerate(gen.person_combos):
-        for e in range(examples):
-            person = Person(f"P{p}-{e}", combo)
-            rows = [(person, c) for c in gen.claims(gen.rng.choice((1, 1, 2, 3, 4, 6)))]
-            sequences, claims = sequences + 1, claims + len(rows)
-            found = person_fails(rows)
-            if found:
-                return VerifyReport(sequences, claims, _violation(policy, rows, found, settler, person_fails))
-            population.append(rows)
+    for rows in population:
+        sequences, claims = sequences + 1, claims + len(rows)
+        found = person_fails(rows)
+        if found:
+            return VerifyReport(sequences, claims, _violation(policy, rows, found, settler, person_fails))
     mixed = _interleave(gen.rng, population[: 4 * max(1, len(gen.person_combos))])
 
     def mixed_fails(rows: list[Row]) -> tuple[str, str] | None:
@@ -400,3 +345,7 @@ def render_violation(v: Violation) -> str:
                      f" → 基金支付 {fmt_yuan(result.total_fund)} 元")
         lines += [f"         {t.render()}" for t in result.trace]
     return "\n".join(lines)
+
+
+__all__ = ["Generator", "VerifyReport", "Violation", "check_interleaving", "check_person", "generate",
+           "render_violation", "settle_rows", "shrink", "verify", "with_more"]

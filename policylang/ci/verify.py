@@ -335,12 +335,16 @@ def _interleave(rng: random.Random, people: list[list[Row]]) -> list[Row]:
     return out
 
 
+def _facts_text(pairs: Iterable[tuple[str, object]]) -> str:
+    """Enumeration values as they are; typed values (年龄, 入院日期, 住院号 …) with their field's name."""
+    return " ".join(v if isinstance(v, str) and not k.endswith("号") else f"{k}={v}" for k, v in pairs)
+
+
 def render_violation(v: Violation) -> str:
     """The invariant, what happened, and the minimal claim sequence with each claim's trace."""
     lines = [f"  不变量：{v.invariant}", f"  {v.detail}", f"  最小反例（{len(v.rows)} 次就诊） (minimal counterexample):"]
     for i, ((person, claim), result) in enumerate(zip(v.rows, v.results, strict=True), 1):
-        who = " ".join(val for _, val in person.facts)
-        what = " ".join(val for _, val in claim.facts)
+        who, what = _facts_text(person.facts), _facts_text(claim.facts)
         lines.append(f"    {i}. 参保人 {person.id}（{who}） 就诊 {claim.date} {what} {fmt_yuan(claim.amount)} 元"
                      f" → 基金支付 {fmt_yuan(result.total_fund)} 元")
         lines += [f"         {t.render()}" for t in result.trace]

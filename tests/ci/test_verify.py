@@ -108,3 +108,23 @@ def test_cli_verify(run_cli):
     result = run_cli("verify", SUIZHOU, "-n", "3", "--seed", "2")
     assert result.exit_code == 0, result.output
     assert "不变量全部成立" in result.output
+
+
+def test_render_shows_typed_facts_by_name():
+    import datetime as dt
+    from fractions import Fraction
+
+    from policylang.claims import Claim, Person
+
+    person = Person("p", (("人员类别", "在职"), ("账户余额", 5000)))
+    claim = Claim(dt.date(2024, 1, 2), 100, (("住院号", "H1"), ("入院日期", dt.date(2024, 1, 1)), ("年龄", Fraction(70))))
+    result = settle_rows_one(person, claim)
+    text = v.render_violation(v.Violation("x", "y", ((person, claim),), (result,)))
+    assert "在职 账户余额=5000" in text and "住院号=H1 入院日期=2024-01-01 年龄=70" in text
+
+
+def settle_rows_one(person, claim):
+    from ci.helpers import SUIZHOU
+    from policylang.api import compile_path
+
+    return settle(compile_path(SUIZHOU), person, [claim])[0]

@@ -160,7 +160,8 @@ def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
             raise ChartSkipped(f"按示意人员（{'、'.join(combo) or scheme.name}）结算时不予支付：{'；'.join(refused)}")
         rows = [curve.shares(x) for x in xs]
         layers = tuple((layer.name, tuple(r[0][i] for r in rows)) for i, layer in enumerate(scheme.layers))
-        label = "、".join(combo) or scheme.name
+        label = "、".join(v if v not in ("是", "否") else f"{f}：{v}" for (f, _), v in zip(dims, combo, strict=True))
+        label = label or scheme.name
         panels.append(Panel(label, layers, tuple(r[1] for r in rows), _summary(label, curve, x_max)))
     note = f"，按{who}的人员计算" if who else ""
     when = f"{date_cn(day)}起" if is_dated(scheme, columns, policy) else "现行标准"

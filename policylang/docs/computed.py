@@ -48,15 +48,24 @@ def formula_years(policy: ir.Policy, formula: ir.Formula) -> list[int]:
     return sorted(years or ())
 
 
-def formula_value_cn(policy: ir.Policy, formula: ir.Formula, day: dt.date,
-                     fact_map: dict | None = None) -> str | None:
-    """The formula's value on a day in words (600元（按最低值）), or None when it cannot be computed."""
+def formula_value(policy: ir.Policy, formula: ir.Formula, day: dt.date,
+                  fact_map: dict | None = None) -> tuple[str, str] | None:
+    """The formula's value on a day in words and the note on bounds and rounding (600元, 按最低值), or None."""
     try:
         value, note = evaluate(formula, policy, {**policy.defaults(), **(fact_map or {})}, day)
     except FormulaError:
         return None
     shown = money_cn(round_fen(value, policy.rounding)) if formula.kind == "money" else ratio_cn(value)
-    return f"{shown}（{note}）" if note else shown
+    return shown, note
+
+
+def formula_value_cn(policy: ir.Policy, formula: ir.Formula, day: dt.date,
+                     fact_map: dict | None = None) -> str | None:
+    """The formula's value on a day in words (600元（按最低值）), or None when it cannot be computed."""
+    found = formula_value(policy, formula, day, fact_map)
+    if found is None:
+        return None
+    return f"{found[0]}（{found[1]}）" if found[1] else found[0]
 
 
 def _formula_sentence(policy: ir.Policy, title: str, label: str, formula: ir.Formula) -> str:

@@ -38,6 +38,8 @@ def _fact(field: str, value: object, enums: list[str]) -> str:
     if isinstance(value, dt.date):
         return f"{field} {date_cn(value)}"
     if isinstance(value, str):
+        if value in ("是", "否"):
+            return f"{field}：{value}"
         return value if field in enums else f"{field} {value}"
     if isinstance(value, Fraction) and value.denominator == 1:
         value = value.numerator
@@ -58,6 +60,7 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
     refused = any(r.refused for r in outcome.results)
     scheme_names = {r.scheme for r in outcome.results}
     with_account = any(s.account is not None for s in policy.schemes if s.name in scheme_names)
+    with_allowance = any(r.allowance_days for r in outcome.results)
     rows = []
     steps = []
     for i, (tc, r) in enumerate(zip(case.claims, outcome.results, strict=True)):
@@ -68,6 +71,8 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
                *shares, money_cn(r.personal)]
         if with_account:
             row += [money_cn(r.account), money_cn(r.cash)]
+        if with_allowance:
+            row.append(f"{r.allowance_days}天，{money_cn(r.allowance)}" if r.allowance_days else "—")
         if refused:
             row.append("；".join(r.refused) or "—")
         rows.append(tuple(row))
@@ -75,7 +80,8 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
         steps.append(Step(title, tuple(t.text for t in r.trace)))
     mismatches = tuple(f"{f.what} {f.output}：脚本期望 {f.expected}，计算结果 {f.actual}" for f in outcome.failures)
     header = ("序号", "就诊日期", "就医情况", "费用", "计入起付线", *paid_titles, "个人自付",
-              *(("其中个人账户支付", "其中现金支付") if with_account else ()), *(("不予支付的原因",) if refused else ()))
+              *(("其中个人账户支付", "其中现金支付") if with_account else ()),
+              *(("津贴",) if with_allowance else ()), *(("不予支付的原因",) if refused else ()))
     places = dict.fromkeys(str(v) for tc in case.claims for f, v in tc.claim.facts if f == "就医地")
     notes = tuple(f"本算例有在{p}就医的费用（跨地区就医）：报销范围按就医地{p}的目录确定，起付线、比例、封顶线按参保地"
                   f"{policy.region}的政策计算（就医地目录、参保地政策）。" for p in places)

@@ -15,6 +15,7 @@ from policylang.docs.charts import ChartData, chart_or_note
 from policylang.docs.computed import (
     InfoSection,
     formula_blocks,
+    formula_value,
     formula_value_cn,
     question_section,
     subsidy_section,
@@ -82,6 +83,9 @@ def dimensions(policy: ir.Policy, scheme: ir.Scheme, columns: list[Column]) -> l
         enum = policy.enum(field)
         order = list(enum.values) if enum else sorted(mentioned)
         values = [v for v in order if v in mentioned]
+        if field not in fixed and not any(field in c.cell_fields() for c in columns):
+            # only an adjustment names it (基层首诊=是): show a row without the adjustment as well
+            values += [v for v in order if v not in mentioned][:1]
         if values:
             out.append((field, values))
     return out
@@ -110,8 +114,10 @@ def is_dated(scheme: ir.Scheme, columns: list[Column], policy: ir.Policy | None 
 def _show(policy: ir.Policy, column: Column, value: object, facts: dict, day: dt.date) -> str:
     """A cell of the overview: formulas and reference values with the amount they give on the day."""
     if isinstance(value, ir.Formula):
-        computed = formula_value_cn(policy, value, day, facts)
-        return f"{computed}（按公式计算）" if computed else "按公式计算，因人而异（见下）"
+        computed = formula_value(policy, value, day, facts)
+        if computed is None:
+            return "按公式计算，因人而异（见下）"
+        return f"{computed[0]}（按公式计算{'，' + computed[1] if computed[1] else ''}）"
     if isinstance(value, ir.RefValue):
         computed = formula_value_cn(policy, ir.Formula(value, "money"), day)
         return f"{value.describe()}（{computed}）" if computed else value.describe()
@@ -133,7 +139,7 @@ def overview(policy: ir.Policy, scheme: ir.Scheme, layer_name: str, columns: lis
 
 
 def layer_page(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, changes: tuple[Change, ...] = ()) -> LayerPage:
-    parts = layer_parts(layer)
+    parts = layer_parts(layer, policy)
     columns = sorted((c for p in parts for c in p.columns), key=lambda c: c.rank)
     blocks: list[Block] = [overview(policy, scheme, layer.name, columns)] if columns else []
     blocks += formula_blocks(policy, columns)

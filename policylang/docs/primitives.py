@@ -80,6 +80,9 @@ class Column:
             seen.update(dict.fromkeys(c.field for c in a.when))
         return tuple(seen)
 
+    def cell_fields(self) -> set[str]:
+        return {f for v in self.param.versions for f in v.table.fields}
+
     def mentioned(self, field: str) -> set[str]:
         out = {val for v in self.param.versions for c in v.table.cells for f, val in c.keys if f == field}
         out |= {val for a in self.adjustments for c in a.when if c.field == field for val in c.values}
@@ -299,12 +302,12 @@ def scheme_rules(scheme: object) -> tuple[str, ...]:
     return tuple(out)
 
 
-def layer_parts(layer: object) -> list[Part]:
+def layer_parts(layer: object, policy: ir.Policy | None = None) -> list[Part]:
     """Walk a layer's fields in declaration order and render each primitive it holds."""
     parts = []
     when = getattr(layer, "when", ())
     if when:
-        parts.append(Part(blocks=(Paragraph(f"本层只适用于{conditions_cn(when)}的人员或就诊。"),)))
+        parts.append(Part(blocks=(Paragraph(f"本层只适用于{conditions_cn(when, policy)}的人员或就诊。"),)))
     for f in attrs.fields(type(layer)):
         if f.name in META_FIELDS:
             continue

@@ -39,13 +39,7 @@ def adjusted(ratio: Fraction, adjustments: tuple[ir.Adjustment, ...], facts: Map
     for a in adjustments:
         if not a.applies(facts, day):
             continue
-        new = ratio + a.delta
-        upper, lower = getattr(a, "upper", None), getattr(a, "lower", None)
-        if a.delta >= 0 and upper is not None and new > upper:
-            new = max(ratio, upper)
-        if a.delta < 0 and lower is not None and new < lower:
-            new = min(ratio, lower)
-        ratio = new
+        ratio = a.apply(ratio)[0]
     return min(Fraction(1), max(Fraction(0), ratio))
 
 

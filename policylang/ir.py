@@ -603,6 +603,11 @@ class Policy:
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)
 
+    def describe(self, cond: Condition) -> str:
+        """A condition in words, its values in the enumeration's order: 救助身份为特困人员或低保对象."""
+        enum = self.enum(cond.field)
+        return cond.describe(enum.values if enum else ())
+
     def field(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)
 

@@ -132,7 +132,7 @@ def test_fee_limit_at_full_ratio_pays_exactly_the_limit(limit, claims):
     assert all(r.total_fund == r.cost for r in results)
 
 
-@pytest.mark.xfail(strict=True, reason="policylang/layers.py:136-150 with :272: the yearly 费用限额 moves 1 分 of "
+@pytest.mark.xfail(strict=True, reason="policylang/layers.py:136-150 with :267: the yearly 费用限额 moves 1 分 of "
                    "the base from a later claim to an earlier one when the earlier costs 1 分 more, and per-claim "
                    "rounding of the ratio loses it: the year's payment drops by 1 分 (单调性)")
 def test_fee_limit_more_cost_never_pays_less():
@@ -148,7 +148,7 @@ def test_fee_limit_more_cost_never_pays_less():
     assert year_total(343_554) >= year_total(343_553)
 
 
-@pytest.mark.xfail(strict=True, reason="policylang/layers.py:299 with the caps at :127-134: a capped claim still "
+@pytest.mark.xfail(strict=True, reason="policylang/layers.py:294 with the caps at :127-134: a capped claim still "
                    "advances the 分段 accumulator by its full base, so the next claim's round(F(after)) − "
                    "round(F(before)) loses the half 分 the cap cut: 1 分 more on the first claim pays 1 分 less in the year")
 def test_capped_brackets_more_cost_never_pays_less():

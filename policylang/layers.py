@@ -151,15 +151,16 @@ class LayerSettler:
         return entering
 
     def count(self, what: str) -> int:
-        """The n-th admission (distinct 住院号, or claim) of this layer in the claim's period, this one included."""
+        """Which admission of the period this claim belongs to (1st, 2nd …): a 住院号 keeps the number it got
+        when first seen, so a later settlement of an earlier admission is still that admission."""
         period = period_key(self.scheme.period, self.claim, self.facts)
         admission = self.facts.get("住院号") or ("claim", self.claim.index)
         seen = (self.scheme.name, self.layer.name, what, "seen", period, admission)
         counter = (self.scheme.name, self.layer.name, what, "count", period)
         if not self.acc[seen]:
-            self.acc[seen] = 1
             self.acc[counter] += 1
-        return self.acc[counter]
+            self.acc[seen] = self.acc[counter]
+        return self.acc[seen]
 
     def once_pay(self, once: ir.OneOff, base: int) -> int:
         key = self.key("once_base", ir.Scope.PERIOD)

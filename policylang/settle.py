@@ -166,18 +166,20 @@ class _ClaimSettler:
         if acc is None:
             return 0
         period = period_key(scheme.period, self.claim, self.facts)
-        balance_key, period_seen = ("account", "balance"), ("account", "period")
-        if not self.acc[("account", "opened")]:
-            self.acc[("account", "opened")] = 1
+        balance_key, opened = ("account", "balance"), ("account", "opened")
+        if not self.acc[opened]:
+            self.acc[opened] = 1
             self.acc[balance_key] = int(self.facts.get("账户余额", 0) or 0)  # type: ignore[arg-type]
-            self.acc[period_seen] = period
-        elif period > self.acc[period_seen]:
-            cell = acc.allocation.lookup(self.facts) if acc.allocation else None
-            if cell is not None:
-                years = period - self.acc[period_seen]
-                self.acc[balance_key] += int(cell.value) * years  # type: ignore[arg-type]
+            self.acc[("account", "opened in")] = period
+        if acc.allocation is not None:
+            # one person, one account: each scheme that declares a yearly allocation adds it once per new period
+            last_key = ("account", "allocated", scheme.name)
+            last = self.acc.get(last_key, self.acc[("account", "opened in")])
+            cell = acc.allocation.lookup(self.facts)
+            if period > last and cell is not None:
+                self.acc[balance_key] += int(cell.value) * (period - last)  # type: ignore[arg-type]
                 self.say(f"个人账户年度划入 {fmt_yuan(int(cell.value))} 元{_cell_label(cell)}", cell.origin)  # type: ignore[arg-type]
-            self.acc[period_seen] = period
+            self.acc[last_key] = max(last, period)
         due = personal if "个人自付" in acc.parts else min(personal, sum(parts[p] for p in acc.parts))
         balance = self.acc[balance_key]
         paid = min(balance, due)

@@ -213,9 +213,6 @@ def test_nth_admission_counts_distinct_admission_numbers(deductible, admissions)
         assert sum(results[i].deductible for i in idx) == min(amount, sum(cs[i].amount for i in idx))
 
 
-@pytest.mark.xfail(strict=True, reason="policylang/layers.py:153-162 LayerSettler.count returns the period's count "
-                   "so far, not the rank of the claim's own admission: a later settlement of the 1st admission, "
-                   "after a 2nd admission started, gets the 2nd admission's 50% deductible")
 def test_a_later_settlement_of_the_first_admission_keeps_its_deductible():
     cs = [Claim(dt.date(2024, 1, 10), 10_000, facts({"就医类型": "住院", "住院号": "B"}), 0),
           Claim(dt.date(2024, 2, 1), 200_000, facts({"就医类型": "住院", "住院号": "A"}), 1),
@@ -267,9 +264,6 @@ def test_account_balance_carries_across_claims_and_years(balance, category, clai
         assert left >= 0
 
 
-@pytest.mark.xfail(strict=True, reason="policylang/settle.py:174-180 _ClaimSettler.account marks the new year as "
-                   "seen on a claim whose scheme's account has no 年度划入 (职工住院), so the year's allocation of "
-                   "the scheme that has one (职工门诊) is never made")
 def test_a_claim_of_another_scheme_does_not_swallow_the_yearly_allocation():
     policy = region(ROOT / "tests" / "vocabulary" / "accounts")
     who = Person("p", facts({"险种": "职工医保", "人员类别": "在职", "账户余额": 0}))

@@ -46,7 +46,9 @@ CODES: dict[str, Code] = _codes(
     ("E013", "重复的表项", "duplicate table entry", "每个组合只写一次。"),
     ("E014", "导入失败", "import not found", "检查导入的名称；标准库位于 stdlib/。"),
     ("E015", "未知字段", "unknown field", "使用已声明的枚举名作为字段，或内置字段（日期、费用）。"),
-    ("E016", "缺少支付规则", "layer has no payment rule", "为方案或层写一条 比例、分段、定额 或 津贴天数 语句。"),
+    ("E016", "缺少必需的规则", "a required rule is missing",
+     "每个方案或层要有支付规则（比例、分段、定额、津贴天数 或 一次性支付）；免起付线、按次数的起付线要有 起付线，"
+     "比例调整要有 比例，津贴天数 要有 日津贴。"),
     ("E017", "期望项未知", "unknown expected output", "期望项可为 统筹支付、个人自付、起付线、费用。"),
     ("E018", "文件无法读取", "file cannot be read", "确认文件存在且为 UTF-8 编码。"),
     ("E019", "生效日期无效", "invalid validity period", "失效日期应晚于生效日期。"),

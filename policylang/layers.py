@@ -163,20 +163,27 @@ class LayerSettler:
         return self.acc[seen]
 
     def once_pay(self, once: ir.OneOff, base: int) -> int:
+        """一次性支付: owed once the period's running base first exceeds the threshold, then paid from this and
+        later claims' bases until settled (a layer never pays more than what reaches it)."""
         key = self.key("once_base", ir.Scope.PERIOD)
-        paid_key = self.key("once_paid", ir.Scope.PERIOD)
+        owed_key = self.key("once_owed", ir.Scope.PERIOD)
         before = self.acc[key]
         after = before + base
         self.acc[key] = after
-        if not self.acc[paid_key] and before <= once.threshold < after:
-            self.acc[paid_key] = 1
-            paid = min(once.amount, base)
-            self.say(f"本年累计 {fmt_yuan(after)} 元，首次超过 {fmt_yuan(once.threshold)} 元：一次性支付 "
-                     f"{fmt_yuan(paid)} 元", once.origin)
-            return paid
-        state = "已支付过" if self.acc[paid_key] else "未超过"
-        self.say(f"本年累计 {fmt_yuan(after)} 元，{state}一次性支付的门槛 {fmt_yuan(once.threshold)} 元", once.origin)
-        return 0
+        if before <= once.threshold < after:
+            self.acc[owed_key] = once.amount
+            self.say(f"本年累计 {fmt_yuan(after)} 元，首次超过 {fmt_yuan(once.threshold)} 元：应一次性支付 "
+                     f"{fmt_yuan(once.amount)} 元", once.origin)
+        owed = self.acc[owed_key]
+        if owed <= 0:
+            state = "已支付" if after > once.threshold else "未超过"
+            self.say(f"本年累计 {fmt_yuan(after)} 元，{state}一次性支付的门槛 {fmt_yuan(once.threshold)} 元", once.origin)
+            return 0
+        paid = min(owed, base)
+        self.acc[owed_key] = owed - paid
+        rest = f"，余下 {fmt_yuan(owed - paid)} 元在本年以后的就诊中支付" if owed > paid else ""
+        self.say(f"一次性支付本次支付 {fmt_yuan(paid)} 元{rest}", once.origin)
+        return paid
 
     def deductible(self, ded: ir.Deductible, base: int) -> int | None:
         day = self.claim.date

@@ -172,12 +172,19 @@ def test_one_off_is_paid_once_per_period_when_the_threshold_is_crossed(amount, t
                     f"    比例 {ratio}%\n    层 补助 {{ 一次性支付 {yuan(amount)} 元 累计超过 {yuan(threshold)} 元 }}\n}}\n")
     cs = _claims([d for d, _ in claims], [a for _, a in claims])
     results = settle(policy, WORKER, cs)
+    order = sorted(range(len(cs)), key=lambda i: (cs[i].date, i))
     for year in {c.date.year for c in cs}:
-        mine = [r for c, r in zip(cs, results, strict=True) if c.date.year == year]
-        paid = [_paid(r, "补助") for r in mine if _paid(r, "补助") > 0]
-        base = sum(r.cost - r.fund for r in mine)  # what the first layer left enters the one-off layer
-        assert len(paid) == (1 if base > threshold else 0)
-        assert all(p <= amount for p in paid)
+        mine = [results[i] for i in order if cs[i].date.year == year]
+        bases = [r.cost - r.fund for r in mine]  # what the first layer left enters the one-off layer
+        running, crossing = 0, None
+        for k, b in enumerate(bases):
+            if running <= threshold < running + b and crossing is None:
+                crossing = k
+            running += b
+        # owed once the running base first exceeds the threshold, then paid from that claim's and later bases
+        expected = 0 if crossing is None else min(amount, sum(bases[crossing:]))
+        assert sum(_paid(r, "补助") for r in mine) == expected
+        assert all(_paid(r, "补助") == 0 for r in mine[: crossing if crossing is not None else len(mine)])
 
 
 # ---- 第 n 次住院 -------------------------------------------------------------------------------------

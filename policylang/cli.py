@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from policylang.api import Checked, check_path
+from policylang.batch.command import batch_cmd
 from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
 from policylang.harness import explain_failure, run_case
@@ -159,6 +160,7 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
 
 settle_cmd.name = "settle"
 cli.add_command(settle_cmd, "settle")
+cli.add_command(batch_cmd, "batch")
 
 
 def _usage_zh(e: click.UsageError) -> str:
@@ -174,7 +176,7 @@ def _usage_zh(e: click.UsageError) -> str:
     if isinstance(e, click.exceptions.BadParameter):
         return "参数值无效"
     if "No such command" in e.format_message():
-        return "没有这个子命令；可用的命令：check、test、settle"
+        return "没有这个子命令；可用的命令：check、test、settle、batch"
     return "参数不正确"
 
 

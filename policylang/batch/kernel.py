@@ -48,13 +48,14 @@ class Settled:
     layer_mask: dict[str, np.ndarray]
     days: np.ndarray
     reasons: np.ndarray  # str per row ("" = paid)
+    scalar: np.ndarray  # str per row: why the scalar evaluator settled it ("" = the kernel did)
     scalar_persons: Counter = attrs.field(factory=Counter)  # why → number of persons settled one by one
 
     def take(self, idx: np.ndarray) -> Settled:
         return Settled(self.row[idx], self.scheme[idx], {k: v[idx] for k, v in self.money.items()},
                        {k: v[idx] for k, v in self.layers.items()},
                        {k: v[idx] for k, v in self.layer_mask.items()}, self.days[idx], self.reasons[idx],
-                       self.scalar_persons)
+                       self.scalar[idx], self.scalar_persons)
 
 
 class _Kernel:
@@ -76,6 +77,7 @@ class _Kernel:
         reason_of_plan = np.array(["；".join(p.reasons) for p in self.plans] or [""], dtype=object)
         self.reasons = reason_of_plan[self.plan_id] if n else np.zeros(0, dtype=object)
         self.fallback: dict[int, str] = {}  # person code → why
+        self.scalar_why = np.full(n, "", dtype=object)
         self._period_cache: dict[int, np.ndarray] = {}
 
     # ---- helpers -------------------------------------------------------------------------------
@@ -290,7 +292,9 @@ class _Kernel:
             person, claims = c.person_claims(group)
             for pos, result in zip(group, settle(self.policy, person, claims), strict=True):
                 self.put(int(pos), result, index)
-            why[self.fallback[int(c.person[group[0]])]] += 1
+            reason = self.fallback[int(c.person[group[0]])]
+            self.scalar_why[group] = reason
+            why[reason] += 1
         return why
 
     def put(self, pos: int, r: ClaimResult, index: dict[str, int]) -> None:
@@ -320,5 +324,5 @@ def settle_columns(policy: ir.Policy, cols: Columns) -> Settled:
     why = k.scalar()
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
-    sorted_out = Settled(k.c.row, k.scheme, k.money, k.layers, k.mask, k.days, k.reasons, why)
+    sorted_out = Settled(k.c.row, k.scheme, k.money, k.layers, k.mask, k.days, k.reasons, k.scalar_why, why)
     return sorted_out.take(inverse)

@@ -4,7 +4,7 @@ Claims are sorted by person, date and input row. Row-local parameters come from 
 that depends on earlier claims is a segmented cumulative sum over int64 分 (the accumulator model):
 a deductible counts min(B_i, D) − min(B_{i−1}, D) of the running base B; a cap leaves
 min(C, U_i) − min(C, U_{i−1}) of the running payments U; brackets pay round(F(after)) − round(F(before)).
-Persons whose claims the kernel cannot run (itemised claims, a deductible or cap that changes within
+Persons whose claims the kernel cannot run (a deductible or cap that changes within
 its accumulator, a missing reference value, an unsupported scheme) are settled by the scalar evaluator.
 """
 
@@ -18,11 +18,12 @@ import attrs
 import numpy as np
 
 from policylang import ir
-from policylang.batch.columns import Columns
+from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import SCOPE_ORDER, unsupported
-from policylang.batch.plan import LayerPlan, RowPlan, plan_rows
+from policylang.batch.plan import LayerPlan, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
-from policylang.settle import ClaimResult, settle
+from policylang.claims import Claim
+from policylang.settle import ClaimResult, _ClaimSettler, settle
 
 MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴")
 
@@ -124,10 +125,6 @@ class _Kernel:
         blocked = np.array([p.scalar is not None for p in self.plans] or [False], dtype=bool)[self.plan_id]
         for pos in np.nonzero(blocked)[0]:
             self.fallback.setdefault(int(c.person[pos]), self.plans[self.plan_id[pos]].scalar or "")
-        if c.items:
-            items = np.fromiter(c.items, dtype=np.int64)
-            blocked[items] = True
-            self.send_to_scalar(items, "明细")
         refused = self.reasons != ""
         for si, scheme in enumerate(self.policy.schemes):
             in_scheme = self.scheme == si
@@ -143,13 +140,16 @@ class _Kernel:
         plans = self.plans
         pid = self.plan_id[rows]
         amount = self.c.amount[rows]
+        excluded, class_share = self.catalogue(scheme, rows)
+        policy_range = amount - excluded - class_share
         shares = np.array([p.first_share for p in plans], dtype=object)[pid]
         first = np.zeros(len(rows), dtype=np.int64)
         for share in set(shares):
             if share:
                 m = shares == share
-                first[m] = mul_round(amount[m], share.numerator, share.denominator, self.mode)
-        base = amount - first
+                first[m] = mul_round(policy_range[m], share.numerator, share.denominator, self.mode)
+        base = policy_range - first
+        stop = np.array([p.stop if p.scheme == si else -1 for p in plans], dtype=np.int64)[pid]
         total = np.zeros(len(rows), dtype=np.int64)
         first_layer = True
         seen: set[str] = set()
@@ -162,7 +162,7 @@ class _Kernel:
                 self.days[rows] = np.where(applies, days, self.days[rows])
                 self.money["津贴"][rows] = np.where(applies, days * rate, self.money["津贴"][rows])
                 continue
-            paid, counted = self.layer(scheme, layer, lp, rows[applies], base[applies])
+            paid, counted = self.layer(scheme, layer, lp, rows[applies], base[applies], stop[applies] == j)
             layer_paid = np.zeros(len(rows), dtype=np.int64)
             layer_paid[applies] = paid
             if first_layer:
@@ -177,12 +177,40 @@ class _Kernel:
                 self.mask[layer.name][rows] = True
             total += layer_paid
             base -= layer_paid
-        self.money["先行自付"][rows] = first
+        self.money["先行自付"][rows] = class_share + first
+        self.money["全自费"][rows] = excluded
+        self.money["政策范围内费用"][rows] = policy_range
         self.money["基金支付"][rows] = total
         self.money["个人自付"][rows] = amount - total
+        self.refuse_late(rows[stop >= 0], [plans[k].stop_reason for k in pid[stop >= 0]])
+
+    def refuse_late(self, rows: np.ndarray, reasons: list[str]) -> None:
+        """Claims refused in a layer for a missing value: what earlier layers counted stays counted."""
+        for k in MONEY:
+            self.money[k][rows] = 0
+        self.money["费用"][rows] = self.c.amount[rows]
+        self.money["政策范围内费用"][rows] = self.c.amount[rows]
+        self.money["个人自付"][rows] = self.c.amount[rows]
+        self.days[rows] = 0
+        for name in self.names:
+            self.mask[name][rows] = False
+            self.layers[name][rows] = 0
+        self.reasons[rows] = np.array(reasons, dtype=object)
+
+    def catalogue(self, scheme: ir.Scheme, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """全自费 and 乙类先行自付 of itemised claims (row-local: the scalar evaluator's own code per claim)."""
+        excluded = np.zeros(len(rows), dtype=np.int64)
+        share = np.zeros(len(rows), dtype=np.int64)
+        if not self.c.items:
+            return excluded, share
+        for i in np.nonzero(np.isin(rows, np.fromiter(self.c.items, dtype=np.int64)))[0]:
+            pos = int(rows[i])
+            claim = Claim(from_day(self.c.date[pos]), int(self.c.amount[pos]), items=self.c.items[pos])
+            excluded[i], share[i] = _ClaimSettler(self.policy, None, claim, {}).catalogue(scheme)
+        return excluded, share
 
     def layer(self, scheme: ir.Scheme, layer: ir.Layer, lp: list[LayerPlan], rows: np.ndarray,
-              base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+              base: np.ndarray, stopped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pid = self.plan_id[rows]
         counted = np.zeros(len(rows), dtype=np.int64)
         if layer.deductible is not None:
@@ -207,7 +235,7 @@ class _Kernel:
             raw = np.where(has_std, np.minimum(eligible, std), 0)
         else:
             raw = np.zeros(len(rows), dtype=np.int64)
-        paid = raw
+        paid = np.where(stopped, 0, raw)  # a claim refused in this layer adds nothing to its caps
         for ci, cap in sorted(enumerate(layer.caps), key=lambda t: SCOPE_ORDER[t[1].scope]):
             paid = self.cap(scheme, cap, ci, lp, rows, pid, paid)
         return paid, counted

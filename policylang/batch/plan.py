@@ -41,10 +41,16 @@ class RowPlan:
     scalar: str | None = None  # this claim needs the scalar evaluator: why
     first_share: Fraction = Fraction(0)
     layers: tuple[LayerPlan, ...] = ()
+    stop: int = -1  # a layer missing a reference value: the claim is refused there, after what it counted
+    stop_reason: str = ""
 
 
 class _Missing(Exception):
-    pass
+    """A reference value or daily rate is missing; partial is what the layer counted before it."""
+
+    def __init__(self, what: str, partial: LayerPlan | None = None) -> None:
+        super().__init__(what)
+        self.partial = partial or LayerPlan(False)
 
 
 def _resolve(policy: ir.Policy, value: ir.Value, day: dt.date) -> int | Fraction:
@@ -68,7 +74,10 @@ def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> Lay
         waived = any(ir.in_force(w.start, w.end, day) and ir.all_hold(w.when, facts) for w in d.waivers)
         cell = None if waived else d.param.lookup(day, facts)
         if cell is not None:
-            ded = int(_resolve(policy, cell.value, day))
+            try:
+                ded = int(_resolve(policy, cell.value, day))
+            except _Missing as m:
+                raise _Missing(str(m)) from None
     ratio = bands = fixed = None
     if layer.ratio is not None:
         cell = layer.ratio.param.lookup(day, facts)
@@ -84,11 +93,17 @@ def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> Lay
     elif layer.fixed is not None:
         cell = layer.fixed.param.lookup(day, facts)
         if cell is not None:
-            fixed = int(_resolve(policy, cell.value, day))
+            try:
+                fixed = int(_resolve(policy, cell.value, day))
+            except _Missing as m:
+                raise _Missing(str(m), LayerPlan(True, ded)) from None
     caps = []
     for cap in layer.caps:
         cell = cap.param.lookup(day, facts)
-        caps.append(None if cell is None else int(_resolve(policy, cell.value, day)))
+        try:
+            caps.append(None if cell is None else int(_resolve(policy, cell.value, day)))
+        except _Missing as m:  # the deductible and the brackets' base were already counted
+            raise _Missing(str(m), LayerPlan(True, ded, None, bands)) from None
     return LayerPlan(True, ded, ratio, bands, fixed, tuple(caps))  # type: ignore[arg-type]
 
 
@@ -128,11 +143,17 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int) -> RowPl
             share = rule.share
             facts.update(rule.overrides)
             break
-    try:
-        layers = tuple(_layer(policy, layer, facts, day) for layer in scheme.layers)
-    except _Missing as m:
-        return RowPlan(index, scalar=f"缺少“{m}”")
-    return RowPlan(index, (), None, share, layers)
+    layers: list[LayerPlan] = []
+    for layer in scheme.layers:
+        try:
+            layers.append(_layer(policy, layer, facts, day))
+        except _Missing as m:
+            stop = len(layers)
+            layers.append(m.partial)
+            layers += [LayerPlan(False)] * (len(scheme.layers) - len(layers))
+            why = "缺少计算津贴所需的数值" if layer.allowance is not None else f"{layer.name}缺少当年的参考值，无法结算"
+            return RowPlan(index, (), None, share, tuple(layers), stop, why)
+    return RowPlan(index, (), None, share, tuple(layers))
 
 
 def _date_classes(policy: ir.Policy, date: np.ndarray) -> np.ndarray:

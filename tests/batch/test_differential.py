@@ -1,0 +1,23 @@
+"""Every region: ≥100,000 generated claims settled by settle() and by the kernel agree to the 分."""
+
+from __future__ import annotations
+
+import pytest
+
+from policylang.batch.generate import generate
+from policylang.batch.kernel import settle_columns
+
+from batchcheck import REGIONS, assert_same
+
+N_CLAIMS = 100_000
+
+
+@pytest.mark.parametrize("region", [r.name for r in REGIONS])
+def test_batch_equals_scalar(region: str, policies) -> None:
+    policy = policies[region]
+    cols = generate(policy, N_CLAIMS, N_CLAIMS // 8, seed=hash(region) % 1000)
+    settled = settle_columns(policy, cols)
+    assert_same(policy, cols, settled)
+    if policy.schemes:  # the kernel, not the fallback, must do most of the work
+        fallback = sum(settled.scalar_persons.values())
+        assert fallback < 0.1 * (N_CLAIMS // 8), settled.scalar_persons

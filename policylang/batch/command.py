@@ -32,7 +32,8 @@ def _print_summary(summary, console: Console) -> None:
 
 
 def _print_query(columns: list[str], rows: list[tuple], console: Console) -> None:
-    table = Table(title="查询结果 (query result)")
+    console.print("查询结果 (query result)")
+    table = Table()
     for c in columns:
         table.add_column(str(c))
     for r in rows:

@@ -82,12 +82,12 @@ class Columns:
             items=items,
         )
 
-    def take(self, idx: np.ndarray) -> Columns:
-        """The rows at positions idx (a permutation or subset), in that order."""
+    def take(self, idx: np.ndarray, only: set[str] | None = None) -> Columns:
+        """The rows at positions idx (a permutation or subset), in that order; facts limited to only."""
         where = {int(p): i for i, p in enumerate(idx)} if self.items else {}
         items = {where[p]: it for p, it in self.items.items() if p in where}
         return Columns(self.row[idx], self.person[idx], self.person_ids, self.date[idx], self.amount[idx],
-                       {k: c.take(idx) for k, c in self.facts.items()}, items)
+                       {k: c.take(idx) for k, c in self.facts.items() if only is None or k in only}, items)
 
     def row_facts(self, i: int) -> dict[str, object]:
         out = {}

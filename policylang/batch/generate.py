@@ -20,11 +20,11 @@ CLAIM_LEVEL = {"就医类型", "医院等级", "异地类型", "分娩方式", "
 
 
 def _enum_column(rng: np.random.Generator, enum: ir.Enumeration, person: np.ndarray, n_persons: int,
-                 claim_level: bool, weights: np.ndarray | None = None) -> FactColumn:
+                 claim_level: bool, weights: np.ndarray | None = None, noise: float = 0.03) -> FactColumn:
     k = len(enum.values)
     per_person = rng.integers(0, k, n_persons)
     codes = rng.choice(k, len(person), p=weights) if claim_level else per_person[person]
-    noise = rng.random(len(person)) < (0.0 if claim_level else 0.03)
+    noise = rng.random(len(person)) < (0.0 if claim_level else noise)
     codes = np.where(noise, rng.integers(0, k, len(person)), codes)
     if enum.default is not None:
         codes = np.where(rng.random(len(person)) < 0.2, -1, codes)
@@ -68,7 +68,8 @@ def _amounts(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def generate(policy: ir.Policy, n_claims: int, n_persons: int, seed: int = 0,
-             start: dt.date = dt.date(2023, 7, 1), days: int = 720, items: float = 0.02) -> Columns:
+             start: dt.date = dt.date(2023, 7, 1), days: int = 720, items: float = 0.02,
+             noise: float = 0.03) -> Columns:
     """n_claims claims of n_persons persons, in random input order (persons interleaved)."""
     rng = np.random.default_rng(seed)
     person = rng.integers(0, n_persons, n_claims).astype(np.int64)
@@ -80,7 +81,7 @@ def generate(policy: ir.Policy, n_claims: int, n_persons: int, seed: int = 0,
         weights = None
         if enum.values == ("是", "否"):
             weights = np.array([0.1, 0.9]) if enum.default == "否" else np.array([0.9, 0.1])
-        facts[enum.name] = _enum_column(rng, enum, person, n_persons, claim_level, weights)
+        facts[enum.name] = _enum_column(rng, enum, person, n_persons, claim_level, weights, noise)
     for f in policy.fields:
         col = _field_column(rng, f, person, n_persons, date)
         if col is not None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import SCOPE_ORDER, unsupported
+from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupported
 from policylang.batch.plan import LayerPlan, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
 from policylang.claims import Claim
@@ -59,9 +59,18 @@ class Settled:
                        self.scalar[idx], self.scalar_persons)
 
 
+def _fractions(values: list[Fraction]) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators of per-plan fractions, as int64 arrays (object if they are huge)."""
+    nums, dens = [v.numerator for v in values], [v.denominator for v in values]
+    big = any(abs(x) >= 1 << 62 for x in (*nums, *dens))
+    dtype = object if big else np.int64
+    return np.array(nums or [0], dtype=dtype), np.array(dens or [1], dtype=dtype)
+
+
 class _Kernel:
-    def __init__(self, policy: ir.Policy, cols: Columns) -> None:
+    def __init__(self, policy: ir.Policy, cols: Columns, original: Columns, order: np.ndarray) -> None:
         self.policy, self.c = policy, cols
+        self.original, self.order = original, order  # the scalar fallback reads every fact
         self.mode = policy.rounding
         n = len(cols)
         self.plan_id, self.plans = plan_rows(policy, cols)
@@ -77,6 +86,8 @@ class _Kernel:
         self.days = np.zeros(n, dtype=np.int64)
         reason_of_plan = np.array(["；".join(p.reasons) for p in self.plans] or [""], dtype=object)
         self.reasons = reason_of_plan[self.plan_id] if n else np.zeros(0, dtype=object)
+        refused = np.array([bool(p.reasons) for p in self.plans] or [False], dtype=bool)
+        self.refused = refused[self.plan_id] if n else np.zeros(0, dtype=bool)
         self.fallback: dict[int, str] = {}  # person code → why
         self.scalar_why = np.full(n, "", dtype=object)
         self._period_cache: dict[int, np.ndarray] = {}
@@ -87,10 +98,12 @@ class _Kernel:
             self.fallback.setdefault(int(p), why)
 
     def period_key(self, scheme: ir.Scheme, rows: np.ndarray) -> np.ndarray:
-        days = self.c.date[rows].astype("datetime64[D]")
-        year = days.astype("datetime64[Y]").astype(np.int64) + 1970
-        month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
-        return np.where(month >= scheme.period.start_month, year, year - 1)
+        start = scheme.period.start_month
+        if start not in self._period_cache:  # months since 1970 of every row, once; the key per start month
+            if "months" not in self.__dict__:
+                self.months = self.c.date.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+            self._period_cache[start] = (self.months - (start - 1)) // 12 + 1970
+        return self._period_cache[start][rows]
 
     def _fact_key(self, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(present and non-empty, code) of a text fact such as 住院号."""
@@ -125,7 +138,7 @@ class _Kernel:
         blocked = np.array([p.scalar is not None for p in self.plans] or [False], dtype=bool)[self.plan_id]
         for pos in np.nonzero(blocked)[0]:
             self.fallback.setdefault(int(c.person[pos]), self.plans[self.plan_id[pos]].scalar or "")
-        refused = self.reasons != ""
+        refused = self.refused
         for si, scheme in enumerate(self.policy.schemes):
             in_scheme = self.scheme == si
             why = unsupported(self.policy, scheme)
@@ -142,12 +155,8 @@ class _Kernel:
         amount = self.c.amount[rows]
         excluded, class_share = self.catalogue(scheme, rows)
         policy_range = amount - excluded - class_share
-        shares = np.array([p.first_share for p in plans], dtype=object)[pid]
-        first = np.zeros(len(rows), dtype=np.int64)
-        for share in set(shares):
-            if share:
-                m = shares == share
-                first[m] = mul_round(policy_range[m], share.numerator, share.denominator, self.mode)
+        num, den = _fractions([p.first_share for p in plans])
+        first = mul_round(policy_range, num[pid], den[pid], self.mode)
         base = policy_range - first
         stop = np.array([p.stop if p.scheme == si else -1 for p in plans], dtype=np.int64)[pid]
         total = np.zeros(len(rows), dtype=np.int64)
@@ -246,13 +255,8 @@ class _Kernel:
             self.send_to_scalar(rows[np.isin(gid, bad)], why)
 
     def ratio(self, lp: list[LayerPlan], pid: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-        ratios = np.array([x.ratio if x.ratio is not None else Fraction(0) for x in lp], dtype=object)[pid]
-        raw = np.zeros(len(pid), dtype=np.int64)
-        for r in set(ratios):
-            if r:
-                m = ratios == r
-                raw[m] = mul_round(eligible[m], r.numerator, r.denominator, self.mode)
-        return raw
+        num, den = _fractions([x.ratio if x.ratio is not None else Fraction(0) for x in lp])
+        return mul_round(eligible, num[pid], den[pid], self.mode)
 
     def brackets(self, scheme: ir.Scheme, lp: list[LayerPlan], rows: np.ndarray, pid: np.ndarray,
                  eligible: np.ndarray) -> np.ndarray:
@@ -317,7 +321,7 @@ class _Kernel:
         index = {s.name: i for i, s in enumerate(self.policy.schemes)}
         for group in np.split(rows, cuts):
             group = group[np.argsort(c.row[group], kind="stable")]
-            person, claims = c.person_claims(group)
+            person, claims = self.original.person_claims(self.order[group])
             for pos, result in zip(group, settle(self.policy, person, claims), strict=True):
                 self.put(int(pos), result, index)
             reason = self.fallback[int(c.person[group[0]])]
@@ -343,11 +347,24 @@ class _Kernel:
         self.reasons[pos] = "；".join(r.refused)
 
 
+def _time_order(cols: Columns) -> np.ndarray:
+    """Positions sorted by person, date, then input row (one stable sort of a combined key when it fits)."""
+    n = len(cols)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = int(cols.date.min()), int(cols.date.max())
+    span = hi - lo + 1
+    if bool(np.all(cols.row[1:] > cols.row[:-1])) and (int(cols.person.max()) + 1) * span < 1 << 62:
+        return np.argsort(cols.person * span + (cols.date - lo), kind="stable")
+    return np.lexsort((cols.row, cols.date, cols.person))
+
+
 def settle_columns(policy: ir.Policy, cols: Columns) -> Settled:
     """Settle a batch; every person's claims must all be in it. Results in the batch's row order."""
     n = len(cols)
-    order = np.lexsort((cols.row, cols.date, cols.person)) if n else np.zeros(0, dtype=np.int64)
-    k = _Kernel(policy, cols.take(order))
+    order = _time_order(cols)
+    needed = referenced_fields(policy) | {"住院号", "转诊号"}
+    k = _Kernel(policy, cols.take(order, needed), cols, order)
     k.run()
     why = k.scalar()
     inverse = np.empty(n, dtype=np.int64)

@@ -173,7 +173,7 @@ class Run:
             yield k, frame
 
     def settle_local(self, advance: Callable[[int], None]) -> None:
-        total, parts = self.partitions()
+        _, parts = self.partitions()
         (self.work / "out").mkdir()
         for k, frame in self.chunks(parts):
             table = process_chunk(self.policy, frame[[ROW, *self.inputs]], self.schema)

@@ -130,7 +130,7 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
         blank = _blank(frame[name])
         codes, vals, errs = _parse_unique(frame[name].where(~blank), lambda r, name=name: (
             (p := parse_fact(policy, name, str(r)))[0], p[2]))
-        fail(np.array([c >= 0 and errs[c] is not None for c in codes], dtype=bool), lambda i: errs[codes[i]])
+        fail(np.array([c >= 0 and errs[c] is not None for c in codes], dtype=bool), lambda i, errs=errs, codes=codes: errs[codes[i]])
         facts[name] = FactColumn(np.asarray(codes, dtype=np.int64), tuple(vals))
 
     ok = np.array([not r for r in reasons], dtype=bool)

@@ -81,7 +81,7 @@ def test_results_equal_the_scalar_evaluator(table, tmp_path, policies) -> None:
     from policylang.claims import Claim, Person, facts
     from policylang.settle import settle
 
-    claims, bad = table
+    claims, _ = table
     out = tmp_path / "out.csv"
     _run(["batch", SUIZHOU, str(claims), "-o", str(out)])
     policy = policies["suizhou"]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from batchcheck import REGIONS, assert_same
 
 from policylang.batch.generate import generate
 from policylang.batch.kernel import settle_columns
-
-from batchcheck import REGIONS, assert_same
 
 N_CLAIMS = 100_000
 

@@ -1,9 +1,9 @@
-# policylang — 两个命令: `make run` (安装并检查、测试每个地区) 与 `make test` (运行全部测试)
+# policylang — 两个命令: `make run` (安装，检查、测试每个地区并生成公开页面) 与 `make test` (运行全部测试)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint clean bench
+.PHONY: run test setup lint clean docs bench
 
 $(BIN)/policylang: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,7 +15,11 @@ setup: $(BIN)/policylang
 
 run: setup
 	$(BIN)/policylang check regions/
-	$(BIN)/policylang test regions/
+	$(BIN)/policylang test regions/ --coverage
+	$(BIN)/policylang doc regions/ -o docs/_build/html
+
+docs: setup
+	$(BIN)/sphinx-build -q -W docs docs/_build/site
 
 test: setup
 	$(BIN)/python -m pytest

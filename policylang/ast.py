@@ -81,6 +81,14 @@ class Import:
 
 
 @attrs.frozen
+class Inherit:
+    """继承 "suizhou": take another region's (or a stdlib template's) rules, to override single values."""
+
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
 class Rounding:
     mode: str
     span: Span = _span()
@@ -108,14 +116,16 @@ class Period:
     kind: str  # 自然年度 | 社保年度
     start_month: Quantity | None
     span: Span = _span()
+    by: Name | None = None  # 按 出院日期: the date field that places a claim in its period
 
 
 @attrs.frozen
 class Key:
-    """One key of a table entry: an enumeration value, or alternatives 二级/三级."""
+    """One key of a table entry: an enumeration value, alternatives 二级/三级, or 字段=值 (基层首诊=是)."""
 
     values: tuple[Name, ...]
     span: Span = _span()
+    field: Name | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -124,6 +134,38 @@ class RefValue:
 
     year: str
     name: Name
+    span: Span = _span()
+
+
+@attrs.frozen
+class Arith:
+    """An arithmetic expression: op is + − × ÷ for a binary node, "num" / "ref" / "name" for a leaf."""
+
+    op: str
+    left: object  # Arith | Quantity | RefValue | Name
+    right: Arith | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Formula:
+    """= 上年度 职工平均工资 × 8%，最低 600 元，最高 1800 元，取整到元."""
+
+    expr: Arith
+    lower: Quantity | None
+    upper: Quantity | None
+    round_to: str | None  # 分 | 元
+    round_mode: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class CountEntry:
+    """第 2 次 50% / 第 3 次起 0%: a value for the n-th event of the period (and later ones with 起)."""
+
+    n: int
+    onward: bool
+    value: Quantity
     span: Span = _span()
 
 
@@ -144,6 +186,8 @@ class TableStmt:
     validity: Validity | None
     shared: bool  # 转诊只计一次
     span: Span = _span()
+    formula: Formula | None = attrs.field(default=None)
+    highest: bool = False  # 按最高等级补差
 
 
 @attrs.frozen
@@ -155,6 +199,8 @@ class Adjust:
     delta: Quantity
     validity: Validity | None
     span: Span = _span()
+    lower: Quantity | None = None
+    upper: Quantity | None = None
 
 
 @attrs.frozen
@@ -184,6 +230,7 @@ class Brackets:
     bands: tuple[Band, ...]
     validity: Validity | None
     span: Span = _span()
+    base: str | None = None  # 按累计费用 | 按起付线以上部分
 
 
 @attrs.frozen
@@ -208,10 +255,11 @@ class FirstPay:
     """异地转诊 先行自付 10% (按 三级): the person pays a share first."""
 
     keys: tuple[Key, ...]
-    share: Quantity
+    share: Quantity | None
     overrides: tuple[Name, ...]
     validity: Validity | None
     span: Span = _span()
+    counts: tuple[CountEntry, ...] = ()
 
 
 @attrs.frozen
@@ -263,7 +311,52 @@ class DaysPer:
 
 @attrs.frozen
 class DailyRate:
-    value: Quantity | RefValue | Name
+    value: Quantity | RefValue | Name | Formula
+    span: Span = _span()
+
+
+@attrs.frozen
+class DeductibleCount:
+    """起付线 第 2 次 50%, 第 3 次起 0%: the deductible scaled by the n-th admission of the period."""
+
+    entries: tuple[CountEntry, ...]
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class DeductibleStep:
+    """起付线 每次递减 100 元 最低 一级 100 元 …: lowered by a step per earlier admission, down to a floor."""
+
+    step: Quantity
+    floors: tuple[Entry, ...]
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Once:
+    """一次性支付 500 元 累计超过 1万元: paid once, when the period's running total first crosses the threshold."""
+
+    amount: Quantity
+    threshold: Quantity
+    validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class AccountPay:
+    """个人账户 支付 起付线, 乙类先行自付: the parts of the person's share the account pays first."""
+
+    parts: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class AccountAlloc:
+    """个人账户 年度划入 在职 1200 元, 退休 2400 元."""
+
+    entries: tuple[Entry, ...]
     span: Span = _span()
 
 
@@ -290,6 +383,7 @@ class SubsidyRule:
     amount: Quantity | None
     floor: Quantity | None
     span: Span = _span()
+    validity: Validity | None = None
 
 
 @attrs.frozen
@@ -325,6 +419,7 @@ class Scheme:
     when: tuple[Cond, ...]
     validity: Validity | None
     body: tuple[object, ...]
+    override: bool  # 覆盖 方案 …: replaces single values of an inherited scheme
     span: Span = _span()
 
 

@@ -12,8 +12,9 @@ from policylang.api import Checked, check_path
 from policylang.batch.command import batch_cmd
 from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
-from policylang.harness import explain_failure, run_case
+from policylang.docs.command import doc as doc_cmd
 from policylang.loader import region_dirs
+from policylang.registry import Regions
 from policylang.settle import ClaimResult, settle
 from policylang.units import fmt_plain, fmt_yuan
 
@@ -64,35 +65,21 @@ def check(paths: tuple[str, ...], quiet: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH…")
 @click.option("-v", "--verbose", is_flag=True, help="列出每个测试 (list every test).")
-def test(paths: tuple[str, ...], verbose: bool) -> None:
+@click.option("--junit", "junit_file", metavar="FILE", help="写出 JUnit XML 报告 (write a JUnit XML report).")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 (machine-readable output).")
+@click.option("--coverage", "with_coverage", is_flag=True, help="报告规则覆盖率 (report rule coverage).")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="N",
+              help="任一地区覆盖率低于 N% 时失败 (fail below N% coverage; implies --coverage).")
+def test(paths: tuple[str, ...], verbose: bool, junit_file: str | None, as_json: bool, with_coverage: bool,
+         min_coverage: float | None) -> None:
     """运行脚本中的测试块 (run the test blocks written beside the rules).
 
-    失败时显示期望值与实际值以及结算过程；有失败时退出码为 1。
+    失败时显示期望值与实际值以及结算过程；有失败（或覆盖率不足）时退出码为 1。
     """
-    passed = failed = 0
-    for region in _regions(paths):
-        checked = check_path(region)
-        if checked.policy is None:
-            _show_diagnostics(checked, warnings=False)
-            click.echo(f"✗ {checked.unit.root}: 无法编译，测试未运行 ({checked.errors} errors)")
-            failed += 1
-            continue
-        ok = bad = 0
-        for case in checked.compiled.tests:
-            outcome = run_case(checked.policy, case)
-            if outcome.passed:
-                ok += 1
-                if verbose:
-                    click.echo(f"  ✓ {case.name}")
-            else:
-                bad += 1
-                click.echo(f"  ✗ {case.name}  〔{case.origin}〕")
-                click.echo(explain_failure(outcome))
-        passed, failed = passed + ok, failed + bad
-        mark = "✗" if bad else "✓"
-        click.echo(f"{mark} {checked.unit.root}: {ok} 个测试通过，{bad} 个失败")
-    click.echo(f"共 {passed + failed} 个测试：{passed} 通过，{failed} 失败")
-    sys.exit(1 if failed else 0)
+    from policylang.ci import commands
+
+    sys.exit(commands.run_tests(_regions(paths), verbose, junit_file, as_json,
+                                with_coverage or min_coverage is not None, min_coverage))
 
 
 def _result_json(r: ClaimResult) -> dict:
@@ -103,9 +90,18 @@ def _result_json(r: ClaimResult) -> dict:
         "起付线": fmt_plain(r.deductible),
         "统筹支付": fmt_plain(r.fund),
         "个人自付": fmt_plain(r.personal),
+        "全自费": fmt_plain(r.excluded),
+        "先行自付": fmt_plain(r.first_paid),
+        "政策范围内费用": fmt_plain(r.policy_range),
+        "基金支付": fmt_plain(r.total_fund),
         "分层": {ls.name: fmt_plain(ls.paid) for ls in r.layers},
         "说明": [t.render() for t in r.trace],
     }
+    if r.refused:
+        out["不予支付原因"] = list(r.refused)
+    if r.allowance_days:
+        out["津贴天数"] = r.allowance_days
+        out["津贴"] = fmt_plain(r.allowance)
     return out
 
 
@@ -148,7 +144,7 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
         sources = {cf.source.path: cf.source}
         _echo_err("\n\n".join(render(d, sources) for d in sorted(cf.diagnostics, key=sort_key)))
         sys.exit(1)
-    results = settle(checked.policy, cf.person, cf.claims)
+    results = settle(checked.policy, cf.person, cf.claims, Regions.near(Path(path)))
     if as_json:
         total = sum(r.fund for r in results)
         doc = {"就诊": [_result_json(r) for r in results], "合计": {"统筹支付": fmt_plain(total),
@@ -160,6 +156,18 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
 
 settle_cmd.name = "settle"
 cli.add_command(settle_cmd, "settle")
+cli.add_command(doc_cmd)
+
+
+def _register_ci_commands() -> None:
+    from policylang.ci.commands import diff_cmd, sample_cmd, verify_cmd
+
+    cli.add_command(verify_cmd, "verify")
+    cli.add_command(diff_cmd, "diff")
+    cli.add_command(sample_cmd, "sample")
+
+
+_register_ci_commands()
 cli.add_command(batch_cmd, "batch")
 
 
@@ -176,7 +184,7 @@ def _usage_zh(e: click.UsageError) -> str:
     if isinstance(e, click.exceptions.BadParameter):
         return "参数值无效"
     if "No such command" in e.format_message():
-        return "没有这个子命令；可用的命令：check、test、settle、batch"
+        return "没有这个子命令；可用的命令：check、test、settle、doc、verify、diff、sample、batch"
     return "参数不正确"
 
 
@@ -201,3 +209,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(e.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as e:  # a bug of ours: say so plainly, never a traceback
+        _echo_err(f"错误：policylang 内部错误（{type(e).__name__}: {e}），请把这条信息和所用的脚本报告给维护者 "
+                  f"(internal error; please report it)")
+        sys.exit(3)

@@ -11,7 +11,9 @@ import attrs
 from policylang import ast, ir
 from policylang.cases import TestCase
 from policylang.diagnostics import Diagnostic, error
+from policylang.inherit import merge, overrides_without_parent
 from policylang.loader import Unit
+from policylang.lower_formula import FormulaLowering
 from policylang.lower_rules import RulesLowering
 from policylang.lower_scheme import SchemeLowering
 from policylang.lower_tests import TestsLowering
@@ -31,7 +33,7 @@ class Compiled:
     diagnostics: tuple[Diagnostic, ...]
 
 
-class _Lowering(SchemeLowering, RulesLowering, TestsLowering):
+class _Lowering(SchemeLowering, FormulaLowering, RulesLowering, TestsLowering):
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.diags: list[Diagnostic] = []
@@ -41,8 +43,9 @@ class _Lowering(SchemeLowering, RulesLowering, TestsLowering):
         self.references: dict[str, ir.Reference] = {}
 
     def run(self) -> Compiled:
-        items = [i for m in self.unit.modules for i in m.items]
-        shared = [i for m in (*self.unit.imported, *self.unit.modules) for i in m.items]
+        items, imported, inherit_diags = region_items(self.unit)
+        self.diags += inherit_diags
+        shared = [*imported, *items]
         enums = self.enums(shared)
         yes_no = [ir.Enumeration(f.name.text, ("是", "否"), None, f.span) for f in shared
                   if isinstance(f, ast.FieldDef) and f.type == "是否"]
@@ -146,6 +149,26 @@ class _Lowering(SchemeLowering, RulesLowering, TestsLowering):
             elif fen is not None:
                 values[int(year_q.number)] = int(fen)
         self.references[r.name.text] = ir.Reference(r.name.text, tuple(sorted(values.items())), r.span)
+
+
+def region_items(unit: Unit) -> tuple[list[object], list[object], list[Diagnostic]]:
+    """The region's items with its parent's merged in (继承/覆盖), and the items of every imported module."""
+    own = [i for m in unit.modules for i in m.items]
+    if unit.parent is None:
+        kept = [i for i in own if not (isinstance(i, ast.Scheme) and i.override)]
+        return kept, _imported_items([unit]), overrides_without_parent(own)
+    parent_items, _, diags = region_items(unit.parent)
+    merged, more = merge(parent_items, own)
+    chain, u = [], unit
+    while u is not None:
+        chain.append(u)
+        u = u.parent
+    return merged, _imported_items(chain), diags + more
+
+
+def _imported_items(units: list[Unit]) -> list[object]:
+    modules = {m.file: m for u in units for m in u.imported}
+    return [i for m in modules.values() for i in m.items]
 
 
 def compile_unit(unit: Unit) -> Compiled:

@@ -64,9 +64,10 @@ def evaluate_expr(expr: ir.Expr, facts: ir.Facts, anchor: dt.date | None = None)
     return total
 
 
-def compare(c: ir.Comparison, facts: ir.Facts) -> tuple[bool, object, object]:
-    """Evaluate a comparison; returns (result, left value, right value). Raises Missing."""
+def compare(c: ir.Comparison, facts: ir.Facts) -> tuple[bool, object, object, ir.Cell | None]:
+    """Evaluate a comparison; returns (result, left value, right value, table cell used). Raises Missing."""
     left = evaluate_expr(c.lhs, facts)
+    cell = None
     if isinstance(c.rhs, ir.Table):
         cell = c.rhs.lookup(facts)
         if cell is None:
@@ -74,20 +75,24 @@ def compare(c: ir.Comparison, facts: ir.Facts) -> tuple[bool, object, object]:
         right: object = cell.value
     else:
         right = evaluate_expr(c.rhs, facts, left if isinstance(left, dt.date) else None)
-    return bool(_OPS[c.op](left, right)), left, right
+    return bool(_OPS[c.op](left, right)), left, right, cell
 
 
-def check_requirement(req: ir.Requirement, facts: ir.Facts, optional: set[str]) -> str | None:
-    """None if the claim meets the requirement (or it does not apply); otherwise the reason it fails."""
+def check_requirement(req: ir.Requirement, facts: ir.Facts,
+                      optional: set[str]) -> tuple[str | None, ir.Cell | None]:
+    """(None, cell) if the claim meets the requirement or it does not apply; else (the reason it fails, cell).
+
+    cell: the row of a keyed standard (男 25 年, 女 20 年) the claim was measured against, if any.
+    """
     try:
         if not all(compare(g, facts)[0] for g in req.guards):
-            return None
+            return None, None
     except Missing:
-        return None
+        return None, None
     try:
-        ok = compare(req.predicate, facts)[0]
+        ok, _, _, cell = compare(req.predicate, facts)
     except Missing as m:
         if m.field in optional:
-            return None
-        return f"{req.reason}（缺少“{m.field}”，无法判断）"
-    return None if ok else req.reason
+            return None, None
+        return f"{req.reason}（缺少“{m.field}”，无法判断）", None
+    return (None if ok else req.reason), cell

@@ -7,7 +7,7 @@ import attrs
 from policylang import ir
 from policylang.cases import TestCase
 from policylang.questions import ask
-from policylang.settle import ClaimResult, settle
+from policylang.settle import ClaimResult, Places, settle
 from policylang.source import Span
 from policylang.subsidy import subsidize
 from policylang.trace import TraceLine
@@ -41,9 +41,9 @@ def _show(output: str, amount: int | None) -> str:
     return f"{amount} 天" if output == "津贴天数" else f"{fmt_yuan(amount)} 元"
 
 
-def run_case(policy: ir.Policy, case: TestCase) -> Outcome:
+def run_case(policy: ir.Policy, case: TestCase, places: Places | None = None) -> Outcome:
     """Settle the test's claims, subsidies and questions and compare every stated expectation, to the 分."""
-    results = settle(policy, case.person, [tc.claim for tc in case.claims])
+    results = settle(policy, case.person, [tc.claim for tc in case.claims], places)
     failures = []
     for i, (tc, result) in enumerate(zip(case.claims, results, strict=True)):
         what = f"第 {i + 1} 次就诊"

@@ -34,6 +34,7 @@ class Scope(enum.Enum):
     VISIT = "每次"
     DAY = "每日"
     ADMISSION = "每次住院"
+    STAY = "每N天"  # a long stay settles per period of N days from 入院日期
     PERIOD = "年度"
 
 
@@ -99,7 +100,67 @@ class BandSet:
     bands: tuple[Band, ...]
 
 
-Value = int | Fraction | RefValue | BandSet
+@attrs.frozen
+class Num:
+    """A constant in an expression: money in 分, a ratio, or a plain number."""
+
+    value: Fraction
+    unit: str  # money | ratio | num
+
+
+@attrs.frozen
+class FieldRef:
+    """A person or claim field in an expression (年龄, 月工资 …)."""
+
+    name: str
+
+
+@attrs.frozen
+class Bin:
+    op: str  # + - × ÷
+    left: Arith
+    right: Arith
+
+
+Arith = Num | FieldRef | RefValue | Bin
+
+
+@attrs.frozen
+class Formula:
+    """A parameter computed per claim: an expression with bounds and an explicit rounding.
+
+    kind money: the result is in 分 (rounded to 分 or 元 as round_to says, else by the region's rule where
+    it is used); kind ratio: an exact fraction.
+    """
+
+    expr: Arith
+    kind: str  # money | ratio
+    lower: Fraction | None = None
+    upper: Fraction | None = None
+    round_to: str | None = None  # 分 | 元
+    round_mode: str | None = None
+    text: str = ""
+
+
+@attrs.frozen
+class CountRule:
+    """第 n 次 (起): a factor or share for the n-th event of the period (and after, when onward)."""
+
+    n: int
+    onward: bool
+    value: Fraction
+    origin: Span | None = _origin()
+
+
+def count_value(rules: tuple[CountRule, ...], n: int) -> CountRule | None:
+    exact = next((r for r in rules if r.n == n), None)
+    if exact is not None:
+        return exact
+    onward = [r for r in rules if r.onward and r.n <= n]
+    return max(onward, key=lambda r: r.n) if onward else None
+
+
+Value = int | Fraction | RefValue | BandSet | Formula
 
 
 @attrs.frozen
@@ -207,17 +268,27 @@ class Deductible:
     param: Param
     waivers: tuple[Waiver, ...] = ()
     shared: bool = False
+    highest: bool = False  # 按最高等级补差: one per period at the highest level used so far
+    counts: tuple[CountRule, ...] = ()  # 第 2 次 50%: scaled by the n-th admission of the period
+    step: int | None = None  # 每次递减: lowered by this much (分) per earlier admission …
+    floors: Table | None = None  # … down to these floors
+    stay_days: int | None = None
 
 
 @attrs.frozen
 class Adjustment:
-    """A ratio adjustment in percentage points for claims meeting every condition (退休 +5%)."""
+    """A ratio adjustment in percentage points for claims meeting every condition (退休 +5%).
+
+    Adjustments apply in the order written; lower / upper bound the result of this step (最低 / 最高).
+    """
 
     when: tuple[Condition, ...]
     delta: Fraction
     start: dt.date | None = None
     end: dt.date | None = None
     origin: Span | None = _origin()
+    lower: Fraction | None = None
+    upper: Fraction | None = None
 
     def applies(self, facts: Facts, day: dt.date) -> bool:
         return in_force(self.start, self.end, day) and all_hold(self.when, facts)
@@ -236,6 +307,7 @@ class Brackets:
     """分段: ratios by band of the period's cumulative base above the layer's deductible."""
 
     param: Param  # cells hold BandSet values
+    base: str = "起付线以上部分"  # or 累计费用: bands on the cumulative cost, paid above the deductible
 
 
 @attrs.frozen
@@ -244,6 +316,24 @@ class Cap:
 
     scope: Scope
     param: Param
+    stay_days: int | None = None
+
+
+@attrs.frozen
+class FeeLimit:
+    """费用限额: only the first N 元 of the base per scope enters the layer; the rest passes to the next."""
+
+    scope: Scope
+    param: Param
+
+
+@attrs.frozen
+class OneOff:
+    """一次性支付: paid once per period when the layer's running base first exceeds the threshold."""
+
+    amount: int
+    threshold: int
+    origin: Span | None = _origin()
 
 
 @attrs.frozen
@@ -279,7 +369,7 @@ class Allowance:
     days: Param
     additions: tuple[DaysAddition, ...] = ()
     per_count: tuple[DaysPerCount, ...] = ()
-    rate: int | RefValue | str | None = None  # str: the name of a money field
+    rate: int | RefValue | str | Formula | None = None  # str: the name of a money field
     rate_origin: Span | None = _origin()
 
 
@@ -297,6 +387,9 @@ class Layer:
     allowance: Allowance | None = None
     notes: tuple[str, ...] = ()
     origin: Span | None = _origin()
+    fee_limit: FeeLimit | None = None
+    once: OneOff | None = None
+    requirements: tuple[Requirement, ...] = ()  # 要求 inside a 层: the layer pays nothing when one fails
 
 
 # ---- catalogue, first self-pay, eligibility -----------------------------------------------------
@@ -336,6 +429,7 @@ class FirstSelfPay:
     start: dt.date | None = None
     end: dt.date | None = None
     origin: Span | None = _origin()
+    counts: tuple[CountRule, ...] = ()  # share by the n-th such claim of the period, when given
 
 
 @attrs.frozen
@@ -377,6 +471,7 @@ class Period:
 
     kind: str = "自然年度"
     start_month: int = 1
+    by: str | None = None  # a date field (出院日期) that places a claim in its period instead of its date
 
     def key(self, day: dt.date) -> int:
         """The period a day belongs to, named by the calendar year it starts in."""
@@ -386,6 +481,18 @@ class Period:
         start = dt.date(key, self.start_month, 1)
         end = dt.date(key + 1, self.start_month, 1) - dt.timedelta(days=1)
         return start, end
+
+
+@attrs.frozen
+class Account:
+    """个人账户: which parts of the person's share the account pays before cash, and the yearly allocation."""
+
+    parts: tuple[str, ...]
+    allocation: Table | None = None
+    origin: Span | None = _origin()
+
+
+ACCOUNT_PARTS = ("起付线", "乙类先行自付", "先行自付", "全自费", "个人自付")
 
 
 @attrs.frozen
@@ -403,6 +510,8 @@ class Scheme:
     end: dt.date | None = None
     notes: tuple[str, ...] = ()
     origin: Span | None = _origin()
+    account: Account | None = None
+    counted: bool = False  # uses counters (第 n 次): needs a stated 周期
 
     def applies(self, facts: Facts, day: dt.date) -> bool:
         return in_force(self.start, self.end, day) and all_hold(self.when, facts)
@@ -418,6 +527,8 @@ class SubsidyRule:
     amount: int | Fraction | None = None
     floor: int | None = None
     origin: Span | None = _origin()
+    start: dt.date | None = None
+    end: dt.date | None = None
 
 
 @attrs.frozen

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
 
+import attrs
+
 from policylang import ir
 from policylang.claims import Claim
+from policylang.formulas import FormulaError, evaluate
 from policylang.rounding import round_fen
-from policylang.units import fmt_ratio, fmt_yuan
+from policylang.units import fmt_exact_yuan, fmt_ratio, fmt_yuan
 
-_SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年"}
-_CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度"}
+_SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
+               ir.Scope.STAY: "本住院期间"}
+_CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度",
+             ir.Scope.STAY: "每个住院计算期"}
 
 
-def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False) -> tuple:
+def period_key(period: ir.Period, claim: Claim, facts: ir.Facts) -> int:
+    """The period a claim counts in: by its date, or by the date field the 周期 names (出院日期)."""
+    day = facts.get(period.by) if period.by else None
+    return period.key(day if isinstance(day, dt.date) else claim.date)
+
+
+def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False,
+              stay_days: int | None = None) -> tuple:
     """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
     if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
         return ("referral", facts["转诊号"])
@@ -24,7 +37,11 @@ def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts,
         return ("day", claim.date)
     if scope is ir.Scope.ADMISSION:
         return ("admission", facts.get("住院号") or claim.index)
-    return ("period", period.key(claim.date))
+    if scope is ir.Scope.STAY:
+        admitted = facts.get("入院日期")
+        start = admitted if isinstance(admitted, dt.date) else claim.date
+        return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days or 1))
+    return ("period", period_key(period, claim, facts))
 
 
 def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
@@ -47,11 +64,26 @@ class LayerSettler:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
         self.claim, self.facts, self.say = claim, facts, say
 
-    def key(self, what: str, scope: ir.Scope, shared: bool = False) -> tuple:
+    def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: int | None = None) -> tuple:
         return (self.scheme.name, self.layer.name, what, scope,
-                scope_key(scope, self.scheme.period, self.claim, self.facts, shared))
+                scope_key(scope, self.scheme.period, self.claim, self.facts, shared, stay_days))
 
-    def resolve(self, value: ir.Value) -> int | Fraction | None:
+    def resolve(self, value: ir.Value, origin=None) -> int | Fraction | None:
+        """A cell's value for this claim: constants as they are, references by year, formulas evaluated."""
+        if isinstance(value, ir.Formula):
+            try:
+                exact, note = evaluate(value, self.policy, self.facts, self.claim.date)
+            except FormulaError as e:
+                self.say(f"无法计算“{value.text}”：{e}", origin)
+                return None
+            if value.kind == "ratio":
+                self.say(f"{value.text} = {fmt_ratio(exact)}{'（' + note + '）' if note else ''}", origin)
+                return exact
+            fen = round_fen(exact, self.policy.rounding)
+            if fen != exact:
+                note = "，".join(x for x in (note, f"{self.policy.rounding}到分") if x)
+            self.say(f"{value.text} = {fmt_yuan(fen)} 元{'（' + note + '）' if note else ''}", origin)
+            return fen
         if isinstance(value, ir.RefValue):
             ref = self.policy.reference(value.name)
             year = self.claim.date.year + value.offset
@@ -66,7 +98,13 @@ class LayerSettler:
         layer = self.layer
         if len(self.scheme.layers) > 1:
             self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
+        if layer.fee_limit is not None:
+            limited = self.fee_limit(layer.fee_limit, base)
+            if limited is None:
+                return None
+            base = limited
         counted = 0
+        self.deductible_amount = 0
         if layer.deductible is not None:
             found = self.deductible(layer.deductible, base)
             if found is None:
@@ -76,9 +114,11 @@ class LayerSettler:
         if layer.ratio is not None:
             raw = self.ratio_pay(layer.ratio, eligible)
         elif layer.brackets is not None:
-            raw = self.bracket_pay(layer.brackets, eligible)
+            raw = self.bracket_pay(layer.brackets, eligible, base)
         elif layer.fixed is not None:
             raw = self.fixed_pay(layer.fixed, eligible)
+        elif layer.once is not None:
+            raw = self.once_pay(layer.once, eligible)
         else:
             raw = 0
         if raw is None:
@@ -90,8 +130,52 @@ class LayerSettler:
                 return None
             paid = capped
         for cap in layer.caps:
-            self.acc[self.key("cap", cap.scope)] += paid
+            self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
         return paid, counted
+
+    def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
+        cell = limit.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            return base
+        amount = self.resolve(cell.value, cell.origin)
+        if amount is None:
+            return None
+        key = self.key("fee_limit", limit.scope)
+        used = self.acc[key]
+        entering = min(base, max(0, int(amount) - used))
+        self.acc[key] += entering
+        rest = base - entering
+        tail = f"，其余 {fmt_yuan(rest)} 元不进入本层，转入下一层" if rest else ""
+        self.say(f"{_CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元：{_SCOPE_WORD[limit.scope]}已计入 "
+                 f"{fmt_yuan(used)} 元，本次计入 {fmt_yuan(entering)} 元{tail}", cell.origin)
+        return entering
+
+    def count(self, what: str) -> int:
+        """The n-th admission (distinct 住院号, or claim) of this layer in the claim's period, this one included."""
+        period = period_key(self.scheme.period, self.claim, self.facts)
+        admission = self.facts.get("住院号") or ("claim", self.claim.index)
+        seen = (self.scheme.name, self.layer.name, what, "seen", period, admission)
+        counter = (self.scheme.name, self.layer.name, what, "count", period)
+        if not self.acc[seen]:
+            self.acc[seen] = 1
+            self.acc[counter] += 1
+        return self.acc[counter]
+
+    def once_pay(self, once: ir.OneOff, base: int) -> int:
+        key = self.key("once_base", ir.Scope.PERIOD)
+        paid_key = self.key("once_paid", ir.Scope.PERIOD)
+        before = self.acc[key]
+        after = before + base
+        self.acc[key] = after
+        if not self.acc[paid_key] and before <= once.threshold < after:
+            self.acc[paid_key] = 1
+            paid = min(once.amount, base)
+            self.say(f"本年累计 {fmt_yuan(after)} 元，首次超过 {fmt_yuan(once.threshold)} 元：一次性支付 "
+                     f"{fmt_yuan(paid)} 元", once.origin)
+            return paid
+        state = "已支付过" if self.acc[paid_key] else "未超过"
+        self.say(f"本年累计 {fmt_yuan(after)} 元，{state}一次性支付的门槛 {fmt_yuan(once.threshold)} 元", once.origin)
+        return 0
 
     def deductible(self, ded: ir.Deductible, base: int) -> int | None:
         day = self.claim.date
@@ -104,10 +188,22 @@ class LayerSettler:
         if cell is None:
             self.say("没有适用的起付线，按 0 元计")
             return 0
-        amount = self.resolve(cell.value)
+        amount = self.resolve(cell.value, cell.origin)
         if amount is None:
             return None
-        key = self.key("deductible", ded.scope, ded.shared)
+        amount = self.adjust_deductible(ded, int(amount), cell)
+        if amount is None:
+            return None
+        key = self.key("deductible", ded.scope, ded.shared, ded.stay_days)
+        if key[-1][0] == "referral":
+            # 医共体内转诊只计算首次起付线: the first admission's deductible stands for the whole referral
+            first = (*key, "first")
+            if not self.acc[first]:
+                self.acc[first] = amount + 1  # stored +1 so that a 0 deductible still marks the first admission
+            elif self.acc[first] - 1 != amount:
+                self.say(f"同一转诊只计算首次起付线 {fmt_yuan(self.acc[first] - 1)} 元", cell.origin)
+            amount = self.acc[first] - 1
+        self.deductible_amount = amount
         used = self.acc[key]
         counted = min(base, max(0, int(amount) - used))
         self.acc[key] += counted
@@ -120,20 +216,55 @@ class LayerSettler:
                      f"本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
         return counted
 
+    def adjust_deductible(self, ded: ir.Deductible, amount: int, cell: ir.Cell) -> int | None:
+        """按最高等级补差, 第 n 次 factors and 每次递减 steps, each explained."""
+        if ded.highest:
+            key = self.key("deductible_highest", ded.scope)
+            highest = max(self.acc[key], amount)
+            self.acc[key] = highest
+            if highest > amount:
+                self.say(f"起付线按本年就诊过的最高等级计 {fmt_yuan(highest)} 元", cell.origin)
+            amount = highest
+        if ded.counts or ded.step is not None:
+            n = self.count("deductible")
+            rule = ir.count_value(ded.counts, n)
+            if rule is not None:
+                scaled = round_fen(amount * rule.value, self.policy.rounding)
+                self.say(f"本年第 {n} 次住院：起付线按 {fmt_ratio(rule.value)} 计，{fmt_yuan(amount)} 元 → "
+                         f"{fmt_yuan(scaled)} 元", rule.origin)
+                amount = scaled
+            if ded.step is not None and n > 1:
+                floor_cell = ded.floors.lookup(self.facts) if ded.floors else None
+                floor = int(floor_cell.value) if floor_cell is not None else 0  # type: ignore[arg-type]
+                lowered = max(floor, amount - ded.step * (n - 1))
+                self.say(f"本年第 {n} 次住院：起付线每次递减 {fmt_yuan(ded.step)} 元，最低 {fmt_yuan(floor)} 元，"
+                         f"计 {fmt_yuan(lowered)} 元", floor_cell.origin if floor_cell else None)
+                amount = lowered
+        return amount
+
     def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int) -> int | None:
         cell = ratio_rule.param.lookup(self.claim.date, self.facts)
         if cell is None:
             version = ratio_rule.param.at(self.claim.date)
             self.say(f"比例表中没有与本次就诊对应的比例，{self.layer.name}不予支付", version.origin if version else None)
             return 0
-        ratio = Fraction(cell.value)  # type: ignore[arg-type]
+        resolved = self.resolve(cell.value, cell.origin)
+        if resolved is None:
+            return None
+        ratio = Fraction(resolved)
         self.say(f"适用比例 {fmt_ratio(ratio)}{_label(cell)}", cell.origin)
         for adj in ratio_rule.adjustments:
             if adj.applies(self.facts, self.claim.date):
-                ratio += adj.delta
+                new = ratio + adj.delta
+                bound = ""
+                if adj.delta >= 0 and adj.upper is not None and new > adj.upper:
+                    new, bound = max(ratio, adj.upper), f"（最高 {fmt_ratio(adj.upper)}）"
+                if adj.delta < 0 and adj.lower is not None and new < adj.lower:
+                    new, bound = min(ratio, adj.lower), f"（最低 {fmt_ratio(adj.lower)}）"
+                ratio = new
                 who = "、".join(sorted(v for c in adj.when for v in c.values))
                 verb = "提高" if adj.delta >= 0 else "降低"
-                self.say(f"{who}比例{verb} {fmt_ratio(abs(adj.delta))}，适用比例 {fmt_ratio(ratio)}", adj.origin)
+                self.say(f"{who}比例{verb} {fmt_ratio(abs(adj.delta))}，适用比例 {fmt_ratio(ratio)}{bound}", adj.origin)
         if not 0 <= ratio <= 1:
             ratio = min(Fraction(1), max(Fraction(0), ratio))
             self.say(f"比例按 0%–100% 截取为 {fmt_ratio(ratio)}")
@@ -143,18 +274,20 @@ class LayerSettler:
         self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {fmt_ratio(ratio)} = {fmt_yuan(raw)} 元{rounded}")
         return raw
 
-    def bracket_pay(self, brackets: ir.Brackets, eligible: int) -> int | None:
+    def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> int | None:
         cell = brackets.param.lookup(self.claim.date, self.facts)
         if cell is None:
             self.say(f"没有与本次就诊对应的分段，{self.layer.name}不予支付")
             return 0
         bands = cell.value.bands  # type: ignore[union-attr]
+        if brackets.base == "累计费用":
+            return self.bracket_cost_pay(bands, base, cell)
         key = self.key("brackets", ir.Scope.PERIOD)
         before = self.acc[key]
         after = before + eligible
         self.acc[key] = after
-        self.say(f"分段计算{_label(cell)}：本年此前累计 {fmt_yuan(before)} 元，本次 {fmt_yuan(eligible)} 元，"
-                 f"累计 {fmt_yuan(after)} 元", cell.origin)
+        self.say(f"分段计算{_label(cell)}（按起付线以上部分累计）：本年此前累计 {fmt_yuan(before)} 元，"
+                 f"本次 {fmt_yuan(eligible)} 元，累计 {fmt_yuan(after)} 元", cell.origin)
         for band in bands:
             lo = max(before, band.lower)
             hi = after if band.upper is None else min(after, band.upper)
@@ -167,12 +300,34 @@ class LayerSettler:
         self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
         return paid
 
+    def bracket_cost_pay(self, bands: tuple[ir.Band, ...], base: int, cell: ir.Cell) -> int:
+        """分段 按累计费用: bands on the period's cumulative cost; only the part above the deductible is paid."""
+        key = self.key("brackets_cost", ir.Scope.PERIOD)
+        before = self.acc[key]
+        after = before + base
+        self.acc[key] = after
+        floor = self.deductible_amount
+        self.say(f"分段计算{_label(cell)}（按累计费用）：本年此前累计费用 {fmt_yuan(before)} 元，本次 {fmt_yuan(base)} 元，"
+                 f"累计 {fmt_yuan(after)} 元，起付线 {fmt_yuan(floor)} 元以下部分不支付", cell.origin)
+        shifted = tuple(attrs.evolve(b, lower=max(b.lower, floor), upper=None if b.upper is None else max(b.upper, floor))
+                        for b in bands)
+        for band, orig in zip(shifted, bands, strict=True):
+            lo = max(before, band.lower)
+            hi = after if band.upper is None else min(after, band.upper)
+            if hi > lo:
+                self.say(f"  累计费用 {fmt_yuan(band.lower)} 元{'以上' if band.upper is None else f'至 {fmt_yuan(band.upper)} 元'}"
+                         f"部分 {fmt_yuan(hi - lo)} 元 × {fmt_ratio(band.ratio)}", orig.origin)
+        mode = self.policy.rounding
+        paid = round_fen(band_value(shifted, after), mode) - round_fen(band_value(shifted, before), mode)
+        self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
+        return paid
+
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
         cell = fixed.param.lookup(self.claim.date, self.facts)
         if cell is None:
             self.say(f"没有与本次就诊对应的定额标准，{self.layer.name}不予支付")
             return 0
-        standard = self.resolve(cell.value)
+        standard = self.resolve(cell.value, cell.origin)
         if standard is None:
             return None
         paid = min(eligible, int(standard))
@@ -185,10 +340,10 @@ class LayerSettler:
         cell = cap.param.lookup(self.claim.date, self.facts)
         if cell is None:
             return pay
-        limit = self.resolve(cell.value)
+        limit = self.resolve(cell.value, cell.origin)
         if limit is None:
             return None
-        used = self.acc[self.key("cap", cap.scope)]
+        used = self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)]
         room = max(0, int(limit) - used)
         name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
         before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {fmt_yuan(used)} 元，"
@@ -223,12 +378,25 @@ class LayerSettler:
         rate = self._daily_rate(allowance)
         if rate is None:
             return None
-        amount = days * rate
-        self.say(f"津贴 {days} 天 × 日津贴 {fmt_yuan(rate)} 元 = {fmt_yuan(amount)} 元", allowance.rate_origin)
+        exact = days * rate
+        amount = round_fen(exact, self.policy.rounding)
+        exact_rate = Fraction(rate)
+        shown = fmt_yuan(int(exact_rate)) if exact_rate.denominator == 1 else fmt_exact_yuan(exact_rate)
+        rounded = "" if amount == exact else f"（{self.policy.rounding}到分）"
+        self.say(f"津贴 {days} 天 × 日津贴 {shown} 元 = {fmt_yuan(amount)} 元{rounded}", allowance.rate_origin)
         return days, amount
 
-    def _daily_rate(self, allowance: ir.Allowance) -> int | None:
+    def _daily_rate(self, allowance: ir.Allowance) -> int | Fraction | None:
         rate = allowance.rate
+        if isinstance(rate, ir.Formula):
+            try:
+                exact, note = evaluate(rate, self.policy, self.facts, self.claim.date)
+            except FormulaError as e:
+                self.say(f"无法计算日津贴“{rate.text}”：{e}", allowance.rate_origin)
+                return None
+            how = "已" + note if note else "不先取整，乘以天数后再舍入到分"
+            self.say(f"日津贴 = {rate.text}（{how}）", allowance.rate_origin)
+            return exact
         if isinstance(rate, str):
             value = self.facts.get(rate)
             if not isinstance(value, int):

@@ -25,6 +25,7 @@ class Unit:
     imported: tuple[ast.Module, ...]
     sources: dict[str, Source] = attrs.field(eq=False)
     diagnostics: tuple[Diagnostic, ...]
+    parent: Unit | None = None  # the region this one inherits (继承), already loaded
 
 
 def display_path(path: Path) -> str:
@@ -67,7 +68,14 @@ def _resolve_import(name: str, importer: Path) -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
-def load(path: Path) -> Unit:
+def _resolve_parent(name: str, importer: Path) -> Path | None:
+    region = importer.parent
+    candidates = [region.parent / name, importer.parent / name, importer.parent / f"{name}{SUFFIX}",
+                  region.parent / f"{name}{SUFFIX}", stdlib_dir() / name, stdlib_dir() / f"{name}{SUFFIX}"]
+    return next((c for c in candidates if c.exists() and c.resolve() != region.resolve()), None)
+
+
+def load(path: Path, _chain: tuple[Path, ...] = ()) -> Unit:
     """Load a region: one script, or every *.policy file of a folder (its tests included)."""
     sources: dict[str, Source] = {}
     diags: list[Diagnostic] = []
@@ -96,4 +104,27 @@ def load(path: Path) -> Unit:
             if m is not None:
                 imported.append(m)
                 queue.append((m, target))
-    return Unit(display_path(path), tuple(modules), tuple(imported), sources, tuple(diags))
+    parent = _load_parent(modules, path, (*_chain, path.resolve()), sources, diags)
+    return Unit(display_path(path), tuple(modules), tuple(imported), sources, tuple(diags), parent)
+
+
+def _load_parent(modules: list[ast.Module], path: Path, chain: tuple[Path, ...], sources: dict[str, Source],
+                 diags: list[Diagnostic]) -> Unit | None:
+    inherits = [i for m in modules for i in m.items if isinstance(i, ast.Inherit)]
+    for extra in inherits[1:]:
+        diags.append(error("E008", "重复定义：一个地区只能继承一个地区或模板", extra.span))
+    if not inherits:
+        return None
+    item = inherits[0]
+    target = _resolve_parent(item.name, Path(item.span.file))
+    if target is None:
+        diags.append(error("E014", f"找不到要继承的“{item.name}”", item.span,
+                           "继承同级地区目录（如 suizhou）或标准库中的模板"))
+        return None
+    if target.resolve() in chain:
+        diags.append(error("E028", f"继承形成循环：{item.name}", item.span))
+        return None
+    parent = load(target, chain)
+    sources.update(parent.sources)
+    diags.extend(parent.diagnostics)
+    return parent

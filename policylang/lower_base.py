@@ -108,6 +108,12 @@ class LoweringBase:
 
     # keys and conditions ------------------------------------------------------------------------
     def key_condition(self, key: ast.Key) -> ir.Condition | None:
+        if key.field is not None:
+            enum = self.index.field(key.field, self.diags)
+            if enum is None:
+                return None
+            values = [v for n in key.values if (v := self.index.member(enum, n, self.diags))]
+            return ir.Condition(enum.name, frozenset(values)) if len(values) == len(key.values) else None
         pairs = [p for n in key.values if (p := self.index.value(n, self.diags))]
         if len(pairs) != len(key.values):
             return None

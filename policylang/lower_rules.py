@@ -152,19 +152,20 @@ class RulesLowering(LoweringBase):
         rules = []
         for rule in s.rules:
             conds = self.conditions_of_keys(rule.keys)
+            start, end = self.validity(rule.validity)
             if conds is None:
                 continue
             if rule.kind == "定额":
                 amount = self.quantity(rule.amount, Kind.MONEY, "资助金额")  # type: ignore[arg-type]
                 if amount is not None:
-                    rules.append(ir.SubsidyRule(conds, "定额", amount, None, rule.span))
+                    rules.append(ir.SubsidyRule(conds, "定额", amount, None, rule.span, start, end))
             elif rule.kind == "比例":
                 share = self.quantity(rule.amount, Kind.RATIO, "资助比例")  # type: ignore[arg-type]
                 floor = self.quantity(rule.floor, Kind.MONEY, "资助下限") if rule.floor else None
                 if share is not None and (rule.floor is None or floor is not None):
-                    rules.append(ir.SubsidyRule(conds, "比例", share, floor, rule.span))  # type: ignore[arg-type]
+                    rules.append(ir.SubsidyRule(conds, "比例", share, floor, rule.span, start, end))  # type: ignore[arg-type]
             else:
-                rules.append(ir.SubsidyRule(conds, "全额", None, None, rule.span))
+                rules.append(ir.SubsidyRule(conds, "全额", None, None, rule.span, start, end))
         return ir.Subsidy(s.name, s.base.text, tuple(rules), s.notes, s.span)
 
     def question(self, q: ast.Question) -> ir.Question:

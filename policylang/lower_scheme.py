@@ -13,7 +13,7 @@ from policylang.units import Kind
 
 SCOPES = {"每次": ir.Scope.VISIT, "每日": ir.Scope.DAY, "每次住院": ir.Scope.ADMISSION, "年度": ir.Scope.PERIOD}
 KIND_OF_TABLE = {"起付线": Kind.MONEY, "封顶线": Kind.MONEY, "定额": Kind.MONEY, "比例": Kind.RATIO,
-                 "津贴天数": Kind.DURATION}
+                 "津贴天数": Kind.DURATION, "费用限额": Kind.MONEY, "起付线下限": Kind.MONEY}
 BASE_LAYER = "基本医保"
 CLASSES = ("甲类", "乙类", "丙类", "目录外")
 
@@ -32,12 +32,15 @@ class SchemeLowering(LoweringBase):
         when = self.conditions(s.when)
         start, end = self.validity(s.validity)
         period = ir.Period()
+        period_stated = False
+        account_parts, account_origin, allocation = None, None, None
         base_items, layers, exclusions, shares, first_pays, requirements = [], [], [], [], [], []
         for stmt in s.body:
             match stmt:
                 case ast.Period():
                     if self._once((s.name, "周期"), "周期", stmt.span):
                         period = self.period(stmt)
+                        period_stated = True
                 case ast.Layer():
                     layers.append(stmt)
                 case ast.Exclude():
@@ -52,6 +55,15 @@ class SchemeLowering(LoweringBase):
                     req = self.requirement(stmt)
                     if req:
                         requirements.append(req)
+                case ast.AccountPay():
+                    if self._once((s.name, "个人账户支付"), "个人账户 支付", stmt.span):
+                        account_parts = self.account_parts(stmt)
+                        account_origin = stmt.span
+                case ast.AccountAlloc():
+                    if self._once((s.name, "个人账户划入"), "个人账户 年度划入", stmt.span):
+                        version = self.table_version(s.name, ast.TableStmt("账户划入", None, stmt.entries, None, False,
+                                                                           stmt.span))
+                        allocation = version.table if version else None
                 case _:
                     base_items.append(stmt)
         out_layers = []
@@ -68,39 +80,83 @@ class SchemeLowering(LoweringBase):
                 out_layers.append(lowered)
         notes = tuple(i.text for i in base_items if isinstance(i, ast.Note))
         catalogue = ir.Catalogue(tuple(exclusions), tuple(shares))
+        self.counters_need_period(s, period_stated)
+        account = None
+        if account_parts is not None:
+            account = ir.Account(tuple(account_parts), allocation, account_origin)
+        elif allocation is not None:
+            account = ir.Account(("个人自付",), allocation, s.span)
         return ir.Scheme(s.name, when, period, tuple(out_layers), catalogue, tuple(first_pays), tuple(requirements),
-                         start or region_start, end or region_end, notes, s.span)
+                         start or region_start, end or region_end, notes, s.span, account)
+
+    def counters_need_period(self, s: ast.Scheme, stated: bool) -> None:
+        """E032: 第 n 次 counts within a period, so the scheme must say which."""
+        if stated:
+            return
+
+        def counting(stmts) -> list[Span]:
+            found = []
+            for st in stmts:
+                if isinstance(st, ast.DeductibleCount | ast.DeductibleStep | ast.Once) or (
+                        isinstance(st, ast.FirstPay) and st.counts):
+                    found.append(st.span)
+                elif isinstance(st, ast.Layer):
+                    found += counting(st.body)
+            return found
+
+        for span in counting(s.body):
+            self.diags.append(error("E032", "按次数或累计计算的规则需要周期：方案没有写 周期", span,
+                                    "在方案开头写 周期 自然年度（或 周期 社保年度 自 7 月起）"))
+
+    def account_parts(self, stmt: ast.AccountPay) -> list[str]:
+        out = []
+        for part in stmt.parts:
+            if part.text not in ir.ACCOUNT_PARTS:
+                self.diags.append(error("E015", f"个人账户不能支付“{part.text}”", part.span,
+                                        f"可支付：{'、'.join(ir.ACCOUNT_PARTS)}"))
+            else:
+                out.append(part.text)
+        return out
 
     def period(self, p: ast.Period) -> ir.Period:
+        by = None
+        if p.by is not None:
+            fdef = self.fields.get(p.by.text)
+            if fdef is None or fdef.type != "日期":
+                self.diags.append(error("E025", f"周期 按 之后应为日期字段（如 出院日期），“{p.by.text}”不是", p.by.span))
+            else:
+                by = fdef.name
         if p.start_month is None:
-            return ir.Period()
+            return ir.Period(by=by)
         month = p.start_month.number
         if month != month.to_integral_value() or not 1 <= month <= 12:
             self.diags.append(error("E022", f"社保年度的起始月 {month} 不在 1–12 之间", p.start_month.span))
             return ir.Period("社保年度", 1)
-        return ir.Period("社保年度", int(month))
+        return ir.Period("社保年度", int(month), by)
 
     # layers -------------------------------------------------------------------------------------
     def layer(self, scheme: str, name: str, when, body, name_span: Span, span: Span) -> ir.Layer | None:
         owner = f"{scheme}/{name}"
         tables: dict[tuple[str, str | None], list[ir.Version]] = {}
-        shared = False
+        shared = highest = False
         adjustments, waivers, bracket_cells, additions, per_count, notes = [], [], [], [], [], []
+        counts: list[ir.CountRule] = []
+        requirements: list[ir.Requirement] = []
+        step: tuple[int, ir.Table] | None = None
+        once = None
         rate, rate_origin = None, None
         for stmt in body:
             match stmt:
                 case ast.TableStmt():
                     version = self.table_version(owner, stmt)
                     shared |= stmt.shared
+                    highest |= stmt.highest
                     if version:
                         tables.setdefault((stmt.kind, stmt.scope), []).append(version)
                 case ast.Adjust():
-                    conds = self.conditions_of_keys(stmt.keys)
-                    delta = self.quantity(stmt.delta, Kind.RATIO, "比例调整")
-                    start, end = self.validity(stmt.validity)
-                    if conds is not None and delta is not None:
-                        sign = -1 if stmt.op in ("减", "降低") else 1
-                        adjustments.append(ir.Adjustment(conds, sign * delta, start, end, stmt.span))
+                    adj = self.adjustment(stmt)
+                    if adj:
+                        adjustments.append(adj)
                 case ast.Waiver():
                     conds = self.conditions_of_keys(stmt.keys)
                     start, end = self.validity(stmt.validity)
@@ -120,6 +176,22 @@ class SchemeLowering(LoweringBase):
                 case ast.DailyRate():
                     if self._once((owner, "日津贴"), "日津贴", stmt.span):
                         rate, rate_origin = self.daily_rate(stmt), stmt.span
+                case ast.DeductibleCount():
+                    if self._once((owner, "起付线计次"), "起付线按次数", stmt.span):
+                        counts = self.count_rules(stmt.entries, Kind.RATIO, "起付线比例")
+                case ast.DeductibleStep():
+                    if self._once((owner, "起付线递减"), "起付线递减", stmt.span):
+                        step = self.step_down(owner, stmt)
+                case ast.Once():
+                    if self._once((owner, "一次性支付"), "一次性支付", stmt.span):
+                        amount = self.quantity(stmt.amount, Kind.MONEY, "一次性支付")
+                        threshold = self.quantity(stmt.threshold, Kind.MONEY, "累计超过")
+                        if amount is not None and threshold is not None:
+                            once = ir.OneOff(int(amount), int(threshold), stmt.span)
+                case ast.Require():
+                    req = self.requirement(stmt)
+                    if req:
+                        requirements.append(req)
                 case ast.Note():
                     notes.append(stmt.text)
         ratio_versions = tables.pop(("比例", None), None)
@@ -134,33 +206,80 @@ class SchemeLowering(LoweringBase):
             if rate is None:
                 self.diags.append(error("E016", f"{owner} 有 津贴天数 但没有 日津贴", name_span))
         brackets = self.brackets(owner, bracket_cells) if bracket_cells else None
-        deductible, caps = None, []
+        deductible, caps, fee_limit = None, [], None
         for (kind, scope), versions in tables.items():
-            sc = SCOPES[scope] if scope else ir.Scope.PERIOD
+            sc, days = self.scope(scope)
             if kind == "起付线":
                 if deductible is not None:
                     self.diags.append(error("E008", f"重复定义：{owner} 的起付线只能有一种计算范围", versions[0].origin))
                     continue
-                deductible = ir.Deductible(sc, self.param(kind, versions), tuple(waivers), shared)
+                deductible = ir.Deductible(sc, self.param(kind, versions), tuple(waivers), shared, highest,
+                                           tuple(counts), step[0] if step else None, step[1] if step else None, days)
+            elif kind == "费用限额":
+                fee_limit = ir.FeeLimit(sc, self.param(kind, versions))
             else:
-                caps.append(ir.Cap(sc, self.param(kind, versions)))
+                caps.append(ir.Cap(sc, self.param(kind, versions), days))
         caps.sort(key=lambda c: list(ir.Scope).index(c.scope))
-        if waivers and deductible is None:
-            self.diags.append(error("E016", f"{owner} 写了 免起付线，但没有 起付线", waivers[0].origin))
-        methods = [m for m in (ratio, brackets, fixed, allowance) if m is not None]
-        written = any(isinstance(st, ast.Brackets) or (isinstance(st, ast.TableStmt) and st.kind in
-                                                        ("比例", "定额", "津贴天数")) for st in body)
+        if deductible is None and (waivers or counts or step):
+            origin = waivers[0].origin if waivers else span
+            self.diags.append(error("E016", f"{owner} 写了 免起付线 或 起付线按次数，但没有 起付线", origin))
+        methods = [m for m in (ratio, brackets, fixed, allowance, once) if m is not None]
+        written = any(isinstance(st, ast.Brackets | ast.Once) or (isinstance(st, ast.TableStmt) and st.kind in
+                                                                  ("比例", "定额", "津贴天数")) for st in body)
         if not methods and written:
             return None  # the payment statement had its own error
         if not methods:
-            self.diags.append(error("E016", f"{owner} 没有支付规则（比例、分段、定额 或 津贴天数）", name_span))
+            self.diags.append(error("E016", f"{owner} 没有支付规则（比例、分段、定额、津贴天数 或 一次性支付）", name_span))
             return None
         if len(methods) > 1:
-            kinds = "、".join(k for k, m in (("比例", ratio), ("分段", brackets), ("定额", fixed), ("津贴", allowance)) if m)
+            kinds = "、".join(k for k, m in (("比例", ratio), ("分段", brackets), ("定额", fixed), ("津贴", allowance),
+                                             ("一次性支付", once)) if m)
             self.diags.append(error("E027", f"{owner} 同时写了 {kinds}", name_span))
         if adjustments and ratio is None:
             self.diags.append(error("E016", f"{owner} 调整了比例，但没有 比例 语句", adjustments[0].origin))
-        return ir.Layer(name, when, deductible, ratio, brackets, fixed, tuple(caps), allowance, tuple(notes), span)
+        return ir.Layer(name, when, deductible, ratio, brackets, fixed, tuple(caps), allowance, tuple(notes), span,
+                        fee_limit, once, tuple(requirements))
+
+    def scope(self, scope: str | None) -> tuple[ir.Scope, int | None]:
+        if scope is None:
+            return ir.Scope.PERIOD, None
+        if scope.startswith("每") and scope.endswith("天") and scope[1:-1].isdigit():
+            return ir.Scope.STAY, int(scope[1:-1])
+        return SCOPES[scope], None
+
+    def adjustment(self, stmt: ast.Adjust) -> ir.Adjustment | None:
+        conds = self.conditions_of_keys(stmt.keys)
+        delta = self.quantity(stmt.delta, Kind.RATIO, "比例调整")
+        start, end = self.validity(stmt.validity)
+        lower = self.quantity(stmt.lower, Kind.RATIO, "最低比例") if stmt.lower else None
+        upper = self.quantity(stmt.upper, Kind.RATIO, "最高比例") if stmt.upper else None
+        if lower is not None and upper is not None and lower > upper:
+            self.diags.append(error("E029", f"比例调整的最低 {stmt.lower.number}% 高于最高 {stmt.upper.number}%", stmt.span))
+            return None
+        if conds is None or delta is None:
+            return None
+        sign = -1 if stmt.op in ("减", "降低") else 1
+        return ir.Adjustment(conds, sign * delta, start, end, stmt.span,
+                             None if lower is None else Fraction(lower), None if upper is None else Fraction(upper))
+
+    def count_rules(self, entries: tuple[ast.CountEntry, ...], want: Kind, what: str) -> list[ir.CountRule]:
+        out = []
+        for e in entries:
+            value = self.quantity(e.value, want, what)
+            if value is None:
+                continue
+            if e.n < 1:
+                self.diags.append(error("E012", f"第 {e.n} 次：次数应从 1 开始", e.span))
+                continue
+            out.append(ir.CountRule(e.n, e.onward, Fraction(value), e.span))
+        return out
+
+    def step_down(self, owner: str, stmt: ast.DeductibleStep) -> tuple[int, ir.Table] | None:
+        step = self.quantity(stmt.step, Kind.MONEY, "每次递减")
+        version = self.table_version(owner, ast.TableStmt("起付线下限", None, stmt.floors, None, False, stmt.span))
+        if step is None or version is None:
+            return None
+        return int(step), version.table
 
     def param(self, kind: str, versions: list[ir.Version]) -> ir.Param:
         return ir.Param(kind, tuple(sorted(versions, key=lambda v: v.start or dt.date.min)))
@@ -179,7 +298,11 @@ class SchemeLowering(LoweringBase):
         what = f"{stmt.scope or ''}{stmt.kind}"
         if not self._check_overlap((owner, stmt.kind, stmt.scope), what, start, end, stmt.span):
             return None
-        want = KIND_OF_TABLE[stmt.kind]
+        want = KIND_OF_TABLE.get(stmt.kind, Kind.MONEY)
+        if stmt.formula is not None:
+            formula = self.formula(stmt.formula, want, stmt.kind)
+            cells = [ir.Cell((), formula, stmt.formula.span)] if formula else []
+            return ir.Version(start, end, ir.Table(tuple(cells)), stmt.span)
         cells = []
         seen: dict[tuple, Span] = {}
         for entry in stmt.entries:
@@ -226,7 +349,11 @@ class SchemeLowering(LoweringBase):
                     self.diags.append(error("E008", f"重复定义：{owner} 的分段生效期重叠", origins[b]))
         versions = [ir.Version(s, e, ir.Table(tuple(cells)), origins[(s, e)]) for (s, e), cells in
                     ((k, by_validity[k]) for k in keys_sorted)]
-        return ir.Brackets(ir.Param("分段", tuple(versions))) if versions else None
+        bases = {st.base for st in stmts if st.base}
+        if len(bases) > 1:
+            self.diags.append(error("E027", f"{owner} 的分段基数不一致：{'、'.join(sorted(bases))}", stmts[0].span))
+        base = "累计费用" if bases == {"按累计费用"} else "起付线以上部分"
+        return ir.Brackets(ir.Param("分段", tuple(versions)), base) if versions else None
 
     def bands(self, stmt: ast.Brackets) -> tuple[ir.Band, ...] | None:
         out: list[ir.Band] = []
@@ -271,8 +398,10 @@ class SchemeLowering(LoweringBase):
             return None
         return ir.DaysPerCount(fdef.name, int(stmt.base), days, stmt.span)
 
-    def daily_rate(self, stmt: ast.DailyRate) -> int | ir.RefValue | str | None:
+    def daily_rate(self, stmt: ast.DailyRate) -> int | ir.RefValue | str | ir.Formula | None:
         v = stmt.value
+        if isinstance(v, ast.Formula):
+            return self.formula(v, Kind.MONEY, "日津贴")
         if isinstance(v, ast.Name):
             fdef = self.fields.get(v.text)
             if fdef is None or fdef.type != "金额":
@@ -283,6 +412,14 @@ class SchemeLowering(LoweringBase):
         return value if isinstance(value, int | ir.RefValue) else None
 
     def first_pay(self, stmt: ast.FirstPay) -> ir.FirstSelfPay | ir.ClassShare | None:
+        counts = self.count_rules(stmt.counts, Kind.RATIO, "先行自付") if stmt.counts else []
+        if stmt.share is None:
+            conds = self.conditions_of_keys(stmt.keys)
+            overrides = [p for n in stmt.overrides if (p := self.index.value(n, self.diags))]
+            start, end = self.validity(stmt.validity)
+            if conds is None or not counts or len(overrides) != len(stmt.overrides):
+                return None
+            return ir.FirstSelfPay(conds, Fraction(0), tuple(overrides), start, end, stmt.span, tuple(counts))
         share = self.quantity(stmt.share, Kind.RATIO, "先行自付")
         start, end = self.validity(stmt.validity)
         names = [n.text for k in stmt.keys for n in k.values]

@@ -15,6 +15,7 @@ from policylang.cases import TestCase
 from policylang.diagnostics import render_all
 from policylang.harness import explain_failure, run_case
 from policylang.loader import SUFFIX, display_path
+from policylang.registry import Regions
 
 _SKIP_DIRS = {"golden", "fixtures"}
 
@@ -72,7 +73,7 @@ class PolicyTestItem(pytest.Item):
 
     def runtest(self) -> None:
         assert self.checked.policy is not None
-        outcome = run_case(self.checked.policy, self.case)
+        outcome = run_case(self.checked.policy, self.case, Regions.near(self.path.parent))
         if not outcome.passed:
             raise PolicyTestFailed(f"测试“{self.case.name}”失败\n{explain_failure(outcome)}")
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from typing import Protocol
 
 import attrs
 
 from policylang import ir
 from policylang.claims import Claim, Person
 from policylang.eligibility import check_requirement
-from policylang.layers import LayerSettler
+from policylang.layers import LayerSettler, period_key
 from policylang.rounding import round_fen
 from policylang.source import Span
 from policylang.trace import TraceLine
@@ -49,6 +50,12 @@ class ClaimResult:
     refused: tuple[str, ...] = ()  # why the claim is not paid, if it is not eligible
     allowance_days: int = 0
     allowance: int = 0  # 津贴
+    account: int = 0  # 个人账户支付: the part of the person's share the account paid
+
+    @property
+    def cash(self) -> int:
+        """现金支付: what the person pays in cash."""
+        return self.personal - self.account
 
     @property
     def total_fund(self) -> int:
@@ -59,14 +66,23 @@ class ClaimResult:
         """An output by its Chinese name, as test blocks and JSON name them."""
         fixed = {"统筹支付": self.fund, "个人自付": self.personal, "起付线": self.deductible, "费用": self.cost,
                  "全自费": self.excluded, "先行自付": self.first_paid, "政策范围内费用": self.policy_range,
-                 "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days}
+                 "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days,
+                 "个人账户支付": self.account, "现金支付": self.cash}
         if name in fixed:
             return fixed[name]
         return next((ls.paid for ls in self.layers if ls.name == name), None)
 
 
+class Places(Protocol):
+    """Where other regions' policies come from, for claims treated elsewhere (就医地)."""
+
+    def get(self, name: str) -> ir.Policy | None: ...
+
+
 class _ClaimSettler:
-    def __init__(self, policy: ir.Policy, acc: defaultdict, claim: Claim, facts: Mapping[str, ir.Fact]) -> None:
+    def __init__(self, policy: ir.Policy, acc: defaultdict, claim: Claim, facts: Mapping[str, ir.Fact],
+                 places: Places | None = None) -> None:
+        self.places = places
         self.policy = policy
         self.acc = acc
         self.claim = claim
@@ -92,7 +108,10 @@ class _ClaimSettler:
         reasons = self.eligibility(scheme)
         if reasons:
             return self.refuse(scheme, reasons)
-        excluded, class_share = self.catalogue(scheme)
+        catalogue = self.place_catalogue(scheme)
+        if catalogue is None:
+            return self.refuse(scheme, [f"找不到就医地“{self.facts.get('就医地')}”的目录"])
+        excluded, class_share = self.catalogue(catalogue)
         policy_range = claim.amount - excluded - class_share
         self.say(f"政策范围内费用 {fmt_yuan(policy_range)} 元")
         first = self.first_self_pay(scheme, policy_range)
@@ -103,6 +122,11 @@ class _ClaimSettler:
             if not ir.all_hold(layer.when, self.facts):
                 only = "，".join(c.describe() for c in layer.when)
                 self.say(f"【{layer.name}】不适用：仅限{only}", layer.origin)
+                if layer.allowance is None:
+                    shares.append(LayerShare(layer.name, 0))
+                continue
+            failed = self.layer_requirements(layer)
+            if failed:
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
                 continue
@@ -130,28 +154,79 @@ class _ClaimSettler:
         if days:
             self.say(f"津贴 {fmt_yuan(allowance)} 元（{days} 天）")
         deductible = shares[0].deductible if shares else 0
+        parts = {"起付线": deductible, "乙类先行自付": class_share, "先行自付": first, "全自费": excluded,
+                 "个人自付": personal}
+        account = self.account(scheme, parts, personal)
         return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
-                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance)
+                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account)
+
+    def account(self, scheme: ir.Scheme, parts: dict[str, int], personal: int) -> int:
+        """个人账户: pays the named parts of the person's share, up to the balance carried across claims."""
+        acc = scheme.account
+        if acc is None:
+            return 0
+        period = period_key(scheme.period, self.claim, self.facts)
+        balance_key, period_seen = ("account", "balance"), ("account", "period")
+        if not self.acc[("account", "opened")]:
+            self.acc[("account", "opened")] = 1
+            self.acc[balance_key] = int(self.facts.get("账户余额", 0) or 0)  # type: ignore[arg-type]
+            self.acc[period_seen] = period
+        elif period > self.acc[period_seen]:
+            cell = acc.allocation.lookup(self.facts) if acc.allocation else None
+            if cell is not None:
+                years = period - self.acc[period_seen]
+                self.acc[balance_key] += int(cell.value) * years  # type: ignore[arg-type]
+                self.say(f"个人账户年度划入 {fmt_yuan(int(cell.value))} 元{_cell_label(cell)}", cell.origin)  # type: ignore[arg-type]
+            self.acc[period_seen] = period
+        due = personal if "个人自付" in acc.parts else min(personal, sum(parts[p] for p in acc.parts))
+        balance = self.acc[balance_key]
+        paid = min(balance, due)
+        self.acc[balance_key] = balance - paid
+        self.say(f"个人账户支付{'、'.join(acc.parts)}共 {fmt_yuan(paid)} 元（余额 {fmt_yuan(balance)} 元 → "
+                 f"{fmt_yuan(balance - paid)} 元），现金支付 {fmt_yuan(personal - paid)} 元", acc.origin)
+        return paid
+
+    def layer_requirements(self, layer: ir.Layer) -> list[str]:
+        reasons = self.requirements(layer.requirements, f"【{layer.name}】")
+        return reasons
 
     def eligibility(self, scheme: ir.Scheme) -> list[str]:
+        return self.requirements(scheme.requirements, "")
+
+    def requirements(self, reqs: tuple[ir.Requirement, ...], where: str) -> list[str]:
         optional = {f.name for f in self.policy.fields if f.optional}
         reasons = []
-        for req in scheme.requirements:
+        for req in reqs:
             if not ir.in_force(req.start, req.end, self.claim.date):
                 continue
-            reason = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
-                                       optional)
+            reason, cell = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
+                                             optional)
+            if cell is not None:
+                self.say(f"适用标准：{cell.label()} {_standard(cell.value)}", cell.origin)
             if reason:
-                self.say(f"不符合条件：{reason}，不予支付", req.origin)
+                self.say(f"{where}不符合条件：{reason}，{'本层不支付' if where else '不予支付'}", req.origin)
                 reasons.append(reason)
         return reasons
 
-    def catalogue(self, scheme: ir.Scheme) -> tuple[int, int]:
+    def place_catalogue(self, scheme: ir.Scheme) -> ir.Catalogue | None:
+        """就医地目录、参保地政策: a claim treated in another region uses that region's catalogue."""
+        place = self.facts.get("就医地")
+        if not place or place == self.policy.region:
+            return scheme.catalogue
+        other = self.places.get(str(place)) if self.places is not None else None
+        there = other.scheme_for(self.facts, self.claim.date) if other is not None else None
+        if there is None:
+            self.say(f"就医地“{place}”：找不到其政策或对应的方案，无法按就医地目录结算")
+            return None
+        self.say(f"就医地 {other.region}：按就医地目录（{there.name}）确定报销范围，"
+                 f"起付线、比例、封顶线按参保地 {self.policy.region} 政策", there.origin)
+        return there.catalogue
+
+    def catalogue(self, cat: ir.Catalogue) -> tuple[int, int]:
         """Itemised claims: 全自费 items and 乙类先行自付; returns (excluded, class share)."""
         items = self.claim.items
         if not items:
             return 0, 0
-        cat = scheme.catalogue
         excluded_names = {e.name: e for e in cat.exclusions}
         shares = {s.cls: s for s in cat.shares}
         excluded = class_share = 0
@@ -174,11 +249,21 @@ class _ClaimSettler:
         return excluded, class_share
 
     def first_self_pay(self, scheme: ir.Scheme, amount: int) -> int:
-        for rule in scheme.first_pays:
+        for index, rule in enumerate(scheme.first_pays):
             if ir.in_force(rule.start, rule.end, self.claim.date) and ir.all_hold(rule.when, self.facts):
-                first = round_fen(Fraction(amount) * rule.share, self.policy.rounding)
+                share = rule.share
                 who = "、".join(sorted(v for c in rule.when for v in c.values))
-                self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {fmt_ratio(rule.share)} = {fmt_yuan(first)} 元，"
+                if rule.counts:
+                    period = period_key(scheme.period, self.claim, self.facts)
+                    counter = (scheme.name, "first_pay", index, period)
+                    self.acc[counter] += 1
+                    n = self.acc[counter]
+                    counted = ir.count_value(rule.counts, n)
+                    share = counted.value if counted else Fraction(0)
+                    self.say(f"{who}：本年第 {n} 次，先行自付比例 {fmt_ratio(share)}", counted.origin if counted
+                             else rule.origin)
+                first = round_fen(Fraction(amount) * share, self.policy.rounding)
+                self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {fmt_ratio(share)} = {fmt_yuan(first)} 元，"
                          f"其余 {fmt_yuan(amount - first)} 元按规定报销", rule.origin)
                 for field, value in rule.overrides:
                     self.say(f"其余部分按{value}政策结算", rule.origin)
@@ -187,15 +272,31 @@ class _ClaimSettler:
         return 0
 
 
-def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim]) -> tuple[ClaimResult, ...]:
-    """Settle one person's claims in date order (ties keep input order); results in input order."""
+def _cell_label(cell: ir.Cell) -> str:
+    return f"（{cell.label()}）" if cell.keys else ""
+
+
+def _standard(value: object) -> str:
+    """A requirement's standard as written: durations in months are shown in years when whole."""
+    if isinstance(value, int):
+        return f"{fmt_yuan(value)} 元"
+    v = Fraction(value)  # type: ignore[arg-type]
+    return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
+
+
+def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],
+           places: Places | None = None) -> tuple[ClaimResult, ...]:
+    """Settle one person's claims in date order (ties keep input order); results in input order.
+
+    places: the other regions a claim may name as its 就医地 (place of treatment).
+    """
     claims = list(claims)
     acc: defaultdict[tuple, int] = defaultdict(int)
     defaults = policy.defaults()
     results: list[ClaimResult | None] = [None] * len(claims)
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
         claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
-        results[i] = _ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults)).run()
+        results[i] = _ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
     return tuple(r for r in results if r is not None)
 
 

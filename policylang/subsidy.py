@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import attrs
@@ -39,7 +40,8 @@ def _one(policy: ir.Policy, subsidy: ir.Subsidy, facts: dict, year: int) -> Subs
         trace.append(TraceLine(f"没有 {year} 年的{subsidy.base}，无法计算资助", ref.origin if ref else None))
         return SubsidyResult(year, None, 0, 0, tuple(trace))
     trace.append(TraceLine(f"{year} 年{subsidy.base} {fmt_yuan(contribution)} 元", ref.origin if ref else None))
-    rule = next((r for r in subsidy.rules if ir.all_hold(r.when, facts)), None)
+    day = dt.date(year, 1, 1)
+    rule = next((r for r in subsidy.rules if ir.in_force(r.start, r.end, day) and ir.all_hold(r.when, facts)), None)
     if rule is None:
         trace.append(TraceLine("不属于资助对象，个人全额缴费"))
         return SubsidyResult(year, contribution, 0, contribution, tuple(trace))

@@ -68,3 +68,9 @@ def fmt_ratio(r: Fraction) -> str:
         return f"{pct.numerator}%"
     d = Decimal(pct.numerator) / Decimal(pct.denominator)
     return f"{d.quantize(Decimal('0.0001')).normalize()}%"
+
+
+def fmt_exact_yuan(fen: Fraction) -> str:
+    """An exact amount of 分 that is not whole, in yuan to 4 decimals with a trailing … : 333.3333…"""
+    yuan = Decimal(fen.numerator) / Decimal(fen.denominator) / 100
+    return f"{yuan.quantize(Decimal('0.0001'))}…"

@@ -59,4 +59,5 @@ def compile_text(text: str):
         return compile_path(path)
 
 
-SUIZHOU = Path(__file__).parent.parent / "regions" / "suizhou"
+# A frozen copy of the first 随州 region (职工门诊统筹 only): the engine tests depend on its exact rules.
+SUIZHOU = Path(__file__).parent / "fixtures" / "suizhou_outpatient"

@@ -130,7 +130,8 @@ def test_settle_json_shape(capsys, region: Path) -> None:
     doc = json.loads(out)
     assert set(doc) == {"就诊", "合计"}
     first = doc["就诊"][0]
-    assert set(first) == {"日期", "方案", "费用", "起付线", "统筹支付", "个人自付", "分层", "说明"}
+    assert set(first) == {"日期", "方案", "费用", "起付线", "统筹支付", "个人自付", "全自费", "先行自付", "政策范围内费用",
+                          "基金支付", "分层", "说明"}
     money = [first[k] for k in ("费用", "起付线", "统筹支付", "个人自付")]
     money += [v for r in doc["就诊"] for v in r["分层"].values()] + list(doc["合计"].values())
     assert all(isinstance(m, str) and re.fullmatch(r"\d+\.\d\d", m) for m in money)

@@ -18,14 +18,14 @@ def test_several_errors_from_one_file() -> None:
 方案 甲 {
     起付钱 500 元
     比例 60%
-    封顶线 = 1300 元
+    封顶线 在职 = 1300 元
 }
 测试 "t" {
     参保人 在职
     就诊 2024-03-01 一级 100 元 期望 统筹支付
 }
 """
-    assert errors(text) == [("E002", 2, 5), ("E001", 4, 9), ("E001", 9, 1)]
+    assert errors(text) == [("E002", 2, 5), ("E001", 4, 14), ("E001", 9, 1)]
 
 
 def test_misspelt_keyword_gets_did_you_mean() -> None:
@@ -66,12 +66,12 @@ def test_error_count_is_bounded() -> None:
 
 
 def test_rendered_errors_have_caret_lines() -> None:
-    src = Source("x.policy", "方案 甲 {\n    封顶线 = 1300 元\n    比例 50%\n}\n")
+    src = Source("x.policy", "方案 甲 {\n    封顶线 在职 = 1300 元\n    比例 50%\n}\n")
     _, diags = parse(src)
     out = render_all(diags, {"x.policy": src})
     assert out.splitlines()[:4] == [
-        "x.policy:2:9: 错误 E001 此处不应出现“=”，应为 “上一年度”、“上年度”、“名称”、“年度”、“当年”、“数字”、“本年度”、“每日” 等 (syntax error)",
+        "x.policy:2:14: 错误 E001 此处不应出现“1300”，应为 “名称” (syntax error)",
         "  |",
-        "2 |     封顶线 = 1300 元",
-        "  |            ^",
+        "2 |     封顶线 在职 = 1300 元",
+        "  |                   ^^^^",
     ]

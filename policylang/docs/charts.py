@@ -1,0 +1,214 @@
+"""Charts of what the fund and the person pay as the year's spending grows, drawn from the real evaluator.
+
+The curve is computed by settling one synthetic claim of amount x for a grid of x, per combination of the
+person categories / hospital levels the scheme distinguishes; so the picture shows the deductible, the
+ratio steps, the caps and every layer exactly as settlement does. Floats appear only in the drawing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import logging
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+
+from policylang import ir
+from policylang.claims import Claim, Person, facts
+from policylang.docs.primitives import Column, layer_parts
+from policylang.docs.wording import date_cn, money_cn
+from policylang.settle import settle
+
+log = logging.getLogger(__name__)
+
+GRID = 240
+MAX_PANELS = 12
+
+
+@attrs.frozen
+class Panel:
+    label: str
+    layers: tuple[tuple[str, tuple[int, ...]], ...]  # layer name → paid (分) at each x
+    personal: tuple[int, ...]
+    summary: str
+
+
+@attrs.frozen
+class ChartData:
+    title: str
+    as_of: dt.date
+    xs: tuple[int, ...]  # 分
+    panels: tuple[Panel, ...]
+
+    def alt(self) -> str:
+        return (f"图：{self.title}，横轴为年度政策范围内费用（0 至 {money_cn(self.xs[-1])}），"
+                f"纵轴为金额；图中分别画出统筹基金各层支付与个人负担。" + " ".join(p.summary for p in self.panels))
+
+
+def _nice_ceiling(fen: int) -> int:
+    """Round up to 1, 2 or 5 × 10^k 元 (in 分)."""
+    yuan = max(1, -(-fen // 100))
+    scale = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * scale >= yuan:
+                return m * scale * 100
+        scale *= 10
+
+
+def _x_max(columns: list[Column]) -> int:
+    money, ratios = 0, []
+    for c in columns:
+        values = [cell.value for v in c.param.versions for cell in v.table.cells]
+        ints = [v for v in values if isinstance(v, int)]
+        money += max(ints, default=0)
+        ratios += [v for v in values if isinstance(v, Fraction) and v > 0]
+    if not money:
+        return 1_000_000
+    low = min(ratios, default=1)
+    return _nice_ceiling(int(money / low * 5 / 4))
+
+
+class _Curve:
+    """fund(x) and the layer shares for one person category, by settling one claim of x 分."""
+
+    def __init__(self, policy: ir.Policy, scheme: ir.Scheme, fact_map: dict[str, str], day: dt.date) -> None:
+        self.policy, self.scheme = policy, scheme
+        self.person = Person("图表", facts(fact_map))
+        self.day = day
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one curve object per panel, short-lived
+    def shares(self, x: int) -> tuple[tuple[int, ...], int]:
+        (r,) = settle(self.policy, self.person, [Claim(self.day, x)])
+        paid = {ls.name: ls.paid for ls in r.layers}
+        return tuple(paid.get(layer.name, 0) for layer in self.scheme.layers), r.personal
+
+    def fund(self, x: int) -> int:
+        return sum(self.shares(x)[0])
+
+    def first(self, pred, hi: int) -> int | None:
+        """The smallest x in [0, hi] with pred(x), for a predicate monotone in x."""
+        if not pred(hi):
+            return None
+        lo = 0
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if pred(mid) else (mid + 1, hi)
+        return lo
+
+
+def _summary(label: str, curve: _Curve, x_max: int) -> str:
+    top = curve.fund(x_max)
+    if top == 0:
+        return f"{label}：年度费用在 {money_cn(x_max)} 以内时统筹基金不支付。"
+    start = curve.first(lambda x: curve.fund(x) > 0, x_max)
+    text = f"{label}：年度费用超过{money_cn(max(0, (start or 0) - 1))}后统筹基金开始支付"
+    if curve.fund(x_max * 9 // 10) == top:
+        full = curve.first(lambda x: curve.fund(x) >= top, x_max)
+        return text + f"；费用达到{money_cn(full or 0)}时统筹支付达到{money_cn(top)}，此后不再增加，其余由个人负担。"
+    return text + f"；费用为{money_cn(x_max)}时统筹支付{money_cn(top)}，个人负担{money_cn(x_max - top)}。"
+
+
+def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
+    from policylang.docs.model import as_of, dimensions
+
+    columns = [c for layer in scheme.layers for p in layer_parts(layer) for c in p.columns]
+    if not scheme.layers:
+        return None
+    day = as_of(scheme, columns, policy)
+    base = {c.field: sorted(c.values)[0] for c in scheme.when}
+    if not scheme.applies(base, day):
+        return None
+    # Layers with their own conditions (医疗救助 for 低保/特困) are drawn for a person who qualifies.
+    layer_facts = {c.field: sorted(c.values)[0] for layer in scheme.layers for c in getattr(layer, "when", ())}
+    base = layer_facts | base
+    who = "、".join(f"{f}为{v}" for f, v in layer_facts.items())
+    dims = dimensions(policy, scheme, columns)
+    x_max = _x_max(columns)
+    xs = tuple(x_max * i // GRID for i in range(GRID + 1))
+    panels = []
+    for combo in itertools.islice(itertools.product(*(v for _, v in dims)), MAX_PANELS):
+        fact_map = base | dict(zip((f for f, _ in dims), combo, strict=True))
+        curve = _Curve(policy, scheme, fact_map, day)
+        rows = [curve.shares(x) for x in xs]
+        layers = tuple((layer.name, tuple(r[0][i] for r in rows)) for i, layer in enumerate(scheme.layers))
+        label = "、".join(combo) or scheme.name
+        panels.append(Panel(label, layers, tuple(r[1] for r in rows), _summary(label, curve, x_max)))
+    note = f"，按{who}的人员计算" if who else ""
+    return ChartData(f"{scheme.name}：统筹基金支付与个人负担（{date_cn(day)}起{note}）", day, xs, tuple(panels))
+
+
+# ---- drawing ---------------------------------------------------------------------------------------
+_CJK_HINTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "Droid Sans Fallback",
+              "AR PL", "Sarasa", "SimHei", "Microsoft YaHei", "PingFang")
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The family name of an installed CJK-capable font, or None (charts then use ASCII labels)."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for hint in _CJK_HINTS:
+        found = sorted(n for n in names if hint in n)
+        if found:
+            return next((n for n in found if n.endswith(" SC")), found[0])
+    for path in font_manager.findSystemFonts():
+        if any(k in Path(path).name for k in ("CJK", "wqy", "SourceHan", "DroidSansFallback")):
+            try:
+                font_manager.fontManager.addfont(path)
+                return font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+    log.warning("policylang docs: no CJK font found; chart labels fall back to ASCII")
+    return None
+
+
+_FUND_COLOURS = ("#1f6fb2", "#5aa469", "#8e6bbf", "#2aa198", "#b58900")
+_PERSON_COLOUR = "#e8a33d"
+
+
+def draw_svg(data: ChartData, path: Path) -> None:
+    """Draw one panel per person category / hospital level as stacked areas; write SVG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    font = cjk_font()
+    cn = font is not None
+    rc = {"svg.hashsalt": "policylang", "font.family": [font, "DejaVu Sans"] if cn else ["DejaVu Sans"],
+          "axes.unicode_minus": False}
+    n = len(data.panels)
+    cols = min(3, n)
+    rows = -(-n // cols)
+    with plt.rc_context(rc):
+        fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows + 0.6), squeeze=False,
+                                 sharex=True, sharey=True)
+        xs = [x / 100 for x in data.xs]
+        for i, (ax, panel) in enumerate(zip(axes.flat, data.panels, strict=False)):
+            names = [name if cn else f"fund layer {j + 1}" for j, (name, _) in enumerate(panel.layers)]
+            series = [[y / 100 for y in ys] for _, ys in panel.layers] + [[y / 100 for y in panel.personal]]
+            labels = [f"统筹支付：{n}" if cn else n for n in names] + ["个人负担" if cn else "personal"]
+            colours = [_FUND_COLOURS[j % len(_FUND_COLOURS)] for j in range(len(panel.layers))] + [_PERSON_COLOUR]
+            ax.stackplot(xs, *series, labels=labels, colors=colours, alpha=0.85)
+            ax.set_title(panel.label if cn else f"panel {i + 1}", fontsize=11)
+            ax.grid(alpha=0.3)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+            ax.margins(x=0, y=0)
+        for ax in list(axes.flat)[n:]:
+            ax.set_visible(False)
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False)
+        fig.supxlabel("年度政策范围内费用（元）" if cn else "annual eligible cost (yuan)")
+        fig.supylabel("金额（元）" if cn else "amount (yuan)")
+        fig.tight_layout(rect=(0, 0, 1, 0.93))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format="svg", metadata={"Date": None})
+        plt.close(fig)

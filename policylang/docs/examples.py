@@ -1,0 +1,77 @@
+"""Worked examples: the script's own test blocks, settled by the evaluator at build time, with traces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import attrs
+
+from policylang import ir
+from policylang.cases import TestCase
+from policylang.docs.blocks import Table
+from policylang.docs.wording import date_cn, money_cn
+from policylang.harness import run_case
+from policylang.settle import Places
+
+
+@attrs.frozen
+class Step:
+    """One claim of an example and the evaluator's explanation of it."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@attrs.frozen
+class WorkedExample:
+    title: str
+    person: str
+    scheme: str | None  # the scheme that settled the first claim
+    table: Table
+    steps: tuple[Step, ...]
+    mismatches: tuple[str, ...]  # expectations the evaluator did not meet (a broken script)
+
+
+def _fact(field: str, value: object, enums: list[str]) -> str:
+    if isinstance(value, dt.date):
+        return f"{field} {date_cn(value)}"
+    if isinstance(value, str):
+        return value if field in enums else f"{field} {value}"
+    if isinstance(value, Fraction) and value.denominator == 1:
+        value = value.numerator
+    return f"{field} {value}"
+
+
+def _claim_label(facts: tuple[tuple[str, object], ...], policy: ir.Policy | None = None) -> str:
+    """The facts in enumeration order (险种, 人员类别, 医院等级 …), then typed fields as 字段 值."""
+    order = [e.name for e in policy.enums] if policy else []
+    ranked = sorted(facts, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    return "、".join(_fact(f, v, order) for f, v in ranked) or "—"
+
+
+def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = None) -> WorkedExample:
+    outcome = run_case(policy, case, places)
+    layer_names = list(dict.fromkeys(ls.name for r in outcome.results for ls in r.layers))
+    paid_titles = ["统筹支付"] if len(layer_names) <= 1 else [f"{n}支付" for n in layer_names]
+    refused = any(r.refused for r in outcome.results)
+    rows = []
+    steps = []
+    for i, (tc, r) in enumerate(zip(case.claims, outcome.results, strict=True)):
+        c = tc.claim
+        paid = {ls.name: ls.paid for ls in r.layers}
+        shares = [money_cn(r.fund)] if len(layer_names) <= 1 else [money_cn(paid.get(n, 0)) for n in layer_names]
+        row = [str(i + 1), date_cn(c.date), _claim_label(c.facts, policy), money_cn(r.cost), money_cn(r.deductible),
+               *shares, money_cn(r.personal)]
+        if refused:
+            row.append("；".join(r.refused) or "—")
+        rows.append(tuple(row))
+        title = f"第 {i + 1} 次就诊（{date_cn(c.date)}，{_claim_label(c.facts, policy)}，费用{money_cn(r.cost)}）"
+        steps.append(Step(title, tuple(t.text for t in r.trace)))
+    mismatches = tuple(f"{f.what} {f.output}：脚本期望 {f.expected}，计算结果 {f.actual}" for f in outcome.failures)
+    header = ("序号", "就诊日期", "就医情况", "费用", "计入起付线", *paid_titles, "个人自付",
+              *(("不予支付的原因",) if refused else ()))
+    table = Table("计算结果（由结算程序按本页规则算出）", header, tuple(rows))
+    scheme = next((r.scheme for r in outcome.results if r.scheme), None)
+    person = _claim_label(case.person.facts, policy)
+    return WorkedExample(case.name, person, scheme, table, tuple(steps), mismatches)

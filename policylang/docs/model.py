@@ -1,0 +1,141 @@
+"""IR → a region page of plain data: who it covers, tables by category, history, examples, charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import attrs
+
+from policylang import ir
+from policylang.cases import TestCase
+from policylang.docs.blocks import Block, Paragraph, Table
+from policylang.docs.charts import ChartData, chart_data
+from policylang.docs.examples import WorkedExample, worked_example
+from policylang.docs.primitives import Column, layer_parts, scheme_rules
+from policylang.docs.wording import conditions_cn, date_cn, period_cn, validity_cn
+from policylang.settle import Places
+
+
+@attrs.frozen
+class LayerPage:
+    name: str
+    blocks: tuple[Block, ...]
+    history: tuple[str, ...]
+
+
+@attrs.frozen
+class SchemePage:
+    name: str
+    applies: str
+    period: str
+    validity: str
+    notes: tuple[str, ...]
+    conditions: tuple[str, ...]
+    layers: tuple[LayerPage, ...]
+    chart: ChartData | None
+    examples: tuple[WorkedExample, ...]
+
+
+@attrs.frozen
+class RegionPage:
+    slug: str
+    region: str
+    basis: tuple[str, ...]
+    validity: str
+    rounding: str
+    notes: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    coverage: tuple[str, ...]
+    schemes: tuple[SchemePage, ...]
+    other_examples: tuple[WorkedExample, ...]
+
+
+def _enum_order(policy: ir.Policy, field: str) -> tuple[int, ...]:
+    names = [e.name for e in policy.enums]
+    return (names.index(field),) if field in names else (len(names),)
+
+
+def dimensions(policy: ir.Policy, scheme: ir.Scheme, columns: list[Column]) -> list[tuple[str, list[str]]]:
+    """The fields the columns vary by, each with the values the script mentions, in enumeration order."""
+    fields: dict[str, None] = {}
+    for c in columns:
+        fields.update(dict.fromkeys(c.fields()))
+    fixed = {cond.field: cond.values for cond in scheme.when}
+    out = []
+    for field in sorted(fields, key=lambda f: _enum_order(policy, f)):
+        mentioned = set().union(*(c.mentioned(field) for c in columns))
+        if field in fixed:
+            mentioned &= fixed[field]
+        enum = policy.enum(field)
+        order = list(enum.values) if enum else sorted(mentioned)
+        values = [v for v in order if v in mentioned]
+        if values:
+            out.append((field, values))
+    return out
+
+
+def as_of(scheme: ir.Scheme, columns: list[Column], policy: ir.Policy | None = None) -> dt.date:
+    """The date whose values the overview shows: the latest change, or the scheme's start; else the year
+    after the latest reference value (so 上年度 values exist), else today."""
+    dates = set().union(*(c.dates() for c in columns)) if columns else set()
+    if scheme.start:
+        dates.add(scheme.start)
+    if dates:
+        return max(dates)
+    years = [y for r in getattr(policy, "references", ()) for y, _ in r.values]
+    return dt.date(max(years) + 1, 1, 1) if years else dt.date.today()
+
+
+def overview(policy: ir.Policy, scheme: ir.Scheme, layer_name: str, columns: list[Column]) -> Table:
+    day = as_of(scheme, columns, policy)
+    dims = dimensions(policy, scheme, columns)
+    base = {c.field: sorted(c.values)[0] for c in scheme.when}
+    header = tuple(f for f, _ in dims) + tuple(c.title for c in columns)
+    rows = []
+    for combo in itertools.product(*(values for _, values in dims)):
+        facts = base | dict(zip((f for f, _ in dims), combo, strict=True))
+        values = [(c, c.value(facts, day)) for c in columns]
+        rows.append(tuple(combo) + tuple("—" if v is None else c.show(v) for c, v in values))
+    return Table(f"{layer_name}待遇标准（{date_cn(day)}起执行）", header, tuple(rows))
+
+
+def layer_page(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer) -> LayerPage:
+    parts = layer_parts(layer)
+    columns = sorted((c for p in parts for c in p.columns), key=lambda c: c.rank)
+    blocks: list[Block] = [overview(policy, scheme, layer.name, columns)] if columns else []
+    blocks += [b for p in parts for b in p.blocks]
+    return LayerPage(layer.name, tuple(blocks), tuple(h for p in parts for h in p.history))
+
+
+def scheme_page(policy: ir.Policy, scheme: ir.Scheme, examples: tuple[WorkedExample, ...],
+                with_chart: bool = True) -> SchemePage:
+    applies = f"适用于{conditions_cn(scheme.when)}的就诊。" if scheme.when else "适用于全部参保人员的就诊。"
+    layers = tuple(layer_page(policy, scheme, layer) for layer in scheme.layers)
+    chart = chart_data(policy, scheme) if with_chart else None
+    return SchemePage(scheme.name, applies, period_cn(scheme.period) + "。", validity_cn(scheme.start, scheme.end),
+                      scheme.notes, scheme_rules(scheme), layers, chart, examples)
+
+
+def region_page(policy: ir.Policy, tests: tuple[TestCase, ...], slug: str, with_charts: bool = True,
+                places: Places | None = None) -> RegionPage:
+    """places: the other regions a worked example's claims may be treated in (就医地)."""
+    examples = [worked_example(policy, t, places) for t in tests]
+    schemes = tuple(scheme_page(policy, s, tuple(e for e in examples if e.scheme == s.name), with_charts)
+                    for s in policy.schemes)
+    names = {s.name for s in policy.schemes}
+    others = tuple(e for e in examples if e.scheme not in names)
+    basis = tuple(f"{b.title}（{b.number}）" if b.number else b.title for b in policy.basis)
+    coverage = tuple(f"“{s.name}”{s.applies}" for s in schemes)
+    return RegionPage(slug, policy.region, basis, validity_cn(policy.start, policy.end), policy.rounding,
+                      policy.notes, policy.assumptions, coverage, schemes, others)
+
+
+def slug_for(path: Path) -> str:
+    """A page name for a region folder or script: its folder or file name, ASCII-safe."""
+    name = path.stem if path.is_file() else path.name
+    return "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in name).strip("-") or "region"
+
+
+__all__ = ["LayerPage", "Paragraph", "RegionPage", "SchemePage", "Table", "region_page", "slug_for"]

@@ -97,7 +97,7 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
 
 def referenced_fields(policy: ir.Policy) -> set[str]:
     """Every fact name the schemes read (conditions, table keys, predicates, allowance fields)."""
-    out: set[str] = set()
+    out: set[str] = {"就医地"}
     for node in _walk(policy.schemes):
         match node:
             case ir.Condition(field=f) | ir.DaysPerCount(field=f):

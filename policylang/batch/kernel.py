@@ -25,7 +25,8 @@ from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg
 from policylang.claims import Claim
 from policylang.settle import ClaimResult, _ClaimSettler, settle
 
-MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴")
+MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",
+         "个人账户支付", "现金支付")
 
 
 def layer_names(policy: ir.Policy) -> tuple[str, ...]:
@@ -80,6 +81,7 @@ class _Kernel:
         self.money["费用"] = cols.amount.copy()
         self.money["政策范围内费用"] = cols.amount.copy()
         self.money["个人自付"] = cols.amount.copy()
+        self.money["现金支付"] = cols.amount.copy()
         self.names = layer_names(policy)
         self.layers = {k: np.zeros(n, dtype=np.int64) for k in self.names}
         self.mask = {k: np.zeros(n, dtype=bool) for k in self.names}
@@ -191,6 +193,7 @@ class _Kernel:
         self.money["政策范围内费用"][rows] = policy_range
         self.money["基金支付"][rows] = total
         self.money["个人自付"][rows] = amount - total
+        self.money["现金支付"][rows] = amount - total
         self.refuse_late(rows[stop >= 0], [plans[k].stop_reason for k in pid[stop >= 0]])
 
     def refuse_late(self, rows: np.ndarray, reasons: list[str]) -> None:
@@ -200,6 +203,7 @@ class _Kernel:
         self.money["费用"][rows] = self.c.amount[rows]
         self.money["政策范围内费用"][rows] = self.c.amount[rows]
         self.money["个人自付"][rows] = self.c.amount[rows]
+        self.money["现金支付"][rows] = self.c.amount[rows]
         self.days[rows] = 0
         for name in self.names:
             self.mask[name][rows] = False
@@ -215,7 +219,7 @@ class _Kernel:
         for i in np.nonzero(np.isin(rows, np.fromiter(self.c.items, dtype=np.int64)))[0]:
             pos = int(rows[i])
             claim = Claim(from_day(self.c.date[pos]), int(self.c.amount[pos]), items=self.c.items[pos])
-            excluded[i], share[i] = _ClaimSettler(self.policy, None, claim, {}).catalogue(scheme)
+            excluded[i], share[i] = _ClaimSettler(self.policy, None, claim, {}).catalogue(scheme.catalogue)
         return excluded, share
 
     def layer(self, scheme: ir.Scheme, layer: ir.Layer, lp: list[LayerPlan], rows: np.ndarray,
@@ -333,7 +337,7 @@ class _Kernel:
         self.scheme[pos] = -1 if r.scheme is None else index[r.scheme]
         values = {"费用": r.cost, "全自费": r.excluded, "先行自付": r.first_paid, "政策范围内费用": r.policy_range,
                   "起付线": r.deductible, "统筹支付": r.fund, "个人自付": r.personal, "基金支付": r.total_fund,
-                  "津贴": r.allowance}
+                  "津贴": r.allowance, "个人账户支付": r.account, "现金支付": r.cash}
         for k, v in values.items():
             self.money[k][pos] = v
         self.days[pos] = r.allowance_days

@@ -16,7 +16,13 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import has_requirements, ir_dates, referenced_fields, uses_references
+from policylang.batch.features import (
+    has_requirements,
+    ir_dates,
+    referenced_fields,
+    unsupported,
+    uses_references,
+)
 from policylang.batch.segments import group_ids
 from policylang.claims import Claim
 from policylang.settle import _ClaimSettler
@@ -126,16 +132,25 @@ def _allowance(policy: ir.Policy, allowance: ir.Allowance, facts: dict, day: dt.
     return LayerPlan(True, days=days, rate=int(_resolve(policy, rate, day)))
 
 
-def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int) -> RowPlan:
-    """The row-local half of settle(): the same IR lookups, without accumulators."""
+def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
+             blocked: dict[int, str] | None = None) -> RowPlan:
+    """The row-local half of settle(): the same IR lookups, without accumulators.
+
+    blocked: schemes the kernel does not run (by index, with the reason); their claims go to scalar.
+    """
     index = next((i for i, s in enumerate(policy.schemes) if s.applies(facts, day)), -1)
     if index < 0:
         return RowPlan(-1, ("没有适用的方案",))
+    if blocked and index in blocked:
+        return RowPlan(index, (), blocked[index])
     scheme = policy.schemes[index]
     settler = _ClaimSettler(policy, defaultdict(int), Claim(day, amount), facts)
     reasons = settler.eligibility(scheme)
     if reasons:
         return RowPlan(index, tuple(reasons))
+    place = facts.get("就医地")
+    if place and place != policy.region:  # a batch has no other regions' catalogues (places)
+        return RowPlan(index, (f"找不到就医地“{place}”的目录",))
     facts = dict(facts)
     share = Fraction(0)
     for rule in scheme.first_pays:
@@ -183,6 +198,7 @@ def plan_rows(policy: ir.Policy, cols: Columns) -> tuple[np.ndarray, list[RowPla
     gid = group_ids(*keys)
     uniq, first = np.unique(gid, return_index=True)
     defaults = policy.defaults()
+    blocked = {i: why for i, s in enumerate(policy.schemes) if (why := unsupported(policy, s)) is not None}
     plans = []
     for pos in first:
         facts = dict(defaults)
@@ -190,5 +206,5 @@ def plan_rows(policy: ir.Policy, cols: Columns) -> tuple[np.ndarray, list[RowPla
             v = cols.facts[k].value(pos)
             if v is not None:
                 facts[k] = v
-        plans.append(plan_row(policy, facts, from_day(cols.date[pos]), int(cols.amount[pos])))
+        plans.append(plan_row(policy, facts, from_day(cols.date[pos]), int(cols.amount[pos]), blocked))
     return np.searchsorted(uniq, gid), plans

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -68,3 +69,9 @@ def assert_same(policy: ir.Policy, cols: Columns, s: Settled, expected: dict[str
         diff = [i for i, (a, b) in enumerate(zip(want, have, strict=True)) if a != b]
         assert not diff, (f"{name}: {len(diff)} rows differ; first at row {diff[0]}: scalar {want[diff[0]]!r}, "
                           f"batch {have[diff[0]]!r}")
+
+
+@functools.cache
+def policy_of(name: str) -> ir.Policy:
+    """A region (regions/ or tests/vocabulary/) by folder name, compiled once per session."""
+    return compile_region(next(p for p in REGIONS if p.name == name))

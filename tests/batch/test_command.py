@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from batchcheck import ROOT
+from batchcheck import ROOT, policy_of
 
 from policylang.batch.generate import generate
 from policylang.batch.tables import to_arrow, write_table
@@ -41,9 +41,9 @@ def _read(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory, policies) -> tuple[Path, set[int]]:
+def table(tmp_path_factory) -> tuple[Path, set[int]]:
     """A 随州 claim table of 3,000 rows with a bad row of every kind, and the bad rows' numbers (1-based)."""
-    policy = policies["suizhou"]
+    policy = policy_of("suizhou")
     rows = to_arrow(policy, generate(policy, 3_000, 300, seed=11)).to_pylist()
     bad = set()
     for k, (column, value, _) in enumerate(BAD):
@@ -71,28 +71,33 @@ def test_every_row_is_settled_or_rejected(table, tmp_path, capsys) -> None:
     kept = [s for i, s in enumerate(source, 1) if i not in bad]
     assert [(r["参保人ID"], r["日期"], r["费用"]) for r in settled] == [(r["参保人ID"], r["日期"], r["费用"]) for r in kept]
     for r in settled:
-        paid, own = int(r["统筹支付"].replace(".", "")), int(r["个人自付"].replace(".", ""))
+        paid, own = int(r["基金支付"].replace(".", "")), int(r["个人自付"].replace(".", ""))
         assert paid + own == int(r["费用"].replace(".", ""))
     shown = capsys.readouterr().out
     assert f"{len(settled):,}" in shown and "拒绝 (rejected)" in shown and "统筹支付合计" in shown
 
 
-def test_results_equal_the_scalar_evaluator(table, tmp_path, policies) -> None:
+def test_results_equal_the_scalar_evaluator(table, tmp_path) -> None:
     from policylang.claims import Claim, Person, facts
+    from policylang.factvalues import parse_fact
     from policylang.settle import settle
 
     claims, _ = table
     out = tmp_path / "out.csv"
     _run(["batch", SUIZHOU, str(claims), "-o", str(out)])
-    policy = policies["suizhou"]
+    policy = policy_of("suizhou")
     rows = _read(out)
     by_person: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         by_person.setdefault(r["参保人ID"], []).append(i)
-    fields = ("险种", "人员类别", "医院等级", "就医类型", "异地类型")
+    inputs = [c for c in _read(claims)[0] if c not in ("参保人ID", "日期", "费用")]
+
+    def typed(row: dict) -> dict:
+        return {c: parse_fact(policy, c, row[c])[0] for c in inputs if row[c]}
+
     for pid, idx in list(by_person.items())[:80]:
         cl = [Claim(dt.date.fromisoformat(rows[i]["日期"]), int(rows[i]["费用"].replace(".", "")),
-                    facts({f: rows[i][f] for f in fields if rows[i][f]}), k) for k, i in enumerate(idx)]
+                    facts(typed(rows[i])), k) for k, i in enumerate(idx)]
         for i, r in zip(idx, settle(policy, Person(pid), cl), strict=True):
             assert int(rows[i]["统筹支付"].replace(".", "")) == r.fund
             assert int(rows[i]["起付线"].replace(".", "")) == r.deductible
@@ -112,8 +117,8 @@ def test_chunks_and_reruns_give_the_same_output(table, tmp_path) -> None:
     assert not (tmp_path / ".many.csv.policylang-work").exists()
 
 
-def test_parquet_with_typed_columns(tmp_path, policies) -> None:
-    policy = policies["suizhou"]
+def test_parquet_with_typed_columns(tmp_path) -> None:
+    policy = policy_of("suizhou")
     cols = generate(policy, 500, 60, seed=2)
     write_table(policy, cols, tmp_path / "text.csv")
     typed = to_arrow(policy, cols)

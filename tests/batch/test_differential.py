@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from batchcheck import REGIONS, assert_same
+from batchcheck import REGIONS, assert_same, policy_of
 
 from policylang.batch.features import unsupported
 from policylang.batch.generate import generate
@@ -13,8 +13,8 @@ N_CLAIMS = 100_000
 
 
 @pytest.mark.parametrize("region", [r.name for r in REGIONS])
-def test_batch_equals_scalar(region: str, policies) -> None:
-    policy = policies[region]
+def test_batch_equals_scalar(region: str) -> None:
+    policy = policy_of(region)
     cols = generate(policy, N_CLAIMS, N_CLAIMS // 8, seed=hash(region) % 1000)
     settled = settle_columns(policy, cols)
     assert_same(policy, cols, settled)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import attrs
 import numpy as np
-from batchcheck import assert_same
+from batchcheck import assert_same, policy_of
 
 from policylang import ir
 from policylang.batch.columns import Columns
@@ -22,8 +22,8 @@ def _records(rows: list[tuple[str, str, str, str, int]]) -> Columns:
                                  for p, d, cat, level, fen in rows])
 
 
-def test_deductible_changing_within_the_year_goes_to_scalar(policies) -> None:
-    policy = policies["suizhou"]
+def test_deductible_changing_within_the_year_goes_to_scalar() -> None:
+    policy = policy_of("suizhou")
     cols = _records([("A", "2024-01-05", "在职", "一级", 30_000), ("A", "2024-06-01", "退休", "一级", 30_000),
                      ("A", "2024-07-01", "退休", "二级", 90_000), ("B", "2024-03-01", "在职", "二级", 200_000)])
     settled = settle_columns(policy, cols)
@@ -41,8 +41,8 @@ class Surcharge:
     amount: int
 
 
-def test_unknown_ir_goes_to_scalar(policies) -> None:
-    policy = policies["suizhou"]
+def test_unknown_ir_goes_to_scalar() -> None:
+    policy = policy_of("suizhou")
     scheme = policy.schemes[0]
     odd = attrs.evolve(scheme, layers=tuple(FutureLayer(**attrs.asdict(layer, recurse=False))
                                             for layer in scheme.layers))
@@ -55,8 +55,8 @@ def test_unknown_ir_goes_to_scalar(policies) -> None:
     assert all(w.startswith("未支持的规则要素") for w in settled.scalar_persons)
 
 
-def test_cap_scopes_without_closed_form_go_to_scalar(policies) -> None:
-    policy = policies["admission"]
+def test_cap_scopes_without_closed_form_go_to_scalar() -> None:
+    policy = policy_of("admission")
     scheme = next(s for s in policy.schemes if s.name == "居民门诊")
     layer = scheme.layers[0]
     odd_cap = attrs.evolve(layer.caps[0], scope=ir.Scope.ADMISSION)
@@ -68,8 +68,8 @@ def test_cap_scopes_without_closed_form_go_to_scalar(policies) -> None:
     assert_same(odd_policy, cols, settled)
 
 
-def test_vectorised_rows_are_not_settled_by_scalar(policies) -> None:
-    policy = policies["layers"]
+def test_vectorised_rows_are_not_settled_by_scalar() -> None:
+    policy = policy_of("layers")
     cols = generate(policy, 5_000, 600, seed=8)
     settled = settle_columns(policy, cols)
     assert_same(policy, cols, settled)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from batchcheck import ROOT
+from batchcheck import ROOT, policy_of
 
 from policylang.batch.generate import generate
 from policylang.batch.tables import write_table
@@ -16,9 +16,9 @@ if shutil.which("java") is None:  # .ci/run installs Java 17; a bare machine wit
     pytest.skip("Java is not installed", allow_module_level=True)
 
 
-def test_spark_equals_local(tmp_path, policies) -> None:
+def test_spark_equals_local(tmp_path) -> None:
     region = ROOT / "tests" / "vocabulary" / "layers"
-    policy = policies["layers"]
+    policy = policy_of("layers")
     write_table(policy, generate(policy, 3_000, 300, seed=4), tmp_path / "c.csv")
     for engine in ("local", "spark"):
         main(["batch", str(region), str(tmp_path / "c.csv"), "-o", str(tmp_path / f"{engine}.csv"),

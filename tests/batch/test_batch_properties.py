@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from batchcheck import assert_same
+from batchcheck import assert_same, policy_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +35,7 @@ def _cols(records: list[dict]) -> Columns:
 @settings(max_examples=60, deadline=None)
 @given(records=st.lists(claim, min_size=1, max_size=25),
        region=st.sampled_from(["suizhou", "admission", "layers", "versions"]))
-def test_small_inputs_agree(records: list[dict], region: str, policies) -> None:
-    policy = policies[region]
+def test_small_inputs_agree(records: list[dict], region: str) -> None:
+    policy = policy_of(region)
     cols = _cols(records)
     assert_same(policy, cols, settle_columns(policy, cols))

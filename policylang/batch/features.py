@@ -95,10 +95,9 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
     return None
 
 
-def referenced_fields(policy: ir.Policy) -> set[str]:
-    """Every fact name the schemes read (conditions, table keys, predicates, allowance fields)."""
-    out: set[str] = {"就医地"}
-    for node in _walk(policy.schemes):
+def _fields_of(nodes: object) -> set[str]:
+    out: set[str] = set()
+    for node in _walk(nodes):
         match node:
             case ir.Condition(field=f) | ir.DaysPerCount(field=f):
                 out.add(f)
@@ -109,6 +108,20 @@ def referenced_fields(policy: ir.Policy) -> set[str]:
             case ir.Allowance(rate=str() as r):
                 out.add(r)
     return out
+
+
+def referenced_fields(policy: ir.Policy) -> set[str]:
+    """Every fact name the schemes read (conditions, table keys, predicates, allowance fields)."""
+    return {"就医地"} | _fields_of(policy.schemes)
+
+
+def layer_fields(policy: ir.Policy) -> set[str]:
+    """The fact names the schemes read outside their 要求 (eligibility is keyed separately)."""
+    return {"就医地"} | _fields_of([attrs.evolve(s, requirements=()) for s in policy.schemes])
+
+
+def requirement_fields(policy: ir.Policy) -> set[str]:
+    return _fields_of([s.requirements for s in policy.schemes])
 
 
 def ir_dates(policy: ir.Policy) -> set[dt.date]:
@@ -122,3 +135,9 @@ def uses_references(policy: ir.Policy) -> bool:
 
 def has_requirements(policy: ir.Policy) -> bool:
     return any(s.requirements for s in policy.schemes)
+
+
+def requirements_read_dates(policy: ir.Policy) -> bool:
+    """Whether a 要求 reads the claim's date (日期, or a month and day anchored on it)."""
+    return any(isinstance(n, ir.Operand) and (n.kind == "month_day" or str(n.value) == "日期")
+               for n in _walk([s.requirements for s in policy.schemes]))

@@ -19,7 +19,9 @@ from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import (
     has_requirements,
     ir_dates,
-    referenced_fields,
+    layer_fields,
+    requirement_fields,
+    requirements_read_dates,
     unsupported,
     uses_references,
 )
@@ -132,11 +134,20 @@ def _allowance(policy: ir.Policy, allowance: ir.Allowance, facts: dict, day: dt.
     return LayerPlan(True, days=days, rate=int(_resolve(policy, rate, day)))
 
 
+def eligibility(policy: ir.Policy, index: int, facts: dict, day: dt.date, amount: int) -> tuple[str, ...]:
+    """Why a claim fails its scheme's 要求 (the scalar evaluator's own check), or ()."""
+    if index < 0 or not policy.schemes[index].requirements:
+        return ()
+    settler = _ClaimSettler(policy, defaultdict(int), Claim(day, amount), facts)
+    return tuple(settler.eligibility(policy.schemes[index]))
+
+
 def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
-             blocked: dict[int, str] | None = None) -> RowPlan:
+             blocked: dict[int, str] | None = None, check: bool = True) -> RowPlan:
     """The row-local half of settle(): the same IR lookups, without accumulators.
 
     blocked: schemes the kernel does not run (by index, with the reason); their claims go to scalar.
+    check: evaluate 要求 here (plan_rows checks them separately, keyed by the fields they read).
     """
     index = next((i for i, s in enumerate(policy.schemes) if s.applies(facts, day)), -1)
     if index < 0:
@@ -144,10 +155,9 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
     if blocked and index in blocked:
         return RowPlan(index, (), blocked[index])
     scheme = policy.schemes[index]
-    settler = _ClaimSettler(policy, defaultdict(int), Claim(day, amount), facts)
-    reasons = settler.eligibility(scheme)
+    reasons = eligibility(policy, index, facts, day, amount) if check else ()
     if reasons:
-        return RowPlan(index, tuple(reasons))
+        return RowPlan(index, reasons)
     place = facts.get("就医地")
     if place and place != policy.region:  # a batch has no other regions' catalogues (places)
         return RowPlan(index, (f"找不到就医地“{place}”的目录",))
@@ -171,9 +181,9 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
     return RowPlan(index, (), None, share, tuple(layers))
 
 
-def _date_classes(policy: ir.Policy, date: np.ndarray) -> np.ndarray:
-    """Days that no row-local rule can tell apart share a class (exact days when 要求 read dates)."""
-    if has_requirements(policy) or len(date) == 0:
+def _date_classes(policy: ir.Policy, date: np.ndarray, exact: bool = False) -> np.ndarray:
+    """Days that no row-local rule can tell apart share a class (exact days when asked)."""
+    if exact or len(date) == 0:
         return date
     from policylang.batch.columns import day_number
     breaks = set()
@@ -186,25 +196,54 @@ def _date_classes(policy: ir.Policy, date: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.array(sorted(breaks), dtype=np.int64), date, side="right")
 
 
-def plan_rows(policy: ir.Policy, cols: Columns) -> tuple[np.ndarray, list[RowPlan]]:
-    """A plan id per row and the distinct plans."""
-    n = len(cols)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), []
-    names = sorted(referenced_fields(policy) & set(cols.facts))
-    keys = [_date_classes(policy, cols.date), *(cols.facts[k].codes for k in names)]
-    if "费用" in referenced_fields(policy):
+def _distinct(policy: ir.Policy, cols: Columns, names: set[str], exact_dates: bool, extra=()):
+    """(id per row, first row of each id, fact names used) for the rows' distinct keys."""
+    used = sorted(names & set(cols.facts))
+    keys = [_date_classes(policy, cols.date, exact_dates), *(cols.facts[k].codes for k in used), *extra]
+    if "费用" in names:
         keys.append(cols.amount)
     gid = group_ids(*keys)
     uniq, first = np.unique(gid, return_index=True)
+    return np.searchsorted(uniq, gid), first, used
+
+
+def _facts(defaults: dict, cols: Columns, used: list[str], pos: int) -> dict:
+    facts = dict(defaults)
+    for k in used:
+        v = cols.facts[k].value(pos)
+        if v is not None:
+            facts[k] = v
+    return facts
+
+
+def plan_rows(policy: ir.Policy, cols: Columns) -> tuple[np.ndarray, list[RowPlan]]:
+    """A plan id per row and the distinct plans.
+
+    Layers are planned per distinct (date class, facts the layers read); 要求 are checked per distinct
+    (scheme, date or date class, facts the 要求 read): an officer's 缴费日期 does not multiply the layers' work.
+    """
+    n = len(cols)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), []
     defaults = policy.defaults()
     blocked = {i: why for i, s in enumerate(policy.schemes) if (why := unsupported(policy, s)) is not None}
-    plans = []
-    for pos in first:
-        facts = dict(defaults)
-        for k in names:
-            v = cols.facts[k].value(pos)
-            if v is not None:
-                facts[k] = v
-        plans.append(plan_row(policy, facts, from_day(cols.date[pos]), int(cols.amount[pos]), blocked))
-    return np.searchsorted(uniq, gid), plans
+    pid, first, used = _distinct(policy, cols, layer_fields(policy), False)
+    plans = [plan_row(policy, _facts(defaults, cols, used, pos), from_day(cols.date[pos]), int(cols.amount[pos]),
+                      blocked, check=False) for pos in first]
+    if not has_requirements(policy):
+        return pid, plans
+    scheme = np.array([p.scheme for p in plans], dtype=np.int64)[pid]
+    checked = np.array([p.scheme >= 0 and p.scheme not in blocked and bool(policy.schemes[p.scheme].requirements)
+                        for p in plans], dtype=bool)[pid]
+    rid, rfirst, rused = _distinct(policy, cols, requirement_fields(policy) | set(), requirements_read_dates(policy),
+                                   (np.where(checked, scheme, -1),))
+    reasons = [eligibility(policy, int(scheme[pos]), _facts(defaults, cols, rused, pos), from_day(cols.date[pos]),
+                           int(cols.amount[pos])) if checked[pos] else () for pos in rfirst]
+    if not any(reasons):
+        return pid, plans
+    combined, cfirst, _ = _distinct(policy, cols, set(), False, (pid, rid))
+    out = []
+    for pos in cfirst:
+        why = reasons[rid[pos]]
+        out.append(RowPlan(plans[pid[pos]].scheme, why) if why else plans[pid[pos]])
+    return combined, out

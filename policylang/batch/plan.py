@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import attrs
 import numpy as np
+import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
@@ -202,9 +203,10 @@ def _distinct(policy: ir.Policy, cols: Columns, names: set[str], exact_dates: bo
     keys = [_date_classes(policy, cols.date, exact_dates), *(cols.facts[k].codes for k in used), *extra]
     if "费用" in names:
         keys.append(cols.amount)
-    gid = group_ids(*keys)
-    uniq, first = np.unique(gid, return_index=True)
-    return np.searchsorted(uniq, gid), first, used
+    codes = pd.factorize(group_ids(*keys))[0].astype(np.int64)  # numbered in order of first appearance
+    rising = np.maximum.accumulate(codes)
+    first = np.nonzero(np.r_[True, rising[1:] > rising[:-1]])[0]
+    return codes, first, used
 
 
 def _facts(defaults: dict, cols: Columns, used: list[str], pos: int) -> dict:

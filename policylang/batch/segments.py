@@ -67,8 +67,8 @@ def varies(values: np.ndarray, gid: np.ndarray) -> np.ndarray:
     """Group ids whose values are not all equal."""
     if len(values) == 0:
         return np.empty(0, dtype=np.int64)
-    order = np.argsort(gid, kind="stable")
-    vs, gs = values[order], gid[order]
+    order = _group_order(gid)
+    vs, gs = (values, gid) if order is None else (values[order], gid[order])
     start = np.empty(len(gs), dtype=bool)
     start[0] = True
     np.not_equal(gs[1:], gs[:-1], out=start[1:])

@@ -13,6 +13,7 @@ from policylang.batch.command import batch_cmd
 from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
 from policylang.docs.command import doc as doc_cmd
+from policylang.history_command import history_cmd
 from policylang.loader import region_dirs
 from policylang.registry import Regions
 from policylang.settle import ClaimResult, settle
@@ -157,6 +158,7 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
 settle_cmd.name = "settle"
 cli.add_command(settle_cmd, "settle")
 cli.add_command(doc_cmd)
+cli.add_command(history_cmd)
 
 
 def _register_ci_commands() -> None:
@@ -184,7 +186,7 @@ def _usage_zh(e: click.UsageError) -> str:
     if isinstance(e, click.exceptions.BadParameter):
         return "参数值无效"
     if "No such command" in e.format_message():
-        return "没有这个子命令；可用的命令：check、test、settle、doc、verify、diff、sample、batch"
+        return "没有这个子命令；可用的命令：check、test、settle、doc、history、verify、diff、sample、batch"
     return "参数不正确"
 
 

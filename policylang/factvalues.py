@@ -15,30 +15,29 @@ from policylang.units import to_fen
 MAX_YUAN_DIGITS = 15
 
 
-def parse_amount(value: Any) -> int | None:
-    """A yuan amount given as a string or number, to 分; None if not a non-negative amount in whole 分."""
+def _decimal(value: Any) -> Decimal | None:
+    """A non-negative decimal from a string or number; None if not one (beyond 10^15 it is a typo, and
+    Decimal arithmetic would overflow or round it)."""
     if isinstance(value, bool) or not isinstance(value, str | Decimal | int):
         return None
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         return None
-    # beyond 10^15 元 an amount is a typo, and Decimal arithmetic would overflow or round it
     if not number.is_finite() or number < 0 or number.adjusted() > MAX_YUAN_DIGITS:
         return None
-    return to_fen(number)
+    return number
+
+
+def parse_amount(value: Any) -> int | None:
+    """A yuan amount given as a string or number, to 分; None if not a non-negative amount in whole 分."""
+    number = _decimal(value)
+    return None if number is None else to_fen(number)
 
 
 def parse_number(value: Any) -> Fraction | None:
-    if isinstance(value, bool) or not isinstance(value, str | Decimal | int):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0 or number.adjusted() > MAX_YUAN_DIGITS:
-        return None
-    return Fraction(number)
+    number = _decimal(value)
+    return None if number is None else Fraction(number)
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -173,8 +173,10 @@ class Condition:
     def holds(self, facts: Facts) -> bool:
         return facts.get(self.field) in self.values
 
-    def describe(self) -> str:
-        return f"{self.field}为{'或'.join(sorted(self.values))}"
+    def describe(self, order: tuple[str, ...] = ()) -> str:
+        """字段为值或值, in the enumeration's order when given."""
+        values = sorted(self.values, key=lambda v: (order.index(v) if v in order else len(order), v))
+        return f"{self.field}为{'或'.join(values)}"
 
 
 def all_hold(conds: tuple[Condition, ...], facts: Facts) -> bool:
@@ -292,6 +294,18 @@ class Adjustment:
 
     def applies(self, facts: Facts, day: dt.date) -> bool:
         return in_force(self.start, self.end, day) and all_hold(self.when, facts)
+
+    def apply(self, ratio: Fraction) -> tuple[Fraction, Fraction | None]:
+        """The ratio after this step, and the bound that stopped it (if any).
+
+        A bound never moves the ratio against the adjustment: a ratio already above 最高 stays where it is.
+        """
+        new = ratio + self.delta
+        if self.delta >= 0 and self.upper is not None and new > self.upper:
+            return max(ratio, self.upper), self.upper
+        if self.delta < 0 and self.lower is not None and new < self.lower:
+            return min(ratio, self.lower), self.lower
+        return new, None
 
 
 @attrs.frozen
@@ -588,6 +602,11 @@ class Policy:
 
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)
+
+    def describe(self, cond: Condition) -> str:
+        """A condition in words, its values in the enumeration's order: 救助身份为特困人员或低保对象."""
+        enum = self.enum(cond.field)
+        return cond.describe(enum.values if enum else ())
 
     def field(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -255,13 +255,8 @@ class LayerSettler:
         self.say(f"适用比例 {fmt_ratio(ratio)}{_label(cell)}", cell.origin)
         for adj in ratio_rule.adjustments:
             if adj.applies(self.facts, self.claim.date):
-                new = ratio + adj.delta
-                bound = ""
-                if adj.delta >= 0 and adj.upper is not None and new > adj.upper:
-                    new, bound = max(ratio, adj.upper), f"（最高 {fmt_ratio(adj.upper)}）"
-                if adj.delta < 0 and adj.lower is not None and new < adj.lower:
-                    new, bound = min(ratio, adj.lower), f"（最低 {fmt_ratio(adj.lower)}）"
-                ratio = new
+                ratio, stop = adj.apply(ratio)
+                bound = "" if stop is None else f"（{'最高' if adj.delta >= 0 else '最低'} {fmt_ratio(stop)}）"
                 who = "、".join(sorted(v for c in adj.when for v in c.values))
                 verb = "提高" if adj.delta >= 0 else "降低"
                 self.say(f"{who}比例{verb} {fmt_ratio(abs(adj.delta))}，适用比例 {fmt_ratio(ratio)}{bound}", adj.origin)

@@ -24,7 +24,7 @@ def ask(policy: ir.Policy, name: str, facts: ir.Facts, day: dt.date) -> Answer:
     merged = {**policy.defaults(), **facts}
     for allow in q.allows:
         if ir.in_force(allow.start, allow.end, day) and ir.all_hold(allow.when, merged):
-            shown = "，".join(c.describe() for c in allow.when)
+            shown = "，".join(policy.describe(c) for c in allow.when)
             return Answer(name, True, f"允许：{shown}", (TraceLine(f"{q.name}：{shown}，允许", allow.origin),))
     reason = q.otherwise or "不符合任何允许的情形"
     return Answer(name, False, reason, (TraceLine(f"{q.name}：{reason}", q.origin),))

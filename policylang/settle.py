@@ -120,7 +120,7 @@ class _ClaimSettler:
         days = allowance = 0
         for layer in scheme.layers:
             if not ir.all_hold(layer.when, self.facts):
-                only = "，".join(c.describe() for c in layer.when)
+                only = "，".join(self.policy.describe(c) for c in layer.when)
                 self.say(f"【{layer.name}】不适用：仅限{only}", layer.origin)
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))

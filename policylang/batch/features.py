@@ -20,7 +20,7 @@ KNOWN: dict[type, frozenset[str]] = {
     ir.Deductible: frozenset({"scope", "param", "waivers", "shared"}),
     ir.Waiver: frozenset({"when", "start", "end", "origin"}),
     ir.Ratio: frozenset({"param", "adjustments"}),
-    ir.Adjustment: frozenset({"when", "delta", "start", "end", "origin"}),
+    ir.Adjustment: frozenset({"when", "delta", "start", "end", "origin", "lower", "upper"}),
     ir.Brackets: frozenset({"param"}),
     ir.Fixed: frozenset({"param"}),
     ir.Cap: frozenset({"scope", "param"}),

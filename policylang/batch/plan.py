@@ -94,7 +94,7 @@ def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> Lay
             r = Fraction(cell.value)  # type: ignore[arg-type]
             for adj in layer.ratio.adjustments:
                 if adj.applies(facts, day):
-                    r += adj.delta
+                    r, _ = adj.apply(r)
             ratio = min(Fraction(1), max(Fraction(0), r))
     elif layer.brackets is not None:
         cell = layer.brackets.param.lookup(day, facts)

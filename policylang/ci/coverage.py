@@ -19,6 +19,7 @@ from policylang import ir
 from policylang.source import Span
 from policylang.trace import TraceLine
 from policylang.units import fmt_ratio, fmt_yuan
+from policylang.valuetext import value_text
 
 SpanKey = tuple[str, int, int]
 
@@ -71,16 +72,8 @@ def _describe(obj: object, in_param: bool = True) -> str:
 
 
 def cell_value(value: object) -> str:
-    """A table value as written: a ratio, an amount, a reference (上年度…) or bands."""
-    if isinstance(value, Fraction):
-        return fmt_ratio(value)
-    if isinstance(value, int):
-        return f"{fmt_yuan(value)} 元"
-    if isinstance(value, ir.RefValue):
-        return value.describe()
-    if isinstance(value, ir.BandSet):
-        return "分段"
-    return str(value)
+    """A table value as written, for the list of what no test reaches."""
+    return value_text(value)
 
 
 def _children(obj: object) -> Iterable[object]:

@@ -19,7 +19,8 @@ import attrs
 
 from policylang import ir
 from policylang.source import Span
-from policylang.units import fmt_ratio, fmt_yuan
+from policylang.units import fmt_ratio
+from policylang.valuetext import value_text
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
 
@@ -76,17 +77,8 @@ def fmt_value(value: object) -> str:
 
 
 def fmt_cell(value: object) -> str:
-    """A table value: a ratio, an amount, a reference value (上年度…) or bands (分段)."""
-    if isinstance(value, Fraction):
-        return fmt_ratio(value)
-    if isinstance(value, int):
-        return f"{fmt_yuan(value)} 元"
-    if isinstance(value, ir.RefValue):
-        return value.describe()
-    if isinstance(value, ir.BandSet):
-        return "；".join(f"{fmt_yuan(b.lower)}–{'∞' if b.upper is None else fmt_yuan(b.upper)} 元 {fmt_ratio(b.ratio)}"
-                        for b in value.bands)
-    return fmt_value(value)
+    """A table value: a ratio, an amount, a reference value (上年度…), bands (分段) or a formula."""
+    return value_text(value)
 
 
 def validity(start: dt.date | None, end: dt.date | None) -> str:

@@ -86,6 +86,10 @@ class _Curve:
         paid = {ls.name: ls.paid for ls in r.layers}
         return tuple(paid.get(layer.name, 0) for layer in self.scheme.layers), r.personal
 
+    def refused(self, x: int) -> tuple[str, ...]:
+        (r,) = settle(self.policy, self.person, [Claim(self.day, x)])
+        return tuple(r.refused)
+
     def fund(self, x: int) -> int:
         return sum(self.shares(x)[0])
 
@@ -112,8 +116,26 @@ def _summary(label: str, curve: _Curve, x_max: int) -> str:
     return text + f"；费用为{money_cn(x_max)}时统筹支付{money_cn(top)}，个人负担{money_cn(x_max - top)}。"
 
 
+class ChartSkipped(Exception):
+    """The chart cannot stand for the scheme (a person the chart cannot describe); the message says why."""
+
+
+def chart_or_note(policy: ir.Policy, scheme: ir.Scheme) -> tuple[ChartData | None, str | None]:
+    """The chart, or a sentence saying why there is none (payments depending on 年龄 or a wage, refusals)."""
+    from policylang.docs.computed import scheme_fields
+
+    fields = scheme_fields(scheme)
+    if fields:
+        return None, (f"本方案的待遇与参保人的{'、'.join(fields)}有关，一张示意图无法代表所有人，因此不画示意图；"
+                      "请参看上文的计算方法和下面的算例。")
+    try:
+        return chart_data(policy, scheme), None
+    except ChartSkipped as e:
+        return None, f"本方案不画示意图：{e}。请参看下面的算例。"
+
+
 def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
-    from policylang.docs.model import as_of, dimensions
+    from policylang.docs.model import as_of, dimensions, is_dated
 
     columns = [c for layer in scheme.layers for p in layer_parts(layer) for c in p.columns]
     if not scheme.layers:
@@ -133,12 +155,17 @@ def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
     for combo in itertools.islice(itertools.product(*(v for _, v in dims)), MAX_PANELS):
         fact_map = base | dict(zip((f for f, _ in dims), combo, strict=True))
         curve = _Curve(policy, scheme, fact_map, day)
+        refused = curve.refused(x_max)
+        if refused:
+            raise ChartSkipped(f"按示意人员（{'、'.join(combo) or scheme.name}）结算时不予支付：{'；'.join(refused)}")
         rows = [curve.shares(x) for x in xs]
         layers = tuple((layer.name, tuple(r[0][i] for r in rows)) for i, layer in enumerate(scheme.layers))
-        label = "、".join(combo) or scheme.name
+        label = "、".join(v if v not in ("是", "否") else f"{f}：{v}" for (f, _), v in zip(dims, combo, strict=True))
+        label = label or scheme.name
         panels.append(Panel(label, layers, tuple(r[1] for r in rows), _summary(label, curve, x_max)))
     note = f"，按{who}的人员计算" if who else ""
-    return ChartData(f"{scheme.name}：统筹基金支付与个人负担（{date_cn(day)}起{note}）", day, xs, tuple(panels))
+    when = f"{date_cn(day)}起" if is_dated(scheme, columns, policy) else "现行标准"
+    return ChartData(f"{scheme.name}：统筹基金支付与个人负担（{when}{note}）", day, xs, tuple(panels))
 
 
 # ---- drawing ---------------------------------------------------------------------------------------

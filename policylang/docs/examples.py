@@ -31,12 +31,15 @@ class WorkedExample:
     table: Table
     steps: tuple[Step, ...]
     mismatches: tuple[str, ...]  # expectations the evaluator did not meet (a broken script)
+    notes: tuple[str, ...] = ()  # e.g. a claim treated in another region (就医地)
 
 
 def _fact(field: str, value: object, enums: list[str]) -> str:
     if isinstance(value, dt.date):
         return f"{field} {date_cn(value)}"
     if isinstance(value, str):
+        if value in ("是", "否"):
+            return f"{field}：{value}"
         return value if field in enums else f"{field} {value}"
     if isinstance(value, Fraction) and value.denominator == 1:
         value = value.numerator
@@ -55,6 +58,9 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
     layer_names = list(dict.fromkeys(ls.name for r in outcome.results for ls in r.layers))
     paid_titles = ["统筹支付"] if len(layer_names) <= 1 else [f"{n}支付" for n in layer_names]
     refused = any(r.refused for r in outcome.results)
+    scheme_names = {r.scheme for r in outcome.results}
+    with_account = any(s.account is not None for s in policy.schemes if s.name in scheme_names)
+    with_allowance = any(r.allowance_days for r in outcome.results)
     rows = []
     steps = []
     for i, (tc, r) in enumerate(zip(case.claims, outcome.results, strict=True)):
@@ -63,6 +69,10 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
         shares = [money_cn(r.fund)] if len(layer_names) <= 1 else [money_cn(paid.get(n, 0)) for n in layer_names]
         row = [str(i + 1), date_cn(c.date), _claim_label(c.facts, policy), money_cn(r.cost), money_cn(r.deductible),
                *shares, money_cn(r.personal)]
+        if with_account:
+            row += [money_cn(r.account), money_cn(r.cash)]
+        if with_allowance:
+            row.append(f"{r.allowance_days}天，{money_cn(r.allowance)}" if r.allowance_days else "—")
         if refused:
             row.append("；".join(r.refused) or "—")
         rows.append(tuple(row))
@@ -70,8 +80,12 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
         steps.append(Step(title, tuple(t.text for t in r.trace)))
     mismatches = tuple(f"{f.what} {f.output}：脚本期望 {f.expected}，计算结果 {f.actual}" for f in outcome.failures)
     header = ("序号", "就诊日期", "就医情况", "费用", "计入起付线", *paid_titles, "个人自付",
-              *(("不予支付的原因",) if refused else ()))
+              *(("其中个人账户支付", "其中现金支付") if with_account else ()),
+              *(("津贴",) if with_allowance else ()), *(("不予支付的原因",) if refused else ()))
+    places = dict.fromkeys(str(v) for tc in case.claims for f, v in tc.claim.facts if f == "就医地")
+    notes = tuple(f"本算例有在{p}就医的费用（跨地区就医）：报销范围按就医地{p}的目录确定，起付线、比例、封顶线按参保地"
+                  f"{policy.region}的政策计算（就医地目录、参保地政策）。" for p in places)
     table = Table("计算结果（由结算程序按本页规则算出）", header, tuple(rows))
     scheme = next((r.scheme for r in outcome.results if r.scheme), None)
     person = _claim_label(case.person.facts, policy)
-    return WorkedExample(case.name, person, scheme, table, tuple(steps), mismatches)
+    return WorkedExample(case.name, person, scheme, table, tuple(steps), mismatches, notes)

@@ -1,14 +1,13 @@
 """One renderer per IR primitive, found by walking a layer's fields; unknown primitives degrade gracefully.
 
 A renderer turns a primitive into a Part: columns of the layer's overview table (a Param looked up per
-person category / hospital level …), blocks (tables, sentences) and history sentences. A new primitive
-only needs a new entry in RENDERERS.
+person category / hospital level …) and blocks (tables, sentences). History comes from the core
+(policylang.history). A new primitive only needs a new entry in RENDERERS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -17,12 +16,31 @@ import attrs
 
 from policylang import ir
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
-from policylang.docs.wording import SCOPE_CN, conditions_cn, date_cn, points_cn, validity_cn, value_cn
+from policylang.docs.wording import (
+    conditions_cn,
+    count_rules_cn,
+    date_cn,
+    money_cn,
+    points_cn,
+    scope_cn,
+    validity_cn,
+    value_cn,
+)
 
 log = logging.getLogger(__name__)
 
 # Fields that describe a node rather than a rule (a layer's conditions are said in a sentence).
 META_FIELDS = frozenset({"name", "origin", "notes", "when"})
+
+
+def adjusted(ratio: Fraction, adjustments: tuple[ir.Adjustment, ...], facts: Mapping[str, str],
+             day: dt.date) -> Fraction:
+    """Adjustments in the order written, each bounded (最高 / 最低) as settlement applies them, then 0–100%."""
+    for a in adjustments:
+        if not a.applies(facts, day):
+            continue
+        ratio = a.apply(ratio)[0]
+    return min(Fraction(1), max(Fraction(0), ratio))
 
 
 @attrs.frozen
@@ -45,8 +63,7 @@ class Column:
             return None
         value = cell.value
         if isinstance(value, Fraction) and self.adjustments:
-            value += sum((a.delta for a in self.adjustments if a.applies(facts, day)), Fraction(0))
-            value = min(Fraction(1), max(Fraction(0), value))
+            value = adjusted(value, self.adjustments, facts, day)
         return value
 
     def fields(self) -> tuple[str, ...]:
@@ -56,6 +73,9 @@ class Column:
         for a in self.adjustments:
             seen.update(dict.fromkeys(c.field for c in a.when))
         return tuple(seen)
+
+    def cell_fields(self) -> set[str]:
+        return {f for v in self.param.versions for f in v.table.fields}
 
     def mentioned(self, field: str) -> set[str]:
         out = {val for v in self.param.versions for c in v.table.cells for f, val in c.keys if f == field}
@@ -71,39 +91,6 @@ class Column:
 class Part:
     columns: tuple[Column, ...] = ()
     blocks: tuple[Block, ...] = ()
-    history: tuple[str, ...] = ()
-
-
-def _direction(old: object, new: object) -> str:
-    numbers = (int, Fraction)
-    if isinstance(old, numbers) and isinstance(new, numbers):
-        return "提高至" if new > old else "降低至"
-    return "调整为"
-
-
-def param_history(title: str, param: ir.Param) -> tuple[str, ...]:
-    """Sentences for every changed value: 2024年1月1日起，封顶线由15万元提高至20万元."""
-    versions = sorted(param.versions, key=lambda v: v.start or dt.date.min)
-    out = []
-    for old, new in itertools.pairwise(versions):
-        when = f"{date_cn(new.start)}起" if new.start else "此后"
-        before = {c.keys: c for c in old.table.cells}
-        after = {c.keys: c for c in new.table.cells}
-        for keys in [*before, *(k for k in after if k not in before)]:
-            label = "、".join(v for _, v in keys)
-            who = f"{label}" if label else ""
-            if keys in before and keys in after:
-                a, b = before[keys].value, after[keys].value
-                if a != b:
-                    out.append(f"{when}，{who}{title}由{value_cn(a)}{_direction(a, b)}{value_cn(b)}。")
-            elif keys in after:
-                out.append(f"{when}，新增{who}{title}{value_cn(after[keys].value)}。")
-            else:
-                out.append(f"{when}，取消{who}{title}（原为{value_cn(before[keys].value)}）。")
-    last = versions[-1] if versions else None
-    if last and last.end:
-        out.append(f"{date_cn(last.end)}以后，{title}不再执行。")
-    return tuple(out)
 
 
 def _when(start: dt.date | None, end: dt.date | None) -> str:
@@ -111,15 +98,30 @@ def _when(start: dt.date | None, end: dt.date | None) -> str:
 
 
 def _deductible(d: ir.Deductible) -> Part:
-    title = f"起付线（{SCOPE_CN[d.scope]}）"
+    scope = scope_cn(d.scope, getattr(d, "stay_days", None))
+    title = f"起付线（{scope}）"
     sentences = [Paragraph(f"{_when(w.start, w.end)}{conditions_cn(w.when)}的就诊不计起付线。")
                  for w in getattr(d, "waivers", ())]
     if getattr(d, "shared", False):
         sentences.append(Paragraph("同一转诊号（县域医共体内转诊）的几次住院，只计首次起付线。"))
-    return Part((Column(title, d.param, rank=0),), tuple(sentences), param_history("起付线", d.param))
+    if getattr(d, "highest", False):
+        sentences.append(Paragraph("起付线按本年度就诊过的最高医院等级计算：先在低等级医院就诊、后到高等级医院就诊的，"
+                                   "只补足两级起付线的差额；再到低等级医院就诊不再计起付线。"))
+    if getattr(d, "counts", ()):
+        sentences.append(Paragraph(f"同一年度内多次住院的，起付线按住院次数计算：{count_rules_cn(d.counts)}"
+                                   "（按首次住院起付线的比例）。同一住院号的几次结算算一次住院。"))
+    if getattr(d, "step", None) is not None:
+        floors = d.floors.cells if d.floors is not None else ()
+        low = "、".join(f"{c.label()} {value_cn(c.value)}".strip() for c in floors) or "0元"
+        sentences.append(Paragraph(f"同一年度内每多住院一次，起付线降低{money_cn(d.step)}，但不低于最低标准：{low}。"))
+    if d.scope is ir.Scope.STAY:
+        days = getattr(d, "stay_days", None) or "N"
+        sentences.append(Paragraph(f"长期住院的，从入院日期起每 {days} 天为一个计算期，每个计算期计一次起付线。"))
+    return Part((Column(title, d.param, rank=0),), tuple(sentences))
 
 
 def _brackets(b: ir.Brackets) -> Part:
+    cumulative = getattr(b, "base", "起付线以上部分") == "累计费用"
     rows = []
     for version in b.param.versions:
         for cell in version.table.cells:
@@ -132,39 +134,79 @@ def _brackets(b: ir.Brackets) -> Part:
                     span = f"{value_cn(band.lower)}至{value_cn(band.upper)}"
                 rows.append((cell.label() or "全部", span, value_cn(band.ratio),
                              validity_cn(version.start, version.end)))
-    table = Table("分段支付比例（按本层累计金额分段）", ("适用", "累计金额", "支付比例", "执行时间"), tuple(rows))
-    return Part(blocks=(table,), history=param_history("分段", b.param))
+    if cumulative:
+        caption = "分段支付比例（按本年度累计费用分段）"
+        head = "本年度累计费用"
+        text = ("分段按本年度累计的全部费用（含起付线以下部分）划分：起付线以下的部分不支付，"
+                "起付线以上的部分按它在累计费用中所处的段落比例支付。")
+    else:
+        caption = "分段支付比例（按超过起付线的累计金额分段）"
+        head = "超过起付线的累计金额"
+        text = ("分段按本年度累计超过起付线的部分划分：先扣除起付线，剩余金额从 0 元起逐段计算，"
+                "每段按该段比例支付。")
+    table = Table(caption, ("适用", head, "支付比例", "执行时间"), tuple(rows))
+    return Part(blocks=(Paragraph(text), table))
 
 
 def _fixed(f: ir.Fixed) -> Part:
     note = Paragraph("按定额支付：实际费用达到定额的按定额支付，低于定额的按实际费用支付。")
-    return Part((Column("定额", f.param, rank=1),), (note,), param_history("定额", f.param))
+    return Part((Column("定额", f.param, rank=1),), (note,))
 
 
 def _allowance(a: ir.Allowance) -> Part:
     lines = [f"{conditions_cn(d.when)}的，津贴天数增加 {d.days} 天。" for d in a.additions]
-    lines += [f"{p.field}每多 {p.base}，津贴天数增加 {p.days} 天。" for p in a.per_count]
+    lines += [f"{p.field}每多 1，津贴天数增加 {p.days} 天（{p.base} 以内不增加）。" for p in a.per_count]
     rate = a.rate
-    if rate is not None:
-        shown = rate if isinstance(rate, str) else value_cn(rate)
-        lines.append(f"每天的津贴金额：{shown}。")
+    if isinstance(rate, str):
+        lines.append(f"每天的津贴金额：按参保人的{rate}。")
+    elif rate is not None:
+        lines.append(f"每天的津贴金额：{value_cn(rate)}。")
     return Part((Column("津贴天数", a.days, rank=3, unit="天"),), tuple(Paragraph(t) for t in lines))
 
 
+def _adjustment_text(a: ir.Adjustment) -> str:
+    verb = "提高" if a.delta >= 0 else "降低"
+    bounds = []
+    if getattr(a, "upper", None) is not None:
+        bounds.append(f"调整后最高 {value_cn(a.upper)}（原比例已高于此的不变）")
+    if getattr(a, "lower", None) is not None:
+        bounds.append(f"调整后最低 {value_cn(a.lower)}（原比例已低于此的不变）")
+    bound = f"，{'，'.join(bounds)}" if bounds else ""
+    return f"{_when(a.start, a.end)}{conditions_cn(a.when)}的，报销比例{verb} {points_cn(a.delta)}{bound}。"
+
+
 def _ratio(r: ir.Ratio) -> Part:
-    sentences = []
-    for a in r.adjustments:
-        who = conditions_cn(a.when)
-        verb = "提高" if a.delta >= 0 else "降低"
-        when = f"自{date_cn(a.start)}起，" if a.start else ""
-        until = f"（至{date_cn(a.end)}）" if a.end else ""
-        sentences.append(Paragraph(f"{when}{who}的人员，报销比例{verb} {points_cn(a.delta)}{until}。"))
-    return Part((Column("报销比例", r.param, r.adjustments, rank=1),), tuple(sentences), param_history("报销比例", r.param))
+    sentences = [Paragraph(_adjustment_text(a)) for a in r.adjustments]
+    if len(r.adjustments) > 1:
+        sentences.insert(0, Paragraph("报销比例按以下顺序逐条调整（前一条调整的结果再按下一条调整）："))
+    return Part((Column("报销比例", r.param, r.adjustments, rank=1),), tuple(sentences))
 
 
 def _cap(c: ir.Cap) -> Part:
-    title = f"{SCOPE_CN[c.scope]}封顶线"
-    return Part((Column(title, c.param, rank=2),), history=param_history(title, c.param))
+    title = f"{scope_cn(c.scope, getattr(c, 'stay_days', None))}封顶线"
+    return Part((Column(title, c.param, rank=2),))
+
+
+def _fee_limit(f: ir.FeeLimit) -> Part:
+    scope = scope_cn(f.scope)
+    title = f"费用限额（{scope}）"
+    text = (f"费用限额不同于封顶线：{scope}只有限额以内的费用进入本层计算，超出限额的费用不在本层报销，"
+            "转入下一层（如大病保险）继续计算。")
+    values = {cell.value for v in f.param.versions for cell in v.table.cells}
+    if len(values) == 1 and isinstance(next(iter(values)), int):
+        amount = money_cn(next(iter(values)))
+        per = "每年" if f.scope is ir.Scope.PERIOD else scope
+        text = f"{per}只有前 {amount}费用进入本层，其余转入下一层（费用限额，不同于封顶线：封顶线限制的是支付金额）。"
+    return Part((Column(title, f.param, rank=3),), (Paragraph(text),))
+
+
+def _one_off(o: ir.OneOff) -> Part:
+    return Part(blocks=(Paragraph(f"一次性支付：本年度进入本层的累计费用首次超过{money_cn(o.threshold)}时，"
+                                  f"一次性支付{money_cn(o.amount)}（每年最多一次）。"),))
+
+
+def _requirement(r: ir.Requirement) -> Part:
+    return Part(blocks=(Paragraph(f"{_when(r.start, r.end)}本层须符合条件，否则本层不予支付：{r.reason}。"),))
 
 
 def _notes(notes: tuple[str, ...]) -> Part:
@@ -178,6 +220,9 @@ RENDERERS: dict[type, Callable[[object], Part]] = {
     ir.Brackets: _brackets,
     ir.Fixed: _fixed,
     ir.Allowance: _allowance,
+    ir.FeeLimit: _fee_limit,
+    ir.OneOff: _one_off,
+    ir.Requirement: _requirement,
 }
 
 
@@ -196,9 +241,7 @@ def _params_inside(obj: object) -> Iterable[ir.Param]:
 def _fallback(obj: object) -> Part:
     """A primitive without a renderer: its parameters still show, as columns named after them."""
     log.info("policylang docs: no renderer for %s; showing its parameters only", type(obj).__name__)
-    params = list(_params_inside(obj))
-    return Part(tuple(Column(p.name, p) for p in params),
-                history=tuple(s for p in params for s in param_history(p.name, p)))
+    return Part(tuple(Column(p.name, p) for p in _params_inside(obj)))
 
 
 def render_value(value: object) -> Part:
@@ -206,8 +249,7 @@ def render_value(value: object) -> Part:
         return Part()
     if isinstance(value, tuple):
         parts = [render_value(v) for v in value]
-        return Part(tuple(c for p in parts for c in p.columns), tuple(b for p in parts for b in p.blocks),
-                    tuple(h for p in parts for h in p.history))
+        return Part(tuple(c for p in parts for c in p.columns), tuple(b for p in parts for b in p.blocks))
     renderer = RENDERERS.get(type(value))
     if renderer is not None:
         return renderer(value)
@@ -216,14 +258,30 @@ def render_value(value: object) -> Part:
     return Part()
 
 
+def _first_pay(f: ir.FirstSelfPay) -> str:
+    then = f"，其余按{'、'.join(v for _, v in f.overrides)}的政策结算" if f.overrides else "，其余按规定结算"
+    counts = getattr(f, "counts", ())
+    share = (f"按本年度第几次计：{count_rules_cn(counts)}" if counts else value_cn(f.share))
+    return f"{_when(f.start, f.end)}{conditions_cn(f.when)}的就诊，个人先行自付 {share}{then}。"
+
+
+def account_lines(account: ir.Account) -> tuple[str, ...]:
+    """个人账户: which parts of the person's share it pays, and the yearly allocation."""
+    parts = "、".join(account.parts)
+    out = [f"个人账户支付：本人负担中的{parts}部分先由个人账户支付，账户余额不足的部分由现金支付；"
+           "账户余额跨次、跨年结转。"]
+    if account.allocation is not None and account.allocation.cells:
+        per = "、".join(f"{c.label() or '每人'} {value_cn(c.value)}" for c in account.allocation.cells)
+        out.append(f"个人账户每年划入：{per}。")
+    return tuple(out)
+
+
 def scheme_rules(scheme: object) -> tuple[str, ...]:
     """The scheme's conditions in sentences: eligibility (with waiting periods), first self-pay, catalogue."""
     out = []
     for r in getattr(scheme, "requirements", ()):
         out.append(f"{_when(r.start, r.end)}须符合条件，否则不予支付：{r.reason}。")
-    for f in getattr(scheme, "first_pays", ()):
-        then = f"，其余按{'、'.join(v for _, v in f.overrides)}的政策结算" if f.overrides else "，其余按规定结算"
-        out.append(f"{_when(f.start, f.end)}{conditions_cn(f.when)}的就诊，个人先行自付 {value_cn(f.share)}{then}。")
+    out += [_first_pay(f) for f in getattr(scheme, "first_pays", ())]
     catalogue = getattr(scheme, "catalogue", None)
     if catalogue is not None:
         if catalogue.exclusions:
@@ -232,15 +290,18 @@ def scheme_rules(scheme: object) -> tuple[str, ...]:
             out.append(f"{share.cls}项目个人先行自付 {value_cn(share.share)}，其余进入报销。")
         if catalogue.out_of_range:
             out.append(f"{'、'.join(catalogue.out_of_range)}项目不属于政策范围，由个人负担。")
+    account = getattr(scheme, "account", None)
+    if account is not None:
+        out += account_lines(account)
     return tuple(out)
 
 
-def layer_parts(layer: object) -> list[Part]:
+def layer_parts(layer: object, policy: ir.Policy | None = None) -> list[Part]:
     """Walk a layer's fields in declaration order and render each primitive it holds."""
     parts = []
     when = getattr(layer, "when", ())
     if when:
-        parts.append(Part(blocks=(Paragraph(f"本层只适用于{conditions_cn(when)}的人员或就诊。"),)))
+        parts.append(Part(blocks=(Paragraph(f"本层只适用于{conditions_cn(when, policy)}的人员或就诊。"),)))
     for f in attrs.fields(type(layer)):
         if f.name in META_FIELDS:
             continue
@@ -251,4 +312,4 @@ def layer_parts(layer: object) -> list[Part]:
     return parts
 
 
-__all__ = ["Block", "Bullets", "Column", "Paragraph", "Part", "Table", "layer_parts", "param_history"]
+__all__ = ["Block", "Bullets", "Column", "Paragraph", "Part", "Table", "layer_parts"]

@@ -95,7 +95,7 @@ def chart(sec: Sections, data: ChartData, key: str, uri: ChartUri) -> nodes.sect
 
 
 def example(sec: Sections, ex: WorkedExample, key: str) -> nodes.section:
-    body: list[nodes.Node] = [para(f"参保人：{ex.person}"), table(ex.table)]
+    body: list[nodes.Node] = [para(f"参保人：{ex.person}"), *(para(n) for n in ex.notes), table(ex.table)]
     if ex.mismatches:
         warn = nodes.warning()
         warn += para("本算例的计算结果与脚本中写明的期望不一致，请经办人员核对：")
@@ -112,9 +112,13 @@ def scheme(sec: Sections, page: SchemePage, key: str, uri: ChartUri) -> nodes.se
     body += [para(n) for n in page.notes]
     if page.conditions:
         body += [para("享受待遇的条件与个人先行负担："), bullets(page.conditions)]
+    if page.history:
+        body += [para("条件的历次调整："), bullets(page.history)]
     body += [layer(sec, lp, f"{key}-layer{i + 1}") for i, lp in enumerate(page.layers)]
     if page.chart is not None and page.chart.panels:
         body.append(chart(sec, page.chart, f"{key}-chart", uri))
+    elif page.chart_note:
+        body.append(sec("支付示意图", f"{key}-chart", para(page.chart_note)))
     if page.examples:
         intro = para("以下算例取自本地区脚本中的测试，由结算程序在生成本页时按上述规则计算，并列出每一步。")
         exs = [example(sec, ex, f"{key}-ex{i + 1}") for i, ex in enumerate(page.examples)]
@@ -136,6 +140,8 @@ def region(document: nodes.document, page: RegionPage, uri: ChartUri) -> nodes.s
         body.append(sec("假设", "assumptions", para("以下几点政策文件没有写明，本地区脚本按如下理解执行："),
                         bullets(page.assumptions)))
     body += [scheme(sec, s, f"scheme{i + 1}", uri) for i, s in enumerate(page.schemes)]
+    for i, info in enumerate(page.sections):
+        body.append(sec(info.title, f"info{i + 1}", *[n for b in info.blocks for n in block(b)]))
     if page.other_examples:
         exs = [example(sec, ex, f"other{i + 1}") for i, ex in enumerate(page.other_examples)]
         body.append(sec("其他算例", "other-examples", *exs))

@@ -135,7 +135,7 @@ def test_brackets_reference_values_and_layer_conditions():
     assert "('全部', '5万元以内', '60%', '长期有效')" in text
     assert "('全部', '超过5万元的部分', '70%', '长期有效')" in text
     assert "上年度农村居民人均可支配收入" in text
-    assert "本层只适用于救助身份为低保对象或特困人员的人员或就诊。" in text
+    assert "本层只适用于救助身份为特困人员或低保对象的人员或就诊。" in text
     assert "按救助身份为低保对象的人员计算" in text  # the chart shows every layer
 
 

@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint clean docs
+.PHONY: run test setup lint clean docs bench
 
 $(BIN)/policylang: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,9 @@ docs: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/run.py
 
 lint: setup
 	$(BIN)/ruff check .

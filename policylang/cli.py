@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from policylang.api import Checked, check_path
+from policylang.batch.command import batch_cmd
 from policylang.claimfile import read_claims
 from policylang.diagnostics import render, render_all, sort_key
 from policylang.docs.command import doc as doc_cmd
@@ -169,6 +170,7 @@ def _register_ci_commands() -> None:
 
 
 _register_ci_commands()
+cli.add_command(batch_cmd, "batch")
 
 
 def _usage_zh(e: click.UsageError) -> str:
@@ -184,7 +186,7 @@ def _usage_zh(e: click.UsageError) -> str:
     if isinstance(e, click.exceptions.BadParameter):
         return "参数值无效"
     if "No such command" in e.format_message():
-        return "没有这个子命令；可用的命令：check、test、settle、doc、history、verify、diff、sample"
+        return "没有这个子命令；可用的命令：check、test、settle、doc、history、verify、diff、sample、batch"
     return "参数不正确"
 
 

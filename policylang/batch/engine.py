@@ -1,0 +1,233 @@
+"""`policylang batch`: settle a claim table (CSV or Parquet) of any size, person-partitioned chunks at a time.
+
+DuckDB reads the table, numbers its rows and partitions them by a hash of 参保人ID into Parquet files
+under a work folder; each partition (all claims of its persons) is validated and settled by the kernel;
+the results are written back in input order, atomically (a temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from policylang import ir
+from policylang.batch.columns import PERSON
+from policylang.batch.kernel import MONEY, layer_names, settle_columns
+from policylang.batch.rejects import REJECT, ROW, TableError, check_header, validate
+
+SCHEME, DAYS, REFUSED, SCALAR = "方案", "津贴天数", "拒付原因", "__scalar"
+OUT_MONEY = tuple(m for m in MONEY if m != "费用")  # 费用 is an input column
+
+
+class BatchError(Exception):
+    """A run that cannot go on (unreadable claims, bad output path); the message is Chinese + gloss."""
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def table_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise BatchError(f"无法识别的文件类型：{path}（应为 .csv 或 .parquet） (unknown table format)")
+
+
+def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
+    """The columns a settled chunk carries: the input (text), row number, reject reason, the settlement."""
+    fields = [pa.field(c, pa.string()) for c in inputs]
+    fields += [pa.field(ROW, pa.int64()), pa.field(REJECT, pa.string()), pa.field(SCHEME, pa.string())]
+    fields += [pa.field(m, pa.int64()) for m in OUT_MONEY]
+    fields += [pa.field(name, pa.int64()) for name in layer_names(policy) if name not in OUT_MONEY]
+    fields += [pa.field(DAYS, pa.int64()), pa.field(REFUSED, pa.string()), pa.field(SCALAR, pa.string())]
+    return pa.schema(fields)
+
+
+def process_chunk(policy: ir.Policy, frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """Validate and settle one chunk (every claim of its persons): input columns plus results."""
+    frame = frame.reset_index(drop=True)
+    cols, good, rejects = validate(policy, frame)
+    settled = settle_columns(policy, cols)
+    n = len(frame)
+    out: dict[str, object] = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
+                              for c in frame.columns if c != ROW}
+    out[ROW] = frame[ROW].to_numpy(dtype=np.int64)
+    reject = np.full(n, None, dtype=object)
+    bad = np.setdiff1d(np.arange(n), good)
+    reject[bad] = rejects[REJECT].to_numpy(dtype=object)
+    out[REJECT] = reject
+    names = [s.name for s in policy.schemes]
+    scheme = np.full(n, None, dtype=object)
+    scheme[good] = [names[i] if i >= 0 else None for i in settled.scheme]
+    out[SCHEME] = scheme
+    ok = np.zeros(n, dtype=bool)
+    ok[good] = True
+
+    def column(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+        full = np.zeros(n, dtype=np.int64)
+        full[good] = values
+        mask = ~ok
+        if valid is not None:
+            mask = mask.copy()
+            mask[good] |= ~valid
+        return pa.array(full, mask=mask)
+
+    for m in OUT_MONEY:
+        out[m] = column(settled.money[m])
+    for name in layer_names(policy):
+        if name not in OUT_MONEY:
+            out[name] = column(settled.layers[name], settled.layer_mask[name])
+    out[DAYS] = column(settled.days)
+    text = np.full(n, None, dtype=object)
+    text[good] = settled.reasons
+    out[REFUSED] = np.where(ok & (text != ""), text, None)
+    why = np.full(n, None, dtype=object)
+    why[good] = settled.scalar
+    out[SCALAR] = np.where(ok & (why != ""), why, None)
+    arrays = [out[f.name] if isinstance(out[f.name], pa.Array) else pa.array(out[f.name], type=f.type)
+              for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+@attrs.frozen
+class Summary:
+    rows: int
+    settled: int
+    rejected: int
+    persons: int
+    scalar_persons: int
+    totals: tuple[tuple[str, int], ...]
+    out: Path
+    rejects: Path
+
+
+def _money_sql(col: str, kind: str) -> str:
+    q = _quote(col)
+    text = (f"CASE WHEN {q} IS NULL THEN NULL ELSE (CASE WHEN {q} < 0 THEN '-' ELSE '' END) || "
+            f"(abs({q}) // 100)::VARCHAR || '.' || lpad((abs({q}) % 100)::VARCHAR, 2, '0') END")
+    return f"CAST({text} AS DECIMAL(18,2))" if kind == "parquet" else text
+
+
+class Run:
+    """One batch run: a work folder beside OUT, DuckDB for the table work."""
+
+    def __init__(self, policy: ir.Policy, claims: Path, out: Path, rejects: Path | None = None,
+                 chunk_rows: int = 200_000, memory_limit: str = "2GB") -> None:
+        self.policy, self.claims, self.out = policy, claims, out
+        self.in_kind, self.out_kind = table_format(claims), table_format(out)
+        self.rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
+        self.chunk_rows = chunk_rows
+        self.work = out.with_name(f".{out.name}.policylang-work")
+        if self.work.exists():
+            shutil.rmtree(self.work)  # what an interrupted run left
+        (self.work / "tmp").mkdir(parents=True)
+        self.con = duckdb.connect(config={"memory_limit": memory_limit,
+                                          "temp_directory": str(self.work / "tmp")})
+        if not claims.is_file():
+            raise BatchError(f"文件不存在：{claims} (no such file)")
+        reader = (f"read_csv({_literal(str(claims))}, all_varchar=true, header=true)"
+                  if self.in_kind == "csv" else f"read_parquet({_literal(str(claims))})")
+        try:
+            self.inputs = [r[0] for r in self.con.sql(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+        except duckdb.Error as e:
+            raise BatchError(f"无法读取理赔表：{claims}（{str(e).splitlines()[0]}） (cannot read the claim table)") from e
+        try:
+            check_header(policy, self.inputs)
+        except TableError as e:
+            raise BatchError(f"{claims}: {e}") from e
+        cast = ", ".join(f"CAST({_quote(c)} AS VARCHAR) AS {_quote(c)}" for c in self.inputs)
+        self.con.execute(f"CREATE VIEW src AS SELECT row_number() OVER () - 1 AS {ROW}, {cast} FROM {reader}")
+        self.schema = result_schema(policy, self.inputs)
+
+    def partitions(self) -> tuple[int, int]:
+        total = self.con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+        parts = max(1, math.ceil(total / self.chunk_rows))
+        self.con.execute(f"COPY (SELECT *, hash(coalesce(trim({_quote(PERSON)}), '')) % {parts} AS __part FROM src) "
+                     f"TO {_literal(str(self.work / 'in'))} (FORMAT parquet, PARTITION_BY (__part))")
+        return total, parts
+
+    def chunks(self, parts: int):
+        for k in range(parts):
+            folder = self.work / "in" / f"__part={k}"
+            if not folder.exists():
+                continue
+            frame = self.con.sql(f"SELECT * EXCLUDE (__part) FROM read_parquet("
+                                 f"{_literal(str(folder / '*.parquet'))})").df()
+            yield k, frame
+
+    def settle_local(self, advance: Callable[[int], None]) -> None:
+        _, parts = self.partitions()
+        (self.work / "out").mkdir()
+        for k, frame in self.chunks(parts):
+            table = process_chunk(self.policy, frame[[ROW, *self.inputs]], self.schema)
+            pq.write_table(table, self.work / "out" / f"part-{k:05d}.parquet")
+            advance(len(frame))
+
+    def results_view(self, folder: Path) -> None:
+        self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
+                     f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
+        money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        settled_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
+                                  *(f"{_money_sql(m, 'parquet')} AS {_quote(m)}" for m in money),
+                                  _quote(DAYS), _quote(REFUSED)])
+        self.con.execute(f"CREATE OR REPLACE VIEW settled AS SELECT {settled_cols} FROM results "
+                     f"WHERE {REJECT} IS NULL ORDER BY {ROW}")
+        self.con.execute(f"CREATE OR REPLACE VIEW rejects AS SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, "
+                     f"{', '.join(_quote(c) for c in self.inputs)} FROM results WHERE {REJECT} IS NOT NULL "
+                     f"ORDER BY {ROW}")
+        self.con.sql("CREATE OR REPLACE VIEW 结果 AS SELECT * FROM settled")
+        self.con.sql("CREATE OR REPLACE VIEW 拒绝 AS SELECT * FROM rejects")
+
+    def write(self) -> None:
+        money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
+                              *(f"{_money_sql(m, self.out_kind)} AS {_quote(m)}" for m in money),
+                              _quote(DAYS), _quote(REFUSED)])
+        self._copy(f"SELECT {out_cols} FROM results WHERE {REJECT} IS NULL ORDER BY {ROW}", self.out)
+        self._copy(f"SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, {', '.join(_quote(c) for c in self.inputs)} "
+                   f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.rejects)
+
+    def _copy(self, query: str, target: Path) -> None:
+        kind = table_format(target)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        options = "FORMAT csv, HEADER true" if kind == "csv" else "FORMAT parquet"
+        self.con.execute(f"COPY ({query}) TO {_literal(str(tmp))} ({options})")
+        os.replace(tmp, target)  # atomic: a reader sees the old file or the whole new one
+
+    def summary(self) -> Summary:
+        money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        sums = ", ".join(f"coalesce(sum({_quote(m)}) FILTER (WHERE {REJECT} IS NULL), 0)" for m in money)
+        row = self.con.sql(
+            f"SELECT count(*), count(*) FILTER (WHERE {REJECT} IS NULL), "
+            f"count(DISTINCT {_quote(PERSON)}) FILTER (WHERE {REJECT} IS NULL), "
+            f"count(DISTINCT {_quote(PERSON)}) FILTER (WHERE {SCALAR} IS NOT NULL), {sums} FROM results").fetchall()[0]
+        rows, settled, persons, scalar = (int(x) for x in row[:4])
+        return Summary(rows, settled, rows - settled, persons, scalar,
+                       tuple(zip(money, (int(x) for x in row[4:]), strict=True)), self.out, self.rejects)
+
+    def query(self, sql: str) -> tuple[list[str], list[tuple]]:
+        rel = self.con.sql(sql)
+        if rel is None:
+            return [], []
+        return list(rel.columns), rel.fetchall()
+
+    def close(self) -> None:
+        self.con.close()
+        shutil.rmtree(self.work, ignore_errors=True)

@@ -1,0 +1,143 @@
+"""What the vectorised kernel implements: a scheme it cannot run (an unknown IR field, a cap combination
+without a closed form) is settled by the scalar evaluator, and the summary says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from policylang import ir
+from policylang.rounding import MODES
+from policylang.source import Span
+
+# Every IR class and field the kernel reads (or knows it may ignore). Anything else → scalar fallback.
+KNOWN: dict[type, frozenset[str]] = {
+    ir.Scheme: frozenset({"name", "when", "period", "layers", "catalogue", "first_pays", "requirements", "start",
+                          "end", "notes", "origin"}),
+    ir.Layer: frozenset({"name", "when", "deductible", "ratio", "brackets", "fixed", "caps", "allowance", "notes",
+                         "origin"}),
+    ir.Deductible: frozenset({"scope", "param", "waivers", "shared"}),
+    ir.Waiver: frozenset({"when", "start", "end", "origin"}),
+    ir.Ratio: frozenset({"param", "adjustments"}),
+    ir.Adjustment: frozenset({"when", "delta", "start", "end", "origin", "lower", "upper"}),
+    ir.Brackets: frozenset({"param"}),
+    ir.Fixed: frozenset({"param"}),
+    ir.Cap: frozenset({"scope", "param"}),
+    ir.Allowance: frozenset({"days", "additions", "per_count", "rate", "rate_origin"}),
+    ir.DaysAddition: frozenset({"when", "days", "origin"}),
+    ir.DaysPerCount: frozenset({"field", "base", "days", "origin"}),
+    ir.Catalogue: frozenset({"exclusions", "shares", "out_of_range"}),
+    ir.Exclusion: frozenset({"name", "origin"}),
+    ir.ClassShare: frozenset({"cls", "share", "origin"}),
+    ir.FirstSelfPay: frozenset({"when", "share", "overrides", "start", "end", "origin"}),
+    ir.Requirement: frozenset({"predicate", "guards", "reason", "start", "end", "origin"}),
+    ir.Comparison: frozenset({"lhs", "op", "rhs"}),
+    ir.Expr: frozenset({"terms"}),
+    ir.Operand: frozenset({"kind", "value", "unit"}),
+    ir.Period: frozenset({"kind", "start_month"}),
+    ir.Param: frozenset({"name", "versions"}),
+    ir.Version: frozenset({"start", "end", "table", "origin"}),
+    ir.Table: frozenset({"cells"}),
+    ir.Cell: frozenset({"keys", "value", "origin"}),
+    ir.Condition: frozenset({"field", "values"}),
+    ir.RefValue: frozenset({"name", "offset"}),
+    ir.BandSet: frozenset({"bands"}),
+    ir.Band: frozenset({"lower", "upper", "ratio", "lower_inclusive", "upper_inclusive", "origin"}),
+}
+_NESTED = ({ir.Scope.VISIT, ir.Scope.DAY, ir.Scope.PERIOD}, {ir.Scope.VISIT, ir.Scope.ADMISSION})
+SCOPE_ORDER = {ir.Scope.VISIT: 0, ir.Scope.DAY: 1, ir.Scope.ADMISSION: 2, ir.Scope.PERIOD: 3}
+
+
+def _walk(node: object):
+    if isinstance(node, Span):
+        return
+    yield node
+    if attrs.has(type(node)):
+        for f in attrs.fields(type(node)):
+            yield from _walk(getattr(node, f.name))
+    elif isinstance(node, tuple | list | frozenset | set):
+        for x in node:
+            yield from _walk(x)
+
+
+def _unknown_fields(node: object) -> list[str]:
+    out = []
+    for sub in _walk(node):
+        cls = type(sub)
+        if not attrs.has(cls):
+            continue
+        known = KNOWN.get(cls)
+        if known is None:
+            out.append(cls.__name__)
+            continue
+        for f in attrs.fields(cls):
+            if f.name not in known and getattr(sub, f.name) != (
+                    f.default.factory() if isinstance(f.default, attrs.Factory) else f.default):  # type: ignore[attr-defined]
+                out.append(f"{cls.__name__}.{f.name}")
+    return out
+
+
+def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
+    """Why the kernel cannot run this scheme (then its persons are settled one by one), or None."""
+    if policy.rounding not in MODES:
+        return f"舍入方式“{policy.rounding}”"
+    unknown = _unknown_fields(scheme)
+    if unknown:
+        return "未支持的规则要素：" + "、".join(sorted(set(unknown)))
+    for layer in scheme.layers:
+        scopes = {c.scope for c in layer.caps}
+        if not any(scopes <= chain for chain in _NESTED):
+            return f"{layer.name}的封顶线范围组合（{'、'.join(s.value for s in scopes)}）"
+    for fp in scheme.first_pays:
+        if any(field in ("住院号", "转诊号") for field, _ in fp.overrides):
+            return "先行自付改写住院号或转诊号"
+    return None
+
+
+def _fields_of(nodes: object) -> set[str]:
+    out: set[str] = set()
+    for node in _walk(nodes):
+        match node:
+            case ir.Condition(field=f) | ir.DaysPerCount(field=f):
+                out.add(f)
+            case ir.Cell(keys=keys):
+                out.update(f for f, _ in keys)
+            case ir.Operand(kind=k, value=v) if k in ("field", "next_month", "this_month"):
+                out.add(str(v))
+            case ir.Allowance(rate=str() as r):
+                out.add(r)
+    return out
+
+
+def referenced_fields(policy: ir.Policy) -> set[str]:
+    """Every fact name the schemes read (conditions, table keys, predicates, allowance fields)."""
+    return {"就医地"} | _fields_of(policy.schemes)
+
+
+def layer_fields(policy: ir.Policy) -> set[str]:
+    """The fact names the schemes read outside their 要求 (eligibility is keyed separately)."""
+    return {"就医地"} | _fields_of([attrs.evolve(s, requirements=()) for s in policy.schemes])
+
+
+def requirement_fields(policy: ir.Policy) -> set[str]:
+    return _fields_of([s.requirements for s in policy.schemes])
+
+
+def ir_dates(policy: ir.Policy) -> set[dt.date]:
+    """Every date in the schemes (validity bounds): where a row-local parameter may change."""
+    return {n for n in _walk(policy.schemes) if isinstance(n, dt.date)}
+
+
+def uses_references(policy: ir.Policy) -> bool:
+    return any(isinstance(n, ir.RefValue) for n in _walk(policy.schemes))
+
+
+def has_requirements(policy: ir.Policy) -> bool:
+    return any(s.requirements for s in policy.schemes)
+
+
+def requirements_read_dates(policy: ir.Policy) -> bool:
+    """Whether a 要求 reads the claim's date (日期, or a month and day anchored on it)."""
+    return any(isinstance(n, ir.Operand) and (n.kind == "month_day" or str(n.value) == "日期")
+               for n in _walk([s.requirements for s in policy.schemes]))

@@ -1,0 +1,377 @@
+"""The vectorised evaluator: settle every claim of a Columns batch exactly as `settle()` would.
+
+Claims are sorted by person, date and input row. Row-local parameters come from plan.py; everything
+that depends on earlier claims is a segmented cumulative sum over int64 分 (the accumulator model):
+a deductible counts min(B_i, D) − min(B_{i−1}, D) of the running base B; a cap leaves
+min(C, U_i) − min(C, U_{i−1}) of the running payments U; brackets pay round(F(after)) − round(F(before)).
+Persons whose claims the kernel cannot run (a deductible or cap that changes within
+its accumulator, a missing reference value, an unsupported scheme) are settled by the scalar evaluator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+from math import lcm
+
+import attrs
+import numpy as np
+
+from policylang import ir
+from policylang.batch.columns import Columns, from_day
+from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupported
+from policylang.batch.plan import LayerPlan, plan_rows
+from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
+from policylang.claims import Claim
+from policylang.settle import ClaimResult, _ClaimSettler, settle
+
+MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",
+         "个人账户支付", "现金支付")
+
+
+def layer_names(policy: ir.Policy) -> tuple[str, ...]:
+    """One output column per (non-allowance) layer name, in the order the schemes declare them."""
+    seen: dict[str, None] = {}
+    for s in policy.schemes:
+        for layer in s.layers:
+            if layer.allowance is None:
+                seen.setdefault(layer.name)
+    return tuple(seen)
+
+
+@attrs.define
+class Settled:
+    """Settlement columns for a batch, in the batch's row order. Layer values are valid where mask holds."""
+
+    row: np.ndarray
+    scheme: np.ndarray  # index into policy.schemes, −1 = none
+    money: dict[str, np.ndarray]
+    layers: dict[str, np.ndarray]
+    layer_mask: dict[str, np.ndarray]
+    days: np.ndarray
+    reasons: np.ndarray  # str per row ("" = paid)
+    scalar: np.ndarray  # str per row: why the scalar evaluator settled it ("" = the kernel did)
+    scalar_persons: Counter = attrs.field(factory=Counter)  # why → number of persons settled one by one
+
+    def take(self, idx: np.ndarray) -> Settled:
+        return Settled(self.row[idx], self.scheme[idx], {k: v[idx] for k, v in self.money.items()},
+                       {k: v[idx] for k, v in self.layers.items()},
+                       {k: v[idx] for k, v in self.layer_mask.items()}, self.days[idx], self.reasons[idx],
+                       self.scalar[idx], self.scalar_persons)
+
+
+def _fractions(values: list[Fraction]) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators of per-plan fractions, as int64 arrays (object if they are huge)."""
+    nums, dens = [v.numerator for v in values], [v.denominator for v in values]
+    big = any(abs(x) >= 1 << 62 for x in (*nums, *dens))
+    dtype = object if big else np.int64
+    return np.array(nums or [0], dtype=dtype), np.array(dens or [1], dtype=dtype)
+
+
+class _Kernel:
+    def __init__(self, policy: ir.Policy, cols: Columns, original: Columns, order: np.ndarray) -> None:
+        self.policy, self.c = policy, cols
+        self.original, self.order = original, order  # the scalar fallback reads every fact
+        self.mode = policy.rounding
+        n = len(cols)
+        self.plan_id, self.plans = plan_rows(policy, cols)
+        self.scheme = np.array([p.scheme for p in self.plans], dtype=np.int64)[self.plan_id] if n else \
+            np.zeros(0, dtype=np.int64)
+        self.money = {k: np.zeros(n, dtype=np.int64) for k in MONEY}
+        self.money["费用"] = cols.amount.copy()
+        self.money["政策范围内费用"] = cols.amount.copy()
+        self.money["个人自付"] = cols.amount.copy()
+        self.money["现金支付"] = cols.amount.copy()
+        self.names = layer_names(policy)
+        self.layers = {k: np.zeros(n, dtype=np.int64) for k in self.names}
+        self.mask = {k: np.zeros(n, dtype=bool) for k in self.names}
+        self.days = np.zeros(n, dtype=np.int64)
+        reason_of_plan = np.array(["；".join(p.reasons) for p in self.plans] or [""], dtype=object)
+        self.reasons = reason_of_plan[self.plan_id] if n else np.zeros(0, dtype=object)
+        refused = np.array([bool(p.reasons) for p in self.plans] or [False], dtype=bool)
+        self.refused = refused[self.plan_id] if n else np.zeros(0, dtype=bool)
+        self.fallback: dict[int, str] = {}  # person code → why
+        self.scalar_why = np.full(n, "", dtype=object)
+        self._period_cache: dict[int, np.ndarray] = {}
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def send_to_scalar(self, positions: np.ndarray, why: str) -> None:
+        for p in np.unique(self.c.person[positions]):
+            self.fallback.setdefault(int(p), why)
+
+    def period_key(self, scheme: ir.Scheme, rows: np.ndarray) -> np.ndarray:
+        start = scheme.period.start_month
+        if start not in self._period_cache:  # months since 1970 of every row, once; the key per start month
+            if "months" not in self.__dict__:
+                self.months = self.c.date.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+            self._period_cache[start] = (self.months - (start - 1)) // 12 + 1970
+        return self._period_cache[start][rows]
+
+    def _fact_key(self, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(present and non-empty, code) of a text fact such as 住院号."""
+        col = self.c.facts.get(name)
+        if col is None:
+            return np.zeros(len(rows), dtype=bool), np.zeros(len(rows), dtype=np.int64)
+        truthy = np.array([bool(v) for v in col.values] + [False], dtype=bool)
+        codes = col.codes[rows]
+        return truthy[codes], codes
+
+    def segments(self, scheme: ir.Scheme, scope: ir.Scope, rows: np.ndarray, shared: bool = False) -> np.ndarray:
+        """Accumulator ids matching layers.scope_key: (person, kind, value)."""
+        kind = np.zeros(len(rows), dtype=np.int64)
+        value = rows.astype(np.int64)  # VISIT: the claim itself
+        if scope is ir.Scope.DAY:
+            kind[:], value = 1, self.c.date[rows]
+        elif scope is ir.Scope.ADMISSION:
+            has, code = self._fact_key("住院号", rows)
+            kind = np.where(has, 2, 0)
+            value = np.where(has, code, value)
+        elif scope is ir.Scope.PERIOD:
+            kind[:], value = 3, self.period_key(scheme, rows)
+        if shared and scope is not ir.Scope.PERIOD:
+            has, code = self._fact_key("转诊号", rows)
+            kind = np.where(has, 4, kind)
+            value = np.where(has, code, value)
+        return group_ids(self.c.person[rows], kind, value)
+
+    # ---- the scheme --------------------------------------------------------------------------------
+    def run(self) -> None:
+        c = self.c
+        blocked = np.array([p.scalar is not None for p in self.plans] or [False], dtype=bool)[self.plan_id]
+        for pos in np.nonzero(blocked)[0]:
+            self.fallback.setdefault(int(c.person[pos]), self.plans[self.plan_id[pos]].scalar or "")
+        refused = self.refused
+        for si, scheme in enumerate(self.policy.schemes):
+            in_scheme = self.scheme == si
+            why = unsupported(self.policy, scheme)
+            if why is not None:
+                self.send_to_scalar(np.nonzero(in_scheme)[0], why)
+                continue
+            rows = np.nonzero(in_scheme & ~refused & ~blocked)[0]
+            if len(rows):
+                self.scheme_rows(si, scheme, rows)
+
+    def scheme_rows(self, si: int, scheme: ir.Scheme, rows: np.ndarray) -> None:
+        plans = self.plans
+        pid = self.plan_id[rows]
+        amount = self.c.amount[rows]
+        excluded, class_share = self.catalogue(scheme, rows)
+        policy_range = amount - excluded - class_share
+        num, den = _fractions([p.first_share for p in plans])
+        first = mul_round(policy_range, num[pid], den[pid], self.mode)
+        base = policy_range - first
+        stop = np.array([p.stop if p.scheme == si else -1 for p in plans], dtype=np.int64)[pid]
+        total = np.zeros(len(rows), dtype=np.int64)
+        first_layer = True
+        seen: set[str] = set()
+        for j, layer in enumerate(scheme.layers):
+            lp = [p.layers[j] if p.scheme == si and p.layers else LayerPlan(False) for p in plans]
+            applies = np.array([x.applies for x in lp], dtype=bool)[pid]
+            if layer.allowance is not None:
+                days = np.array([x.days for x in lp], dtype=np.int64)[pid]
+                rate = np.array([x.rate for x in lp], dtype=np.int64)[pid]
+                self.days[rows] = np.where(applies, days, self.days[rows])
+                self.money["津贴"][rows] = np.where(applies, days * rate, self.money["津贴"][rows])
+                continue
+            paid, counted = self.layer(scheme, layer, lp, rows[applies], base[applies], stop[applies] == j)
+            layer_paid = np.zeros(len(rows), dtype=np.int64)
+            layer_paid[applies] = paid
+            if first_layer:
+                self.money["统筹支付"][rows] = layer_paid
+                ded = np.zeros(len(rows), dtype=np.int64)
+                ded[applies] = counted
+                self.money["起付线"][rows] = ded
+                first_layer = False
+            if layer.name not in seen:
+                seen.add(layer.name)
+                self.layers[layer.name][rows] = layer_paid
+                self.mask[layer.name][rows] = True
+            total += layer_paid
+            base -= layer_paid
+        self.money["先行自付"][rows] = class_share + first
+        self.money["全自费"][rows] = excluded
+        self.money["政策范围内费用"][rows] = policy_range
+        self.money["基金支付"][rows] = total
+        self.money["个人自付"][rows] = amount - total
+        self.money["现金支付"][rows] = amount - total
+        self.refuse_late(rows[stop >= 0], [plans[k].stop_reason for k in pid[stop >= 0]])
+
+    def refuse_late(self, rows: np.ndarray, reasons: list[str]) -> None:
+        """Claims refused in a layer for a missing value: what earlier layers counted stays counted."""
+        for k in MONEY:
+            self.money[k][rows] = 0
+        self.money["费用"][rows] = self.c.amount[rows]
+        self.money["政策范围内费用"][rows] = self.c.amount[rows]
+        self.money["个人自付"][rows] = self.c.amount[rows]
+        self.money["现金支付"][rows] = self.c.amount[rows]
+        self.days[rows] = 0
+        for name in self.names:
+            self.mask[name][rows] = False
+            self.layers[name][rows] = 0
+        self.reasons[rows] = np.array(reasons, dtype=object)
+
+    def catalogue(self, scheme: ir.Scheme, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """全自费 and 乙类先行自付 of itemised claims (row-local: the scalar evaluator's own code per claim)."""
+        excluded = np.zeros(len(rows), dtype=np.int64)
+        share = np.zeros(len(rows), dtype=np.int64)
+        if not self.c.items:
+            return excluded, share
+        for i in np.nonzero(np.isin(rows, np.fromiter(self.c.items, dtype=np.int64)))[0]:
+            pos = int(rows[i])
+            claim = Claim(from_day(self.c.date[pos]), int(self.c.amount[pos]), items=self.c.items[pos])
+            excluded[i], share[i] = _ClaimSettler(self.policy, None, claim, {}).catalogue(scheme.catalogue)
+        return excluded, share
+
+    def layer(self, scheme: ir.Scheme, layer: ir.Layer, lp: list[LayerPlan], rows: np.ndarray,
+              base: np.ndarray, stopped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pid = self.plan_id[rows]
+        counted = np.zeros(len(rows), dtype=np.int64)
+        if layer.deductible is not None:
+            d_plan = np.array([-1 if x.deductible is None else x.deductible for x in lp], dtype=np.int64)
+            has = np.array([x.deductible is not None for x in lp], dtype=bool)[pid]
+            if has.any():
+                sub = rows[has]
+                d = d_plan[pid[has]]
+                gid = self.segments(scheme, layer.deductible.scope, sub, layer.deductible.shared)
+                self._constant(d, gid, sub, "起付线在同一累计期内变化")
+                b = base[has]
+                cum = seg_cumsum(b, gid)
+                counted[has] = np.minimum(cum, d) - np.minimum(cum - b, d)
+        eligible = base - counted
+        if layer.ratio is not None:
+            raw = self.ratio(lp, pid, eligible)
+        elif layer.brackets is not None:
+            raw = self.brackets(scheme, lp, rows, pid, eligible)
+        elif layer.fixed is not None:
+            std = np.array([0 if x.fixed is None else x.fixed for x in lp], dtype=np.int64)[pid]
+            has_std = np.array([x.fixed is not None for x in lp], dtype=bool)[pid]
+            raw = np.where(has_std, np.minimum(eligible, std), 0)
+        else:
+            raw = np.zeros(len(rows), dtype=np.int64)
+        paid = np.where(stopped, 0, raw)  # a claim refused in this layer adds nothing to its caps
+        for ci, cap in sorted(enumerate(layer.caps), key=lambda t: SCOPE_ORDER[t[1].scope]):
+            paid = self.cap(scheme, cap, ci, lp, rows, pid, paid)
+        return paid, counted
+
+    def _constant(self, values: np.ndarray, gid: np.ndarray, rows: np.ndarray, why: str) -> None:
+        bad = varies(values, gid)
+        if len(bad):
+            self.send_to_scalar(rows[np.isin(gid, bad)], why)
+
+    def ratio(self, lp: list[LayerPlan], pid: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+        num, den = _fractions([x.ratio if x.ratio is not None else Fraction(0) for x in lp])
+        return mul_round(eligible, num[pid], den[pid], self.mode)
+
+    def brackets(self, scheme: ir.Scheme, lp: list[LayerPlan], rows: np.ndarray, pid: np.ndarray,
+                 eligible: np.ndarray) -> np.ndarray:
+        band_of_plan = [x.bands for x in lp]
+        ids = {b: i for i, b in enumerate(dict.fromkeys(b for b in band_of_plan if b is not None))}
+        band_id = np.array([-1 if b is None else ids[b] for b in band_of_plan], dtype=np.int64)[pid]
+        raw = np.zeros(len(rows), dtype=np.int64)
+        has = band_id >= 0
+        if not has.any():
+            return raw
+        sub = rows[has]
+        gid = group_ids(self.c.person[sub], self.period_key(scheme, sub))
+        after = seg_cumsum(eligible[has], gid)
+        before = after - eligible[has]
+        paid = np.zeros(len(sub), dtype=np.int64)
+        for bandset, i in ids.items():
+            m = band_id[has] == i
+            paid[m] = self._band_pay(bandset, before[m], after[m])
+        raw[has] = paid
+        return raw
+
+    def _band_pay(self, bandset: ir.BandSet, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+        den = lcm(*(b.ratio.denominator for b in bandset.bands)) if bandset.bands else 1
+
+        def scaled(x: np.ndarray) -> np.ndarray:
+            total = np.zeros(len(x), dtype=object if not fits(x, 2 * den * len(bandset.bands)) else np.int64)
+            for band in bandset.bands:
+                top = x if band.upper is None else np.minimum(x, band.upper)
+                total = total + np.maximum(top - band.lower, 0) * int(band.ratio * den)
+            return total
+
+        f_after, f_before = scaled(after), scaled(before)
+        if f_after.dtype == object or f_before.dtype == object:
+            from policylang.rounding import round_fen
+            return np.array([round_fen(Fraction(int(a), den), self.mode) - round_fen(Fraction(int(b), den), self.mode)
+                             for a, b in zip(f_after, f_before, strict=True)], dtype=np.int64)
+        return round_div(f_after, den, self.mode) - round_div(f_before, den, self.mode)
+
+    def cap(self, scheme: ir.Scheme, cap: ir.Cap, ci: int, lp: list[LayerPlan], rows: np.ndarray,
+            pid: np.ndarray, paid: np.ndarray) -> np.ndarray:
+        limit = np.array([-1 if not x.caps or x.caps[ci] is None else x.caps[ci] for x in lp], dtype=np.int64)[pid]
+        has = np.array([bool(x.caps) and x.caps[ci] is not None for x in lp], dtype=bool)[pid]
+        room = np.maximum(limit, 0)
+        if cap.scope is ir.Scope.VISIT:
+            return np.where(has, np.minimum(paid, room), paid)
+        gid = self.segments(scheme, cap.scope, rows)
+        self._constant(np.where(has, limit, -(1 << 62)), gid, rows, "封顶线在同一累计期内变化")
+        used = seg_cumsum(paid, gid)
+        capped = np.minimum(used, room) - np.minimum(used - paid, room)
+        return np.where(has, capped, paid)
+
+    # ---- persons the kernel leaves to the scalar evaluator ---------------------------------------
+    def scalar(self) -> Counter:
+        c = self.c
+        why: Counter = Counter()
+        if not self.fallback:
+            return why
+        persons = np.array(sorted(self.fallback), dtype=np.int64)
+        rows = np.nonzero(np.isin(c.person, persons))[0]
+        # rows are sorted by person, so each person's rows are contiguous
+        cuts = np.nonzero(np.diff(c.person[rows]))[0] + 1
+        index = {s.name: i for i, s in enumerate(self.policy.schemes)}
+        for group in np.split(rows, cuts):
+            group = group[np.argsort(c.row[group], kind="stable")]
+            person, claims = self.original.person_claims(self.order[group])
+            for pos, result in zip(group, settle(self.policy, person, claims), strict=True):
+                self.put(int(pos), result, index)
+            reason = self.fallback[int(c.person[group[0]])]
+            self.scalar_why[group] = reason
+            why[reason] += 1
+        return why
+
+    def put(self, pos: int, r: ClaimResult, index: dict[str, int]) -> None:
+        self.scheme[pos] = -1 if r.scheme is None else index[r.scheme]
+        values = {"费用": r.cost, "全自费": r.excluded, "先行自付": r.first_paid, "政策范围内费用": r.policy_range,
+                  "起付线": r.deductible, "统筹支付": r.fund, "个人自付": r.personal, "基金支付": r.total_fund,
+                  "津贴": r.allowance, "个人账户支付": r.account, "现金支付": r.cash}
+        for k, v in values.items():
+            self.money[k][pos] = v
+        self.days[pos] = r.allowance_days
+        for name in self.names:
+            self.mask[name][pos] = False
+            self.layers[name][pos] = 0
+        for share in r.layers:
+            if not self.mask[share.name][pos]:
+                self.mask[share.name][pos] = True
+                self.layers[share.name][pos] = share.paid
+        self.reasons[pos] = "；".join(r.refused)
+
+
+def _time_order(cols: Columns) -> np.ndarray:
+    """Positions sorted by person, date, then input row (one stable sort of a combined key when it fits)."""
+    n = len(cols)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = int(cols.date.min()), int(cols.date.max())
+    span = hi - lo + 1
+    if bool(np.all(cols.row[1:] > cols.row[:-1])) and (int(cols.person.max()) + 1) * span < 1 << 62:
+        return np.argsort(cols.person * span + (cols.date - lo), kind="stable")
+    return np.lexsort((cols.row, cols.date, cols.person))
+
+
+def settle_columns(policy: ir.Policy, cols: Columns) -> Settled:
+    """Settle a batch; every person's claims must all be in it. Results in the batch's row order."""
+    n = len(cols)
+    order = _time_order(cols)
+    needed = referenced_fields(policy) | {"住院号", "转诊号"}
+    k = _Kernel(policy, cols.take(order, needed), cols, order)
+    k.run()
+    why = k.scalar()
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.arange(n)
+    sorted_out = Settled(k.c.row, k.scheme, k.money, k.layers, k.mask, k.days, k.reasons, k.scalar_why, why)
+    return sorted_out.take(inverse)

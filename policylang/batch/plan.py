@@ -1,0 +1,251 @@
+"""Row-local parameters: everything a claim's settlement needs that does not depend on earlier claims.
+
+Which scheme applies, eligibility, first self-pay, and per layer the deductible, ratio, bands, fixed
+standard, caps and allowance: each depends only on the claim's facts and date, so it is worked out once
+per distinct (facts, date class) with the same IR methods the scalar evaluator uses, then broadcast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from fractions import Fraction
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from policylang import ir
+from policylang.batch.columns import Columns, from_day
+from policylang.batch.features import (
+    has_requirements,
+    ir_dates,
+    layer_fields,
+    requirement_fields,
+    requirements_read_dates,
+    unsupported,
+    uses_references,
+)
+from policylang.batch.segments import group_ids
+from policylang.claims import Claim
+from policylang.settle import _ClaimSettler
+
+
+@attrs.frozen
+class LayerPlan:
+    applies: bool
+    deductible: int | None = None  # None: nothing counted and no accumulator touched
+    ratio: Fraction | None = None  # clamped ratio; None with no bands/fixed: pays 0
+    bands: ir.BandSet | None = None
+    fixed: int | None = None
+    caps: tuple[int | None, ...] = ()  # None: no cap cell for this claim (pays through)
+    days: int = 0
+    rate: int = 0
+
+
+@attrs.frozen
+class RowPlan:
+    scheme: int  # index into policy.schemes, −1 = none
+    reasons: tuple[str, ...] = ()  # refused: why
+    scalar: str | None = None  # this claim needs the scalar evaluator: why
+    first_share: Fraction = Fraction(0)
+    layers: tuple[LayerPlan, ...] = ()
+    stop: int = -1  # a layer missing a reference value: the claim is refused there, after what it counted
+    stop_reason: str = ""
+
+
+class _Missing(Exception):
+    """A reference value or daily rate is missing; partial is what the layer counted before it."""
+
+    def __init__(self, what: str, partial: LayerPlan | None = None) -> None:
+        super().__init__(what)
+        self.partial = partial or LayerPlan(False)
+
+
+def _resolve(policy: ir.Policy, value: ir.Value, day: dt.date) -> int | Fraction:
+    if isinstance(value, ir.RefValue):
+        ref = policy.reference(value.name)
+        found = ref.for_year(day.year + value.offset) if ref else None
+        if found is None:
+            raise _Missing(value.describe())
+        return found
+    return value  # type: ignore[return-value]
+
+
+def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> LayerPlan:
+    if not ir.all_hold(layer.when, facts):
+        return LayerPlan(False)
+    if layer.allowance is not None:
+        return _allowance(policy, layer.allowance, facts, day)
+    ded = None
+    if layer.deductible is not None:
+        d = layer.deductible
+        waived = any(ir.in_force(w.start, w.end, day) and ir.all_hold(w.when, facts) for w in d.waivers)
+        cell = None if waived else d.param.lookup(day, facts)
+        if cell is not None:
+            try:
+                ded = int(_resolve(policy, cell.value, day))
+            except _Missing as m:
+                raise _Missing(str(m)) from None
+    ratio = bands = fixed = None
+    if layer.ratio is not None:
+        cell = layer.ratio.param.lookup(day, facts)
+        if cell is not None:
+            r = Fraction(cell.value)  # type: ignore[arg-type]
+            for adj in layer.ratio.adjustments:
+                if adj.applies(facts, day):
+                    r, _ = adj.apply(r)
+            ratio = min(Fraction(1), max(Fraction(0), r))
+    elif layer.brackets is not None:
+        cell = layer.brackets.param.lookup(day, facts)
+        bands = cell.value if cell is not None else None  # type: ignore[assignment]
+    elif layer.fixed is not None:
+        cell = layer.fixed.param.lookup(day, facts)
+        if cell is not None:
+            try:
+                fixed = int(_resolve(policy, cell.value, day))
+            except _Missing as m:
+                raise _Missing(str(m), LayerPlan(True, ded)) from None
+    caps = []
+    for cap in layer.caps:
+        cell = cap.param.lookup(day, facts)
+        try:
+            caps.append(None if cell is None else int(_resolve(policy, cell.value, day)))
+        except _Missing as m:  # the deductible and the brackets' base were already counted
+            raise _Missing(str(m), LayerPlan(True, ded, None, bands)) from None
+    return LayerPlan(True, ded, ratio, bands, fixed, tuple(caps))  # type: ignore[arg-type]
+
+
+def _allowance(policy: ir.Policy, allowance: ir.Allowance, facts: dict, day: dt.date) -> LayerPlan:
+    cell = allowance.days.lookup(day, facts)
+    if cell is None:
+        return LayerPlan(True)
+    days = int(cell.value)  # type: ignore[arg-type]
+    days += sum(a.days for a in allowance.additions if ir.all_hold(a.when, facts))
+    for per in allowance.per_count:
+        days += max(0, int(facts.get(per.field, per.base)) - per.base) * per.days  # type: ignore[arg-type]
+    rate = allowance.rate
+    if isinstance(rate, str):
+        value = facts.get(rate)
+        if not isinstance(value, int):
+            raise _Missing(rate)
+        return LayerPlan(True, days=days, rate=value)
+    if rate is None:
+        raise _Missing("日津贴")
+    return LayerPlan(True, days=days, rate=int(_resolve(policy, rate, day)))
+
+
+def eligibility(policy: ir.Policy, index: int, facts: dict, day: dt.date, amount: int) -> tuple[str, ...]:
+    """Why a claim fails its scheme's 要求 (the scalar evaluator's own check), or ()."""
+    if index < 0 or not policy.schemes[index].requirements:
+        return ()
+    settler = _ClaimSettler(policy, defaultdict(int), Claim(day, amount), facts)
+    return tuple(settler.eligibility(policy.schemes[index]))
+
+
+def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
+             blocked: dict[int, str] | None = None, check: bool = True) -> RowPlan:
+    """The row-local half of settle(): the same IR lookups, without accumulators.
+
+    blocked: schemes the kernel does not run (by index, with the reason); their claims go to scalar.
+    check: evaluate 要求 here (plan_rows checks them separately, keyed by the fields they read).
+    """
+    index = next((i for i, s in enumerate(policy.schemes) if s.applies(facts, day)), -1)
+    if index < 0:
+        return RowPlan(-1, ("没有适用的方案",))
+    if blocked and index in blocked:
+        return RowPlan(index, (), blocked[index])
+    scheme = policy.schemes[index]
+    reasons = eligibility(policy, index, facts, day, amount) if check else ()
+    if reasons:
+        return RowPlan(index, reasons)
+    place = facts.get("就医地")
+    if place and place != policy.region:  # a batch has no other regions' catalogues (places)
+        return RowPlan(index, (f"找不到就医地“{place}”的目录",))
+    facts = dict(facts)
+    share = Fraction(0)
+    for rule in scheme.first_pays:
+        if ir.in_force(rule.start, rule.end, day) and ir.all_hold(rule.when, facts):
+            share = rule.share
+            facts.update(rule.overrides)
+            break
+    layers: list[LayerPlan] = []
+    for layer in scheme.layers:
+        try:
+            layers.append(_layer(policy, layer, facts, day))
+        except _Missing as m:
+            stop = len(layers)
+            layers.append(m.partial)
+            layers += [LayerPlan(False)] * (len(scheme.layers) - len(layers))
+            why = "缺少计算津贴所需的数值" if layer.allowance is not None else f"{layer.name}缺少当年的参考值，无法结算"
+            return RowPlan(index, (), None, share, tuple(layers), stop, why)
+    return RowPlan(index, (), None, share, tuple(layers))
+
+
+def _date_classes(policy: ir.Policy, date: np.ndarray, exact: bool = False) -> np.ndarray:
+    """Days that no row-local rule can tell apart share a class (exact days when asked)."""
+    if exact or len(date) == 0:
+        return date
+    from policylang.batch.columns import day_number
+    breaks = set()
+    for d in ir_dates(policy):
+        breaks.add(day_number(d))
+        breaks.add(day_number(d) + 1)
+    if uses_references(policy):
+        first, last = from_day(int(date.min())).year, from_day(int(date.max())).year
+        breaks.update(day_number(dt.date(y, 1, 1)) for y in range(first, last + 2))
+    return np.searchsorted(np.array(sorted(breaks), dtype=np.int64), date, side="right")
+
+
+def _distinct(policy: ir.Policy, cols: Columns, names: set[str], exact_dates: bool, extra=()):
+    """(id per row, first row of each id, fact names used) for the rows' distinct keys."""
+    used = sorted(names & set(cols.facts))
+    keys = [_date_classes(policy, cols.date, exact_dates), *(cols.facts[k].codes for k in used), *extra]
+    if "费用" in names:
+        keys.append(cols.amount)
+    codes = pd.factorize(group_ids(*keys))[0].astype(np.int64)  # numbered in order of first appearance
+    rising = np.maximum.accumulate(codes)
+    first = np.nonzero(np.r_[True, rising[1:] > rising[:-1]])[0]
+    return codes, first, used
+
+
+def _facts(defaults: dict, cols: Columns, used: list[str], pos: int) -> dict:
+    facts = dict(defaults)
+    for k in used:
+        v = cols.facts[k].value(pos)
+        if v is not None:
+            facts[k] = v
+    return facts
+
+
+def plan_rows(policy: ir.Policy, cols: Columns) -> tuple[np.ndarray, list[RowPlan]]:
+    """A plan id per row and the distinct plans.
+
+    Layers are planned per distinct (date class, facts the layers read); 要求 are checked per distinct
+    (scheme, date or date class, facts the 要求 read): an officer's 缴费日期 does not multiply the layers' work.
+    """
+    n = len(cols)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), []
+    defaults = policy.defaults()
+    blocked = {i: why for i, s in enumerate(policy.schemes) if (why := unsupported(policy, s)) is not None}
+    pid, first, used = _distinct(policy, cols, layer_fields(policy), False)
+    plans = [plan_row(policy, _facts(defaults, cols, used, pos), from_day(cols.date[pos]), int(cols.amount[pos]),
+                      blocked, check=False) for pos in first]
+    if not has_requirements(policy):
+        return pid, plans
+    scheme = np.array([p.scheme for p in plans], dtype=np.int64)[pid]
+    checked = np.array([p.scheme >= 0 and p.scheme not in blocked and bool(policy.schemes[p.scheme].requirements)
+                        for p in plans], dtype=bool)[pid]
+    rid, rfirst, rused = _distinct(policy, cols, requirement_fields(policy) | set(), requirements_read_dates(policy),
+                                   (np.where(checked, scheme, -1),))
+    reasons = [eligibility(policy, int(scheme[pos]), _facts(defaults, cols, rused, pos), from_day(cols.date[pos]),
+                           int(cols.amount[pos])) if checked[pos] else () for pos in rfirst]
+    if not any(reasons):
+        return pid, plans
+    combined, cfirst, _ = _distinct(policy, cols, set(), False, (pid, rid))
+    out = []
+    for pos in cfirst:
+        why = reasons[rid[pos]]
+        out.append(RowPlan(plans[pid[pos]].scheme, why) if why else plans[pid[pos]])
+    return combined, out

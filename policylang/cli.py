@@ -72,7 +72,7 @@ def check(paths: tuple[str, ...], quiet: bool) -> None:
 @click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="N",
               help="任一地区覆盖率低于 N% 时失败 (fail below N% coverage; implies --coverage).")
 def test(paths: tuple[str, ...], verbose: bool, junit_file: str | None, as_json: bool, with_coverage: bool,
-         min_coverage: float | None) -> None:
+         min_coverage: float | None) -> None:  # float ok: a percentage
     """运行脚本中的测试块 (run the test blocks written beside the rules).
 
     失败时显示期望值与实际值以及结算过程；有失败（或覆盖率不足）时退出码为 1。

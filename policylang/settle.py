@@ -79,7 +79,7 @@ class Places(Protocol):
     def get(self, name: str) -> ir.Policy | None: ...
 
 
-class _ClaimSettler:
+class ClaimSettler:
     def __init__(self, policy: ir.Policy, acc: defaultdict, claim: Claim, facts: Mapping[str, ir.Fact],
                  places: Places | None = None) -> None:
         self.places = places
@@ -298,7 +298,7 @@ def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],
     results: list[ClaimResult | None] = [None] * len(claims)
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
         claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
-        results[i] = _ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
+        results[i] = ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
     return tuple(r for r in results if r is not None)
 
 

@@ -20,7 +20,7 @@ CLAIM_LEVEL = {"就医类型", "医院等级", "异地类型", "分娩方式", "
 
 
 def _enum_column(rng: np.random.Generator, enum: ir.Enumeration, person: np.ndarray, n_persons: int,
-                 claim_level: bool, weights: np.ndarray | None = None, noise: float = 0.03) -> FactColumn:
+                 claim_level: bool, weights: np.ndarray | None = None, noise: float = 0.03) -> FactColumn:  # float ok
     k = len(enum.values)
     per_person = rng.integers(0, k, n_persons)
     codes = rng.choice(k, len(person), p=weights) if claim_level else per_person[person]
@@ -68,8 +68,8 @@ def _amounts(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def generate(policy: ir.Policy, n_claims: int, n_persons: int, seed: int = 0,
-             start: dt.date = dt.date(2023, 7, 1), days: int = 720, items: float = 0.02,
-             noise: float = 0.03) -> Columns:
+             start: dt.date = dt.date(2023, 7, 1), days: int = 720, items: float = 0.02,  # float ok: shares
+             noise: float = 0.03) -> Columns:  # float ok: a share of rows
     """n_claims claims of n_persons persons, in random input order (persons interleaved)."""
     rng = np.random.default_rng(seed)
     person = rng.integers(0, n_persons, n_claims).astype(np.int64)

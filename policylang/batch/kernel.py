@@ -23,7 +23,7 @@ from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupporte
 from policylang.batch.plan import LayerPlan, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
 from policylang.claims import Claim
-from policylang.settle import ClaimResult, _ClaimSettler, settle
+from policylang.settle import ClaimResult, ClaimSettler, settle
 
 MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",
          "个人账户支付", "现金支付")
@@ -219,7 +219,7 @@ class _Kernel:
         for i in np.nonzero(np.isin(rows, np.fromiter(self.c.items, dtype=np.int64)))[0]:
             pos = int(rows[i])
             claim = Claim(from_day(self.c.date[pos]), int(self.c.amount[pos]), items=self.c.items[pos])
-            excluded[i], share[i] = _ClaimSettler(self.policy, None, claim, {}).catalogue(scheme.catalogue)
+            excluded[i], share[i] = ClaimSettler(self.policy, None, claim, {}).catalogue(scheme.catalogue)
         return excluded, share
 
     def layer(self, scheme: ir.Scheme, layer: ir.Layer, lp: list[LayerPlan], rows: np.ndarray,

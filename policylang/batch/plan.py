@@ -28,7 +28,7 @@ from policylang.batch.features import (
 )
 from policylang.batch.segments import group_ids
 from policylang.claims import Claim
-from policylang.settle import _ClaimSettler
+from policylang.settle import ClaimSettler
 
 
 @attrs.frozen
@@ -139,7 +139,7 @@ def eligibility(policy: ir.Policy, index: int, facts: dict, day: dt.date, amount
     """Why a claim fails its scheme's 要求 (the scalar evaluator's own check), or ()."""
     if index < 0 or not policy.schemes[index].requirements:
         return ()
-    settler = _ClaimSettler(policy, defaultdict(int), Claim(day, amount), facts)
+    settler = ClaimSettler(policy, defaultdict(int), Claim(day, amount), facts)
     return tuple(settler.eligibility(policy.schemes[index]))
 
 

@@ -46,7 +46,7 @@ def _print_region(run: RegionRun, verbose: bool) -> None:
 
 
 def run_tests(regions: list[Path], verbose: bool, junit_file: str | None, as_json: bool,
-              with_coverage: bool, min_coverage: float | None) -> int:
+              with_coverage: bool, min_coverage: float | None) -> int:  # float ok: a percentage
     """Run every region's tests; print text or JSON, write JUnit if asked; the exit status."""
     runs = [run_region(r) for r in regions]
     passed = sum(r.passed for r in runs)

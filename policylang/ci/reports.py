@@ -23,7 +23,7 @@ from policylang.trace import TraceLine
 @attrs.frozen
 class CaseRun:
     outcome: Outcome
-    seconds: float
+    seconds: float  # float ok: a duration
 
 
 @attrs.frozen

@@ -133,15 +133,23 @@ class LayerSettler:
             self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
         return paid, counted
 
-    def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
-        cell = limit.param.lookup(self.claim.date, self.facts)
+    def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | bool | None:
+        """A limit's cell, amount and what its accumulator already holds; False if none applies to the claim,
+        None if its amount cannot be computed (the claim is refused)."""
+        cell = param.lookup(self.claim.date, self.facts)
         if cell is None:
-            return base
+            return False
         amount = self.resolve(cell.value, cell.origin)
         if amount is None:
             return None
+        return cell, int(amount), self.acc[key]
+
+    def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
         key = self.key("fee_limit", limit.scope)
-        used = self.acc[key]
+        found = self.limit(limit.param, key)
+        if not found:
+            return base if found is False else None
+        cell, amount, used = found
         entering = min(base, max(0, int(amount) - used))
         self.acc[key] += entering
         rest = base - entering
@@ -340,13 +348,10 @@ class LayerSettler:
         return paid
 
     def cap(self, cap: ir.Cap, pay: int) -> int | None:
-        cell = cap.param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            return pay
-        limit = self.resolve(cell.value, cell.origin)
-        if limit is None:
-            return None
-        used = self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)]
+        found = self.limit(cap.param, self.key("cap", cap.scope, stay_days=cap.stay_days))
+        if not found:
+            return pay if found is False else None
+        cell, limit, used = found
         room = max(0, int(limit) - used)
         name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
         before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {fmt_yuan(used)} 元，"

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from policylang.claims import Claim, Item, Person, facts
+from policylang.ir.claims import Claim, Item, Person, facts
 
 PERSON, DATE, AMOUNT, ITEMS = "参保人ID", "日期", "费用", "明细"
 RESERVED = (PERSON, DATE, AMOUNT, ITEMS)

@@ -8,7 +8,7 @@ import datetime as dt
 import attrs
 
 from policylang import ir
-from policylang.rounding import MODES
+from policylang.ir.rounding import MODES
 from policylang.source import Span
 
 # Every IR class and field the kernel reads (or knows it may ignore). Anything else → scalar fallback.

@@ -13,8 +13,8 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, FactColumn, day_number
-from policylang.claims import Item
-from policylang.lower_scheme import CLASSES
+from policylang.ir.claims import Item
+from policylang.lower.scheme import CLASSES
 
 CLAIM_LEVEL = {"就医类型", "医院等级", "异地类型", "分娩方式", "定点", "备案", "第三方责任", "违法行为", "故意自伤"}
 

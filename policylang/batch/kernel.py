@@ -22,8 +22,8 @@ from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupported
 from policylang.batch.plan import LayerPlan, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
-from policylang.claims import Claim
-from policylang.settle import ClaimResult, ClaimSettler, settle
+from policylang.ir.claims import Claim
+from policylang.eval.settle import ClaimResult, ClaimSettler, settle
 
 MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",
          "个人账户支付", "现金支付")
@@ -294,7 +294,7 @@ class _Kernel:
 
         f_after, f_before = scaled(after), scaled(before)
         if f_after.dtype == object or f_before.dtype == object:
-            from policylang.rounding import round_fen
+            from policylang.ir.rounding import round_fen
             return np.array([round_fen(Fraction(int(a), den), self.mode) - round_fen(Fraction(int(b), den), self.mode)
                              for a, b in zip(f_after, f_before, strict=True)], dtype=np.int64)
         return round_div(f_after, den, self.mode) - round_div(f_before, den, self.mode)

@@ -14,10 +14,10 @@ import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, RESERVED, Columns, FactColumn, day_number
-from policylang.claims import Item
-from policylang.factvalues import as_date, parse_amount, parse_fact
-from policylang.lower_scheme import CLASSES
-from policylang.names import did_you_mean
+from policylang.ir.claims import Item
+from policylang.inputs.factvalues import as_date, parse_amount, parse_fact
+from policylang.lower.scheme import CLASSES
+from policylang.resolve.names import did_you_mean
 
 ROW, REJECT = "__row", "__reject"
 

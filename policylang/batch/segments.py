@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from policylang.rounding import round_fen
+from policylang.ir.rounding import round_fen
 
 _LIMIT = 1 << 62
 
@@ -84,7 +84,7 @@ def fits(x: np.ndarray, factor: int) -> bool:
 
 
 def round_div(n: np.ndarray, d: int | np.ndarray, mode: str) -> np.ndarray:
-    """round(n / d) to an integer by the named rule of policylang.rounding (d > 0), elementwise and exact."""
+    """round(n / d) to an integer by the named rule of policylang.ir.rounding (d > 0), elementwise and exact."""
     if isinstance(d, int) and d == 1:
         return n.copy()
     if len(n) == 0 or int(n.min()) >= 0:  # amounts are never negative: one floor division

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, Columns
-from policylang.units import fmt_plain
+from policylang.ir.units import fmt_plain
 
 
 def cell_text(policy: ir.Policy, field: str, value: object) -> str:

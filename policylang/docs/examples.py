@@ -8,11 +8,11 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
-from policylang.cases import TestCase
+from policylang.ir.cases import TestCase
 from policylang.docs.blocks import Table
 from policylang.docs.wording import date_cn, money_cn
-from policylang.harness import run_case
-from policylang.settle import Places
+from policylang.eval.harness import run_case
+from policylang.eval.settle import Places
 
 
 @attrs.frozen

@@ -9,14 +9,14 @@ from typing import ClassVar
 from pygments.lexer import RegexLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
 
-from policylang.units import UNIT_KIND
+from policylang.ir.units import UNIT_KIND
 
 _WORD = r"[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]*"
 
 
 @functools.cache
 def _keywords() -> frozenset[str]:
-    from policylang.parser import keywords
+    from policylang.syntax.parser import keywords
 
     return frozenset(keywords())
 

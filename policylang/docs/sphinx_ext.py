@@ -31,8 +31,8 @@ from policylang.docs.charts import ChartData, draw_svg
 from policylang.docs.compare import comparison
 from policylang.docs.lexer import PolicyLexer
 from policylang.docs.model import region_page, slug_for
-from policylang.loader import region_dirs
-from policylang.registry import Regions
+from policylang.resolve.loader import region_dirs
+from policylang.resolve.registry import Regions
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def search_dictionary(app: Sphinx, config) -> None:
     """Give Sphinx's Chinese search (jieba) the language's keywords and the domain's terms as whole words."""
     if not str(config.language or "").startswith("zh") or "dict" in config.html_search_options:
         return
-    from policylang.parser import keywords
+    from policylang.syntax.parser import keywords
 
     words = dict.fromkeys([*SEARCH_TERMS, *(k for k in keywords() if len(k) > 1)])
     path = Path(app.doctreedir) / "policylang-search-dict.txt"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policylang import ir
-from policylang.wording import (
+from policylang.ir.wording import (
     SCOPE_CN,
     bands_cn,
     bound_cn,

@@ -11,7 +11,7 @@ from policylang import ir
 from policylang.api import check_path
 from policylang.batch.columns import Columns
 from policylang.batch.kernel import MONEY, Settled, layer_names
-from policylang.settle import settle
+from policylang.eval.settle import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 REGIONS = sorted([*(ROOT / "regions").iterdir(), *(ROOT / "tests" / "vocabulary").iterdir()])

@@ -13,7 +13,7 @@ from batchcheck import ROOT, policy_of
 
 from policylang.batch.generate import generate
 from policylang.batch.tables import to_arrow, write_table
-from policylang.cli import main
+from policylang.commands.main import main
 
 SUIZHOU = str(ROOT / "regions" / "suizhou")
 BAD = [  # (column, value, reason fragment)
@@ -78,9 +78,9 @@ def test_every_row_is_settled_or_rejected(table, tmp_path, capsys) -> None:
 
 
 def test_results_equal_the_scalar_evaluator(table, tmp_path) -> None:
-    from policylang.claims import Claim, Person, facts
-    from policylang.factvalues import parse_fact
-    from policylang.settle import settle
+    from policylang.ir.claims import Claim, Person, facts
+    from policylang.inputs.factvalues import parse_fact
+    from policylang.eval.settle import settle
 
     claims, _ = table
     out = tmp_path / "out.csv"

@@ -9,7 +9,7 @@ from batchcheck import ROOT, policy_of
 
 from policylang.batch.generate import generate
 from policylang.batch.tables import write_table
-from policylang.cli import main
+from policylang.commands.main import main
 
 pytest.importorskip("pyspark")
 if shutil.which("java") is None:  # .ci/run installs Java 17; a bare machine without it cannot run Spark

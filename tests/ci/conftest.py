@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from ci.helpers import SUIZHOU
 from policylang.api import compile_path
-from policylang.cli import cli
+from policylang.commands.main import cli
 
 
 @pytest.fixture

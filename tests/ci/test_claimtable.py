@@ -8,7 +8,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from policylang.ci.claimtable import amount_fen, read_table
+from policylang.inputs.claimtable import amount_fen, read_table
 
 HEADER = "参保人ID,险种,人员类别,日期,就医类型,医院等级,费用\n"
 

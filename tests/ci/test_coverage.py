@@ -6,8 +6,8 @@ import attrs
 
 from ci.helpers import SUIZHOU, write_region
 from policylang import ir
-from policylang.ci.coverage import coverable, measure, percent
-from policylang.ci.reports import run_region
+from policylang.tools.coverage import coverable, measure, percent
+from policylang.tools.reports import run_region
 from policylang.source import Span
 
 ONE_TEST = """

@@ -9,7 +9,7 @@ import pytest
 
 from ci.helpers import RULES, SUIZHOU, write_region
 from policylang.api import compile_path
-from policylang.ci.diff import ADDED, CHANGED, REMOVED, diff_policies, render_markdown
+from policylang.tools.diff import ADDED, CHANGED, REMOVED, diff_policies, render_markdown
 
 # The same rules as RULES: other whitespace, comments, entry and statement order, full-width punctuation.
 REFORMATTED = """# 改过格式的同一份规则

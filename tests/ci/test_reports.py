@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from ci.helpers import write_region
-from policylang.ci.reports import junit_xml, report_json, run_region
+from policylang.tools.reports import junit_xml, report_json, run_region
 
 TESTS = """
 测试 "二级 2000 元" {

@@ -6,8 +6,8 @@ import statistics
 from collections import Counter
 
 from ci.helpers import SUIZHOU
-from policylang.ci.claimtable import amount_fen, read_table
-from policylang.ci.sample import sample_rows, write_table
+from policylang.inputs.claimtable import amount_fen, read_table
+from policylang.tools.sample import sample_rows, write_table
 
 
 def test_seeded_and_sized(suizhou_policy):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from policylang.ci import verify as v
-from policylang.settle import LayerShare, settle
+from policylang.tools import verify as v
+from policylang.eval.settle import LayerShare, settle
 
 
 def test_suizhou_holds_every_invariant(suizhou_policy):
@@ -98,7 +98,7 @@ def test_shrink_drops_claims_and_rounds_amounts():
 def _claim():
     import datetime as dt
 
-    from policylang.claims import Claim
+    from policylang.ir.claims import Claim
     return Claim(dt.date(2024, 1, 1), 0)
 
 
@@ -114,7 +114,7 @@ def test_render_shows_typed_facts_by_name():
     import datetime as dt
     from fractions import Fraction
 
-    from policylang.claims import Claim, Person
+    from policylang.ir.claims import Claim, Person
 
     person = Person("p", (("人员类别", "在职"), ("账户余额", 5000)))
     claim = Claim(dt.date(2024, 1, 2), 100, (("住院号", "H1"), ("入院日期", dt.date(2024, 1, 1)), ("年龄", Fraction(70))))

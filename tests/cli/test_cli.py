@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SUIZHOU, compare_golden
 
-from policylang.cli import main
+from policylang.commands.main import main
 
 GOLDEN = Path(__file__).parent / "golden"
 CLAIMS_OK = {"参保人": {"险种": "职工医保", "人员类别": "在职"},

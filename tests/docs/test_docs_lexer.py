@@ -8,7 +8,7 @@ from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Error, Keyword, Name
 
 from policylang.docs.lexer import PolicyLexer
-from policylang.parser import keywords
+from policylang.syntax.parser import keywords
 
 ROOT = Path(__file__).resolve().parents[2]
 

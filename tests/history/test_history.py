@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from policylang.api import check_path
-from policylang.history import history, sentence
+from policylang.tools.history import history, sentence
 
 ROOT = Path(__file__).resolve().parents[2]
 

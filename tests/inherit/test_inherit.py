@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from policylang.api import check_path
-from policylang.claims import Claim, Person
+from policylang.ir.claims import Claim, Person
 
 HERE = Path(__file__).parent
 
@@ -24,7 +24,7 @@ def test_trace_points_at_the_file_each_step_came_from() -> None:
     policy = check_path(HERE / "child").policy
     person = Person("p", (("人员类别", "在职"), ("险种", "职工医保")))
     claim = Claim(dt.date(2024, 3, 1), 300000, (("医院等级", "一级"), ("就医类型", "普通门诊")))
-    from policylang.settle import settle
+    from policylang.eval.settle import settle
 
     (result,) = settle(policy, person, [claim])
     files = {t.origin.file for t in result.trace if t.origin}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from policylang import ast
-from policylang.parser import parse, parse_date
+from policylang.syntax import ast
+from policylang.syntax.parser import parse, parse_date
 from policylang.source import Source
 
 SCRIPT = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policylang.parser import _lark, keywords
+from policylang.syntax.parser import _lark, keywords
 from policylang.source import fold_width
 
 

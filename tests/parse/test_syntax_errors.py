@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policylang.diagnostics import render_all
-from policylang.parser import parse
+from policylang.syntax.parser import parse
 from policylang.source import Source
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policylang.rounding import DEFAULT, MODES, round_fen
+from policylang.ir.rounding import DEFAULT, MODES, round_fen
 
 
 @pytest.mark.parametrize(("x", "half_up", "down", "up"), [

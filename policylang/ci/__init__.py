@@ -1,1 +1,0 @@
-"""The CI harness for rule changes: test reports, rule coverage, invariants, semantic diff, sample claims."""

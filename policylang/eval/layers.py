@@ -1,0 +1,420 @@
+"""One layer of a settlement: deductible, ratio or brackets or fixed standard, caps; or an allowance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from fractions import Fraction
+
+import attrs
+
+from policylang import ir
+from policylang.ir.claims import Claim
+from policylang.ir.formulas import FormulaError, evaluate
+from policylang.ir.rounding import round_fen
+from policylang.ir.units import fmt_exact_yuan, fmt_ratio, fmt_yuan
+
+_SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
+               ir.Scope.STAY: "本住院期间"}
+_CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度",
+             ir.Scope.STAY: "每个住院计算期"}
+
+
+def period_key(period: ir.Period, claim: Claim, facts: ir.Facts) -> int:
+    """The period a claim counts in: by its date, or by the date field the 周期 names (出院日期)."""
+    day = facts.get(period.by) if period.by else None
+    return period.key(day if isinstance(day, dt.date) else claim.date)
+
+
+def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False,
+              stay_days: int | None = None) -> tuple:
+    """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
+    if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
+        return ("referral", facts["转诊号"])
+    if scope is ir.Scope.VISIT:
+        return ("visit", claim.index)
+    if scope is ir.Scope.DAY:
+        return ("day", claim.date)
+    if scope is ir.Scope.ADMISSION:
+        return ("admission", facts.get("住院号") or claim.index)
+    if scope is ir.Scope.STAY:
+        admitted = facts.get("入院日期")
+        start = admitted if isinstance(admitted, dt.date) else claim.date
+        return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days or 1))
+    return ("period", period_key(period, claim, facts))
+
+
+def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
+    """F(x): what the bands pay on a cumulative base of x 分 (exact)."""
+    total = Fraction(0)
+    for band in bands:
+        top = x if band.upper is None else min(x, band.upper)
+        if top > band.lower:
+            total += (top - band.lower) * band.ratio
+    return total
+
+
+def _label(cell: ir.Cell) -> str:
+    return f"（{cell.label()}）" if cell.keys else ""
+
+
+class LayerSettler:
+    def __init__(self, policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, acc, claim: Claim, facts: ir.Facts,
+                 say: Callable) -> None:
+        self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
+        self.claim, self.facts, self.say = claim, facts, say
+
+    def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: int | None = None) -> tuple:
+        return (self.scheme.name, self.layer.name, what, scope,
+                scope_key(scope, self.scheme.period, self.claim, self.facts, shared, stay_days))
+
+    def resolve(self, value: ir.Value, origin=None) -> int | Fraction | None:
+        """A cell's value for this claim: constants as they are, references by year, formulas evaluated."""
+        if isinstance(value, ir.Formula):
+            try:
+                exact, note = evaluate(value, self.policy, self.facts, self.claim.date)
+            except FormulaError as e:
+                self.say(f"无法计算“{value.text}”：{e}", origin)
+                return None
+            if value.kind == "ratio":
+                self.say(f"{value.text} = {fmt_ratio(exact)}{'（' + note + '）' if note else ''}", origin)
+                return exact
+            fen = round_fen(exact, self.policy.rounding)
+            if fen != exact:
+                note = "，".join(x for x in (note, f"{self.policy.rounding}到分") if x)
+            self.say(f"{value.text} = {fmt_yuan(fen)} 元{'（' + note + '）' if note else ''}", origin)
+            return fen
+        if isinstance(value, ir.RefValue):
+            ref = self.policy.reference(value.name)
+            year = self.claim.date.year + value.offset
+            found = ref.for_year(year) if ref else None
+            if found is None:
+                self.say(f"缺少 {year} 年的{value.name}（{value.describe()}），无法结算", ref.origin if ref else None)
+            return found
+        return value  # type: ignore[return-value]
+
+    def settle(self, base: int) -> tuple[int, int] | None:
+        """Pay on base; returns (paid, deductible counted), or None if a reference value is missing."""
+        layer = self.layer
+        if len(self.scheme.layers) > 1:
+            self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
+        if layer.fee_limit is not None:
+            limited = self.fee_limit(layer.fee_limit, base)
+            if limited is None:
+                return None
+            base = limited
+        counted = 0
+        self.deductible_amount = 0
+        if layer.deductible is not None:
+            found = self.deductible(layer.deductible, base)
+            if found is None:
+                return None
+            counted = found
+        eligible = base - counted
+        if layer.ratio is not None:
+            raw = self.ratio_pay(layer.ratio, eligible)
+        elif layer.brackets is not None:
+            raw = self.bracket_pay(layer.brackets, eligible, base)
+        elif layer.fixed is not None:
+            raw = self.fixed_pay(layer.fixed, eligible)
+        elif layer.once is not None:
+            raw = self.once_pay(layer.once, eligible)
+        else:
+            raw = 0
+        if raw is None:
+            return None
+        paid = raw
+        for cap in layer.caps:
+            capped = self.cap(cap, paid)
+            if capped is None:
+                return None
+            paid = capped
+        for cap in layer.caps:
+            self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
+        return paid, counted
+
+    def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | bool | None:
+        """A limit's cell, amount and what its accumulator already holds; False if none applies to the claim,
+        None if its amount cannot be computed (the claim is refused)."""
+        cell = param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            return False
+        amount = self.resolve(cell.value, cell.origin)
+        if amount is None:
+            return None
+        return cell, int(amount), self.acc[key]
+
+    def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
+        key = self.key("fee_limit", limit.scope)
+        found = self.limit(limit.param, key)
+        if not found:
+            return base if found is False else None
+        cell, amount, used = found
+        entering = min(base, max(0, int(amount) - used))
+        self.acc[key] += entering
+        rest = base - entering
+        tail = f"，其余 {fmt_yuan(rest)} 元不进入本层，转入下一层" if rest else ""
+        self.say(f"{_CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元：{_SCOPE_WORD[limit.scope]}已计入 "
+                 f"{fmt_yuan(used)} 元，本次计入 {fmt_yuan(entering)} 元{tail}", cell.origin)
+        return entering
+
+    def count(self, what: str) -> int:
+        """Which admission of the period this claim belongs to (1st, 2nd …): a 住院号 keeps the number it got
+        when first seen, so a later settlement of an earlier admission is still that admission."""
+        period = period_key(self.scheme.period, self.claim, self.facts)
+        admission = self.facts.get("住院号") or ("claim", self.claim.index)
+        seen = (self.scheme.name, self.layer.name, what, "seen", period, admission)
+        counter = (self.scheme.name, self.layer.name, what, "count", period)
+        if not self.acc[seen]:
+            self.acc[counter] += 1
+            self.acc[seen] = self.acc[counter]
+        return self.acc[seen]
+
+    def once_pay(self, once: ir.OneOff, base: int) -> int:
+        """一次性支付: owed once the period's running base first exceeds the threshold, then paid from this and
+        later claims' bases until settled (a layer never pays more than what reaches it)."""
+        key = self.key("once_base", ir.Scope.PERIOD)
+        owed_key = self.key("once_owed", ir.Scope.PERIOD)
+        before = self.acc[key]
+        after = before + base
+        self.acc[key] = after
+        if before <= once.threshold < after:
+            self.acc[owed_key] = once.amount
+            self.say(f"本年累计 {fmt_yuan(after)} 元，首次超过 {fmt_yuan(once.threshold)} 元：应一次性支付 "
+                     f"{fmt_yuan(once.amount)} 元", once.origin)
+        owed = self.acc[owed_key]
+        if owed <= 0:
+            state = "已支付" if after > once.threshold else "未超过"
+            self.say(f"本年累计 {fmt_yuan(after)} 元，{state}一次性支付的门槛 {fmt_yuan(once.threshold)} 元", once.origin)
+            return 0
+        paid = min(owed, base)
+        self.acc[owed_key] = owed - paid
+        rest = f"，余下 {fmt_yuan(owed - paid)} 元在本年以后的就诊中支付" if owed > paid else ""
+        self.say(f"一次性支付本次支付 {fmt_yuan(paid)} 元{rest}", once.origin)
+        return paid
+
+    def deductible(self, ded: ir.Deductible, base: int) -> int | None:
+        day = self.claim.date
+        for waiver in ded.waivers:
+            if ir.in_force(waiver.start, waiver.end, day) and ir.all_hold(waiver.when, self.facts):
+                who = "、".join(sorted(v for c in waiver.when for v in c.values))
+                self.say(f"{who}免起付线", waiver.origin)
+                return 0
+        cell = ded.param.lookup(day, self.facts)
+        if cell is None:
+            self.say("没有适用的起付线，按 0 元计")
+            return 0
+        amount = self.resolve(cell.value, cell.origin)
+        if amount is None:
+            return None
+        amount = self.adjust_deductible(ded, int(amount), cell)
+        if amount is None:
+            return None
+        key = self.key("deductible", ded.scope, ded.shared, ded.stay_days)
+        if key[-1][0] == "referral":
+            # 医共体内转诊只计算首次起付线: the first admission's deductible stands for the whole referral
+            first = (*key, "first")
+            if not self.acc[first]:
+                self.acc[first] = amount + 1  # stored +1 so that a 0 deductible still marks the first admission
+            elif self.acc[first] - 1 != amount:
+                self.say(f"同一转诊只计算首次起付线 {fmt_yuan(self.acc[first] - 1)} 元", cell.origin)
+            amount = self.acc[first] - 1
+        self.deductible_amount = amount
+        used = self.acc[key]
+        counted = min(base, max(0, int(amount) - used))
+        self.acc[key] += counted
+        source = f"（{cell.value.describe()}）" if isinstance(cell.value, ir.RefValue) else _label(cell)
+        word = "同一转诊已" if key[-1][0] == "referral" else _SCOPE_WORD[ded.scope] + "已"
+        if ded.scope is ir.Scope.VISIT:
+            self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}，本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
+        else:
+            self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}：{word}累计起付 {fmt_yuan(used)} 元，"
+                     f"本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
+        return counted
+
+    def adjust_deductible(self, ded: ir.Deductible, amount: int, cell: ir.Cell) -> int | None:
+        """按最高等级补差, 第 n 次 factors and 每次递减 steps, each explained."""
+        if ded.highest:
+            key = self.key("deductible_highest", ded.scope)
+            highest = max(self.acc[key], amount)
+            self.acc[key] = highest
+            if highest > amount:
+                self.say(f"起付线按本年就诊过的最高等级计 {fmt_yuan(highest)} 元", cell.origin)
+            amount = highest
+        if ded.counts or ded.step is not None:
+            n = self.count("deductible")
+            rule = ir.count_value(ded.counts, n)
+            if rule is not None:
+                scaled = round_fen(amount * rule.value, self.policy.rounding)
+                self.say(f"本年第 {n} 次住院：起付线按 {fmt_ratio(rule.value)} 计，{fmt_yuan(amount)} 元 → "
+                         f"{fmt_yuan(scaled)} 元", rule.origin)
+                amount = scaled
+            if ded.step is not None and n > 1:
+                floor_cell = ded.floors.lookup(self.facts) if ded.floors else None
+                floor = int(floor_cell.value) if floor_cell is not None else 0  # type: ignore[arg-type]
+                lowered = max(floor, amount - ded.step * (n - 1))
+                self.say(f"本年第 {n} 次住院：起付线每次递减 {fmt_yuan(ded.step)} 元，最低 {fmt_yuan(floor)} 元，"
+                         f"计 {fmt_yuan(lowered)} 元", floor_cell.origin if floor_cell else None)
+                amount = lowered
+        return amount
+
+    def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int) -> int | None:
+        cell = ratio_rule.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            version = ratio_rule.param.at(self.claim.date)
+            self.say(f"比例表中没有与本次就诊对应的比例，{self.layer.name}不予支付", version.origin if version else None)
+            return 0
+        resolved = self.resolve(cell.value, cell.origin)
+        if resolved is None:
+            return None
+        ratio = Fraction(resolved)
+        self.say(f"适用比例 {fmt_ratio(ratio)}{_label(cell)}", cell.origin)
+        for adj in ratio_rule.adjustments:
+            if adj.applies(self.facts, self.claim.date):
+                ratio, stop = adj.apply(ratio)
+                bound = "" if stop is None else f"（{'最高' if adj.delta >= 0 else '最低'} {fmt_ratio(stop)}）"
+                who = "、".join(sorted(v for c in adj.when for v in c.values))
+                verb = "提高" if adj.delta >= 0 else "降低"
+                self.say(f"{who}比例{verb} {fmt_ratio(abs(adj.delta))}，适用比例 {fmt_ratio(ratio)}{bound}", adj.origin)
+        if not 0 <= ratio <= 1:
+            ratio = min(Fraction(1), max(Fraction(0), ratio))
+            self.say(f"比例按 0%–100% 截取为 {fmt_ratio(ratio)}")
+        exact = Fraction(eligible) * ratio
+        raw = round_fen(exact, self.policy.rounding)
+        rounded = "" if exact.denominator == 1 else f"（{self.policy.rounding}到分）"
+        self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {fmt_ratio(ratio)} = {fmt_yuan(raw)} 元{rounded}")
+        return raw
+
+    def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> int | None:
+        cell = brackets.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            self.say(f"没有与本次就诊对应的分段，{self.layer.name}不予支付")
+            return 0
+        bands = cell.value.bands  # type: ignore[union-attr]
+        if brackets.base == "累计费用":
+            return self.bracket_cost_pay(bands, base, cell)
+        key = self.key("brackets", ir.Scope.PERIOD)
+        before = self.acc[key]
+        after = before + eligible
+        self.acc[key] = after
+        self.say(f"分段计算{_label(cell)}（按起付线以上部分累计）：本年此前累计 {fmt_yuan(before)} 元，"
+                 f"本次 {fmt_yuan(eligible)} 元，累计 {fmt_yuan(after)} 元", cell.origin)
+        for band in bands:
+            lo = max(before, band.lower)
+            hi = after if band.upper is None else min(after, band.upper)
+            if hi > lo:
+                upper = "以上" if band.upper is None else f"至 {fmt_yuan(band.upper)} 元"
+                self.say(f"  {fmt_yuan(band.lower)} 元{upper}部分 {fmt_yuan(hi - lo)} 元 × {fmt_ratio(band.ratio)} = "
+                         f"{fmt_yuan(round_fen((hi - lo) * band.ratio, self.policy.rounding))} 元", band.origin)
+        mode = self.policy.rounding
+        paid = round_fen(band_value(bands, after), mode) - round_fen(band_value(bands, before), mode)
+        self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
+        return paid
+
+    def bracket_cost_pay(self, bands: tuple[ir.Band, ...], base: int, cell: ir.Cell) -> int:
+        """分段 按累计费用: bands on the period's cumulative cost; only the part above the deductible is paid."""
+        key = self.key("brackets_cost", ir.Scope.PERIOD)
+        before = self.acc[key]
+        after = before + base
+        self.acc[key] = after
+        floor = self.deductible_amount
+        self.say(f"分段计算{_label(cell)}（按累计费用）：本年此前累计费用 {fmt_yuan(before)} 元，本次 {fmt_yuan(base)} 元，"
+                 f"累计 {fmt_yuan(after)} 元，起付线 {fmt_yuan(floor)} 元以下部分不支付", cell.origin)
+        shifted = tuple(attrs.evolve(b, lower=max(b.lower, floor), upper=None if b.upper is None else max(b.upper, floor))
+                        for b in bands)
+        for band, orig in zip(shifted, bands, strict=True):
+            lo = max(before, band.lower)
+            hi = after if band.upper is None else min(after, band.upper)
+            if hi > lo:
+                self.say(f"  累计费用 {fmt_yuan(band.lower)} 元{'以上' if band.upper is None else f'至 {fmt_yuan(band.upper)} 元'}"
+                         f"部分 {fmt_yuan(hi - lo)} 元 × {fmt_ratio(band.ratio)}", orig.origin)
+        mode = self.policy.rounding
+        paid = round_fen(band_value(shifted, after), mode) - round_fen(band_value(shifted, before), mode)
+        self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
+        return paid
+
+    def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
+        cell = fixed.param.lookup(self.claim.date, self.facts)
+        if cell is None:
+            self.say(f"没有与本次就诊对应的定额标准，{self.layer.name}不予支付")
+            return 0
+        standard = self.resolve(cell.value, cell.origin)
+        if standard is None:
+            return None
+        paid = min(eligible, int(standard))
+        how = "按定额标准支付" if eligible >= standard else "实际费用低于定额标准，按实际费用支付"
+        self.say(f"定额标准 {fmt_yuan(int(standard))} 元{_label(cell)}，实际 {fmt_yuan(eligible)} 元，{how} "
+                 f"{fmt_yuan(paid)} 元", cell.origin)
+        return paid
+
+    def cap(self, cap: ir.Cap, pay: int) -> int | None:
+        found = self.limit(cap.param, self.key("cap", cap.scope, stay_days=cap.stay_days))
+        if not found:
+            return pay if found is False else None
+        cell, limit, used = found
+        room = max(0, int(limit) - used)
+        name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
+        before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {fmt_yuan(used)} 元，"
+        if pay > room:
+            self.say(f"达到{name}：{before}本次支付由 {fmt_yuan(pay)} 元减至 {fmt_yuan(room)} 元", cell.origin)
+            return room
+        self.say(f"{before}未超过{name}", cell.origin)
+        return pay
+
+    def allowance(self) -> tuple[int, int] | None:
+        """津贴: (days, amount in 分), or None if the daily rate is unknown."""
+        allowance = self.layer.allowance
+        assert allowance is not None
+        cell = allowance.days.lookup(self.claim.date, self.facts)
+        if cell is None:
+            self.say("没有适用的津贴天数")
+            return 0, 0
+        days = int(cell.value)  # type: ignore[arg-type]
+        self.say(f"{self.layer.name}：基本津贴天数 {days} 天{_label(cell)}", cell.origin)
+        for add in allowance.additions:
+            if ir.all_hold(add.when, self.facts):
+                days += add.days
+                who = "、".join(sorted(v for c in add.when for v in c.values))
+                self.say(f"{who}增加 {add.days} 天，共 {days} 天", add.origin)
+        for per in allowance.per_count:
+            count = int(self.facts.get(per.field, per.base))  # type: ignore[arg-type]
+            extra = max(0, count - per.base)
+            if extra:
+                days += extra * per.days
+                self.say(f"{per.field} {count}，每多 1 增加 {per.days} 天，增加 {extra * per.days} 天，共 {days} 天",
+                         per.origin)
+        rate = self._daily_rate(allowance)
+        if rate is None:
+            return None
+        exact = days * rate
+        amount = round_fen(exact, self.policy.rounding)
+        exact_rate = Fraction(rate)
+        shown = fmt_yuan(int(exact_rate)) if exact_rate.denominator == 1 else fmt_exact_yuan(exact_rate)
+        rounded = "" if amount == exact else f"（{self.policy.rounding}到分）"
+        self.say(f"津贴 {days} 天 × 日津贴 {shown} 元 = {fmt_yuan(amount)} 元{rounded}", allowance.rate_origin)
+        return days, amount
+
+    def _daily_rate(self, allowance: ir.Allowance) -> int | Fraction | None:
+        rate = allowance.rate
+        if isinstance(rate, ir.Formula):
+            try:
+                exact, note = evaluate(rate, self.policy, self.facts, self.claim.date)
+            except FormulaError as e:
+                self.say(f"无法计算日津贴“{rate.text}”：{e}", allowance.rate_origin)
+                return None
+            how = "已" + note if note else "不先取整，乘以天数后再舍入到分"
+            self.say(f"日津贴 = {rate.text}（{how}）", allowance.rate_origin)
+            return exact
+        if isinstance(rate, str):
+            value = self.facts.get(rate)
+            if not isinstance(value, int):
+                self.say(f"缺少“{rate}”，无法计算津贴", allowance.rate_origin)
+                return None
+            return value
+        if rate is None:
+            return None
+        resolved = self.resolve(rate)
+        return None if resolved is None else int(resolved)
+
+
+__all__ = ["LayerSettler", "band_value", "scope_key"]

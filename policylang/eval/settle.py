@@ -1,0 +1,305 @@
+"""The scalar evaluator: one person's claims in date order, with accumulators and a trace of every step.
+
+Accumulator model: everything that depends on earlier claims is a running total per person, scheme,
+layer and scope key (the claim itself, its day, its admission or referral, or its period). A claim's
+share of a deductible or cap is what is left given the total before it; a bracketed layer pays
+round(F(total after)) − round(F(total before)), so a year's payments always sum to F of the year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Protocol
+
+import attrs
+
+from policylang import ir
+from policylang.ir.claims import Claim, Person
+from policylang.ir.eligibility import check_requirement
+from policylang.eval.layers import LayerSettler, period_key
+from policylang.ir.rounding import round_fen
+from policylang.source import Span
+from policylang.eval.trace import TraceLine
+from policylang.ir.units import fmt_ratio, fmt_yuan
+
+
+@attrs.frozen
+class LayerShare:
+    name: str
+    paid: int
+    deductible: int = 0
+
+
+@attrs.frozen
+class ClaimResult:
+    """The settlement of one claim: amounts in 分, the layers' shares, and the explanation."""
+
+    claim: Claim
+    scheme: str | None
+    cost: int  # 费用: everything billed
+    excluded: int  # 全自费
+    first_paid: int  # 先行自付 (乙类 share + first self-pay)
+    policy_range: int  # 政策范围内费用
+    deductible: int  # 起付线 counted in the first layer
+    fund: int  # 统筹支付: the first layer's payment
+    personal: int  # 个人自付: cost − every layer's payment
+    layers: tuple[LayerShare, ...]
+    trace: tuple[TraceLine, ...]
+    refused: tuple[str, ...] = ()  # why the claim is not paid, if it is not eligible
+    allowance_days: int = 0
+    allowance: int = 0  # 津贴
+    account: int = 0  # 个人账户支付: the part of the person's share the account paid
+
+    @property
+    def cash(self) -> int:
+        """现金支付: what the person pays in cash."""
+        return self.personal - self.account
+
+    @property
+    def total_fund(self) -> int:
+        """基金支付: what every layer paid together."""
+        return sum(ls.paid for ls in self.layers)
+
+    def output(self, name: str) -> int | None:
+        """An output by its Chinese name, as test blocks and JSON name them."""
+        fixed = {"统筹支付": self.fund, "个人自付": self.personal, "起付线": self.deductible, "费用": self.cost,
+                 "全自费": self.excluded, "先行自付": self.first_paid, "政策范围内费用": self.policy_range,
+                 "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days,
+                 "个人账户支付": self.account, "现金支付": self.cash}
+        if name in fixed:
+            return fixed[name]
+        return next((ls.paid for ls in self.layers if ls.name == name), None)
+
+
+class Places(Protocol):
+    """Where other regions' policies come from, for claims treated elsewhere (就医地)."""
+
+    def get(self, name: str) -> ir.Policy | None: ...
+
+
+class ClaimSettler:
+    def __init__(self, policy: ir.Policy, acc: defaultdict, claim: Claim, facts: Mapping[str, ir.Fact],
+                 places: Places | None = None) -> None:
+        self.places = places
+        self.policy = policy
+        self.acc = acc
+        self.claim = claim
+        self.facts = dict(facts)
+        self.trace: list[TraceLine] = []
+
+    def say(self, text: str, origin: Span | None = None) -> None:
+        self.trace.append(TraceLine(text, origin))
+
+    def refuse(self, scheme: ir.Scheme | None, reasons: list[str], excluded: int = 0) -> ClaimResult:
+        c = self.claim
+        self.say(f"统筹支付 0.00 元，个人自付 {fmt_yuan(c.amount)} 元")
+        return ClaimResult(c, scheme.name if scheme else None, c.amount, excluded, 0, c.amount - excluded, 0, 0,
+                           c.amount, (), tuple(self.trace), tuple(reasons))
+
+    def run(self) -> ClaimResult:
+        claim, day = self.claim, self.claim.date
+        scheme = self.policy.scheme_for(self.facts, day)
+        if scheme is None:
+            self.say(f"{day} 的就诊没有适用的方案，不予支付")
+            return self.refuse(None, ["没有适用的方案"])
+        self.say(f"适用方案：{scheme.name}", scheme.origin)
+        reasons = self.eligibility(scheme)
+        if reasons:
+            return self.refuse(scheme, reasons)
+        catalogue = self.place_catalogue(scheme)
+        if catalogue is None:
+            return self.refuse(scheme, [f"找不到就医地“{self.facts.get('就医地')}”的目录"])
+        excluded, class_share = self.catalogue(catalogue)
+        policy_range = claim.amount - excluded - class_share
+        self.say(f"政策范围内费用 {fmt_yuan(policy_range)} 元")
+        first = self.first_self_pay(scheme, policy_range)
+        base = policy_range - first
+        shares: list[LayerShare] = []
+        days = allowance = 0
+        for layer in scheme.layers:
+            if not ir.all_hold(layer.when, self.facts):
+                only = "，".join(self.policy.describe(c) for c in layer.when)
+                self.say(f"【{layer.name}】不适用：仅限{only}", layer.origin)
+                if layer.allowance is None:
+                    shares.append(LayerShare(layer.name, 0))
+                continue
+            failed = self.layer_requirements(layer)
+            if failed:
+                if layer.allowance is None:
+                    shares.append(LayerShare(layer.name, 0))
+                continue
+            settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say)
+            if layer.allowance is not None:
+                result = settler.allowance()
+                if result is None:
+                    return self.refuse(scheme, ["缺少计算津贴所需的数值"])
+                days, allowance = result
+                continue
+            outcome = settler.settle(base)
+            if outcome is None:
+                return self.refuse(scheme, [f"{layer.name}缺少当年的参考值，无法结算"])
+            paid, counted = outcome
+            shares.append(LayerShare(layer.name, paid, counted))
+            base -= paid
+        fund = shares[0].paid if shares else 0
+        total = sum(s.paid for s in shares)
+        personal = claim.amount - total
+        if len(shares) > 1:
+            parts = "，".join(f"{s.name} {fmt_yuan(s.paid)} 元" for s in shares)
+            self.say(f"{parts}，基金合计 {fmt_yuan(total)} 元，个人自付 {fmt_yuan(personal)} 元")
+        else:
+            self.say(f"统筹支付 {fmt_yuan(fund)} 元，个人自付 {fmt_yuan(personal)} 元")
+        if days:
+            self.say(f"津贴 {fmt_yuan(allowance)} 元（{days} 天）")
+        deductible = shares[0].deductible if shares else 0
+        parts = {"起付线": deductible, "乙类先行自付": class_share, "先行自付": first, "全自费": excluded,
+                 "个人自付": personal}
+        account = self.account(scheme, parts, personal)
+        return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
+                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account)
+
+    def account(self, scheme: ir.Scheme, parts: dict[str, int], personal: int) -> int:
+        """个人账户: pays the named parts of the person's share, up to the balance carried across claims."""
+        acc = scheme.account
+        if acc is None:
+            return 0
+        period = period_key(scheme.period, self.claim, self.facts)
+        balance_key, opened = ("account", "balance"), ("account", "opened")
+        if not self.acc[opened]:
+            self.acc[opened] = 1
+            self.acc[balance_key] = int(self.facts.get("账户余额", 0) or 0)  # type: ignore[arg-type]
+            self.acc[("account", "opened in")] = period
+        if acc.allocation is not None:
+            # one person, one account: each scheme that declares a yearly allocation adds it once per new period
+            last_key = ("account", "allocated", scheme.name)
+            last = self.acc.get(last_key, self.acc[("account", "opened in")])
+            cell = acc.allocation.lookup(self.facts)
+            if period > last and cell is not None:
+                self.acc[balance_key] += int(cell.value) * (period - last)  # type: ignore[arg-type]
+                self.say(f"个人账户年度划入 {fmt_yuan(int(cell.value))} 元{_cell_label(cell)}", cell.origin)  # type: ignore[arg-type]
+            self.acc[last_key] = max(last, period)
+        due = personal if "个人自付" in acc.parts else min(personal, sum(parts[p] for p in acc.parts))
+        balance = self.acc[balance_key]
+        paid = min(balance, due)
+        self.acc[balance_key] = balance - paid
+        self.say(f"个人账户支付{'、'.join(acc.parts)}共 {fmt_yuan(paid)} 元（余额 {fmt_yuan(balance)} 元 → "
+                 f"{fmt_yuan(balance - paid)} 元），现金支付 {fmt_yuan(personal - paid)} 元", acc.origin)
+        return paid
+
+    def layer_requirements(self, layer: ir.Layer) -> list[str]:
+        reasons = self.requirements(layer.requirements, f"【{layer.name}】")
+        return reasons
+
+    def eligibility(self, scheme: ir.Scheme) -> list[str]:
+        return self.requirements(scheme.requirements, "")
+
+    def requirements(self, reqs: tuple[ir.Requirement, ...], where: str) -> list[str]:
+        optional = {f.name for f in self.policy.fields if f.optional}
+        reasons = []
+        for req in reqs:
+            if not ir.in_force(req.start, req.end, self.claim.date):
+                continue
+            reason, cell = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
+                                             optional)
+            if cell is not None:
+                self.say(f"适用标准：{cell.label()} {_standard(cell.value)}", cell.origin)
+            if reason:
+                self.say(f"{where}不符合条件：{reason}，{'本层不支付' if where else '不予支付'}", req.origin)
+                reasons.append(reason)
+        return reasons
+
+    def place_catalogue(self, scheme: ir.Scheme) -> ir.Catalogue | None:
+        """就医地目录、参保地政策: a claim treated in another region uses that region's catalogue."""
+        place = self.facts.get("就医地")
+        if not place or place == self.policy.region:
+            return scheme.catalogue
+        other = self.places.get(str(place)) if self.places is not None else None
+        there = other.scheme_for(self.facts, self.claim.date) if other is not None else None
+        if there is None:
+            self.say(f"就医地“{place}”：找不到其政策或对应的方案，无法按就医地目录结算")
+            return None
+        self.say(f"就医地 {other.region}：按就医地目录（{there.name}）确定报销范围，"
+                 f"起付线、比例、封顶线按参保地 {self.policy.region} 政策", there.origin)
+        return there.catalogue
+
+    def catalogue(self, cat: ir.Catalogue) -> tuple[int, int]:
+        """Itemised claims: 全自费 items and 乙类先行自付; returns (excluded, class share)."""
+        items = self.claim.items
+        if not items:
+            return 0, 0
+        excluded_names = {e.name: e for e in cat.exclusions}
+        shares = {s.cls: s for s in cat.shares}
+        excluded = class_share = 0
+        for item in items:
+            if item.name in excluded_names:
+                excluded += item.amount
+                self.say(f"明细“{item.name}” {fmt_yuan(item.amount)} 元属不予报销项目，全自费",
+                         excluded_names[item.name].origin)
+            elif item.cls in cat.out_of_range:
+                excluded += item.amount
+                self.say(f"明细“{item.name}”（{item.cls}） {fmt_yuan(item.amount)} 元不在目录内，全自费")
+            elif item.cls in shares:
+                rule = shares[item.cls]
+                part = round_fen(Fraction(item.amount) * rule.share, self.policy.rounding)
+                class_share += part
+                self.say(f"明细“{item.name}”（{item.cls}） {fmt_yuan(item.amount)} 元 × 先行自付 {fmt_ratio(rule.share)}"
+                         f" = {fmt_yuan(part)} 元由个人先行自付", rule.origin)
+        self.say(f"总费用 {fmt_yuan(self.claim.amount)} 元，全自费 {fmt_yuan(excluded)} 元，"
+                 f"乙类先行自付 {fmt_yuan(class_share)} 元")
+        return excluded, class_share
+
+    def first_self_pay(self, scheme: ir.Scheme, amount: int) -> int:
+        for index, rule in enumerate(scheme.first_pays):
+            if ir.in_force(rule.start, rule.end, self.claim.date) and ir.all_hold(rule.when, self.facts):
+                share = rule.share
+                who = "、".join(sorted(v for c in rule.when for v in c.values))
+                if rule.counts:
+                    period = period_key(scheme.period, self.claim, self.facts)
+                    counter = (scheme.name, "first_pay", index, period)
+                    self.acc[counter] += 1
+                    n = self.acc[counter]
+                    counted = ir.count_value(rule.counts, n)
+                    share = counted.value if counted else Fraction(0)
+                    self.say(f"{who}：本年第 {n} 次，先行自付比例 {fmt_ratio(share)}", counted.origin if counted
+                             else rule.origin)
+                first = round_fen(Fraction(amount) * share, self.policy.rounding)
+                self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {fmt_ratio(share)} = {fmt_yuan(first)} 元，"
+                         f"其余 {fmt_yuan(amount - first)} 元按规定报销", rule.origin)
+                for field, value in rule.overrides:
+                    self.say(f"其余部分按{value}政策结算", rule.origin)
+                    self.facts[field] = value
+                return first
+        return 0
+
+
+def _cell_label(cell: ir.Cell) -> str:
+    return f"（{cell.label()}）" if cell.keys else ""
+
+
+def _standard(value: object) -> str:
+    """A requirement's standard as written: durations in months are shown in years when whole."""
+    if isinstance(value, int):
+        return f"{fmt_yuan(value)} 元"
+    v = Fraction(value)  # type: ignore[arg-type]
+    return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
+
+
+def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],
+           places: Places | None = None) -> tuple[ClaimResult, ...]:
+    """Settle one person's claims in date order (ties keep input order); results in input order.
+
+    places: the other regions a claim may name as its 就医地 (place of treatment).
+    """
+    claims = list(claims)
+    acc: defaultdict[tuple, int] = defaultdict(int)
+    defaults = policy.defaults()
+    results: list[ClaimResult | None] = [None] * len(claims)
+    for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
+        claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
+        results[i] = ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
+    return tuple(r for r in results if r is not None)
+
+
+__all__ = ["ClaimResult", "LayerShare", "TraceLine", "settle"]

@@ -1,0 +1,1 @@
+"""Inputs: claim files and claim tables (JSON, CSV, Parquet) read into validated claims."""

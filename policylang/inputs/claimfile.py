@@ -1,0 +1,146 @@
+"""Read a claim file (JSON) into a Person and Claims, validating every field against the policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from policylang import ir
+from policylang.ir.claims import Claim, Item, Person, facts
+from policylang.diagnostics import Diagnostic, error
+from policylang.inputs.factvalues import as_date, parse_amount, parse_fact
+from policylang.inputs.jsonpos import JsonError, loads
+from policylang.resolve.loader import display_path
+from policylang.lower.scheme import CLASSES
+from policylang.resolve.names import did_you_mean
+from policylang.source import Source, Span
+
+PERSON_KEY, CLAIMS_KEY = "参保人", "就诊"
+
+
+@attrs.frozen
+class ClaimFile:
+    source: Source
+    person: Person | None
+    claims: tuple[Claim, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _Reader:
+    def __init__(self, policy: ir.Policy, source: Source, positions: dict) -> None:
+        self.policy = policy
+        self.source = source
+        self.positions = positions
+        self.diags: list[Diagnostic] = []
+        self.enums = {e.name: e for e in policy.enums}
+
+    def span(self, path: tuple) -> Span:
+        pos = self.positions.get(path, 0)
+        line = self.source.text.count("\n", 0, pos) + 1
+        column = pos - (self.source.text.rfind("\n", 0, pos) + 1) + 1
+        return Span.point(self.source.path, line, column)
+
+    def fail(self, code: str, message: str, path: tuple, hint: str | None = None) -> None:
+        self.diags.append(error(code, message, self.span(path), hint))
+
+    def typed_facts(self, obj: dict, path: tuple, allowed: set[str]) -> dict[str, ir.Fact]:
+        out: dict[str, ir.Fact] = {}
+        for key, value in obj.items():
+            if key in allowed:
+                continue
+            parsed, code, message, hint = parse_fact(self.policy, key, value)
+            if code is not None:
+                self.fail(code, message or "", (*path, key), hint)
+            elif parsed is not None:
+                out[key] = parsed
+        return out
+
+    def person(self, obj: Any) -> Person | None:
+        path = (PERSON_KEY,)
+        if not isinstance(obj, dict):
+            self.fail("E030", "“参保人”应为对象，例如 {\"险种\": \"职工医保\"}", path)
+            return None
+        pid = obj.get("参保人ID", "参保人")
+        return Person(str(pid), facts(self.typed_facts(obj, path, {"参保人ID"})))
+
+    def items(self, raw: Any, path: tuple) -> list[Item] | None:
+        if not isinstance(raw, list):
+            self.fail("E030", "“明细”应为数组：[{\"名称\": …, \"类别\": \"甲类\", \"金额\": \"10\"}]", path)
+            return None
+        out = []
+        for i, obj in enumerate(raw):
+            where = (*path, i)
+            if not isinstance(obj, dict) or not {"名称", "类别", "金额"} <= set(obj):
+                self.fail("E031", "每条明细都要有 名称、类别、金额", where)
+                continue
+            amount = parse_amount(obj["金额"])
+            if amount is None:
+                self.fail("E012", f"明细金额无效：{obj['金额']!s}", (*where, "金额"))
+                continue
+            if obj["类别"] not in CLASSES:
+                self.fail("E007", f"“{obj['类别']}”不是目录类别（{'、'.join(CLASSES)}）", (*where, "类别"))
+                continue
+            out.append(Item(str(obj["名称"]), obj["类别"], amount))
+        return out if len(out) == len(raw) else None
+
+    def claim(self, obj: Any, index: int) -> Claim | None:
+        path = (CLAIMS_KEY, index)
+        if not isinstance(obj, dict):
+            self.fail("E030", f"第 {index + 1} 条就诊应为对象", path)
+            return None
+        day = amount = None
+        items: list[Item] | None = []
+        if "日期" not in obj:
+            self.fail("E031", f"第 {index + 1} 条就诊缺少“日期”", path)
+        if "费用" not in obj and "明细" not in obj:
+            self.fail("E031", f"第 {index + 1} 条就诊缺少“费用”（或“明细”）", path)
+        if "日期" in obj:
+            day = as_date(obj["日期"])
+            if day is None:
+                self.fail("E011", f"日期无效：{obj['日期']!s}", (*path, "日期"), "日期写作 2024-01-01")
+        if "明细" in obj:
+            items = self.items(obj["明细"], (*path, "明细"))
+            amount = sum(i.amount for i in items) if items is not None else None
+        if "费用" in obj:
+            fee = parse_amount(obj["费用"])
+            if fee is None:
+                self.fail("E012", f"费用无效：{obj['费用']!s}（应为不小于 0、最多两位小数的金额）", (*path, "费用"))
+            elif amount is not None and "明细" in obj and fee != amount:
+                self.fail("E012", f"费用 {obj['费用']} 与明细合计不符", (*path, "费用"))
+            amount = fee if "明细" not in obj else amount
+        claim_facts = self.typed_facts(obj, path, {"日期", "费用", "明细"})
+        if day is None or amount is None or items is None:
+            return None
+        return Claim(day, amount, facts(claim_facts), index, tuple(items), origin=self.span(path))
+
+
+def read_claims(path: Path, policy: ir.Policy) -> ClaimFile:
+    shown = display_path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        src = Source(shown, "")
+        return ClaimFile(src, None, (), (error("E018", f"文件无法读取：{shown}（{type(e).__name__}）", None),))
+    source = Source(shown, text)
+    try:
+        data, positions = loads(text)
+    except JsonError as e:
+        line = text.count("\n", 0, e.pos) + 1
+        col = e.pos - (text.rfind("\n", 0, e.pos) + 1) + 1
+        return ClaimFile(source, None, (), (error("E030", f"JSON 格式错误：{e}", Span.point(shown, line, col)),))
+    reader = _Reader(policy, source, positions)
+    if not isinstance(data, dict):
+        reader.fail("E030", "理赔文件应为对象：{\"参保人\": {…}, \"就诊\": […]}", ())
+        return ClaimFile(source, None, (), tuple(reader.diags))
+    for key in data:
+        if key not in (PERSON_KEY, CLAIMS_KEY):
+            reader.fail("E015", f"未知字段“{key}”", (key,), did_you_mean(key, [PERSON_KEY, CLAIMS_KEY]))
+    person = reader.person(data.get(PERSON_KEY, {}))
+    raw_claims = data.get(CLAIMS_KEY, [])
+    if not isinstance(raw_claims, list):
+        reader.fail("E030", "“就诊”应为数组", (CLAIMS_KEY,))
+        raw_claims = []
+    claims = [c for i, obj in enumerate(raw_claims) if (c := reader.claim(obj, i))]
+    return ClaimFile(source, person, tuple(claims), tuple(reader.diags))

@@ -1,0 +1,3 @@
+"""The policy IR: the typed contract every backend reads (nodes, units, rounding, terms)."""
+
+from policylang.ir.nodes import *  # noqa: F403

@@ -1,0 +1,59 @@
+"""Test blocks as compiled data: a person, claims, contributions and questions, with what the officer expects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from policylang.ir.claims import Claim, Facts, Person
+from policylang.source import Span
+
+# Outputs a claim expectation may name, besides the name of a layer. 津贴天数 is in days, the rest in 分.
+OUTPUTS = ("统筹支付", "个人自付", "起付线", "费用", "全自费", "先行自付", "政策范围内费用", "基金支付", "津贴",
+           "津贴天数", "个人账户支付", "现金支付")
+PAYMENT_OUTPUTS = ("资助", "个人缴费", "缴费标准")
+
+
+@attrs.frozen
+class Expectation:
+    output: str
+    amount: int  # 分 (days for 津贴天数)
+    origin: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class TestClaim:
+    claim: Claim
+    expects: tuple[Expectation, ...]
+    refused: Span | None = attrs.field(default=None, eq=False)  # 期望 不予支付
+
+
+@attrs.frozen
+class TestPayment:
+    """缴费 2022 年 期望 资助 280 元, 个人缴费 40 元."""
+
+    year: int
+    expects: tuple[Expectation, ...]
+    origin: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class TestAsk:
+    """询问 2024-03-01 家庭共济 亲属关系=兄弟姐妹 期望 是."""
+
+    date: dt.date
+    question: str
+    facts: Facts
+    answer: bool
+    origin: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class TestCase:
+    name: str
+    person: Person
+    claims: tuple[TestClaim, ...]
+    payments: tuple[TestPayment, ...] = ()
+    asks: tuple[TestAsk, ...] = ()
+    origin: Span | None = attrs.field(default=None, eq=False)

@@ -1,0 +1,115 @@
+"""继承 and 覆盖: a region takes its parent's rules and overrides single values, checked to exist.
+
+Merging happens on the AST, so every rule keeps the span of the file it was written in: a trace step
+taken from the parent points at the parent's script, an overridden value at the child's.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from policylang.syntax import ast
+from policylang.diagnostics import Diagnostic, error
+
+# What a child takes from its parent: rules and names, not the parent's header, notes or tests.
+_INHERITED = (ast.EnumDef, ast.FieldDef, ast.Reference, ast.Scheme, ast.Subsidy, ast.Question, ast.Rounding)
+
+
+def _key_text(entry: ast.Entry) -> tuple[str, ...]:
+    return tuple(sorted("/".join(n.text for n in k.values) for k in entry.keys))
+
+
+def _validity_text(v: ast.Validity | None) -> tuple:
+    if v is None:
+        return (None, None)
+    return (v.start.value if v.start else None, v.end.value if v.end else None)
+
+
+class _Merger:
+    def __init__(self) -> None:
+        self.diags: list[Diagnostic] = []
+
+    def missing(self, what: str, span) -> None:
+        self.diags.append(error("E028", f"覆盖的规则不存在：继承来的规则中没有{what}", span))
+
+    def items(self, parent: list[object], child: list[object]) -> list[object]:
+        out = [i for i in parent if isinstance(i, _INHERITED)]
+        for item in child:
+            if isinstance(item, ast.Scheme) and item.override:
+                index = next((n for n, s in enumerate(out) if isinstance(s, ast.Scheme) and s.name == item.name), None)
+                if index is None:
+                    self.missing(f"方案“{item.name}”", item.name_span)
+                    continue
+                out[index] = self.scheme(out[index], item)  # type: ignore[arg-type]
+            elif isinstance(item, ast.Rounding):
+                out = [i for i in out if not isinstance(i, ast.Rounding)] + [item]
+            else:
+                out.append(item)
+        return out
+
+    def scheme(self, base: ast.Scheme, over: ast.Scheme) -> ast.Scheme:
+        body = self.body(list(base.body), over.body, f"方案“{base.name}”")
+        return attrs.evolve(base, when=over.when or base.when, validity=over.validity or base.validity,
+                            body=tuple(body), override=False)
+
+    def body(self, base: list[object], over: tuple[object, ...], owner: str) -> list[object]:
+        for stmt in over:
+            match stmt:
+                case ast.TableStmt():
+                    self.table(base, stmt, owner)
+                case ast.Adjust():
+                    keys = [tuple(n.text for n in k.values) for k in stmt.keys]
+                    i = next((n for n, s in enumerate(base) if isinstance(s, ast.Adjust) and
+                              [tuple(x.text for x in k.values) for k in s.keys] == keys), None)
+                    if i is None:
+                        self.missing(f"{owner}中对“{'、'.join('/'.join(k) for k in keys)}”的比例调整", stmt.span)
+                    else:
+                        base[i] = stmt
+                case ast.Period():
+                    base = [s for s in base if not isinstance(s, ast.Period)] + [stmt]
+                case ast.Layer():
+                    i = next((n for n, s in enumerate(base) if isinstance(s, ast.Layer) and s.name == stmt.name), None)
+                    if i is None:
+                        self.missing(f"{owner}中的层“{stmt.name}”", stmt.name_span)
+                    else:
+                        layer = base[i]
+                        assert isinstance(layer, ast.Layer)
+                        merged = self.body(list(layer.body), stmt.body, f"层“{stmt.name}”")
+                        base[i] = attrs.evolve(layer, when=stmt.when or layer.when, body=tuple(merged))
+                case _:
+                    base.append(stmt)
+        return base
+
+    def table(self, base: list[object], stmt: ast.TableStmt, owner: str) -> None:
+        same = [n for n, s in enumerate(base) if isinstance(s, ast.TableStmt) and (s.kind, s.scope) ==
+                (stmt.kind, stmt.scope)]
+        exact = [n for n in same if _validity_text(base[n].validity) == _validity_text(stmt.validity)]  # type: ignore[union-attr]
+        what = f"{owner}中的{stmt.scope or ''}{stmt.kind}"
+        if not exact:
+            if stmt.validity is not None and same:
+                base.append(stmt)  # a new dated version of an inherited parameter
+            else:
+                self.missing(what + ("（同一生效期）" if same else ""), stmt.span)
+            return
+        target = base[exact[0]]
+        assert isinstance(target, ast.TableStmt)
+        entries = list(target.entries)
+        for entry in stmt.entries:
+            i = next((n for n, e in enumerate(entries) if _key_text(e) == _key_text(entry)), None)
+            if i is None:
+                label = "、".join(_key_text(entry)) or "不分类别的数值"
+                self.missing(f"{what}的“{label}”一项", entry.span)
+            else:
+                entries[i] = entry
+        base[exact[0]] = attrs.evolve(target, entries=tuple(entries))
+
+
+def merge(parent_items: list[object], child_items: list[object]) -> tuple[list[object], list[Diagnostic]]:
+    """The child's items over its parent's: 覆盖 blocks replace single values, everything else adds."""
+    merger = _Merger()
+    return merger.items(parent_items, child_items), merger.diags
+
+
+def overrides_without_parent(items: list[object]) -> list[Diagnostic]:
+    return [error("E028", f"覆盖的规则不存在：没有 继承 任何地区，无法覆盖方案“{i.name}”", i.name_span)
+            for i in items if isinstance(i, ast.Scheme) and i.override]

@@ -1,0 +1,1 @@
+"""Syntax: the Lark grammar, the parser and the AST it builds (text → ast.Module)."""

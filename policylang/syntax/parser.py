@@ -1,0 +1,253 @@
+"""Text → AST. Lark LALR with the contextual lexer; several syntax errors per file, each located."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+
+from lark import Lark, Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
+
+from policylang.syntax import ast
+from policylang.syntax.builder import AstBuilder, parse_date, token_span
+from policylang.diagnostics import Diagnostic, error
+from policylang.resources import grammar_file
+from policylang.source import Source, Span
+
+MAX_SYNTAX_ERRORS = 20
+
+# Readable names for terminals in "expected …" lists.
+_TERMINAL_NAMES = {
+    "NAME": "名称",
+    "NUMBER": "数字",
+    "DATE": "日期",
+    "STRING": "带引号的文字",
+    "_SEMI": "；",
+    "_COMMA": "，",
+    "LBRACE": "{",
+    "RBRACE": "}",
+    "LPAR": "(",
+    "RPAR": ")",
+    "EQUAL": "=",
+    "PERCENT": "%",
+    "_ALT": "/",
+    "$END": "文件结尾",
+}
+
+# Tokens at which error recovery may resume: anything that starts a statement or closes a block.
+_SYNC_EXTRA = {"_SEMI", "RBRACE"}
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        grammar_file().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=True,  # the LALR tables take seconds to build; Lark keys the cache on the grammar text
+    )
+
+
+@functools.cache
+def keywords() -> dict[str, str]:
+    """Every keyword of the language: its text → its terminal name."""
+    out = {}
+    for t in _lark().terminals:
+        if t.pattern.type == "str" and re.fullmatch(r"[\u3400-\u9fff]+", t.pattern.value):
+            out[t.pattern.value] = t.name
+    return out
+
+
+@functools.cache
+def _statement_starters() -> frozenset[str]:
+    """Terminal names that begin a statement somewhere in the grammar."""
+    lark = _lark()
+    ip = lark.parse_interactive("")
+    starters: set[str] = set()
+    table = ip.parser_state.parse_conf.parse_table
+    # A keyword starts a statement if it is a shift action of a state that also accepts the block end
+    # or end of file, i.e. a statement-list state.
+    for actions in table.states.values():
+        if "RBRACE" in actions or "$END" in actions:
+            starters.update(k for k in actions if k in keywords().values())
+    return frozenset(starters)
+
+
+def _describe(expected: set[str]) -> str:
+    kw = {v: k for k, v in keywords().items()}
+    names = sorted({kw.get(t) or _TERMINAL_NAMES.get(t, t) for t in expected if not t.startswith("__")})
+    shown = "、".join(f"“{n}”" for n in names[:8])
+    return shown + (" 等" if len(names) > 8 else "")
+
+
+def _acceptable(ip) -> set[str]:
+    """The terminals the parser accepts in its current state (the lexer's error may not say)."""
+    names = {t.name for t in _lark().terminals} | {"$END"}
+    return {k for k in ip.choices() if k in names}
+
+
+def _statement_level(choices) -> bool:
+    """A state between statements: it may end a block or the file."""
+    return "RBRACE" in choices or "$END" in choices
+
+
+class _Recovering:
+    """Drives the interactive parser token by token, recovering at statement boundaries."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.file = source.path
+        self.diags: list[Diagnostic] = []
+        self.recovering = False
+        self.braces: list[Token] = []
+        self.prev: Token | None = None
+        self.statement: list[Token] = []  # tokens since the last statement boundary
+        self.bad_close: set[int] = set()
+
+    def run(self) -> Tree | None:
+        ip = _lark().parse_interactive(self.source.folded)
+        while len(self.diags) < MAX_SYNTAX_ERRORS:
+            try:
+                for tok in ip.lexer_thread.lex(ip.parser_state):
+                    self._track(tok)
+                    self.prev = tok
+                    if self.recovering:
+                        self.recovering = not self._resync(ip, tok)
+                        continue
+                    ip.feed_token(tok)
+                return self._finish(ip)
+            except UnexpectedToken as e:
+                tok = e.token
+                if tok.type != "$END" and self.prev is not tok:
+                    self._track(tok)
+                    self.prev = tok
+                self._report(tok, _acceptable(ip) or e.expected)
+                self.recovering = not self._resync(ip, tok)
+            except UnexpectedCharacters as e:
+                ch = self.source.folded[e.pos_in_stream]
+                span = Span.point(self.file, e.line, e.column)
+                self.diags.append(error("E003", f"非法字符：“{ch}”", span))
+                ip.lexer_thread.state.line_ctr.feed(self.source.folded[e.pos_in_stream])
+                self.recovering = True
+        return None
+
+    def _finish(self, ip) -> Tree | None:
+        if self.braces:
+            for tok in self.braces:
+                self.diags.append(
+                    error("E009", f"块未结束：第 {tok.line} 行的 {{ 没有对应的 }}", token_span(self.file, tok))
+                )
+            return None
+        try:
+            tree = ip.feed_eof()
+        except UnexpectedToken as e:
+            if not self.recovering:
+                self._report(e.token, _acceptable(ip) or e.expected)
+            return None
+        return None if self.diags else tree
+
+    def _track(self, tok: Token) -> None:
+        if tok.type in ("_SEMI", "LBRACE", "RBRACE") or keywords().get(tok.value) in _statement_starters():
+            self.statement = []
+        else:
+            self.statement.append(tok)
+        if tok.type == "LBRACE":
+            self.braces.append(tok)
+        elif tok.type == "RBRACE":
+            if self.braces:
+                self.braces.pop()
+            else:
+                self.bad_close.add(id(tok))
+
+    def _report(self, tok: Token, expected: set[str]) -> None:
+        if self.recovering:
+            return
+        if tok.type == "$END":
+            if not self.braces:
+                span = self._end_span()
+                self.diags.append(error("E001", f"文件意外结束，应为 {_describe(expected)}", span))
+            return
+        span = token_span(self.file, tok)
+        if id(tok) in self.bad_close:
+            self.diags.append(error("E010", "多余的 }：前面没有对应的 {", span))
+            return
+        if self._unknown_keyword(tok, expected):
+            return
+        shown = tok.value if tok.type != "$END" else "文件结尾"
+        self.diags.append(error("E001", f"此处不应出现“{shown}”，应为 {_describe(expected)}", span))
+
+    def _end_span(self) -> Span:
+        """Just after the last character of the file that is not white space."""
+        text = self.source.text.rstrip()
+        line = text.count("\n") + 1
+        return Span.point(self.file, line, len(text) - (text.rfind("\n") + 1) + 1)
+
+    def _unknown_keyword(self, tok: Token, expected: set[str]) -> bool:
+        """A misspelt keyword lexes as a name: say so, with the nearest keyword as a hint."""
+        kws = keywords()
+        candidates = [(tok, [k for k, v in kws.items() if v in expected])]
+        candidates += [(t, list(kws)) for t in self.statement if t is not tok]
+        for cand, pool in candidates:
+            if cand.type != "NAME" or cand.value in kws:
+                continue
+            cutoff = 0.5 if cand is tok else 0.6  # 0.5: one wrong character of a two-character keyword
+            close = difflib.get_close_matches(cand.value, pool, n=1, cutoff=cutoff)
+            if close or (cand is tok and pool and "NAME" not in expected and _statement_level(expected)):
+                hint = f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None
+                msg = f"未知关键字“{cand.value}”"
+                self.diags.append(error("E002", msg, token_span(self.file, cand), hint))
+                return True
+        return False
+
+    def _resync(self, ip, tok: Token) -> bool:
+        """Pop parser states until tok is acceptable, if tok may start a statement or end a block."""
+        kind = keywords().get(tok.value, tok.type) if tok.type == "NAME" else tok.type
+        if kind not in _statement_starters() and kind not in _SYNC_EXTRA:
+            return False
+        if kind != tok.type:
+            tok = Token.new_borrow_pos(kind, tok.value, tok)
+        state = ip.parser_state
+        saved = (list(state.state_stack), list(state.value_stack))
+        while state.state_stack:
+            choices = ip.choices()
+            # Resume only where the token begins a statement, not inside the broken one.
+            if kind in choices and _statement_level(choices):
+                try:
+                    ip.feed_token(tok)
+                    return True
+                except UnexpectedToken:
+                    break
+            state.state_stack.pop()
+            if state.value_stack:
+                state.value_stack.pop()
+        state.state_stack[:], state.value_stack[:] = saved
+        return False
+
+
+def parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Parse one script. Returns the module (None if it has syntax errors) and the diagnostics."""
+    if not source.folded.strip():
+        return ast.Module(source.path, ()), []
+    runner = _Recovering(source)
+    try:
+        tree = runner.run()
+    except LarkError as e:  # defensive: the parser's own failure is still a located message
+        return None, [*runner.diags, error("E001", f"无法解析：{e}", Span.point(source.path, 1, 1))]
+    if tree is None or runner.diags:
+        return None, runner.diags
+    try:
+        return AstBuilder(source).transform(tree), []
+    except VisitError as e:  # a grammar/transformer mismatch is our bug, but still a located message
+        line = getattr(e.obj, "meta", None)
+        span = Span.point(source.path, getattr(line, "line", 1), getattr(line, "column", 1))
+        return None, [error("E001", f"无法理解这一语句（{e.rule}）", span)]
+
+
+def parse_diagnostics(source: Source) -> list[Diagnostic]:
+    return parse(source)[1]
+
+
+__all__ = ["keywords", "parse", "parse_date", "parse_diagnostics"]

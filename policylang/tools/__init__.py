@@ -1,0 +1,1 @@
+"""Tools over compiled policies: rule coverage, verify, semantic diff, impact, history, samples."""

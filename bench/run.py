@@ -29,8 +29,8 @@ from policylang.api import check_path  # noqa: E402
 from policylang.batch.columns import FactColumn  # noqa: E402
 from policylang.batch.generate import generate  # noqa: E402
 from policylang.batch.kernel import settle_columns  # noqa: E402
-from policylang.ir.claims import Claim, Person, facts  # noqa: E402
 from policylang.eval.settle import settle  # noqa: E402
+from policylang.ir.claims import Claim, Person, facts  # noqa: E402
 
 N_CLAIMS, N_PERSONS, SEED = 1_000_000, 100_000, 20240101
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import attrs
 
+from policylang.diagnostics import Diagnostic, sort_key
+from policylang.eval.settle import ClaimResult, settle
+from policylang.ir import Policy
 from policylang.ir.lint import lint
 from policylang.lower.compiler import Compiled, compile_unit
-from policylang.diagnostics import Diagnostic, sort_key
-from policylang.ir import Policy
 from policylang.resolve.loader import Unit, load
-from policylang.eval.settle import ClaimResult, settle
 
 
 @attrs.frozen

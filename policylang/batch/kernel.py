@@ -22,8 +22,8 @@ from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupported
 from policylang.batch.plan import LayerPlan, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
-from policylang.ir.claims import Claim
 from policylang.eval.settle import ClaimResult, ClaimSettler, settle
+from policylang.ir.claims import Claim
 
 MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",
          "个人账户支付", "现金支付")

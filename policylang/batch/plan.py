@@ -27,8 +27,8 @@ from policylang.batch.features import (
     uses_references,
 )
 from policylang.batch.segments import group_ids
-from policylang.ir.claims import Claim
 from policylang.eval.settle import ClaimSettler
+from policylang.ir.claims import Claim
 
 
 @attrs.frozen

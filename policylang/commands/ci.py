@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from policylang.api import Checked, check_path
-from policylang.tools import coverage as cov
-from policylang.tools.reports import RegionRun, junit_xml, report_json, run_region
 from policylang.diagnostics import render_all, sort_key
 from policylang.eval.harness import explain_failure
 from policylang.ir import Policy
+from policylang.tools import coverage as cov
+from policylang.tools.reports import RegionRun, junit_xml, report_json, run_region
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -109,8 +109,8 @@ def verify_cmd(paths: tuple[str, ...], seed: int, examples: int) -> None:
       结果与不同参保人就诊的交错顺序无关。
     违反时给出最小的反例就诊序列及其结算过程；退出码为 1。
     """
-    from policylang.tools.verify import render_violation, verify
     from policylang.resolve.loader import region_dirs
+    from policylang.tools.verify import render_violation, verify
 
     bad = 0
     for region in region_dirs([Path(p) for p in paths]):

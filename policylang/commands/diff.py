@@ -8,15 +8,15 @@ from pathlib import Path
 import click
 
 from policylang.api import check_path
-from policylang.inputs.claimtable import read_table
 from policylang.commands.ci import show_table_errors
-from policylang.tools.diff import diff_policies, render_markdown
-from policylang.tools.gitrev import GitError, export_revision
-from policylang.tools.impact import measure_impact, render_impact
 from policylang.diagnostics import render_all
+from policylang.inputs.claimtable import read_table
 from policylang.ir import Policy
 from policylang.resolve.loader import SUFFIX, display_path
 from policylang.source import Span
+from policylang.tools.diff import diff_policies, render_markdown
+from policylang.tools.gitrev import GitError, export_revision
+from policylang.tools.impact import measure_impact, render_impact
 
 
 def _err(text: str) -> None:

@@ -10,8 +10,8 @@ import click
 
 from policylang.api import check_path
 from policylang.diagnostics import render_all
-from policylang.tools.history import history, sentence, to_json
 from policylang.resolve.loader import region_dirs
+from policylang.tools.history import history, sentence, to_json
 
 
 @click.command("history", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -10,14 +10,14 @@ import click
 
 from policylang.api import Checked, check_path
 from policylang.commands.batch import batch_cmd
-from policylang.inputs.claimfile import read_claims
-from policylang.diagnostics import render, render_all, sort_key
 from policylang.commands.doc import doc as doc_cmd
 from policylang.commands.history import history_cmd
+from policylang.diagnostics import render, render_all, sort_key
+from policylang.eval.settle import ClaimResult, settle
+from policylang.inputs.claimfile import read_claims
+from policylang.ir.units import fmt_plain, fmt_yuan
 from policylang.resolve.loader import region_dirs
 from policylang.resolve.registry import Regions
-from policylang.eval.settle import ClaimResult, settle
-from policylang.ir.units import fmt_plain, fmt_yuan
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

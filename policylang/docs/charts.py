@@ -17,10 +17,10 @@ from pathlib import Path
 import attrs
 
 from policylang import ir
-from policylang.ir.claims import Claim, Person, facts
 from policylang.docs.primitives import Column, layer_parts
 from policylang.docs.wording import date_cn, money_cn
 from policylang.eval.settle import settle
+from policylang.ir.claims import Claim, Person, facts
 
 log = logging.getLogger(__name__)
 

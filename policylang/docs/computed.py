@@ -11,15 +11,15 @@ from collections.abc import Iterator
 import attrs
 
 from policylang import ir
-from policylang.ir.claims import Person, facts
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
 from policylang.docs.primitives import Column
 from policylang.docs.wording import money_cn, ratio_cn, validity_cn
-from policylang.ir.formulas import FormulaError, evaluate
-from policylang.tools.history import subsidy_rule_value
-from policylang.ir.rounding import round_fen
 from policylang.eval.subsidy import subsidize
+from policylang.ir.claims import Person, facts
+from policylang.ir.formulas import FormulaError, evaluate
+from policylang.ir.rounding import round_fen
 from policylang.ir.wording import conditions_cn, formula_cn, ordered_values, who_cn
+from policylang.tools.history import subsidy_rule_value
 
 
 # ---- formulas ------------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
-from policylang.ir.cases import TestCase
 from policylang.docs.blocks import Table
 from policylang.docs.wording import date_cn, money_cn
 from policylang.eval.harness import run_case
 from policylang.eval.settle import Places
+from policylang.ir.cases import TestCase
 
 
 @attrs.frozen

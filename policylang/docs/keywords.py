@@ -22,7 +22,10 @@ def _rule_name(name: str) -> str:
 
 def keyword_rules() -> dict[str, tuple[str, ...]]:
     """Every keyword of the grammar → the constructs (grammar rules) it appears in."""
-    from policylang.syntax.parser import _lark, keywords  # the grammar's own tables: the single source of truth
+    from policylang.syntax.parser import (  # the grammar's own tables: the single source of truth
+        _lark,
+        keywords,
+    )
 
     by_terminal = {v: k for k, v in keywords().items()}
     uses: dict[str, dict[str, None]] = {kw: {} for kw in keywords()}

@@ -9,7 +9,6 @@ from pathlib import Path
 import attrs
 
 from policylang import ir
-from policylang.ir.cases import TestCase
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
 from policylang.docs.charts import ChartData, chart_or_note
 from policylang.docs.computed import (
@@ -23,8 +22,9 @@ from policylang.docs.computed import (
 from policylang.docs.examples import WorkedExample, worked_example
 from policylang.docs.primitives import Column, layer_parts, scheme_rules
 from policylang.docs.wording import conditions_cn, date_cn, period_cn, validity_cn
-from policylang.tools.history import Change, history, sentence
 from policylang.eval.settle import Places
+from policylang.ir.cases import TestCase
+from policylang.tools.history import Change, history, sentence
 
 
 @attrs.frozen

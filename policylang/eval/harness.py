@@ -5,13 +5,13 @@ from __future__ import annotations
 import attrs
 
 from policylang import ir
-from policylang.ir.cases import TestCase
 from policylang.eval.questions import ask
 from policylang.eval.settle import ClaimResult, Places, settle
-from policylang.source import Span
 from policylang.eval.subsidy import subsidize
 from policylang.eval.trace import TraceLine
+from policylang.ir.cases import TestCase
 from policylang.ir.units import fmt_yuan
+from policylang.source import Span
 
 
 @attrs.frozen

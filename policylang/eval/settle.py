@@ -16,13 +16,13 @@ from typing import Protocol
 import attrs
 
 from policylang import ir
+from policylang.eval.layers import LayerSettler, period_key
+from policylang.eval.trace import TraceLine
 from policylang.ir.claims import Claim, Person
 from policylang.ir.eligibility import check_requirement
-from policylang.eval.layers import LayerSettler, period_key
 from policylang.ir.rounding import round_fen
-from policylang.source import Span
-from policylang.eval.trace import TraceLine
 from policylang.ir.units import fmt_ratio, fmt_yuan
+from policylang.source import Span
 
 
 @attrs.frozen

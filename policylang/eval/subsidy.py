@@ -8,9 +8,9 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
+from policylang.eval.trace import TraceLine
 from policylang.ir.claims import Person
 from policylang.ir.rounding import round_fen
-from policylang.eval.trace import TraceLine
 from policylang.ir.units import fmt_ratio, fmt_yuan
 
 

@@ -8,12 +8,12 @@ from typing import Any
 import attrs
 
 from policylang import ir
-from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.diagnostics import Diagnostic, error
 from policylang.inputs.factvalues import as_date, parse_amount, parse_fact
 from policylang.inputs.jsonpos import JsonError, loads
-from policylang.resolve.loader import display_path
+from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.lower.scheme import CLASSES
+from policylang.resolve.loader import display_path
 from policylang.resolve.names import did_you_mean
 from policylang.source import Source, Span
 

@@ -7,13 +7,12 @@ import itertools
 from decimal import Decimal
 from fractions import Fraction
 
-from policylang.syntax import ast
-
 from policylang import ir
 from policylang.diagnostics import Diagnostic, error
+from policylang.ir.units import EXAMPLE_UNIT, UNIT_KIND, Kind, to_fen, to_ratio
 from policylang.resolve.names import EnumIndex, did_you_mean
 from policylang.source import Span
-from policylang.ir.units import EXAMPLE_UNIT, UNIT_KIND, Kind, to_fen, to_ratio
+from policylang.syntax import ast
 
 # Field types: what unit kind a value of the type is written in.
 FIELD_KIND = {"金额": Kind.MONEY, "天数": Kind.DURATION, "月数": Kind.DURATION, "年数": Kind.DURATION,

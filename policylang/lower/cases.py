@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from policylang.syntax import ast
-from policylang.ir.cases import OUTPUTS, PAYMENT_OUTPUTS, Expectation, TestAsk, TestCase, TestClaim, TestPayment
-from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.diagnostics import error
+from policylang.ir.cases import (
+    OUTPUTS,
+    PAYMENT_OUTPUTS,
+    Expectation,
+    TestAsk,
+    TestCase,
+    TestClaim,
+    TestPayment,
+)
+from policylang.ir.claims import Claim, Item, Person, facts
+from policylang.ir.units import Kind
 from policylang.lower.base import LoweringBase
 from policylang.lower.scheme import CLASSES
 from policylang.resolve.names import did_you_mean
-from policylang.ir.units import Kind
+from policylang.syntax import ast
 
 
 class TestsLowering(LoweringBase):

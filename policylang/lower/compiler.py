@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import attrs
 
-from policylang.syntax import ast
-
 from policylang import ir
-from policylang.ir.cases import TestCase
 from policylang.diagnostics import Diagnostic, error
-from policylang.resolve.inherit import merge, overrides_without_parent
-from policylang.resolve.loader import Unit
+from policylang.ir.cases import TestCase
+from policylang.ir.units import Kind
+from policylang.lower.cases import TestsLowering
 from policylang.lower.formula import FormulaLowering
 from policylang.lower.rules import RulesLowering
 from policylang.lower.scheme import SchemeLowering
-from policylang.lower.cases import TestsLowering
+from policylang.resolve.inherit import merge, overrides_without_parent
+from policylang.resolve.loader import Unit
 from policylang.resolve.names import EnumIndex
 from policylang.source import Span
-from policylang.ir.units import Kind
+from policylang.syntax import ast
 
 FIELD_TYPES = ("金额", "天数", "月数", "年数", "次数", "年龄", "日期", "文字", "是否")
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from policylang.syntax import ast
-
 from policylang import ir
 from policylang.diagnostics import error
+from policylang.ir.units import UNIT_KIND, Kind, to_fen
 from policylang.lower.base import REF_OFFSET, LoweringBase
 from policylang.resolve.names import did_you_mean
-from policylang.ir.units import UNIT_KIND, Kind, to_fen
+from policylang.syntax import ast
 
 _NUM_FIELDS = {"年龄", "次数", "天数", "月数", "年数"}
 _SHOWN = {"money": "金额", "ratio": "比例", "num": "数值"}

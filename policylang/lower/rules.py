@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from policylang.syntax import ast
-
 from policylang import ir
 from policylang.diagnostics import error
-from policylang.lower.base import LoweringBase, months_or_days
 from policylang.ir.units import UNIT_KIND, Kind
+from policylang.lower.base import LoweringBase, months_or_days
+from policylang.syntax import ast
 
 # Operand units: 分 (money), 月 / 天 (durations), 次, 岁, 日期, 月日, 枚举:<field>, 文字.
 _FIELD_UNIT = {"金额": "分", "天数": "天", "月数": "月", "年数": "月", "次数": "次", "年龄": "岁", "日期": "日期",

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from policylang.syntax import ast
-
 from policylang import ir
 from policylang.diagnostics import error
+from policylang.ir.units import Kind
 from policylang.lower.base import LoweringBase
 from policylang.source import Span
-from policylang.ir.units import Kind
+from policylang.syntax import ast
 
 SCOPES = {"每次": ir.Scope.VISIT, "每日": ir.Scope.DAY, "每次住院": ir.Scope.ADMISSION, "年度": ir.Scope.PERIOD}
 KIND_OF_TABLE = {"起付线": Kind.MONEY, "封顶线": Kind.MONEY, "定额": Kind.MONEY, "比例": Kind.RATIO,

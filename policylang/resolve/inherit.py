@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import attrs
 
-from policylang.syntax import ast
 from policylang.diagnostics import Diagnostic, error
+from policylang.syntax import ast
 
 # What a child takes from its parent: rules and names, not the parent's header, notes or tests.
 _INHERITED = (ast.EnumDef, ast.FieldDef, ast.Reference, ast.Scheme, ast.Subsidy, ast.Question, ast.Rounding)

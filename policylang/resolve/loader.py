@@ -7,11 +7,11 @@ from pathlib import Path
 
 import attrs
 
-from policylang.syntax import ast
 from policylang.diagnostics import Diagnostic, error
-from policylang.syntax.parser import parse
 from policylang.resources import stdlib_dir
 from policylang.source import Source, Span
+from policylang.syntax import ast
+from policylang.syntax.parser import parse
 
 SUFFIX = ".policy"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from policylang.syntax import ast
-
 from policylang import ir
 from policylang.diagnostics import Diagnostic, error
+from policylang.syntax import ast
 
 # Fields every claim has besides enumerations.
 BUILTIN_FIELDS = {"日期": "date", "费用": "money", "参保人ID": "text"}

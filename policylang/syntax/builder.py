@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from lark import Token, Transformer, v_args
 
-from policylang.syntax import ast
 from policylang.source import Source, Span
+from policylang.syntax import ast
 
 
 def token_span(file: str, tok: Token) -> Span:

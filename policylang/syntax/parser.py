@@ -9,11 +9,11 @@ import re
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
 
-from policylang.syntax import ast
-from policylang.syntax.builder import AstBuilder, parse_date, token_span
 from policylang.diagnostics import Diagnostic, error
 from policylang.resources import grammar_file
 from policylang.source import Source, Span
+from policylang.syntax import ast
+from policylang.syntax.builder import AstBuilder, parse_date, token_span
 
 MAX_SYNTAX_ERRORS = 20
 

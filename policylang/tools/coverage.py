@@ -16,10 +16,10 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
-from policylang.source import Span
 from policylang.eval.trace import TraceLine
 from policylang.ir.units import fmt_ratio, fmt_yuan
 from policylang.ir.valuetext import value_text
+from policylang.source import Span
 
 SpanKey = tuple[str, int, int]
 

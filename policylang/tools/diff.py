@@ -18,9 +18,9 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
-from policylang.source import Span
 from policylang.ir.units import fmt_ratio
 from policylang.ir.valuetext import value_text
+from policylang.source import Span
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
 

@@ -16,7 +16,6 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
-from policylang.source import Span
 from policylang.ir.wording import (
     conditions_cn,
     count_rules_cn,
@@ -28,6 +27,7 @@ from policylang.ir.wording import (
     value_cn,
     who_cn,
 )
+from policylang.source import Span
 
 HistoryValue = ir.Value | str
 

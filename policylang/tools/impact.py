@@ -6,8 +6,8 @@ import attrs
 
 from policylang import ir
 from policylang.inputs.claimtable import ClaimTable
-from policylang.tools.population import settle_population
 from policylang.ir.units import fmt_yuan
+from policylang.tools.population import settle_population
 
 # The breakdowns a review wants first; any of them missing from the table is left out.
 BREAKDOWN = ("医院等级", "人员类别", "就医类型")

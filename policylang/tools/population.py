@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from policylang import ir
-from policylang.inputs.claimtable import PersonClaims
 from policylang.eval.settle import ClaimResult, settle
+from policylang.inputs.claimtable import PersonClaims
 
 # Settles one person's claims; the scalar evaluator, or any backend that promises the same numbers.
 Settler = Callable[[ir.Policy, object, Iterable[object]], tuple[ClaimResult, ...]]

@@ -10,14 +10,14 @@ from pathlib import Path
 import attrs
 
 from policylang.api import Checked, check_path
-from policylang.tools.coverage import Coverage, as_json, measure
 from policylang.diagnostics import render_all
 from policylang.eval.harness import Outcome, explain_failure, run_case
-from policylang.ir import Policy
 from policylang.eval.questions import ask
-from policylang.resolve.registry import Regions
 from policylang.eval.subsidy import subsidize
 from policylang.eval.trace import TraceLine
+from policylang.ir import Policy
+from policylang.resolve.registry import Regions
+from policylang.tools.coverage import Coverage, as_json, measure
 
 
 @attrs.frozen

@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from policylang import ir
-from policylang.tools.generate import Generator
+from policylang.eval.layers import period_key, scope_key
+from policylang.eval.settle import ClaimResult, settle
 from policylang.ir.claims import Claim, Person
 from policylang.ir.formulas import FormulaError, evaluate
-from policylang.eval.layers import period_key, scope_key
 from policylang.ir.rounding import round_fen
-from policylang.eval.settle import ClaimResult, settle
 from policylang.ir.units import fmt_yuan
+from policylang.tools.generate import Generator
 
 Row = tuple[Person, Claim]
 PersonSettler = Callable[[ir.Policy, Person, Iterable[Claim]], tuple[ClaimResult, ...]]

@@ -78,9 +78,9 @@ def test_every_row_is_settled_or_rejected(table, tmp_path, capsys) -> None:
 
 
 def test_results_equal_the_scalar_evaluator(table, tmp_path) -> None:
-    from policylang.ir.claims import Claim, Person, facts
-    from policylang.inputs.factvalues import parse_fact
     from policylang.eval.settle import settle
+    from policylang.inputs.factvalues import parse_fact
+    from policylang.ir.claims import Claim, Person, facts
 
     claims, _ = table
     out = tmp_path / "out.csv"

@@ -6,9 +6,9 @@ import attrs
 
 from ci.helpers import SUIZHOU, write_region
 from policylang import ir
+from policylang.source import Span
 from policylang.tools.coverage import coverable, measure, percent
 from policylang.tools.reports import run_region
-from policylang.source import Span
 
 ONE_TEST = """
 测试 "在职 一级" {

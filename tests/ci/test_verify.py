@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from policylang.tools import verify as v
 from policylang.eval.settle import LayerShare, settle
+from policylang.tools import verify as v
 
 
 def test_suizhou_holds_every_invariant(suizhou_policy):

@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from policylang.api import check_path
+from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Item, Person
 from policylang.resolve.registry import Regions
-from policylang.eval.settle import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 

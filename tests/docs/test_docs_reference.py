@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from policylang.api import check_path
-from policylang.inputs.claimfile import read_claims
 from policylang.diagnostics import CODES
 from policylang.docs.keywords import keyword_rules
 from policylang.eval.harness import run_case
+from policylang.inputs.claimfile import read_claims
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

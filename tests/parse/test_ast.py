@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from policylang.source import Source
 from policylang.syntax import ast
 from policylang.syntax.parser import parse, parse_date
-from policylang.source import Source
 
 SCRIPT = """\
 地区 湖北省随州市

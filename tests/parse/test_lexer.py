@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policylang.syntax.parser import _lark, keywords
 from policylang.source import fold_width
+from policylang.syntax.parser import _lark, keywords
 
 
 def lexed(text: str) -> list[tuple[str, str]]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from policylang.diagnostics import render_all
-from policylang.syntax.parser import parse
 from policylang.source import Source
+from policylang.syntax.parser import parse
 
 
 def errors(text: str) -> list[tuple[str, int, int]]:

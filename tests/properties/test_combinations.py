@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policylang.tools import verify as v
 from policylang.ir.units import to_fen
+from policylang.tools import verify as v
 from properties.helpers import HEADER, script
 
 DEDUCTIBLES = (

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policylang import ir
+from policylang.eval.layers import band_value
+from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.formulas import evaluate
-from policylang.eval.layers import band_value
 from policylang.ir.rounding import MODES, round_fen
-from policylang.eval.settle import settle
 from properties.helpers import HEADER, ROOT, region, script, yuan
 
 EXAMPLES = settings(max_examples=80, deadline=None)

@@ -9,9 +9,9 @@ from fractions import Fraction
 import attrs
 import pytest
 
+from policylang.eval.settle import ClaimResult
 from policylang.tools import coverage
 from policylang.tools import verify as v
-from policylang.eval.settle import ClaimResult
 from properties.helpers import ISSUE9, REGION_DIRS, label, region
 
 SEED, EXAMPLES = 0, 30

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policylang.api import check_path, compile_path
-from policylang.inputs.claimfile import read_claims
 from policylang.diagnostics import render_all
+from policylang.inputs.claimfile import read_claims
 from policylang.syntax.parser import keywords
 
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from policylang import ir
 from policylang.api import compile_path
+from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person, facts
 from policylang.ir.rounding import MODES
-from policylang.eval.settle import settle
 
 EXAMPLES = settings(max_examples=60, deadline=None)
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import SUIZHOU, compile_text
 
 from policylang.api import compile_path
-from policylang.ir.claims import Claim, Person, facts
 from policylang.eval.settle import settle
+from policylang.ir.claims import Claim, Person, facts
 from policylang.ir.units import to_fen
 
 HEAD = '地区 测试市\n依据 《测试细则》\n导入 "enums"\n'

@@ -1,4 +1,5 @@
-"""The small public entry points: check and compile a region, settle claims, run a region's tests."""
+"""The front end composed: check and compile a region (source → IR), settle claims, and the sibling regions
+(`Regions`) a cross-region settlement compiles on demand. Every later stage enters the pipeline here."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from policylang.eval.settle import ClaimResult, settle
 from policylang.ir import Policy
 from policylang.ir.lint import lint
 from policylang.lower.compiler import Compiled, compile_unit
-from policylang.resolve.loader import Unit, load
+from policylang.resolve.loader import SUFFIX, Unit, load
 
 
 @attrs.frozen
@@ -63,4 +64,35 @@ class PolicyError(Exception):
         super().__init__(render_all([d for d in checked.diagnostics if d.is_error], checked.unit.sources))
 
 
-__all__ = ["Checked", "ClaimResult", "PolicyError", "check_path", "compile_path", "settle"]
+class Regions:
+    """Sibling regions, found by folder name or by 地区 name, compiled on first use: the places of treatment
+    (就医地) of cross-region claims. It compiles, so it lives with check_path rather than in resolve/."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.dirs = sorted({d.resolve() for r in roots if r.is_dir() for d in r.iterdir()
+                            if d.is_dir() and any(d.glob(f"*{SUFFIX}"))})
+        self._compiled: dict[Path, Policy | None] = {}
+
+    @classmethod
+    def near(cls, region: Path) -> Regions:
+        """The regions beside a region folder (or beside a single script's folder)."""
+        base = region if region.is_dir() else region.parent
+        return cls([base.parent])
+
+    def _policy(self, path: Path) -> Policy | None:
+        if path not in self._compiled:
+            self._compiled[path] = check_path(path).policy
+        return self._compiled[path]
+
+    def get(self, name: str) -> Policy | None:
+        for d in self.dirs:
+            if d.name == name:
+                return self._policy(d)
+        for d in self.dirs:
+            policy = self._policy(d)
+            if policy is not None and policy.region == name:
+                return policy
+        return None
+
+
+__all__ = ["Checked", "ClaimResult", "PolicyError", "Regions", "check_path", "compile_path", "settle"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import unicodedata
 from collections.abc import Iterable
@@ -134,3 +135,9 @@ def render_all(diags: Iterable[Diagnostic], sources: dict[str, Source]) -> str:
 def sort_key(d: Diagnostic) -> tuple:
     s = d.span
     return (s.file, s.line, s.column, d.code) if s else ("", 0, 0, d.code)
+
+
+def did_you_mean(word: str, pool: list[str]) -> str | None:
+    """The `help:` hint for a misspelt name: the closest of pool, if any is close enough."""
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.5)
+    return f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None

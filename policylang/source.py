@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
 from pathlib import Path
 
 import attrs
@@ -55,3 +58,26 @@ class Source:
         """Read a script as UTF-8 (a BOM is dropped). Raises UnicodeDecodeError / OSError."""
         data = path.read_bytes().decode("utf-8-sig")
         return cls(display or str(path), data.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working folder when under it, else as given."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as scripts and claim files write it (2024年3月1日 or 2024-03-01); None if it is not one."""
+    m = _CN_DATE.fullmatch(text) or re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None

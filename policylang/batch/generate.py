@@ -13,8 +13,7 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, FactColumn, day_number
-from policylang.ir.claims import Item
-from policylang.lower.scheme import CLASSES
+from policylang.ir.claims import CLASSES, Item
 
 CLAIM_LEVEL = {"就医类型", "医院等级", "异地类型", "分娩方式", "定点", "备案", "第三方责任", "违法行为", "故意自伤"}
 

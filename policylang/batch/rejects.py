@@ -14,10 +14,9 @@ import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, RESERVED, Columns, FactColumn, day_number
+from policylang.diagnostics import did_you_mean
 from policylang.inputs.factvalues import as_date, parse_amount, parse_fact
-from policylang.ir.claims import Item
-from policylang.lower.scheme import CLASSES
-from policylang.resolve.names import did_you_mean
+from policylang.ir.claims import CLASSES, Item
 
 ROW, REJECT = "__row", "__reject"
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 import click
 
 from policylang.api import check_path
-from policylang.commands.ci import show_table_errors
+from policylang.commands.messages import CONTEXT, show_table_errors
 from policylang.diagnostics import render_all
 from policylang.inputs.claimtable import read_table
 from policylang.ir import Policy
@@ -127,3 +128,20 @@ def run_diff(paths: tuple[str, ...], base: str | None, claims_file: str | None, 
     else:
         click.echo(text, nl=False)
     return 0
+
+
+@click.command("diff", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="[OLD] NEW")
+@click.option("--base", metavar="GITREF", help="与 git 版本比较 (compare NEW with this git revision).")
+@click.option("--claims", "claims_file", metavar="FILE",
+              help="理赔表 CSV/Parquet：在新旧两版下结算并比较 (settle a claim table under both versions).")
+@click.option("-o", "--output", metavar="FILE", help="把 Markdown 写入文件 (write the Markdown to FILE).")
+def diff_cmd(paths: tuple[str, ...], base: str | None, claims_file: str | None, output: str | None) -> None:
+    """比较两个版本的规则，输出中文 Markdown (semantic diff of two versions, as Markdown).
+
+    \b
+    policylang diff OLD NEW                 两个文件或目录
+    policylang diff --base main regions/    工作区与 git 版本比较
+    只报告参数与规则的变化；仅改格式、注释或顺序不算变化。
+    """
+    sys.exit(run_diff(paths, base, claims_file, output))

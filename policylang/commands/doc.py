@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from policylang.api import check_path
+from policylang.commands.messages import echo
 from policylang.diagnostics import render_all
 from policylang.resolve.loader import region_dirs
 
@@ -28,24 +29,24 @@ def doc(paths: tuple[str, ...], output: str, title: str) -> None:
     for region in regions:
         checked = check_path(region)
         if checked.errors:
-            click.echo(render_all([d for d in checked.diagnostics if d.is_error], checked.unit.sources) + "\n",
+            echo(render_all([d for d in checked.diagnostics if d.is_error], checked.unit.sources) + "\n",
                        err=True)
-            click.echo(f"✗ {checked.unit.root}: {checked.errors} 个错误，无法生成页面 (region does not compile)",
+            echo(f"✗ {checked.unit.root}: {checked.errors} 个错误，无法生成页面 (region does not compile)",
                        err=True)
             bad = True
     if bad or not regions:
         if not regions:
-            click.echo("错误：没有找到地区脚本 (no region found)", err=True)
+            echo("错误：没有找到地区脚本 (no region found)", err=True)
         sys.exit(1)
     from policylang.docs.site import build_site
 
     try:
         result = build_site(regions, Path(output), title)
     except Exception as e:  # Sphinx reports its own failures as exceptions; show them, never a traceback
-        click.echo(f"错误：生成网页失败：{e} (documentation build failed: {type(e).__name__})", err=True)
+        echo(f"错误：生成网页失败：{e} (documentation build failed: {type(e).__name__})", err=True)
         sys.exit(1)
     if result.warnings.strip():
-        click.echo(result.warnings, err=True)
-        click.echo("✗ 生成时有警告，请修正后重试 (the build had warnings)", err=True)
+        echo(result.warnings, err=True)
+        echo("✗ 生成时有警告，请修正后重试 (the build had warnings)", err=True)
         sys.exit(1)
-    click.echo(f"✓ 已生成 {len(regions)} 个地区的页面：{result.index}")
+    echo(f"✓ 已生成 {len(regions)} 个地区的页面：{result.index}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from policylang.api import check_path
+from policylang.commands.messages import echo
 from policylang.diagnostics import render_all
 from policylang.resolve.loader import region_dirs
 from policylang.tools.history import history, sentence, to_json
@@ -26,7 +27,7 @@ def history_cmd(paths: tuple[str, ...], as_json: bool) -> None:
     """
     regions = region_dirs([Path(p) for p in paths])
     if not regions:
-        click.echo("错误：没有找到地区脚本 (no region found)", err=True)
+        echo("错误：没有找到地区脚本 (no region found)", err=True)
         sys.exit(1)
     failed = False
     out = []
@@ -34,20 +35,20 @@ def history_cmd(paths: tuple[str, ...], as_json: bool) -> None:
         checked = check_path(region)
         if checked.policy is None:
             errors = [d for d in checked.diagnostics if d.is_error]
-            click.echo(render_all(errors, checked.unit.sources) + "\n", err=True)
-            click.echo(f"✗ {checked.unit.root}: {len(errors)} 个错误，无法列出历史 (region does not compile)", err=True)
+            echo(render_all(errors, checked.unit.sources) + "\n", err=True)
+            echo(f"✗ {checked.unit.root}: {len(errors)} 个错误，无法列出历史 (region does not compile)", err=True)
             failed = True
             continue
         changes = history(checked.policy)
         if as_json:
             out.append({"地区": checked.policy.region, "路径": str(region), "调整": [to_json(c) for c in changes]})
             continue
-        click.echo(f"{checked.policy.region}（{region}）：")
+        echo(f"{checked.policy.region}（{region}）：")
         for c in changes:
             where = f"〔{c.origins[-1]}〕" if c.origins else ""
-            click.echo(f"  {sentence(c)}{where}")
+            echo(f"  {sentence(c)}{where}")
         if not changes:
-            click.echo("  没有按日期调整的参数或规则。")
+            echo("  没有按日期调整的参数或规则。")
     if as_json:
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        echo(json.dumps(out, ensure_ascii=False, indent=2))
     sys.exit(1 if failed else 0)

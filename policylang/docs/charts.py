@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 
 from policylang import ir
+from policylang.docs.dimensions import as_of, dimensions, is_dated
 from policylang.docs.primitives import Column, layer_parts
 from policylang.docs.wording import date_cn, money_cn
 from policylang.eval.settle import settle
@@ -135,8 +136,6 @@ def chart_or_note(policy: ir.Policy, scheme: ir.Scheme) -> tuple[ChartData | Non
 
 
 def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
-    from policylang.docs.model import as_of, dimensions, is_dated
-
     columns = [c for layer in scheme.layers for p in layer_parts(layer) for c in p.columns]
     if not scheme.layers:
         return None

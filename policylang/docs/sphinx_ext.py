@@ -23,7 +23,7 @@ from docutils.parsers.rst import Directive, directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from policylang.api import Checked, check_path
+from policylang.api import Checked, Regions, check_path
 from policylang.diagnostics import CODES, render_all
 from policylang.docs import render
 from policylang.docs.blocks import Table
@@ -32,7 +32,6 @@ from policylang.docs.compare import comparison
 from policylang.docs.lexer import PolicyLexer
 from policylang.docs.model import region_page, slug_for
 from policylang.resolve.loader import region_dirs
-from policylang.resolve.registry import Regions
 
 log = logging.getLogger(__name__)
 

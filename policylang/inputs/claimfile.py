@@ -8,14 +8,11 @@ from typing import Any
 import attrs
 
 from policylang import ir
-from policylang.diagnostics import Diagnostic, error
+from policylang.diagnostics import Diagnostic, did_you_mean, error
 from policylang.inputs.factvalues import as_date, parse_amount, parse_fact
 from policylang.inputs.jsonpos import JsonError, loads
-from policylang.ir.claims import Claim, Item, Person, facts
-from policylang.lower.scheme import CLASSES
-from policylang.resolve.loader import display_path
-from policylang.resolve.names import did_you_mean
-from policylang.source import Source, Span
+from policylang.ir.claims import CLASSES, Claim, Item, Person, facts
+from policylang.source import Source, Span, display_path
 
 PERSON_KEY, CLAIMS_KEY = "参保人", "就诊"
 

@@ -18,13 +18,10 @@ from typing import Any
 import attrs
 
 from policylang import ir
-from policylang.diagnostics import Diagnostic, error
+from policylang.diagnostics import Diagnostic, did_you_mean, error
 from policylang.ir.claims import Claim, Person, facts
 from policylang.ir.units import to_fen
-from policylang.resolve.loader import display_path
-from policylang.resolve.names import did_you_mean
-from policylang.source import Span
-from policylang.syntax.parser import parse_date
+from policylang.source import Span, display_path, parse_date
 
 ID, DATE, AMOUNT = "参保人ID", "日期", "费用"
 REQUIRED = (ID, DATE, AMOUNT)

@@ -8,9 +8,9 @@ from fractions import Fraction
 from typing import Any
 
 from policylang import ir
+from policylang.diagnostics import did_you_mean
 from policylang.ir.units import to_fen
-from policylang.resolve.names import did_you_mean
-from policylang.syntax.parser import parse_date
+from policylang.source import parse_date
 
 MAX_YUAN_DIGITS = 15
 

@@ -11,6 +11,7 @@ from policylang.ir import Fact
 from policylang.source import Span
 
 Facts = tuple[tuple[str, Fact], ...]
+CLASSES = ("甲类", "乙类", "丙类", "目录外")  # 目录类别: the catalogue class of a billed item
 
 
 def facts(mapping: Mapping[str, Fact]) -> Facts:

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from policylang import ir
 from policylang.diagnostics import error
+from policylang.ir.claims import CLASSES
 from policylang.ir.units import Kind
 from policylang.lower.base import LoweringBase
 from policylang.source import Span
@@ -16,7 +17,6 @@ SCOPES = {"每次": ir.Scope.VISIT, "每日": ir.Scope.DAY, "每次住院": ir.S
 KIND_OF_TABLE = {"起付线": Kind.MONEY, "封顶线": Kind.MONEY, "定额": Kind.MONEY, "比例": Kind.RATIO,
                  "津贴天数": Kind.DURATION, "费用限额": Kind.MONEY, "起付线下限": Kind.MONEY}
 BASE_LAYER = "基本医保"
-CLASSES = ("甲类", "乙类", "丙类", "目录外")
 
 
 def _overlaps(a_start, a_end, b_start, b_end) -> bool:

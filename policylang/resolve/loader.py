@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import attrs
 
 from policylang.diagnostics import Diagnostic, error
 from policylang.resources import stdlib_dir
-from policylang.source import Source, Span
+from policylang.source import Source, Span, display_path
 from policylang.syntax import ast
 from policylang.syntax.parser import parse
 
@@ -26,14 +25,6 @@ class Unit:
     sources: dict[str, Source] = attrs.field(eq=False)
     diagnostics: tuple[Diagnostic, ...]
     parent: Unit | None = None  # the region this one inherits (继承), already loaded
-
-
-def display_path(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
 
 
 def region_dirs(paths: list[Path]) -> list[Path]:

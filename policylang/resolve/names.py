@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-
 from policylang import ir
-from policylang.diagnostics import Diagnostic, error
+from policylang.diagnostics import Diagnostic, did_you_mean, error
 from policylang.syntax import ast
 
 # Fields every claim has besides enumerations.
 BUILTIN_FIELDS = {"日期": "date", "费用": "money", "参保人ID": "text"}
-
-
-def did_you_mean(word: str, pool: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.5)
-    return f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None
 
 
 class EnumIndex:

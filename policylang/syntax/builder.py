@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
 
 from lark import Token, Transformer, v_args
 
-from policylang.source import Source, Span
+from policylang.source import Source, Span, parse_date
 from policylang.syntax import ast
 
 
@@ -18,19 +16,6 @@ def token_span(file: str, tok: Token) -> Span:
     end_line = tok.end_line or line
     end_col = tok.end_column or col + max(1, len(tok.value))
     return Span(file, line, col, end_line, end_col)
-
-
-_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-
-
-def parse_date(text: str) -> dt.date | None:
-    m = _CN_DATE.fullmatch(text) or re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
 
 
 def _first(items, kind, default=None):

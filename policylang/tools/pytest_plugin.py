@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from policylang.api import Checked, check_path
+from policylang.api import Checked, Regions, check_path
 from policylang.diagnostics import render_all
 from policylang.eval.harness import explain_failure, run_case
 from policylang.ir.cases import TestCase
 from policylang.resolve.loader import SUFFIX, display_path
-from policylang.resolve.registry import Regions
 
 _SKIP_DIRS = {"golden", "fixtures"}
 

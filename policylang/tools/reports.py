@@ -9,14 +9,13 @@ from pathlib import Path
 
 import attrs
 
-from policylang.api import Checked, check_path
+from policylang.api import Checked, Regions, check_path
 from policylang.diagnostics import render_all
 from policylang.eval.harness import Outcome, explain_failure, run_case
 from policylang.eval.questions import ask
 from policylang.eval.subsidy import subsidize
 from policylang.eval.trace import TraceLine
 from policylang.ir import Policy
-from policylang.resolve.registry import Regions
 from policylang.tools.coverage import Coverage, as_json, measure
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from policylang.api import check_path
+from policylang.api import Regions, check_path
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Item, Person
-from policylang.resolve.registry import Regions
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -135,7 +135,7 @@ def test_bracket_base_changes_the_words_and_the_numbers(tmp_path):
 
 
 def test_cross_region_claims_are_explained(tmp_path):
-    from policylang.resolve.registry import Regions
+    from policylang.api import Regions
 
     path = ROOT / "regions" / "beijing"
     checked = check_path(path)

@@ -1,0 +1,88 @@
+"""`policylang settle PATH --claims FILE`: settle one person's claims and explain every step."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from policylang.api import Regions, check_path
+from policylang.commands.messages import CONTEXT, echo_err, show_diagnostics
+from policylang.diagnostics import render, sort_key
+from policylang.eval.settle import ClaimResult, settle
+from policylang.inputs.claimfile import read_claims
+from policylang.ir.units import fmt_plain, fmt_yuan
+
+
+def _result_json(r: ClaimResult) -> dict:
+    out = {
+        "日期": r.claim.date.isoformat(),
+        "方案": r.scheme,
+        "费用": fmt_plain(r.cost),
+        "起付线": fmt_plain(r.deductible),
+        "统筹支付": fmt_plain(r.fund),
+        "个人自付": fmt_plain(r.personal),
+        "全自费": fmt_plain(r.excluded),
+        "先行自付": fmt_plain(r.first_paid),
+        "政策范围内费用": fmt_plain(r.policy_range),
+        "基金支付": fmt_plain(r.total_fund),
+        "分层": {ls.name: fmt_plain(ls.paid) for ls in r.layers},
+        "说明": [t.render() for t in r.trace],
+    }
+    if r.refused:
+        out["不予支付原因"] = list(r.refused)
+    if r.allowance_days:
+        out["津贴天数"] = r.allowance_days
+        out["津贴"] = fmt_plain(r.allowance)
+    return out
+
+
+def _print_table(results: tuple[ClaimResult, ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="结算结果 (settlement)")
+    for col in ("#", "日期", "方案", "费用", "起付线", "统筹支付", "个人自付"):
+        table.add_column(col, justify="right" if col not in ("日期", "方案") else "left")
+    for i, r in enumerate(results, 1):
+        table.add_row(str(i), r.claim.date.isoformat(), r.scheme or "—", fmt_yuan(r.cost),
+                      fmt_yuan(r.deductible), fmt_yuan(r.fund), fmt_yuan(r.personal))
+    console = Console(soft_wrap=True)
+    console.print(table)
+    for i, r in enumerate(results, 1):
+        console.print(f"\n[bold]第 {i} 次就诊 {r.claim.date}[/bold]", highlight=False)
+        for line in r.trace:
+            console.print(f"  {line.render()}", highlight=False, markup=False)
+
+
+@click.command("settle", context_settings=CONTEXT)
+@click.argument("path", metavar="PATH")
+@click.option("--claims", "claims_file", required=True, metavar="FILE", help="理赔文件 (JSON claim file).")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 (machine-readable output).")
+def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
+    """结算一位参保人的就诊记录，并说明每一步 (settle claims with an explanation).
+
+    \b
+    理赔文件示例 (claim file):
+    {"参保人": {"险种": "职工医保", "人员类别": "在职"},
+     "就诊": [{"日期": "2024-03-01", "就医类型": "普通门诊", "医院等级": "二级", "费用": "2000"}]}
+    """
+    checked = check_path(Path(path))
+    if checked.policy is None:
+        show_diagnostics(checked, warnings=False)
+        sys.exit(1)
+    cf = read_claims(Path(claims_file), checked.policy)
+    if cf.diagnostics or cf.person is None:
+        sources = {cf.source.path: cf.source}
+        echo_err("\n\n".join(render(d, sources) for d in sorted(cf.diagnostics, key=sort_key)))
+        sys.exit(1)
+    results = settle(checked.policy, cf.person, cf.claims, Regions.near(Path(path)))
+    if as_json:
+        total = sum(r.fund for r in results)
+        doc = {"就诊": [_result_json(r) for r in results], "合计": {"统筹支付": fmt_plain(total),
+               "个人自付": fmt_plain(sum(r.personal for r in results))}}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        _print_table(results)

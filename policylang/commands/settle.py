@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from policylang.api import Regions, check_path
-from policylang.commands.messages import CONTEXT, echo_err, show_diagnostics
+from policylang.commands.messages import CONTEXT, echo_err, safe, show_diagnostics
 from policylang.diagnostics import render, sort_key
 from policylang.eval.settle import ClaimResult, settle
 from policylang.inputs.claimfile import read_claims
@@ -47,14 +47,14 @@ def _print_table(results: tuple[ClaimResult, ...]) -> None:
     for col in ("#", "日期", "方案", "费用", "起付线", "统筹支付", "个人自付"):
         table.add_column(col, justify="right" if col not in ("日期", "方案") else "left")
     for i, r in enumerate(results, 1):
-        table.add_row(str(i), r.claim.date.isoformat(), r.scheme or "—", fmt_yuan(r.cost),
+        table.add_row(str(i), r.claim.date.isoformat(), safe(r.scheme or "—"), fmt_yuan(r.cost),
                       fmt_yuan(r.deductible), fmt_yuan(r.fund), fmt_yuan(r.personal))
     console = Console(soft_wrap=True)
     console.print(table)
     for i, r in enumerate(results, 1):
         console.print(f"\n[bold]第 {i} 次就诊 {r.claim.date}[/bold]", highlight=False)
         for line in r.trace:
-            console.print(f"  {line.render()}", highlight=False, markup=False)
+            console.print(f"  {safe(line.render())}", highlight=False, markup=False)
 
 
 @click.command("settle", context_settings=CONTEXT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -82,6 +83,23 @@ def failure_message(outcome: Outcome) -> str:
     return "；".join(f"{f.what} {f.output}：期望 {f.expected}，实际 {f.actual}" for f in outcome.failures)
 
 
+# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF): a test name
+# or a source line holding one would make the whole report unreadable to the CI server.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text a JUnit reader accepts: every character XML cannot carry shown as \\x1b (or \\ud800)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+def _xml_safe_tree(root: ET.Element) -> None:
+    for el in root.iter():
+        el.attrib = {k: xml_safe(v) for k, v in el.attrib.items()}
+        if el.text:
+            el.text = xml_safe(el.text)
+
+
 def junit_xml(runs: list[RegionRun]) -> str:
     """JUnit XML: a testsuite per region, a testcase per test block; a region that does not compile is
     one testcase with an <error> holding its diagnostics."""
@@ -115,6 +133,7 @@ def junit_xml(runs: list[RegionRun]) -> str:
     suites.set("tests", str(total))
     suites.set("failures", str(failures))
     suites.set("errors", str(errors))
+    _xml_safe_tree(suites)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 

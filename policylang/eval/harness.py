@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import attrs
 
 from policylang import ir
@@ -10,8 +12,11 @@ from policylang.eval.settle import ClaimResult, Places, settle
 from policylang.eval.subsidy import subsidize
 from policylang.eval.trace import TraceLine
 from policylang.ir.cases import TestCase
+from policylang.ir.claims import Claim, Person
 from policylang.ir.units import fmt_yuan
 from policylang.source import Span
+
+SettleClaims = Callable[[ir.Policy, Person, list[Claim], Places | None], Sequence[ClaimResult]]
 
 
 @attrs.frozen
@@ -41,9 +46,11 @@ def _show(output: str, amount: int | None) -> str:
     return f"{amount} 天" if output == "津贴天数" else f"{fmt_yuan(amount)} 元"
 
 
-def run_case(policy: ir.Policy, case: TestCase, places: Places | None = None) -> Outcome:
-    """Settle the test's claims, subsidies and questions and compare every stated expectation, to the 分."""
-    results = settle(policy, case.person, [tc.claim for tc in case.claims], places)
+def run_case(policy: ir.Policy, case: TestCase, places: Places | None = None,
+             settle_claims: SettleClaims = settle) -> Outcome:
+    """Settle the test's claims, subsidies and questions and compare every stated expectation, to the 分.
+    `settle_claims` is the backend (the scalar evaluator, or the batch kernel: the same test, both engines)."""
+    results = tuple(settle_claims(policy, case.person, [tc.claim for tc in case.claims], places))
     failures = []
     for i, (tc, result) in enumerate(zip(case.claims, results, strict=True)):
         what = f"第 {i + 1} 次就诊"

@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "inputs": {"source", "diagnostics", "ir"},
     "api": FRONT | {"eval"},  # check_path: the front end composed; Regions for cross-region claims
     "batch": {"source", "diagnostics", "ir", "eval", "inputs", "api"},
-    "tools": BACK,
+    "tools": BACK | {"batch"},  # the pytest plugin runs each test block on the batch backend too
     "docs": BACK | {"tools"},  # pages show the history and coverage that tools compute
     "commands": BACK | {"batch", "docs", "tools"},
     "policylang": {"api"},  # the package face, lazily (module __getattr__)

@@ -107,3 +107,12 @@ def test_package_face_is_lazy_but_complete() -> None:
 
 def test_every_module_is_in_the_graph(graph) -> None:
     assert set(graph) == set(modules())
+
+
+def test_architecture_page_names_every_stage() -> None:
+    page = (PACKAGE.parent / "docs" / "architecture.rst").read_text(encoding="utf-8")
+    face = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    for name in set(ALLOWED) - {"policylang", "resources"}:
+        shown = f"``{name}/``" if (PACKAGE / name).is_dir() else f"``{name}``"
+        assert shown in page, f"docs/architecture.rst does not show the stage {name}"
+        assert name in face, f"the policylang/__init__.py docstring does not show the stage {name}"

@@ -93,6 +93,7 @@ class PolicyCheckItem(pytest.Item):
     def __init__(self, *, checked: Checked, **kw) -> None:
         super().__init__(**kw)
         self.checked = checked
+        self.funcargs: dict = {}  # no fixtures; plugins such as pytest-lsp 1.0 expect the attribute
 
     def runtest(self) -> None:
         errors = [d for d in self.checked.diagnostics if d.is_error]
@@ -111,6 +112,7 @@ class PolicyTestItem(pytest.Item):
         self.checked = checked
         self.case = case
         self.backend = backend
+        self.funcargs: dict = {}  # no fixtures; plugins such as pytest-lsp 1.0 expect the attribute
 
     def _settle(self) -> SettleClaims:
         if self.backend == "batch":

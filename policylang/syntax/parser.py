@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Iterator
 
 from lark import Lark, Token, Tree
+from lark.lark import PostLex
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
 
 from policylang.diagnostics import Diagnostic, error
@@ -39,16 +41,40 @@ _TERMINAL_NAMES = {
 _SYNC_EXTRA = {"_SEMI", "RBRACE"}
 
 
-@functools.cache
-def _lark() -> Lark:
+class _WholeWords(PostLex):
+    """Keywords are whole words in every parser state (the rule in grammar/policy.lark's header).
+
+    The contextual lexer builds one scanner per parser state from the terminals that state accepts. Where
+    NAME is not among them (top level, after a number) a keyword literal would match a *prefix* of a run
+    of letters, so `方案职工医保` lexed as 方案 + 职工医保 at top level but as one name inside a block.
+    Accepting NAME in every state makes each run of letters one token everywhere; Lark re-types it as a
+    keyword only when the whole run equals a keyword that the state accepts. Units right after a number
+    keep their higher priority ("5万元以内" → 5 · 万元 · 以内).
+    """
+
+    always_accept = ("NAME",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        return stream
+
+
+def build_lark(*, cache: bool = True) -> Lark:
+    """The grammar's parser. strict: a shift/reduce conflict or a terminal collision fails the load."""
     return Lark(
         grammar_file().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
+        postlex=_WholeWords(),
+        strict=True,
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=True,  # the LALR tables take seconds to build; Lark keys the cache on the grammar text
+        cache=cache,  # the LALR tables take seconds to build; Lark keys the cache on the grammar text
     )
+
+
+@functools.cache
+def _lark() -> Lark:
+    return build_lark()
 
 
 @functools.cache

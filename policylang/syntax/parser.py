@@ -8,34 +8,22 @@ import re
 from collections.abc import Iterator
 
 from lark import Lark, Token, Tree
-from lark.lark import PostLex
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
+from lark.lark import PostLex
 
 from policylang.diagnostics import Diagnostic, error
 from policylang.resources import grammar_file
 from policylang.source import Source, Span
-from policylang.syntax import ast
+from policylang.syntax import ast, messages
 from policylang.syntax.builder import AstBuilder, parse_date, token_span
 
 MAX_SYNTAX_ERRORS = 20
 
-# Readable names for terminals in "expected …" lists.
-_TERMINAL_NAMES = {
-    "NAME": "名称",
-    "NUMBER": "数字",
-    "DATE": "日期",
-    "STRING": "带引号的文字",
-    "_SEMI": "；",
-    "_COMMA": "，",
-    "LBRACE": "{",
-    "RBRACE": "}",
-    "LPAR": "(",
-    "RPAR": ")",
-    "EQUAL": "=",
-    "PERCENT": "%",
-    "_ALT": "/",
-    "$END": "文件结尾",
-}
+# Never names: a bound written where no bound can stand is a bound in the wrong place, not a table key.
+_BOUNDS = frozenset({"最低", "最高"})
+
+# Keywords that follow a table key (退休 比例 提高 5%, 一级 免起付线): after a keyword, a misused name.
+_AFTER_KEYS = frozenset({"比例", "支付比例", "报销比例", "免起付线", "取消起付线", "先行自付", "津贴天数", "定额"})
 
 # Tokens at which error recovery may resume: anything that starts a statement or closes a block.
 _SYNC_EXTRA = {"_SEMI", "RBRACE"}
@@ -87,26 +75,36 @@ def keywords() -> dict[str, str]:
     return out
 
 
+# Text that leaves the parser at the start of a statement inside each kind of block.
+_BLOCK_PREFIXES = ("方案 甲 {", "方案 甲 { 层 乙 {", '测试 "t" {', "资助 按 甲 {", "判断 甲 {")
+
+
+def _starters_after(prefix: str) -> frozenset[str]:
+    """The keywords the parser accepts right after prefix."""
+    ip = _lark().parse_interactive(prefix)
+    ip.exhaust_lexer()
+    return frozenset(ip.choices()) & frozenset(keywords().values())
+
+
+@functools.cache
+def _block_starters() -> frozenset[str]:
+    return frozenset().union(*(_starters_after(p) for p in _BLOCK_PREFIXES))
+
+
 @functools.cache
 def _statement_starters() -> frozenset[str]:
-    """Terminal names that begin a statement somewhere in the grammar."""
-    lark = _lark()
-    ip = lark.parse_interactive("")
-    starters: set[str] = set()
-    table = ip.parser_state.parse_conf.parse_table
-    # A keyword starts a statement if it is a shift action of a state that also accepts the block end
-    # or end of file, i.e. a statement-list state.
-    for actions in table.states.values():
-        if "RBRACE" in actions or "$END" in actions:
-            starters.update(k for k in actions if k in keywords().values())
-    return frozenset(starters)
+    """Keywords that begin a statement, at top level or inside a block."""
+    return _starters_after("") | _block_starters()
+
+
+@functools.cache
+def _top_level_only() -> frozenset[str]:
+    """Keywords that start a statement at top level but never inside a block (方案, 测试, 地区 …)."""
+    return _starters_after("") - _block_starters() - {"生效"}  # 生效 also closes a rule inside a block
 
 
 def _describe(expected: set[str]) -> str:
-    kw = {v: k for k, v in keywords().items()}
-    names = sorted({kw.get(t) or _TERMINAL_NAMES.get(t, t) for t in expected if not t.startswith("__")})
-    shown = "、".join(f"“{n}”" for n in names[:8])
-    return shown + (" 等" if len(names) > 8 else "")
+    return messages.describe(expected, keywords(), _statement_level(expected) and len(expected) > 8)
 
 
 def _acceptable(ip) -> set[str]:
@@ -130,7 +128,9 @@ class _Recovering:
         self.recovering = False
         self.braces: list[Token] = []
         self.prev: Token | None = None
+        self.before: Token | None = None  # the token before prev
         self.statement: list[Token] = []  # tokens since the last statement boundary
+        self.keyword: str | None = None  # the keyword that began the current statement
         self.bad_close: set[int] = set()
 
     def run(self) -> Tree | None:
@@ -138,8 +138,10 @@ class _Recovering:
         while len(self.diags) < MAX_SYNTAX_ERRORS:
             try:
                 for tok in ip.lexer_thread.lex(ip.parser_state):
+                    if tok.type == "NAME" and tok.value in _BOUNDS:
+                        tok = Token.new_borrow_pos(keywords()[tok.value], tok.value, tok)
                     self._track(tok)
-                    self.prev = tok
+                    self.before, self.prev = self.prev, tok
                     if self.recovering:
                         self.recovering = not self._resync(ip, tok)
                         continue
@@ -149,16 +151,23 @@ class _Recovering:
                 tok = e.token
                 if tok.type != "$END" and self.prev is not tok:
                     self._track(tok)
-                    self.prev = tok
-                self._report(tok, _acceptable(ip) or e.expected)
+                    self.before, self.prev = self.prev, tok
+                self._report(ip, tok, _acceptable(ip) or e.expected)
                 self.recovering = not self._resync(ip, tok)
             except UnexpectedCharacters as e:
-                ch = self.source.folded[e.pos_in_stream]
-                span = Span.point(self.file, e.line, e.column)
-                self.diags.append(error("E003", f"非法字符：“{ch}”", span))
+                self._bad_character(e)
                 ip.lexer_thread.state.line_ctr.feed(self.source.folded[e.pos_in_stream])
                 self.recovering = True
         return None
+
+    def _bad_character(self, e: UnexpectedCharacters) -> None:
+        ch = self.source.text[e.pos_in_stream]
+        span = Span.point(self.file, e.line, e.column)
+        said = messages.CHARACTERS.get(ch)
+        if said:
+            self.diags.append(error("E003", said[0].replace("{char}", ch), span, said[1]))
+        else:
+            self.diags.append(error("E003", f"非法字符：“{ch}”", span))
 
     def _finish(self, ip) -> Tree | None:
         if self.braces:
@@ -171,13 +180,14 @@ class _Recovering:
             tree = ip.feed_eof()
         except UnexpectedToken as e:
             if not self.recovering:
-                self._report(e.token, _acceptable(ip) or e.expected)
+                self._report(ip, e.token, _acceptable(ip) or e.expected)
             return None
         return None if self.diags else tree
 
     def _track(self, tok: Token) -> None:
         if tok.type in ("_SEMI", "LBRACE", "RBRACE") or keywords().get(tok.value) in _statement_starters():
             self.statement = []
+            self.keyword = tok.value if tok.type == tok.value else None
         else:
             self.statement.append(tok)
         if tok.type == "LBRACE":
@@ -188,13 +198,13 @@ class _Recovering:
             else:
                 self.bad_close.add(id(tok))
 
-    def _report(self, tok: Token, expected: set[str]) -> None:
+    def _report(self, ip, tok: Token, expected: set[str]) -> None:
         if self.recovering:
             return
         if tok.type == "$END":
             if not self.braces:
-                span = self._end_span()
-                self.diags.append(error("E001", f"文件意外结束，应为 {_describe(expected)}", span))
+                msg = f"文件意外结束，应为 {_describe(expected)}"
+                self.diags.append(error("E001", msg, self._end_span(), self._form()))
             return
         span = token_span(self.file, tok)
         if id(tok) in self.bad_close:
@@ -202,8 +212,42 @@ class _Recovering:
             return
         if self._unknown_keyword(tok, expected):
             return
-        shown = tok.value if tok.type != "$END" else "文件结尾"
-        self.diags.append(error("E001", f"此处不应出现“{shown}”，应为 {_describe(expected)}", span))
+        diag = self._unclosed_block(tok, span) or self._mistake(ip, tok, span)
+        if diag is None:
+            msg = f"此处不应出现“{tok.value}”，应为 {_describe(expected)}"
+            diag = error("E001", msg, span, self._form())
+        self.diags.append(diag)
+
+    def _form(self) -> str | None:
+        """The allowed form of the statement being written, as the help line."""
+        form = messages.FORMS.get(self.keyword or "")
+        return f"“{self.keyword}”的写法：{form}" if form else None
+
+    def _unclosed_block(self, tok: Token, span: Span) -> Diagnostic | None:
+        """A top-level statement inside a block: the block above it was not closed."""
+        if not self.braces or tok.type not in _top_level_only():
+            return None
+        opened = self.braces[-1]
+        self.braces.clear()  # recovery resumes at top level: every open block is reported here
+        msg = (f"第 {opened.line} 行的 {{ 没有对应的 }}：“{tok.value}”只能写在文件顶层"
+               f" — the block opened on line {opened.line} is not closed")
+        return error("E009", msg, span, f"在“{tok.value}”之前补上 }}，结束第 {opened.line} 行开始的块")
+
+    def _mistake(self, ip, tok: Token, span: Span) -> Diagnostic | None:
+        """A common mistake, by the kind of token or by the parser state (the examples in messages)."""
+        prev = self.before
+        if tok.value in _BOUNDS:
+            m, fields = messages.BOUND_FIRST, {"token": tok.value}
+        elif (prev is not None and prev.type == prev.value and prev.type in _block_starters()
+              and tok.value in _AFTER_KEYS):
+            m, fields = messages.KEYWORD_AS_NAME, {"prev": prev.value}
+        elif any(t.type == "NAME" and t.value in ("x", "X") for t in (*self.statement, tok)):
+            m, fields = messages.TIMES_AS_LETTER, {}
+        else:
+            m, fields = messages.match(_lark(), ip.parser_state.position, tok), {}
+        if m is None:
+            return None
+        return error(m.code, m.fill(m.message, fields), span, m.fill(m.help, fields))
 
     def _end_span(self) -> Span:
         """Just after the last character of the file that is not white space."""

@@ -70,7 +70,8 @@ def test_rendered_errors_have_caret_lines() -> None:
     _, diags = parse(src)
     out = render_all(diags, {"x.policy": src})
     assert out.splitlines()[:4] == [
-        "x.policy:2:14: 错误 E001 此处不应出现“1300”，应为 “名称” (syntax error)",
+        "x.policy:2:14: 错误 E001 表项的键与数值之间不写“=”；“=”只用在 字段=取值 中"
+        " — no “=” between a key and its value (syntax error)",
         "  |",
         "2 |     封顶线 在职 = 1300 元",
         "  |                   ^^^^",

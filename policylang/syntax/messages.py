@@ -27,6 +27,7 @@ class Mistake:
     message: str
     help: str
     examples: tuple[str, ...]
+    missing: bool = False  # something is left out: point just after the token before the error
 
     @staticmethod
     def fill(template: str, fields: dict[str, str]) -> str:
@@ -64,12 +65,14 @@ MISTAKES: tuple[Mistake, ...] = (
         "“第”后的次数缺少单位“次” — the count after 第 needs its unit 次",
         "写作 起付线 第 1 次 800 元，第 2 次起 400 元",
         ("方案 甲 { 起付线 第 1 800 元 }", "方案 甲 { 起付线 第 1 次 800 元, 第 2 起 400 元 }"),
+        missing=True,
     ),
     Mistake(
         "days_without_unit", "E004",
         "“每”后的天数缺少单位“天” — the number of days after 每 needs its unit 天",
         "写作 封顶线 每 30 天 1000 元",
         ("方案 甲 { 封顶线 每 30 1000 元 }",),
+        missing=True,
     ),
     Mistake(
         "expected_without_amount", "E001",
@@ -80,12 +83,14 @@ MISTAKES: tuple[Mistake, ...] = (
             '测试 "t" { 参保人 在职 就诊 2024-03-01 100 元 期望 统筹支付, 个人自付 40 元 }',
             '测试 "t" { 参保人 在职 就诊 2024-03-01 100 元 期望 统筹支付\n 就诊 2024-03-02 100 元 }',
         ),
+        missing=True,
     ),
     Mistake(
         "rule_without_value", "E001",
         "规则缺少数值 — the rule has no value",
         "在关键字后写上数值，如 起付线 500 元、比例 60%、封顶线 年度 30 万元",
-        ("方案 甲 { 比例 50% 起付线 }", "方案 甲 { 起付线 比例 50% }", "方案 甲 { 比例 }", "方案 甲 { 封顶线 }"),
+        ("方案 甲 { 比例 50% 起付线 }", "方案 甲 { 比例 }", "方案 甲 { 封顶线 }", "方案 甲 { 层 乙 { 比例 } }"),
+        missing=True,
     ),
     Mistake(
         "unit_without_number", "E001",
@@ -98,6 +103,7 @@ MISTAKES: tuple[Mistake, ...] = (
         "“方案”后缺少方案名称 — the scheme needs a name",
         "写作 方案 职工医保 门诊 (险种 = 职工医保) { … }",
         ("方案 { 比例 50% }",),
+        missing=True,
     ),
 )
 
@@ -167,6 +173,10 @@ FORMS: dict[str, str] = {
     "个人账户": "个人账户 支付 起付线, 个人自付；个人账户 年度划入 在职 1000 元",
     "不予报销": "不予报销 挂号费, 诊金",
     "舍入": "舍入 四舍五入",
+    "说明": "说明 \"这一条规则的说明\"",
+    "假设": "假设 \"脚本作者的理解，须以原文核对\"",
+    "覆盖": "覆盖 方案 职工医保 门诊 { 比例 70% }",
+    "否则": "否则 \"不符合条件时的说明\"",
     "费用限额": "费用限额 每次 一级 300 元",
     "一次性支付": "一次性支付 5000 元 累计超过 3 万元",
 }

@@ -210,9 +210,9 @@ class _Recovering:
         if id(tok) in self.bad_close:
             self.diags.append(error("E010", "多余的 }：前面没有对应的 {", span))
             return
-        if self._unknown_keyword(tok, expected):
-            return
         diag = self._unclosed_block(tok, span) or self._mistake(ip, tok, span)
+        if diag is None and self._unknown_keyword(tok, expected):
+            return
         if diag is None:
             msg = f"此处不应出现“{tok.value}”，应为 {_describe(expected)}"
             diag = error("E001", msg, span, self._form())
@@ -247,6 +247,8 @@ class _Recovering:
             m, fields = messages.match(_lark(), ip.parser_state.position, tok), {}
         if m is None:
             return None
+        if m.missing and prev is not None:
+            span = Span.point(self.file, prev.end_line, prev.end_column)
         return error(m.code, m.fill(m.message, fields), span, m.fill(m.help, fields))
 
     def _end_span(self) -> Span:

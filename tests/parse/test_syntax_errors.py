@@ -25,7 +25,7 @@ def test_several_errors_from_one_file() -> None:
     就诊 2024-03-01 一级 100 元 期望 统筹支付
 }
 """
-    assert errors(text) == [("E002", 2, 5), ("E001", 4, 14), ("E001", 9, 1)]
+    assert errors(text) == [("E002", 2, 5), ("E001", 4, 14), ("E001", 8, 35)]  # the amount missing after 统筹支付
 
 
 def test_misspelt_keyword_gets_did_you_mean() -> None:

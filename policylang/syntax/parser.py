@@ -132,6 +132,7 @@ class _Recovering:
         self.statement: list[Token] = []  # tokens since the last statement boundary
         self.keyword: str | None = None  # the keyword that began the current statement
         self.bad_close: set[int] = set()
+        self.skip_statement = False  # after some mistakes, resume at the next statement, not at this token
 
     def run(self) -> Tree | None:
         ip = _lark().parse_interactive(self.source.folded)
@@ -153,7 +154,8 @@ class _Recovering:
                     self._track(tok)
                     self.before, self.prev = self.prev, tok
                 self._report(ip, tok, _acceptable(ip) or e.expected)
-                self.recovering = not self._resync(ip, tok)
+                self.recovering = self.skip_statement or not self._resync(ip, tok)
+                self.skip_statement = False
             except UnexpectedCharacters as e:
                 self._bad_character(e)
                 ip.lexer_thread.state.line_ctr.feed(self.source.folded[e.pos_in_stream])
@@ -210,7 +212,7 @@ class _Recovering:
         if id(tok) in self.bad_close:
             self.diags.append(error("E010", "多余的 }：前面没有对应的 {", span))
             return
-        diag = self._unclosed_block(tok, span) or self._mistake(ip, tok, span)
+        diag = self._unclosed_block(tok, span) or self._outside_block(tok, span) or self._mistake(ip, tok, span)
         if diag is None and self._unknown_keyword(tok, expected):
             return
         if diag is None:
@@ -233,6 +235,13 @@ class _Recovering:
                f" — the block opened on line {opened.line} is not closed")
         return error("E009", msg, span, f"在“{tok.value}”之前补上 }}，结束第 {opened.line} 行开始的块")
 
+    def _outside_block(self, tok: Token, span: Span) -> Diagnostic | None:
+        """A rule of a scheme written at top level."""
+        if self.braces or tok.type not in _block_starters() - _starters_after(""):
+            return None
+        msg = f"“{tok.value}”只能写在方案、层或测试的 {{ }} 中 — “{tok.value}” belongs inside a block"
+        return error("E001", msg, span, f"写作 {messages.FORMS['方案']}")
+
     def _mistake(self, ip, tok: Token, span: Span) -> Diagnostic | None:
         """A common mistake, by the kind of token or by the parser state (the examples in messages)."""
         prev = self.before
@@ -241,6 +250,8 @@ class _Recovering:
         elif (prev is not None and prev.type == prev.value and prev.type in _block_starters()
               and tok.value in _AFTER_KEYS):
             m, fields = messages.KEYWORD_AS_NAME, {"prev": prev.value}
+            self.skip_statement = True  # the rest of the statement was not written as a rule
+            span = token_span(self.file, prev)
         elif any(t.type == "NAME" and t.value in ("x", "X") for t in (*self.statement, tok)):
             m, fields = messages.TIMES_AS_LETTER, {}
         else:

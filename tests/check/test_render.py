@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from policylang.diagnostics import EXCERPT_WIDTH, MAX_PER_FILE, display_width, error, render, render_all, warning
+from policylang.diagnostics import (
+    EXCERPT_WIDTH,
+    MAX_PER_FILE,
+    display_width,
+    error,
+    render,
+    render_all,
+    warning,
+)
 from policylang.source import Source, Span
 
 
@@ -48,7 +56,7 @@ def test_the_start_and_the_end_of_a_long_line_are_cut_on_one_side_only() -> None
 
 
 def test_a_very_wide_span_is_capped() -> None:
-    excerpt, caret = _lines("甲" * 1000, 1, 1000)
+    _, caret = _lines("甲" * 1000, 1, 1000)
     assert len(caret) <= EXCERPT_WIDTH + 2
 
 

@@ -118,6 +118,11 @@ def _statement_level(choices) -> bool:
     return "RBRACE" in choices or "$END" in choices
 
 
+def _misspelling(word: str, keyword: str) -> bool:
+    """A word that may be the keyword mistyped, not a name built on it (出生日期 is no misspelt 日期)."""
+    return abs(len(word) - len(keyword)) <= 1 and keyword not in word and word not in keyword
+
+
 class _Recovering:
     """Drives the interactive parser token by token, recovering at statement boundaries."""
 
@@ -131,6 +136,7 @@ class _Recovering:
         self.before: Token | None = None  # the token before prev
         self.statement: list[Token] = []  # tokens since the last statement boundary
         self.keyword: str | None = None  # the keyword that began the current statement
+        self.last_keyword: str | None = None  # the same, before the latest token
         self.bad_close: set[int] = set()
         self.skip_statement = False  # after some mistakes, resume at the next statement, not at this token
 
@@ -187,6 +193,7 @@ class _Recovering:
         return None if self.diags else tree
 
     def _track(self, tok: Token) -> None:
+        self.last_keyword = self.keyword
         if tok.type in ("_SEMI", "LBRACE", "RBRACE") or keywords().get(tok.value) in _statement_starters():
             self.statement = []
             self.keyword = tok.value if tok.type == tok.value else None
@@ -217,13 +224,14 @@ class _Recovering:
             return
         if diag is None:
             msg = f"此处不应出现“{tok.value}”，应为 {_describe(expected)}"
-            diag = error("E001", msg, span, self._form())
+            diag = error("E001", msg, span, self._form(tok))
         self.diags.append(diag)
 
-    def _form(self) -> str | None:
-        """The allowed form of the statement being written, as the help line."""
-        form = messages.FORMS.get(self.keyword or "")
-        return f"“{self.keyword}”的写法：{form}" if form else None
+    def _form(self, tok: Token | None = None) -> str | None:
+        """The allowed form of the statement being written (that tok may have ended), as the help line."""
+        keyword = self.last_keyword if tok is not None and tok.type in ("_SEMI", "RBRACE") else self.keyword
+        form = messages.FORMS.get(keyword or "")
+        return f"“{keyword}”的写法：{form}" if form else None
 
     def _unclosed_block(self, tok: Token, span: Span) -> Diagnostic | None:
         """A top-level statement inside a block: the block above it was not closed."""
@@ -269,21 +277,39 @@ class _Recovering:
         return Span.point(self.file, line, len(text) - (text.rfind("\n") + 1) + 1)
 
     def _unknown_keyword(self, tok: Token, expected: set[str]) -> bool:
-        """A misspelt keyword lexes as a name: say so, with the nearest keyword as a hint."""
+        """A misspelt keyword, or one glued to the next word, lexes as a name: say so, with a hint."""
         kws = keywords()
-        candidates = [(tok, [k for k, v in kws.items() if v in expected])]
-        candidates += [(t, list(kws)) for t in self.statement if t is not tok]
+        here = [k for k, v in kws.items() if v in expected]
+        if self._glued(tok, here) or (self.statement and self._glued(self.statement[0], _statement_starters())):
+            return True
+        candidates = [(tok, here)] + [(t, list(kws)) for t in self.statement if t is not tok]
         for cand, pool in candidates:
             if cand.type != "NAME" or cand.value in kws:
                 continue
             cutoff = 0.5 if cand is tok else 0.6  # 0.5: one wrong character of a two-character keyword
-            close = difflib.get_close_matches(cand.value, pool, n=1, cutoff=cutoff)
+            close = [k for k in difflib.get_close_matches(cand.value, pool, n=3, cutoff=cutoff)
+                     if _misspelling(cand.value, k)][:1]
             if close or (cand is tok and pool and "NAME" not in expected and _statement_level(expected)):
                 hint = f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None
                 msg = f"未知关键字“{cand.value}”"
                 self.diags.append(error("E002", msg, token_span(self.file, cand), hint))
                 return True
         return False
+
+    def _glued(self, cand: Token, pool) -> bool:
+        """方案职工医保: a keyword that may stand here, with the next word written onto it."""
+        if cand.type != "NAME":
+            return False
+        kws = keywords()
+        glued = [k for k in kws if kws[k] in pool and cand.value.startswith(k) and len(cand.value) > len(k)]
+        if not glued:
+            return False
+        kw = max(glued, key=len)
+        fixed = f"{kw} {cand.value[len(kw):]}"
+        msg = f"未知关键字“{cand.value}”：关键字与后面的词连在了一起 — a keyword is glued to the next word"
+        hint = f"关键字后留一个空格：是否想写“{fixed}”？(did you mean “{fixed}”?)"
+        self.diags.append(error("E002", msg, token_span(self.file, cand), hint))
+        return True
 
     def _resync(self, ip, tok: Token) -> bool:
         """Pop parser states until tok is acceptable, if tok may start a statement or end a block."""

@@ -109,3 +109,21 @@ def test_no_message_names_a_grammar_terminal() -> None:
             for said in (d.message, d.help or ""):
                 assert not TERMINAL_NAME.search(said), (said, text[:200])
     assert seen > 50
+
+
+@pytest.mark.parametrize(("text", "word", "fixed"), [
+    ("方案职工医保 { 比例 50% }", "方案职工医保", "方案 职工医保"),
+    ("方案 甲 { 比例一级 80% }", "比例一级", "比例 一级"),
+    ('测试 "t" { 参保人在职 }', "参保人在职", "参保人 在职"),
+])
+def test_a_keyword_glued_to_a_name_says_where_the_space_goes(text: str, word: str, fixed: str) -> None:
+    d = diagnostics(text)[0]
+    assert (d.code, d.message.split("：")[0]) == ("E002", f"未知关键字“{word}”")
+    assert f"是否想写“{fixed}”" in d.help
+
+
+def test_a_name_built_on_a_keyword_is_not_called_a_misspelt_keyword() -> None:
+    # 出生日期 is a field, not a misspelt 日期; 统筹支付 is an output, not a misspelt 支付
+    for text in ("方案 甲 { 要求 出生日期 >= 2000-01-01 否则 }",
+                 '测试 "t" { 参保人 在职 就诊 2024-03-01 100 元 期望 统筹支付, 个人自付 40 元 }'):
+        assert all(d.code != "E002" for d in diagnostics(text)), text

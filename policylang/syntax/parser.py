@@ -120,7 +120,7 @@ def _statement_level(choices) -> bool:
 
 def _misspelling(word: str, keyword: str) -> bool:
     """A word that may be the keyword mistyped, not a name built on it (出生日期 is no misspelt 日期)."""
-    return abs(len(word) - len(keyword)) <= 1 and keyword not in word and word not in keyword
+    return abs(len(word) - len(keyword)) <= 1 and keyword not in word
 
 
 class _Recovering:

@@ -127,3 +127,8 @@ def test_a_name_built_on_a_keyword_is_not_called_a_misspelt_keyword() -> None:
     for text in ("方案 甲 { 要求 出生日期 >= 2000-01-01 否则 }",
                  '测试 "t" { 参保人 在职 就诊 2024-03-01 100 元 期望 统筹支付, 个人自付 40 元 }'):
         assert all(d.code != "E002" for d in diagnostics(text)), text
+
+
+def test_a_shortened_keyword_is_still_a_misspelt_keyword() -> None:
+    d = diagnostics("方案 甲 {\n 比例 80%\n 封顶 1300 元\n}")[0]
+    assert (d.code, d.span.line, d.help) == ("E002", 3, "是否想写“封顶线”？(did you mean 封顶线?)")

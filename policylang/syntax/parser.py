@@ -118,6 +118,11 @@ def _statement_level(choices) -> bool:
     return "RBRACE" in choices or "$END" in choices
 
 
+def _shown(text: str, limit: int = 20) -> str:
+    """A word of the script as a message quotes it: a long one is cut (the excerpt shows the rest)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _misspelling(word: str, keyword: str) -> bool:
     """A word that may be the keyword mistyped, not a name built on it (出生日期 is no misspelt 日期)."""
     return abs(len(word) - len(keyword)) <= 1 and keyword not in word
@@ -223,7 +228,7 @@ class _Recovering:
         if diag is None and self._unknown_keyword(tok, expected):
             return
         if diag is None:
-            msg = f"此处不应出现“{tok.value}”，应为 {_describe(expected)}"
+            msg = f"此处不应出现“{_shown(tok.value)}”，应为 {_describe(expected)}"
             diag = error("E001", msg, span, self._form(tok))
         self.diags.append(diag)
 
@@ -291,7 +296,7 @@ class _Recovering:
                      if _misspelling(cand.value, k)][:1]
             if close or (cand is tok and pool and "NAME" not in expected and _statement_level(expected)):
                 hint = f"是否想写“{close[0]}”？(did you mean {close[0]}?)" if close else None
-                msg = f"未知关键字“{cand.value}”"
+                msg = f"未知关键字“{_shown(cand.value)}”"
                 self.diags.append(error("E002", msg, token_span(self.file, cand), hint))
                 return True
         return False
@@ -305,8 +310,8 @@ class _Recovering:
         if not glued:
             return False
         kw = max(glued, key=len)
-        fixed = f"{kw} {cand.value[len(kw):]}"
-        msg = f"未知关键字“{cand.value}”：关键字与后面的词连在了一起 — a keyword is glued to the next word"
+        fixed = _shown(f"{kw} {cand.value[len(kw):]}")
+        msg = f"未知关键字“{_shown(cand.value)}”：关键字与后面的词连在了一起 — a keyword is glued to the next word"
         hint = f"关键字后留一个空格：是否想写“{fixed}”？(did you mean “{fixed}”?)"
         self.diags.append(error("E002", msg, token_span(self.file, cand), hint))
         return True

@@ -35,3 +35,11 @@ def test_a_long_line_with_one_error_shows_the_part_around_it(tmp_path: Path) -> 
     assert len(out.encode()) < 2_000
     excerpt = next(line for line in out.splitlines() if line.startswith("1 | "))
     assert excerpt.startswith("1 | …") and excerpt.endswith("…") and "$" in excerpt
+
+
+def test_a_very_long_word_is_quoted_cut(tmp_path: Path) -> None:
+    script = tmp_path / "word.policy"
+    script.write_text("方案 甲 {\n比例" + "甲" * 20_000 + " 50%\n}\n", encoding="utf-8")
+    code, out = _check(script)
+    assert code == 1 and "E002" in out
+    assert len(out.encode()) < 3_000

@@ -107,21 +107,44 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# An excerpt shows at most this many terminal columns of the source line (one 20k-character line must not
+# be echoed once per error), and a file shows at most this many diagnostics before a "还有 N 个" line.
+EXCERPT_WIDTH = 100
+EXCERPT_BEFORE = 40
+MAX_PER_FILE = 20
+
+
+def _excerpt(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The part of a line to show around text[start:end]: (excerpt, caret pad, caret width), … where cut."""
+    if display_width(text) <= EXCERPT_WIDTH:
+        return text, display_width(text[:start].replace("\t", " ")), max(1, display_width(text[start:end]))
+    end = min(end, start + EXCERPT_WIDTH // 2)
+    a = start
+    while a > 0 and display_width(text[a - 1:start]) <= EXCERPT_BEFORE:
+        a -= 1
+    b = end
+    while b < len(text) and display_width(text[a:b + 1]) <= EXCERPT_WIDTH:
+        b += 1
+    while a > 0 and display_width(text[a - 1:b]) <= EXCERPT_WIDTH:
+        a -= 1
+    head, tail = ("…" if a > 0 else ""), ("…" if b < len(text) else "")
+    pad = display_width(head + text[a:start].replace("\t", " "))
+    return head + text[a:b] + tail, pad, max(1, display_width(text[start:end]))
+
+
 def render(diag: Diagnostic, sources: dict[str, Source]) -> str:
-    """The headline, the source line with a caret under the span, and a help line."""
+    """The headline, the source line (or a bounded part of it) with a caret under the span, and a help line."""
     out = [diag.headline()]
     span = diag.span
     src = sources.get(span.file) if span else None
     if span and src:
         text = src.line(span.line).rstrip("\n")
         gutter = " " * len(str(span.line))
-        out.append(f"{gutter} |")
-        out.append(f"{span.line} | {text}")
         start = min(span.column - 1, len(text))
         end = span.end_column - 1 if span.end_line == span.line else len(text)
-        end = max(end, start + 1)
-        pad = display_width(text[:start].replace("\t", " "))
-        width = max(1, display_width(text[start:end]))
+        excerpt, pad, width = _excerpt(text, start, max(end, start + 1))
+        out.append(f"{gutter} |")
+        out.append(f"{span.line} | {excerpt}")
         out.append(f"{gutter} | {' ' * pad}{'^' * width}")
     hint = diag.help or CODES[diag.code].fix
     out.append(f"  提示: {hint}")
@@ -129,7 +152,30 @@ def render(diag: Diagnostic, sources: dict[str, Source]) -> str:
 
 
 def render_all(diags: Iterable[Diagnostic], sources: dict[str, Source]) -> str:
-    return "\n\n".join(render(d, sources) for d in diags)
+    """Every diagnostic, at most MAX_PER_FILE for each file; the rest are counted, not shown."""
+    shown: list[str] = []
+    per_file: dict[str, int] = {}
+    hidden: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        file = d.span.file if d.span else ""
+        per_file[file] = per_file.get(file, 0) + 1
+        if per_file[file] > MAX_PER_FILE:
+            hidden.setdefault(file, []).append(d)
+        else:
+            shown.append(render(d, sources))
+    shown += [_hidden_line(file, ds) for file, ds in hidden.items()]
+    return "\n\n".join(shown)
+
+
+def _hidden_line(file: str, diags: list[Diagnostic]) -> str:
+    errors = sum(d.is_error for d in diags)
+    warnings = len(diags) - errors
+    where = f"{file}: " if file else ""
+    if not warnings:
+        return f"{where}还有 {errors} 个错误未显示 ({errors} more errors)"
+    if not errors:
+        return f"{where}还有 {warnings} 个警告未显示 ({warnings} more warnings)"
+    return f"{where}还有 {errors} 个错误、{warnings} 个警告未显示 ({errors} more errors, {warnings} more warnings)"
 
 
 def sort_key(d: Diagnostic) -> tuple:

@@ -11,6 +11,7 @@ RULE_CN = {
     "period": "周期", "validity": "生效期", "_deductible_kw": "起付线", "_ratio_kw": "比例",
     "_cap_kw": "封顶线", "adj_op": "比例调整", "scope": "计算范围", "unit": "单位", "test": "测试",
     "person": "参保人", "claim": "就诊", "expect": "期望", "cond": "适用条件", "inherit": "继承", "override": "覆盖",
+    "yes_no": "询问的期望",
 }
 
 

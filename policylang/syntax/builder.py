@@ -459,9 +459,11 @@ class AstBuilder(Transformer):
     def payment(self, meta, items):
         return ast.Payment(items[0], tuple(items[1]), self._span(meta))
 
+    def yes_no(self, meta, items):
+        return str(items[0]) == "是"
+
     def ask(self, meta, items):
-        answer = str(items[-1]) == "是"
-        return ast.Ask(items[0], items[1], _all(items, ast.Attr), answer, self._span(meta))
+        return ast.Ask(items[0], items[1], _all(items, ast.Attr), items[-1], self._span(meta))
 
     def attr_value(self, meta, items):
         return ast.Attr(None, items[0], self._span(meta))

@@ -25,7 +25,7 @@ def test_several_errors_from_one_file() -> None:
     就诊 2024-03-01 一级 100 元 期望 统筹支付
 }
 """
-    assert errors(text) == [("E002", 2, 5), ("E001", 4, 14), ("E001", 9, 1)]
+    assert errors(text) == [("E002", 2, 5), ("E001", 4, 14), ("E001", 8, 35)]  # the amount missing after 统筹支付
 
 
 def test_misspelt_keyword_gets_did_you_mean() -> None:
@@ -70,7 +70,8 @@ def test_rendered_errors_have_caret_lines() -> None:
     _, diags = parse(src)
     out = render_all(diags, {"x.policy": src})
     assert out.splitlines()[:4] == [
-        "x.policy:2:14: 错误 E001 此处不应出现“1300”，应为 “名称” (syntax error)",
+        "x.policy:2:14: 错误 E001 表项的键与数值之间不写“=”；“=”只用在 字段=取值 中"
+        " — no “=” between a key and its value (syntax error)",
         "  |",
         "2 |     封顶线 在职 = 1300 元",
         "  |                   ^^^^",

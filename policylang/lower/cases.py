@@ -19,7 +19,7 @@ from policylang.ir.cases import (
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.units import Kind
 from policylang.lower.conditions import fact
-from policylang.lower.context import Context, Definitions
+from policylang.lower.context import FIRST_DEFINED, Context, Definitions
 from policylang.lower.scheme import CLASSES
 from policylang.lower.values import date, quantity, whole
 from policylang.resolve.names import did_you_mean
@@ -41,7 +41,8 @@ def test_case(ctx: Context, defs: Definitions, outputs: Outputs, t: ast.Test) ->
         ctx.report(error("E020", f"测试“{t.name}”没有 参保人 语句", t.span))
         return None
     for extra in people[1:]:
-        ctx.report(error("E008", "重复定义：一个测试只能有一个参保人", extra.span))
+        ctx.report(error("E008", "重复定义：一个测试只能有一个参保人", extra.span,
+                         related=((FIRST_DEFINED, people[0].span),)))
     person = Person(t.name, facts(dict(p for a in people[0].attrs if (p := fact(ctx, a)))))
     visits = (x for x in t.body if isinstance(x, ast.Claim))
     claims = [c for i, b in enumerate(visits) if (c := _claim(ctx, outputs, b, i))]
@@ -73,7 +74,7 @@ def _claim(ctx: Context, outputs: Outputs, c: ast.Claim, index: int) -> TestClai
     claim_facts = dict(p for a in c.attrs if (p := fact(ctx, a)))
     items = [i for it in c.items if (i := _item(ctx, it))]
     if c.amount is not None and c.items:
-        ctx.report(error("E008", "重复定义：就诊同时写了费用和明细，费用由明细合计得出", c.amount.span))
+        ctx.report(error("E034", "就诊同时写了费用和明细：费用由明细合计得出", c.amount.span))
     if c.amount is None and not c.items:
         ctx.report(error("E031", "就诊缺少费用：在日期和类别之后写上金额，例如 2000 元", c.span))
         return None
@@ -89,7 +90,7 @@ def _claim(ctx: Context, outputs: Outputs, c: ast.Claim, index: int) -> TestClai
 def _item(ctx: Context, it: ast.Item) -> Item | None:
     amount = quantity(ctx, it.amount, Kind.MONEY, "明细金额")
     if it.cls.text not in CLASSES:
-        ctx.report(error("E007", f"“{it.cls.text}”不是目录类别", it.cls.span,
+        ctx.report(error("E038", f"“{it.cls.text}”不是目录类别", it.cls.span,
                          did_you_mean(it.cls.text, list(CLASSES)) or f"目录类别：{'、'.join(CLASSES)}"))
         return None
     return None if amount is None else Item(it.name.text, it.cls.text, int(amount))
@@ -106,7 +107,7 @@ def _payment(ctx: Context, p: ast.Payment) -> TestPayment | None:
 def _ask(ctx: Context, questions: Collection[str], a: ast.Ask) -> TestAsk | None:
     day = date(ctx, a.date)
     if a.name.text not in questions:
-        ctx.report(error("E015", f"没有名为“{a.name.text}”的判断", a.name.span,
+        ctx.report(error("E040", f"没有名为“{a.name.text}”的判断", a.name.span,
                          did_you_mean(a.name.text, sorted(questions))))
         return None
     answers = dict(p for at in a.attrs if (p := fact(ctx, at)))

@@ -17,17 +17,19 @@ from policylang.ir.cases import TestCase
 from policylang.ir.units import Kind
 from policylang.lower.cases import Outputs, test_case
 from policylang.lower.conditions import typed_value
-from policylang.lower.context import Context, Definitions, Sink
+from policylang.lower.context import FIRST_DEFINED, FIRST_GIVEN, Context, Definitions, Sink
 from policylang.lower.programmes import question, subsidy
 from policylang.lower.scheme import scheme
 from policylang.lower.values import quantity, validity
 from policylang.resolve.inherit import merge, overrides_without_parent
 from policylang.resolve.loader import Unit
 from policylang.resolve.names import EnumIndex
+from policylang.source import Span
 from policylang.syntax import ast
 
 FIELD_TYPES = ("金额", "天数", "月数", "年数", "次数", "年龄", "日期", "文字", "是否")
 _YES_NO = ("是", "否")
+_ENUM_DEFINED = "枚举定义在此 (enumeration defined here)"
 
 
 @attrs.frozen
@@ -92,12 +94,13 @@ def _enumerations(sink: Sink, defs: Definitions, items: list[object]) -> list[ir
             continue
         if not defs.once(("枚举", item.name.text), f"枚举 {item.name.text}", item.name.span):
             continue
-        values: list[str] = []
+        values: dict[str, Span] = {}
         for v in item.values:
             if v.text in values:
-                sink.report(error("E008", f"重复定义：枚举值“{v.text}”在 {item.name.text} 中出现两次", v.span))
+                sink.report(error("E008", f"重复定义：枚举值“{v.text}”在 {item.name.text} 中出现两次", v.span,
+                                  related=((FIRST_DEFINED, values[v.text]),)))
             else:
-                values.append(v.text)
+                values[v.text] = v.span
         default = item.default.text if item.default else None
         if default is not None and default not in values:
             assert item.default is not None
@@ -142,8 +145,9 @@ def _fields_and_references(ctx: Context, defs: Definitions,
 def _field(ctx: Context, defs: Definitions, f: ast.FieldDef) -> ir.FieldDef | None:
     if not defs.once(("字段", f.name.text), f"字段 {f.name.text}", f.name.span):
         return None
-    if f.name.text in ctx.index.enums:
-        ctx.report(error("E008", f"重复定义：“{f.name.text}”已是枚举", f.name.span))
+    if enum := ctx.index.enums.get(f.name.text):
+        related = ((_ENUM_DEFINED, enum.origin),) if enum.origin else ()
+        ctx.report(error("E008", f"重复定义：“{f.name.text}”已是枚举", f.name.span, related=related))
         return None
     fdef = ir.FieldDef(f.name.text, f.type, None, f.optional, f.span)
     default = typed_value(ctx, fdef, f.default, f.span) if f.default is not None else None
@@ -154,15 +158,19 @@ def _reference(ctx: Context, defs: Definitions, r: ast.Reference) -> ir.Referenc
     if not defs.once(("参考值", r.name.text), f"参考值 {r.name.text}", r.name.span):
         return None
     values: dict[int, int] = {}
+    years: dict[int, Span] = {}
     for year_q, value_q in r.entries:
         if year_q.unit != "年" or year_q.number != int(year_q.number):
             ctx.report(error("E005", "参考值的年度应写作 2023 年", year_q.span))
             continue
         fen = quantity(ctx, value_q, Kind.MONEY, r.name.text)
-        if int(year_q.number) in values:
-            ctx.report(error("E013", f"重复的表项：{int(year_q.number)} 年已给出", year_q.span))
-        elif fen is not None:
-            values[int(year_q.number)] = int(fen)
+        year = int(year_q.number)
+        if year in years:
+            ctx.report(error("E013", f"重复的表项：{year} 年", year_q.span, related=((FIRST_GIVEN, years[year]),)))
+            continue
+        years[year] = year_q.span
+        if fen is not None:
+            values[year] = int(fen)
     return ir.Reference(r.name.text, tuple(sorted(values.items())), r.span)
 
 

@@ -33,7 +33,7 @@ def key_condition(ctx: Context, key: ast.Key) -> ir.Condition | None:
         return None
     fields = {f for f, _ in pairs}
     if len(fields) > 1:
-        ctx.report(error("E025", f"“{'/'.join(n.text for n in key.values)}”混用了不同字段的取值："
+        ctx.report(error("E051", f"“{'/'.join(n.text for n in key.values)}”混用了不同字段的取值："
                          f"{'、'.join(sorted(fields))}", key.span))
         return None
     return ir.Condition(pairs[0][0], frozenset(v for _, v in pairs))
@@ -102,5 +102,5 @@ def typed_value(ctx: Context, fdef: ir.FieldDef, value: object, span: Span) -> i
         if number is None:
             return None
         return number if kind is Kind.MONEY else Fraction(number)
-    ctx.report(error("E025", f"{fdef.name} 的类型是{fdef.type}，值不符", span))
+    ctx.report(error("E050", f"{fdef.name} 的类型是{fdef.type}，值不符", span))
     return None

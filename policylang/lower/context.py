@@ -18,6 +18,11 @@ from policylang.diagnostics import Diagnostic, error
 from policylang.resolve.names import EnumIndex
 from policylang.source import Span
 
+# Labels of related spans: where a message points at another place.
+FIRST_DEFINED = "首次定义在此 (first defined here)"
+FIRST_GIVEN = "首次给出在此 (first given here)"
+OVERLAPPED = "与此版本重叠 (overlaps this version)"
+
 
 @attrs.define
 class Sink:
@@ -52,7 +57,7 @@ def overlaps(a_start: dt.date | None, a_end: dt.date | None, b_start: dt.date | 
 class Definitions:
     """First definitions within one scope (the region, or one scheme with its layers).
 
-    A second definition is reported as E008 with a related span at the first one.
+    A second definition is reported as E008, an overlapping version as E033, each pointing at the first.
     """
 
     sink: Sink
@@ -63,18 +68,17 @@ class Definitions:
         """Record a definition; report E008 if the same thing was defined before."""
         first = self.first.get(key)
         if first is not None:
-            self.sink.report(error("E008", f"重复定义：{what} 已在第 {first.line} 行定义", span,
-                                   f"首次定义于 {first}"))
+            self.sink.report(error("E008", f"重复定义：{what}", span, related=((FIRST_DEFINED, first),)))
             return False
         self.first[key] = span
         return True
 
     def version(self, key: tuple, what: str, start: dt.date | None, end: dt.date | None, span: Span) -> bool:
-        """Record a dated version; report E008 if its validity overlaps an earlier version of the same thing."""
+        """Record a dated version; report E033 if its validity overlaps an earlier version of the same thing."""
         for o_start, o_end, o_span in self.dated.get(key, []):
             if overlaps(start, end, o_start, o_end):
-                self.sink.report(error("E008", f"重复定义：{what} 已在第 {o_span.line} 行定义，且生效期重叠",
-                                       span, "用 生效/失效（或 自…起/至）日期区分不同版本"))
+                self.sink.report(error("E033", f"生效期重叠：{what} 的两个版本同时生效", span,
+                                       related=((OVERLAPPED, o_span),)))
                 return False
         self.dated.setdefault(key, []).append((start, end, span))
         return True

@@ -61,8 +61,11 @@ def _name(ctx: Context, name: ast.Name) -> tuple[ir.Arith, str] | None:
         return ir.FieldRef(fdef.name), "money"
     if fdef is not None and fdef.type in _NUM_FIELDS:
         return ir.FieldRef(fdef.name), "num"
+    if fdef is not None:
+        ctx.report(error("E049", f"“{name.text}”是{fdef.type}字段：表达式中只能用金额或数值字段、参考值", name.span))
+        return None
     if name.text in ctx.references:
-        ctx.report(error("E023", f"参考值“{name.text}”要写明年度", name.span,
+        ctx.report(error("E044", f"参考值“{name.text}”要写明年度", name.span,
                          f"写作 上年度 {name.text} 或 当年 {name.text}"))
         return None
     pool = [*ctx.fields, *ctx.references]
@@ -111,7 +114,7 @@ def arith(ctx: Context, a: ast.Arith) -> tuple[ir.Arith, str] | None:
     if unit is None:
         return None
     if op == "÷" and isinstance(rn, ir.Num) and rn.value == 0:
-        ctx.report(error("E025", "除数为 0", a.span))
+        ctx.report(error("E045", "除数为 0", a.span))
         return None
     return ir.Bin(op, ln, rn), unit
 
@@ -134,7 +137,7 @@ def formula(ctx: Context, f: ast.Formula, want: Kind, what: str) -> ir.Formula |
         ctx.report(error("E029", f"{what} 的最低值高于最高值", f.span))
         return None
     if f.round_to is not None and kind == "ratio":
-        ctx.report(error("E025", "比例不取整；取整到分/元 只用于金额", f.span))
+        ctx.report(error("E048", "比例不取整；取整到分/元 只用于金额", f.span))
         return None
     return ir.Formula(node, kind, None if lower is None else Fraction(lower),
                       None if upper is None else Fraction(upper), f.round_to, f.round_mode, arith_text(node))

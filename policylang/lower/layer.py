@@ -20,6 +20,8 @@ from policylang.syntax import ast
 
 SCOPES = {"每次": ir.Scope.VISIT, "每日": ir.Scope.DAY, "每次住院": ir.Scope.ADMISSION, "年度": ir.Scope.PERIOD}
 _PAYMENT_TABLES = ("比例", "定额", "津贴天数")
+_METHOD_GLOSS = {"比例": "ratio", "分段": "brackets", "定额": "fixed amount", "津贴": "allowance",
+                 "一次性支付": "one-off payment"}
 
 
 @attrs.frozen
@@ -73,7 +75,7 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
         allowance = ir.Allowance(param("津贴天数", days_versions), tuple(parts.additions), tuple(parts.per_count),
                                  parts.rate, parts.rate_origin)
         if parts.rate is None:
-            ctx.report(error("E016", f"{head.owner} 有 津贴天数 但没有 日津贴", head.name_span))
+            ctx.report(error("E041", f"{head.owner} 有 津贴天数 但没有 日津贴", head.name_span))
     lowered_brackets = brackets(ctx, head.owner, parts.brackets) if parts.brackets else None
     deductible, caps, fee_limit = _limits(ctx, head, parts)
     methods = [m for m in (ratio, lowered_brackets, fixed, allowance, parts.once) if m is not None]
@@ -85,11 +87,17 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
         ctx.report(error("E016", f"{head.owner} 没有支付规则（比例、分段、定额、津贴天数 或 一次性支付）", head.name_span))
         return None
     if len(methods) > 1:
-        kinds = "、".join(k for k, m in (("比例", ratio), ("分段", lowered_brackets), ("定额", fixed),
-                                         ("津贴", allowance), ("一次性支付", parts.once)) if m)
-        ctx.report(error("E027", f"{head.owner} 同时写了 {kinds}", head.name_span))
+        written_here = [(kind, span) for kind, span in (
+            ("比例", ratio and ratio.param.versions[0].origin),
+            ("分段", lowered_brackets and lowered_brackets.param.versions[0].origin),
+            ("定额", fixed and fixed.param.versions[0].origin),
+            ("津贴", allowance and allowance.days.versions[0].origin),
+            ("一次性支付", parts.once and parts.once.origin)) if span]
+        kinds = "、".join(kind for kind, _ in written_here)
+        related = tuple((f"{kind}在此 ({_METHOD_GLOSS[kind]} here)", span) for kind, span in written_here)
+        ctx.report(error("E027", f"{head.owner} 同时写了 {kinds}", head.name_span, related=related))
     if parts.adjustments and ratio is None:
-        ctx.report(error("E016", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
+        ctx.report(error("E043", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
     return ir.Layer(head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
                     tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements))
 
@@ -103,7 +111,10 @@ def _limits(ctx: Context, head: LayerHead,
         sc, days = scope_of(scope)
         if kind == "起付线":
             if deductible is not None:
-                ctx.report(error("E008", f"重复定义：{head.owner} 的起付线只能有一种计算范围", versions[0].origin))
+                first = deductible.param.versions[0].origin
+                related = (("另一种起付线在此 (the other deductible here)", first),) if first else ()
+                ctx.report(error("E035", f"{head.owner} 的起付线写了两种计算范围", versions[0].origin,
+                                 related=related))
                 continue
             deductible = ir.Deductible(sc, param(kind, versions), tuple(parts.waivers), parts.shared, parts.highest,
                                        tuple(parts.counts), step[0] if step else None, step[1] if step else None, days)
@@ -114,7 +125,8 @@ def _limits(ctx: Context, head: LayerHead,
     caps.sort(key=lambda c: list(ir.Scope).index(c.scope))
     if deductible is None and (parts.waivers or parts.counts or step):
         origin = parts.waivers[0].origin if parts.waivers else head.span
-        ctx.report(error("E016", f"{head.owner} 写了 免起付线 或 起付线按次数，但没有 起付线", origin))
+        what = "免起付线" if parts.waivers else "起付线按次数" if parts.counts else "起付线递减"
+        ctx.report(error("E042", f"{head.owner} 写了 {what}，但没有 起付线", origin))
     return deductible, caps, fee_limit
 
 
@@ -212,7 +224,7 @@ def days_per(ctx: Context, stmt: ast.DaysPer) -> ir.DaysPerCount | None:
     """每 1 胎 增加 15 天: allowance days per count of a 次数 field."""
     fdef = ctx.fields.get(stmt.field.text)
     if fdef is None or fdef.type != "次数":
-        ctx.report(error("E025", f"“{stmt.field.text}”应为 次数 类型的字段", stmt.field.span))
+        ctx.report(error("E049", f"“{stmt.field.text}”应为 次数 类型的字段", stmt.field.span))
         return None
     days = whole(ctx, stmt.days, Kind.DURATION, "津贴天数")
     if days is None or stmt.base != int(stmt.base):
@@ -228,7 +240,7 @@ def daily_rate(ctx: Context, stmt: ast.DailyRate) -> int | ir.RefValue | str | i
     if isinstance(v, ast.Name):
         fdef = ctx.fields.get(v.text)
         if fdef is None or fdef.type != "金额":
-            ctx.report(error("E025", f"日津贴应为金额、参考值或 金额 类型的字段，“{v.text}”不是", v.span))
+            ctx.report(error("E049", f"日津贴应为金额、参考值或 金额 类型的字段，“{v.text}”不是", v.span))
             return None
         return fdef.name
     lowered = value(ctx, v, Kind.MONEY, "日津贴")

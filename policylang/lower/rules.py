@@ -56,7 +56,7 @@ def _constant(ctx: Context, q: ast.Quantity) -> ir.Operand | None:
         n, unit = months_or_days(q.number, q.unit)
         return ir.Operand("const", n, unit)
     if kind is Kind.RATIO:
-        ctx.report(error("E025", "比较中不能使用百分比", q.span))
+        ctx.report(error("E047", "比较中不能使用百分比", q.span))
         return None
     return ir.Operand("const", Fraction(q.number), "次" if kind is Kind.COUNT else "岁")
 
@@ -89,7 +89,7 @@ def operand(ctx: Context, term: ast.Term, enum_context: str | None = None) -> ir
     assert isinstance(name, ast.Name)
     fdef = ctx.fields.get(name.text)
     if name.text != "日期" and (fdef is None or fdef.type != "日期"):
-        ctx.report(error("E025", f"次月/当月 之后应为日期字段，“{name.text}”不是", name.span))
+        ctx.report(error("E049", f"次月/当月 之后应为日期字段，“{name.text}”不是", name.span))
         return None
     return ir.Operand(term.kind, name.text, "日期")
 
@@ -109,9 +109,6 @@ def expr(ctx: Context, e: ast.Expr, enum_context: str | None = None) -> tuple[ir
             ctx.report(error("E025", f"不能把{_shown(op.unit or '')}与{_shown(unit)}相{'加' if sign == '+' else '减'}",
                              e.span))
             return None
-    if ops[0][0] == "-" and len(ops) == 1:
-        ctx.report(error("E025", "表达式不能以减号开头", e.span))
-        return None
     return ir.Expr(tuple((1 if s == "+" else -1, o) for s, o in ops)), unit  # type: ignore[misc]
 
 
@@ -133,7 +130,7 @@ def comparison(ctx: Context, c: ast.Comparison) -> ir.Comparison | None:
         ctx.report(error("E025", f"不能比较{_shown(unit)}与{_shown(runit)}", c.span))
         return None
     if unit.startswith("枚举:") and op not in ("=", "!="):
-        ctx.report(error("E025", f"枚举只能用 = 或 != 比较，不能用 {c.op}", c.span))
+        ctx.report(error("E046", f"枚举只能用 = 或 != 比较，不能用 {c.op}", c.span))
         return None
     return ir.Comparison(lexpr, op, rexpr)
 

@@ -115,7 +115,7 @@ def _account_parts(ctx: Context, stmt: ast.AccountPay) -> list[str]:
     out = []
     for part in stmt.parts:
         if part.text not in ir.ACCOUNT_PARTS:
-            ctx.report(error("E015", f"个人账户不能支付“{part.text}”", part.span,
+            ctx.report(error("E039", f"个人账户不能支付“{part.text}”", part.span,
                              f"可支付：{'、'.join(ir.ACCOUNT_PARTS)}"))
         else:
             out.append(part.text)
@@ -128,7 +128,7 @@ def _period(ctx: Context, p: ast.Period) -> ir.Period:
     if p.by is not None:
         fdef = ctx.fields.get(p.by.text)
         if fdef is None or fdef.type != "日期":
-            ctx.report(error("E025", f"周期 按 之后应为日期字段（如 出院日期），“{p.by.text}”不是", p.by.span))
+            ctx.report(error("E049", f"周期 按 之后应为日期字段（如 出院日期），“{p.by.text}”不是", p.by.span))
         else:
             by = fdef.name
     if p.start_month is None:

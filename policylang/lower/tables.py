@@ -7,14 +7,15 @@ from fractions import Fraction
 
 from policylang import ir
 from policylang.diagnostics import error
-from policylang.ir.units import Kind
+from policylang.ir.units import Kind, fmt_yuan
 from policylang.lower.conditions import cell_keys
-from policylang.lower.context import Context, Definitions, overlaps
+from policylang.lower.context import FIRST_GIVEN, OVERLAPPED, Context, Definitions, overlaps
 from policylang.lower.formula import formula
 from policylang.lower.values import quantity, validity, value, whole
 from policylang.source import Span
 from policylang.syntax import ast
 
+_BASE_GLOSS = {"按累计费用": "on the running total", "按起付线以上部分": "on the part above the deductible"}
 KIND_OF_TABLE = {"起付线": Kind.MONEY, "封顶线": Kind.MONEY, "定额": Kind.MONEY, "比例": Kind.RATIO,
                  "津贴天数": Kind.DURATION, "费用限额": Kind.MONEY, "起付线下限": Kind.MONEY}
 
@@ -45,7 +46,7 @@ def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries:
             sig = tuple(sorted(keys))
             if sig in seen:
                 label = "、".join(val for _, val in sig) or "默认值"
-                ctx.report(error("E013", f"重复的表项：{label} 已在第 {seen[sig].line} 行给出", entry.span))
+                ctx.report(error("E013", f"重复的表项：{label}", entry.span, related=((FIRST_GIVEN, seen[sig]),)))
                 continue
             seen[sig] = entry.span
             cells.append(ir.Cell(keys, v, entry.span))
@@ -72,7 +73,7 @@ def count_rules(ctx: Context, entries: tuple[ast.CountEntry, ...], want: Kind, w
         if v is None:
             continue
         if e.n < 1:
-            ctx.report(error("E012", f"第 {e.n} 次：次数应从 1 开始", e.span))
+            ctx.report(error("E037", f"第 {e.n} 次：次数应从 1 开始", e.span))
             continue
         out.append(ir.CountRule(e.n, e.onward, Fraction(v), e.span))
     return out
@@ -92,8 +93,8 @@ def brackets(ctx: Context, owner: str, stmts: list[ast.Brackets]) -> ir.Brackets
         for keys in combos:
             sig = (start, end, tuple(sorted(keys)))
             if sig in seen:
-                ctx.report(error("E013", f"重复的分段：{'、'.join(v for _, v in keys) or '默认'} 已在第 "
-                                 f"{seen[sig].line} 行给出", stmt.span))
+                ctx.report(error("E013", f"重复的分段：{'、'.join(v for _, v in keys) or '默认'}", stmt.span,
+                                 related=((FIRST_GIVEN, seen[sig]),)))
                 continue
             seen[sig] = stmt.span
             by_validity.setdefault((start, end), []).append(ir.Cell(keys, ir.BandSet(lowered), stmt.span))
@@ -102,11 +103,15 @@ def brackets(ctx: Context, owner: str, stmts: list[ast.Brackets]) -> ir.Brackets
     for i, a in enumerate(keys_sorted):
         for b in keys_sorted[i + 1:]:
             if overlaps(*a, *b):
-                ctx.report(error("E008", f"重复定义：{owner} 的分段生效期重叠", origins[b]))
+                ctx.report(error("E033", f"生效期重叠：{owner} 的分段有两个版本同时生效", origins[b],
+                                 related=((OVERLAPPED, origins[a]),)))
     versions = [ir.Version(s, e, ir.Table(tuple(by_validity[(s, e)])), origins[(s, e)]) for s, e in keys_sorted]
     bases = {st.base for st in stmts if st.base}
     if len(bases) > 1:
-        ctx.report(error("E027", f"{owner} 的分段基数不一致：{'、'.join(sorted(bases))}", stmts[0].span))
+        first = next(st for st in stmts if st.base)
+        other = next(st for st in stmts if st.base and st.base != first.base)
+        ctx.report(error("E052", f"{owner} 的分段基数不一致：{'、'.join(sorted(bases))}", other.span,
+                         related=((f"这里{first.base} ({_BASE_GLOSS[first.base]})", first.span),)))
     base = "累计费用" if bases == {"按累计费用"} else "起付线以上部分"
     return ir.Brackets(ir.Param("分段", tuple(versions)), base) if versions else None
 
@@ -139,8 +144,8 @@ def bands(ctx: Context, stmt: ast.Brackets) -> tuple[ir.Band, ...] | None:
     for band in out:
         if band.lower != expected:
             what = "重叠" if band.lower < expected else "留有空档"
-            ctx.report(error("E024", f"分段{what}：这一段从 {band.lower / 100:g} 元开始，"
-                             f"上一段到 {expected / 100:g} 元为止", band.origin))
+            ctx.report(error("E024", f"分段{what}：这一段从 {fmt_yuan(band.lower)} 元开始，"
+                             f"上一段到 {fmt_yuan(expected)} 元为止", band.origin))
             return None
         if band.upper is not None and band.upper <= band.lower:
             ctx.report(error("E024", "分段上限不大于下限", band.origin))

@@ -64,7 +64,7 @@ def whole(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> int | None:
     if value is None:
         return None
     if Fraction(value).denominator != 1:
-        ctx.report(error("E012", f"{what} 应为整数：{q.number}", q.span))
+        ctx.report(error("E036", f"{what} 应为整数：{q.number}", q.span))
         return None
     return int(value)
 

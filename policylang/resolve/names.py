@@ -78,7 +78,7 @@ class EnumIndex:
         if enum is None:
             return None
         if not isinstance(attr.value, ast.Name):
-            report(error("E005", f"{enum.name} 应为枚举值", attr.span, f"取值：{'、'.join(enum.values)}"))
+            report(error("E050", f"{enum.name} 应为枚举值", attr.span, f"取值：{'、'.join(enum.values)}"))
             return None
         value = self.member(enum, attr.value, report)
         return (enum.name, value) if value else None

@@ -89,6 +89,8 @@ CODES: dict[str, Code] = _codes(
     ("E055", "继承的地区不存在", "inherited region not found", "继承同级地区目录（如 suizhou）或标准库中的模板。"),
     ("E030", "理赔文件格式错误", "malformed claim file", "理赔文件为 JSON：{\"参保人\": {…}, \"就诊\": […]}。"),
     ("E031", "缺少必填字段", "missing required field", "每条就诊都要有 日期 与 费用。"),
+    ("E056", "费用与明细合计不符", "amount differs from the total of its items",
+     "删去 费用（由明细合计得出），或改正费用或明细的金额。"),
     ("W101", "封顶线低于起付线", "cap below its deductible", "核对封顶线与起付线的数值。"),
     ("W102", "比例表缺少枚举成员", "ratio table missing an enumeration member", "为缺少的成员补上比例，或写一个默认比例。"),
     ("W103", "调整后比例超过 100%", "adjusted ratio above 100%", "核对调整幅度；结算时比例按 100% 封顶。"),

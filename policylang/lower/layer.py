@@ -87,19 +87,24 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
         ctx.report(error("E016", f"{head.owner} 没有支付规则（比例、分段、定额、津贴天数 或 一次性支付）", head.name_span))
         return None
     if len(methods) > 1:
-        written_here = [(kind, span) for kind, span in (
-            ("比例", ratio and ratio.param.versions[0].origin),
-            ("分段", lowered_brackets and lowered_brackets.param.versions[0].origin),
-            ("定额", fixed and fixed.param.versions[0].origin),
-            ("津贴", allowance and allowance.days.versions[0].origin),
-            ("一次性支付", parts.once and parts.once.origin)) if span]
-        kinds = "、".join(kind for kind, _ in written_here)
-        related = tuple((f"{kind}在此 ({_METHOD_GLOSS[kind]} here)", span) for kind, span in written_here)
-        ctx.report(error("E027", f"{head.owner} 同时写了 {kinds}", head.name_span, related=related))
+        chosen = [(kind, origin) for kind, method, origin in (
+            ("比例", ratio, ratio and ratio.param.versions[0].origin),
+            ("分段", lowered_brackets, lowered_brackets and lowered_brackets.param.versions[0].origin),
+            ("定额", fixed, fixed and fixed.param.versions[0].origin),
+            ("津贴", allowance, allowance and allowance.days.versions[0].origin),
+            ("一次性支付", parts.once, parts.once and parts.once.origin)) if method]
+        _conflicting_methods(ctx, head, chosen)
     if parts.adjustments and ratio is None:
         ctx.report(error("E043", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
     return ir.Layer(head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
                     tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements))
+
+
+def _conflicting_methods(ctx: Context, head: LayerHead, chosen: list[tuple[str, Span | None]]) -> None:
+    """E027, pointing at each payment statement of the layer."""
+    related = tuple((f"{kind}在此 ({_METHOD_GLOSS[kind]} here)", origin) for kind, origin in chosen if origin)
+    ctx.report(error("E027", f"{head.owner} 同时写了 {'、'.join(kind for kind, _ in chosen)}", head.name_span,
+                     related=related))
 
 
 def _limits(ctx: Context, head: LayerHead,

@@ -63,6 +63,7 @@ def compile_unit(unit: Unit) -> Compiled:
 
 
 def _lower(unit: Unit) -> Compiled:
+    """Names first, then fields and references (their defaults name enumeration values), then everything else."""
     items, imported, inherit_diags = region_items(unit)
     sink = Sink(list(inherit_diags))
     defs = Definitions(sink)

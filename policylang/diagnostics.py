@@ -39,7 +39,7 @@ CODES: dict[str, Code] = _codes(
     ("E005", "单位类型错误", "unit of the wrong kind", "金额用 元/万元，比例用 %，期限用 天/月/年。"),
     ("E006", "比例超出范围", "ratio out of range", "比例应在 0% 到 100% 之间。"),
     ("E007", "未知枚举值", "unknown enumeration value", "使用已声明的枚举值，或先在枚举中加入它。"),
-    ("E008", "重复定义", "duplicate definition", "删除重复的定义，或用 生效/失效 日期区分版本。"),
+    ("E008", "重复定义", "duplicate definition", "删除重复的定义；同一事物只定义一次。"),
     ("E009", "块未结束", "unterminated block", "在块末尾补上 }。"),
     ("E010", "多余的右括号", "unmatched closing brace", "删除多余的 }，或补上对应的 {。"),
     ("E011", "日期无效", "invalid date", "日期写作 2024-01-01 或 2024年1月1日。"),
@@ -47,9 +47,8 @@ CODES: dict[str, Code] = _codes(
     ("E013", "重复的表项", "duplicate table entry", "每个组合只写一次。"),
     ("E014", "导入失败", "import not found", "检查导入的名称；标准库位于 stdlib/。"),
     ("E015", "未知字段", "unknown field", "使用已声明的枚举名作为字段，或内置字段（日期、费用）。"),
-    ("E016", "缺少必需的规则", "a required rule is missing",
-     "每个方案或层要有支付规则（比例、分段、定额、津贴天数 或 一次性支付）；免起付线、按次数的起付线要有 起付线，"
-     "比例调整要有 比例，津贴天数 要有 日津贴。"),
+    ("E016", "缺少支付规则", "no payment rule",
+     "每个方案或层要有支付规则：比例、分段、定额、津贴天数 或 一次性支付。"),
     ("E017", "期望项未知", "unknown expected output", "期望项可为 统筹支付、个人自付、起付线、费用。"),
     ("E018", "文件无法读取", "file cannot be read", "确认文件存在且为 UTF-8 编码。"),
     ("E019", "生效日期无效", "invalid validity period", "失效日期应晚于生效日期。"),
@@ -58,14 +57,41 @@ CODES: dict[str, Code] = _codes(
     ("E022", "周期无效", "invalid period", "社保年度的起始月应在 1 到 12 之间。"),
     ("E023", "未知参考值", "unknown reference value", "先用 参考值 语句声明它的逐年数值。"),
     ("E024", "分段无效", "invalid brackets", "分段应从 0 起按金额递增、首尾相接，不重叠也不留空档。"),
-    ("E025", "类型不匹配", "type mismatch", "只能比较或相加同类的量：金额与金额、日期与期限、枚举与其取值。"),
+    ("E025", "类型不匹配", "operands of different kinds",
+     "只能比较或相加同类的量：金额与金额、日期与期限、枚举与其取值；金额 × 比例 得金额。"),
     ("E026", "字段定义无效", "invalid field definition", "字段类型为 金额、天数、月数、年数、次数、年龄、日期、文字 或 是否，默认值须与类型一致。"),
-    ("E027", "规则冲突", "conflicting rules", "同一层只能用一种支付方式：比例、分段、定额 或 津贴。"),
+    ("E027", "支付方式冲突", "more than one payment method", "同一层只能用一种支付方式：比例、分段、定额 或 津贴。"),
     ("E028", "覆盖的规则不存在", "override of something that does not exist", "只能覆盖继承来的方案、层和表项；新增的规则直接写，不加 覆盖。"),
     ("E029", "下限高于上限", "floor above its ceiling", "最低 应不高于 最高。"),
     ("E032", "计数规则需要周期", "counter used outside a period", "在方案中写明 周期（如 周期 自然年度），第 n 次按周期计数。"),
+    ("E033", "生效期重叠", "overlapping validity periods", "用 生效/失效（或 自…起/至）日期区分不同版本，使各版本的生效期首尾相接而不重叠。"),
+    ("E034", "费用与明细同时出现", "visit gives both an amount and items", "只写明细（费用由明细合计得出），或只写费用。"),
+    ("E035", "起付线计算范围冲突", "deductible given for more than one scope",
+     "一层只能有一种起付线：每次、每次住院 或 年度，选其一。"),
+    ("E036", "应为整数", "not a whole number", "写成整数，例如 15 天、2022 年。"),
+    ("E037", "次数应从 1 开始", "visit number below 1", "第 n 次从 第 1 次 数起。"),
+    ("E038", "未知目录类别", "unknown catalogue class", "目录类别为 甲类、乙类、丙类 或 目录外。"),
+    ("E039", "个人账户不能支付此项", "not payable from the personal account", "只列出个人账户可以支付的部分：起付线、乙类先行自付、先行自付、全自费、个人自付。"),
+    ("E040", "未知判断", "unknown question", "使用地区中已声明的 判断 名称。"),
+    ("E041", "缺少日津贴", "allowance days without a daily rate", "津贴天数 要有 日津贴（金额、参考值、金额字段或公式）。"),
+    ("E042", "缺少起付线", "deductible rule without a deductible", "免起付线、起付线按次数、起付线递减 都要先有 起付线。"),
+    ("E043", "缺少比例", "ratio adjustment without a ratio", "比例调整 要有同一层的 比例 语句。"),
+    ("E044", "参考值缺少年度", "reference value without its year", "写作 上年度 参考值名 或 当年 参考值名。"),
+    ("E045", "除数为 0", "division by zero", "除数不能为 0。"),
+    ("E046", "枚举不能比较大小", "enumeration compared by order", "枚举只能用 = 或 != 比较。"),
+    ("E047", "比较中不能用百分比", "percentage in a comparison", "比较金额、期限、次数、年龄或日期；比例不参与比较。"),
+    ("E048", "比例不能取整", "rounding applied to a ratio", "删除 取整到分/元；取整只用于金额。"),
+    ("E049", "字段类型不符", "field of the wrong type", "换成所需类型的字段，或改正该字段的类型。"),
+    ("E050", "值与字段类型不符", "value does not fit the field's type", "按字段的类型写值：金额写 元，日期写 2024-01-01，枚举写其取值。"),
+    ("E051", "混用不同字段的取值", "alternatives from different fields", "用 / 连接的取值须属于同一字段；不同字段的条件分开写。"),
+    ("E052", "分段基数不一致", "brackets on different bases", "同一层的分段都按累计费用，或都按起付线以上部分。"),
+    ("E053", "没有继承却写了覆盖", "override without inheritance", "先写 继承 \"地区或模板\"，或去掉 覆盖。"),
+    ("E054", "继承形成循环", "inheritance cycle", "地区不能直接或间接继承自己；去掉造成循环的 继承。"),
+    ("E055", "继承的地区不存在", "inherited region not found", "继承同级地区目录（如 suizhou）或标准库中的模板。"),
     ("E030", "理赔文件格式错误", "malformed claim file", "理赔文件为 JSON：{\"参保人\": {…}, \"就诊\": […]}。"),
     ("E031", "缺少必填字段", "missing required field", "每条就诊都要有 日期 与 费用。"),
+    ("E056", "费用与明细合计不符", "amount differs from the total of its items",
+     "删去 费用（由明细合计得出），或改正费用或明细的金额。"),
     ("W101", "封顶线低于起付线", "cap below its deductible", "核对封顶线与起付线的数值。"),
     ("W102", "比例表缺少枚举成员", "ratio table missing an enumeration member", "为缺少的成员补上比例，或写一个默认比例。"),
     ("W103", "调整后比例超过 100%", "adjusted ratio above 100%", "核对调整幅度；结算时比例按 100% 封顶。"),
@@ -83,6 +109,8 @@ class Diagnostic:
     message: str
     span: Span | None
     help: str | None = None
+    # Other places the finding points at, each with a label: ("首次定义在此 (first defined here)", span).
+    related: tuple[tuple[str, Span], ...] = ()
 
     @property
     def is_error(self) -> bool:
@@ -94,12 +122,14 @@ class Diagnostic:
         return f"{where}{self.severity.value} {self.code} {self.message} ({gloss})"
 
 
-def error(code: str, message: str, span: Span | None, help: str | None = None) -> Diagnostic:
-    return Diagnostic(Severity.ERROR, code, message, span, help)
+def error(code: str, message: str, span: Span | None, help: str | None = None,
+          related: tuple[tuple[str, Span], ...] = ()) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, code, message, span, help, related)
 
 
-def warning(code: str, message: str, span: Span | None, help: str | None = None) -> Diagnostic:
-    return Diagnostic(Severity.WARNING, code, message, span, help)
+def warning(code: str, message: str, span: Span | None, help: str | None = None,
+            related: tuple[tuple[str, Span], ...] = ()) -> Diagnostic:
+    return Diagnostic(Severity.WARNING, code, message, span, help, related)
 
 
 def display_width(text: str) -> int:
@@ -114,7 +144,7 @@ EXCERPT_BEFORE = 40
 MAX_PER_FILE = 20
 
 
-def _excerpt(text: str, start: int, end: int) -> tuple[str, int, int]:
+def _cut(text: str, start: int, end: int) -> tuple[str, int, int]:
     """The part of a line to show around text[start:end]: (excerpt, caret pad, caret width), … where cut."""
     if display_width(text) <= EXCERPT_WIDTH:
         return text, display_width(text[:start].replace("\t", " ")), max(1, display_width(text[start:end]))
@@ -132,20 +162,27 @@ def _excerpt(text: str, start: int, end: int) -> tuple[str, int, int]:
     return head + text[a:b] + tail, pad, max(1, display_width(text[start:end]))
 
 
+def _excerpt(span: Span, sources: dict[str, Source]) -> list[str]:
+    """The source line of span (or a bounded part of it) with a caret under it; nothing if not loaded."""
+    src = sources.get(span.file)
+    if src is None:
+        return []
+    text = src.line(span.line).rstrip("\n")
+    gutter = " " * len(str(span.line))
+    start = min(span.column - 1, len(text))
+    end = span.end_column - 1 if span.end_line == span.line else len(text)
+    excerpt, pad, width = _cut(text, start, max(end, start + 1))
+    return [f"{gutter} |", f"{span.line} | {excerpt}", f"{gutter} | {' ' * pad}{'^' * width}"]
+
+
 def render(diag: Diagnostic, sources: dict[str, Source]) -> str:
-    """The headline, the source line (or a bounded part of it) with a caret under the span, and a help line."""
+    """The headline, the source line with a caret under the span, each related place, and a help line."""
     out = [diag.headline()]
-    span = diag.span
-    src = sources.get(span.file) if span else None
-    if span and src:
-        text = src.line(span.line).rstrip("\n")
-        gutter = " " * len(str(span.line))
-        start = min(span.column - 1, len(text))
-        end = span.end_column - 1 if span.end_line == span.line else len(text)
-        excerpt, pad, width = _excerpt(text, start, max(end, start + 1))
-        out.append(f"{gutter} |")
-        out.append(f"{span.line} | {excerpt}")
-        out.append(f"{gutter} | {' ' * pad}{'^' * width}")
+    if diag.span:
+        out += _excerpt(diag.span, sources)
+    for label, span in diag.related:
+        out.append(f"  {label}: {span}")
+        out += _excerpt(span, sources)
     hint = diag.help or CODES[diag.code].fix
     out.append(f"  提示: {hint}")
     return "\n".join(out)

@@ -77,7 +77,7 @@ class _Reader:
                 self.fail("E012", f"明细金额无效：{obj['金额']!s}", (*where, "金额"))
                 continue
             if obj["类别"] not in CLASSES:
-                self.fail("E007", f"“{obj['类别']}”不是目录类别（{'、'.join(CLASSES)}）", (*where, "类别"))
+                self.fail("E038", f"“{obj['类别']}”不是目录类别（{'、'.join(CLASSES)}）", (*where, "类别"))
                 continue
             out.append(Item(str(obj["名称"]), obj["类别"], amount))
         return out if len(out) == len(raw) else None
@@ -105,7 +105,7 @@ class _Reader:
             if fee is None:
                 self.fail("E012", f"费用无效：{obj['费用']!s}（应为不小于 0、最多两位小数的金额）", (*path, "费用"))
             elif amount is not None and "明细" in obj and fee != amount:
-                self.fail("E012", f"费用 {obj['费用']} 与明细合计不符", (*path, "费用"))
+                self.fail("E056", f"费用 {obj['费用']} 与明细合计不符", (*path, "费用"))
             amount = fee if "明细" not in obj else amount
         claim_facts = self.typed_facts(obj, path, {"日期", "费用", "明细"})
         if day is None or amount is None or items is None:

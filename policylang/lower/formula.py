@@ -8,12 +8,14 @@ from fractions import Fraction
 from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import UNIT_KIND, Kind, to_fen
-from policylang.lower.base import REF_OFFSET, LoweringBase
+from policylang.lower.context import Context
+from policylang.lower.values import quantity, reference
 from policylang.resolve.names import did_you_mean
 from policylang.syntax import ast
 
 _NUM_FIELDS = {"年龄", "次数", "天数", "月数", "年数"}
 _SHOWN = {"money": "金额", "ratio": "比例", "num": "数值"}
+_OP_WORD = {"+": "相加", "-": "相减", "×": "相乘", "÷": "相除"}
 
 
 def _num(x: Fraction) -> str:
@@ -42,91 +44,100 @@ def arith_text(node: ir.Arith) -> str:
     return f"{left} {node.op} {right}"
 
 
-class FormulaLowering(LoweringBase):
-    def arith(self, a: ast.Arith) -> tuple[ir.Arith, str] | None:
-        if a.op == "num":
-            q = a.left
-            assert isinstance(q, ast.Quantity)
-            if q.unit is None or UNIT_KIND[q.unit] in (Kind.AGE, Kind.COUNT, Kind.DURATION):
-                return ir.Num(Fraction(q.number), "num"), "num"
-            if UNIT_KIND[q.unit] is Kind.RATIO:
-                return ir.Num(Fraction(q.number) / 100, "ratio"), "ratio"
-            fen = to_fen(q.number, q.unit)
-            return ir.Num(Fraction(fen if fen is not None else 0), "money"), "money"
-        if a.op == "ref":
-            ref = a.left
-            assert isinstance(ref, ast.RefValue)
-            if ref.name.text not in self.references:
-                self.diags.append(error("E023", f"未知参考值“{ref.name.text}”", ref.name.span,
-                                        did_you_mean(ref.name.text, list(self.references))))
-                return None
-            return ir.RefValue(ref.name.text, REF_OFFSET[ref.year]), "money"
-        if a.op == "name":
-            return self.arith_name(a.left)  # type: ignore[arg-type]
-        left, right = self.arith(a.left), self.arith(a.right)  # type: ignore[arg-type]
-        if left is None or right is None:
-            return None
-        (ln, lu), (rn, ru) = left, right
-        op = {"*": "×"}.get(a.op, a.op)
-        unit = self.combine(op, lu, ru, a)
-        if unit is None:
-            return None
-        if op == "÷" and isinstance(rn, ir.Num) and rn.value == 0:
-            self.diags.append(error("E025", "除数为 0", a.span))
-            return None
-        return ir.Bin(op, ln, rn), unit
+def _number(q: ast.Quantity) -> tuple[ir.Arith, str]:
+    """A literal in an expression: a bare or counted number, a percentage, or an amount in 分."""
+    if q.unit is None or UNIT_KIND[q.unit] in (Kind.AGE, Kind.COUNT, Kind.DURATION):
+        return ir.Num(Fraction(q.number), "num"), "num"
+    if UNIT_KIND[q.unit] is Kind.RATIO:
+        return ir.Num(Fraction(q.number) / 100, "ratio"), "ratio"
+    fen = to_fen(q.number, q.unit)
+    return ir.Num(Fraction(fen if fen is not None else 0), "money"), "money"
 
-    def arith_name(self, name: ast.Name) -> tuple[ir.Arith, str] | None:
-        fdef = self.fields.get(name.text)
-        if fdef is not None and fdef.type == "金额":
-            return ir.FieldRef(fdef.name), "money"
-        if fdef is not None and fdef.type in _NUM_FIELDS | {"年龄"}:
-            return ir.FieldRef(fdef.name), "num"
-        if name.text in self.references:
-            self.diags.append(error("E023", f"参考值“{name.text}”要写明年度", name.span,
-                                    f"写作 上年度 {name.text} 或 当年 {name.text}"))
-            return None
-        pool = [*self.fields, *self.references]
-        self.diags.append(error("E015", f"未知字段“{name.text}”：表达式中只能用金额或数值字段、参考值", name.span,
-                                did_you_mean(name.text, pool)))
+
+def _name(ctx: Context, name: ast.Name) -> tuple[ir.Arith, str] | None:
+    """A field in an expression: money or a number; a reference value needs its year."""
+    fdef = ctx.fields.get(name.text)
+    if fdef is not None and fdef.type == "金额":
+        return ir.FieldRef(fdef.name), "money"
+    if fdef is not None and fdef.type in _NUM_FIELDS:
+        return ir.FieldRef(fdef.name), "num"
+    if fdef is not None:
+        ctx.report(error("E049", f"“{name.text}”是{fdef.type}字段：表达式中只能用金额或数值字段、参考值", name.span))
         return None
-
-    def combine(self, op: str, lu: str, ru: str, a: ast.Arith) -> str | None:
-        if op in "+-":
-            if lu == ru:
-                return lu
-        elif op == "×" and not lu == ru == "money":
-            pair = {lu, ru}
-            return "money" if "money" in pair else "ratio" if "ratio" in pair else "num"
-        else:  # ÷
-            if ru == "num":
-                return lu
-            if lu == ru == "money":
-                return "num"
-        word = {"+": "相加", "-": "相减", "×": "相乘", "÷": "相除"}[op]
-        self.diags.append(error("E025", f"不能把{_SHOWN[lu]}与{_SHOWN[ru]}{word}", a.span,
-                                "金额 × 比例 得金额；金额 ÷ 数 得金额；比例 + 比例 得比例"))
+    if name.text in ctx.references:
+        ctx.report(error("E044", f"参考值“{name.text}”要写明年度", name.span,
+                         f"写作 上年度 {name.text} 或 当年 {name.text}"))
         return None
+    pool = [*ctx.fields, *ctx.references]
+    ctx.report(error("E015", f"未知字段“{name.text}”：表达式中只能用金额或数值字段、参考值", name.span,
+                     did_you_mean(name.text, pool)))
+    return None
 
-    def formula(self, f: ast.Formula, want: Kind, what: str) -> ir.Formula | None:
-        lowered = self.arith(f.expr)
-        if lowered is None:
-            return None
-        node, unit = lowered
-        kind = "ratio" if want is Kind.RATIO else "money"
-        if unit != kind:
-            self.diags.append(error("E005", f"{what} 应为{_SHOWN[kind]}，这个表达式得到的是{_SHOWN[unit]}", f.span))
-            return None
-        lower = self.quantity(f.lower, want, f"{what}下限") if f.lower else None
-        upper = self.quantity(f.upper, want, f"{what}上限") if f.upper else None
-        if (f.lower and lower is None) or (f.upper and upper is None):
-            return None
-        if lower is not None and upper is not None and lower > upper:
-            self.diags.append(error("E029", f"{what} 的最低值高于最高值", f.span))
-            return None
-        if f.round_to is not None and kind == "ratio":
-            self.diags.append(error("E025", "比例不取整；取整到分/元 只用于金额", f.span))
-            return None
-        text = arith_text(node)
-        return ir.Formula(node, kind, None if lower is None else Fraction(lower),
-                          None if upper is None else Fraction(upper), f.round_to, f.round_mode, text)
+
+def _combine(ctx: Context, op: str, lu: str, ru: str, a: ast.Arith) -> str | None:
+    """The unit of left op right, or None (reported) when the units do not combine."""
+    if op in "+-":
+        if lu == ru:
+            return lu
+    elif op == "×" and not lu == ru == "money":
+        pair = {lu, ru}
+        return "money" if "money" in pair else "ratio" if "ratio" in pair else "num"
+    else:  # ÷
+        if ru == "num":
+            return lu
+        if lu == ru == "money":
+            return "num"
+    ctx.report(error("E025", f"不能把{_SHOWN[lu]}与{_SHOWN[ru]}{_OP_WORD[op]}", a.span,
+                     "金额 × 比例 得金额；金额 ÷ 数 得金额；比例 + 比例 得比例"))
+    return None
+
+
+def arith(ctx: Context, a: ast.Arith) -> tuple[ir.Arith, str] | None:
+    """An expression and its unit (money, ratio or num)."""
+    if a.op == "num":
+        assert isinstance(a.left, ast.Quantity)
+        return _number(a.left)
+    if a.op == "ref":
+        assert isinstance(a.left, ast.RefValue)
+        ref = reference(ctx, a.left)
+        return None if ref is None else (ref, "money")
+    if a.op == "name":
+        assert isinstance(a.left, ast.Name)
+        return _name(ctx, a.left)
+    assert isinstance(a.left, ast.Arith) and a.right is not None
+    left, right = arith(ctx, a.left), arith(ctx, a.right)
+    if left is None or right is None:
+        return None
+    (ln, lu), (rn, ru) = left, right
+    op = {"*": "×"}.get(a.op, a.op)
+    unit = _combine(ctx, op, lu, ru, a)
+    if unit is None:
+        return None
+    if op == "÷" and isinstance(rn, ir.Num) and rn.value == 0:
+        ctx.report(error("E045", "除数为 0", a.span))
+        return None
+    return ir.Bin(op, ln, rn), unit
+
+
+def formula(ctx: Context, f: ast.Formula, want: Kind, what: str) -> ir.Formula | None:
+    """A parameter given as a formula, with its bounds and rounding; its unit must be the one wanted."""
+    lowered = arith(ctx, f.expr)
+    if lowered is None:
+        return None
+    node, unit = lowered
+    kind = "ratio" if want is Kind.RATIO else "money"
+    if unit != kind:
+        ctx.report(error("E005", f"{what} 应为{_SHOWN[kind]}，这个表达式得到的是{_SHOWN[unit]}", f.span))
+        return None
+    lower = quantity(ctx, f.lower, want, f"{what}下限") if f.lower else None
+    upper = quantity(ctx, f.upper, want, f"{what}上限") if f.upper else None
+    if (f.lower and lower is None) or (f.upper and upper is None):
+        return None
+    if lower is not None and upper is not None and lower > upper:
+        ctx.report(error("E029", f"{what} 的最低值高于最高值", f.span))
+        return None
+    if f.round_to is not None and kind == "ratio":
+        ctx.report(error("E048", "比例不取整；取整到分/元 只用于金额", f.span))
+        return None
+    return ir.Formula(node, kind, None if lower is None else Fraction(lower),
+                      None if upper is None else Fraction(upper), f.round_to, f.round_mode, arith_text(node))

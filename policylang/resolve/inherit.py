@@ -29,8 +29,8 @@ class _Merger:
     def __init__(self) -> None:
         self.diags: list[Diagnostic] = []
 
-    def missing(self, what: str, span) -> None:
-        self.diags.append(error("E028", f"覆盖的规则不存在：继承来的规则中没有{what}", span))
+    def missing(self, what: str, span, related: tuple = ()) -> None:
+        self.diags.append(error("E028", f"覆盖的规则不存在：继承来的规则中没有{what}", span, related=related))
 
     def items(self, parent: list[object], child: list[object]) -> list[object]:
         out = [i for i in parent if isinstance(i, _INHERITED)]
@@ -48,21 +48,23 @@ class _Merger:
         return out
 
     def scheme(self, base: ast.Scheme, over: ast.Scheme) -> ast.Scheme:
-        body = self.body(list(base.body), over.body, f"方案“{base.name}”")
+        body = self.body(list(base.body), over.body, f"方案“{base.name}”",
+                         (("继承来的方案在此 (inherited scheme here)", base.name_span),))
         return attrs.evolve(base, when=over.when or base.when, validity=over.validity or base.validity,
                             body=tuple(body), override=False)
 
-    def body(self, base: list[object], over: tuple[object, ...], owner: str) -> list[object]:
+    def body(self, base: list[object], over: tuple[object, ...], owner: str, where: tuple) -> list[object]:
         for stmt in over:
             match stmt:
                 case ast.TableStmt():
-                    self.table(base, stmt, owner)
+                    self.table(base, stmt, owner, where)
                 case ast.Adjust():
                     keys = [tuple(n.text for n in k.values) for k in stmt.keys]
                     i = next((n for n, s in enumerate(base) if isinstance(s, ast.Adjust) and
                               [tuple(x.text for x in k.values) for k in s.keys] == keys), None)
                     if i is None:
-                        self.missing(f"{owner}中对“{'、'.join('/'.join(k) for k in keys)}”的比例调整", stmt.span)
+                        self.missing(f"{owner}中对“{'、'.join('/'.join(k) for k in keys)}”的比例调整", stmt.span,
+                                     where)
                     else:
                         base[i] = stmt
                 case ast.Period():
@@ -70,17 +72,18 @@ class _Merger:
                 case ast.Layer():
                     i = next((n for n, s in enumerate(base) if isinstance(s, ast.Layer) and s.name == stmt.name), None)
                     if i is None:
-                        self.missing(f"{owner}中的层“{stmt.name}”", stmt.name_span)
+                        self.missing(f"{owner}中的层“{stmt.name}”", stmt.name_span, where)
                     else:
                         layer = base[i]
                         assert isinstance(layer, ast.Layer)
-                        merged = self.body(list(layer.body), stmt.body, f"层“{stmt.name}”")
+                        merged = self.body(list(layer.body), stmt.body, f"层“{stmt.name}”",
+                                           (("继承来的层在此 (inherited layer here)", layer.name_span),))
                         base[i] = attrs.evolve(layer, when=stmt.when or layer.when, body=tuple(merged))
                 case _:
                     base.append(stmt)
         return base
 
-    def table(self, base: list[object], stmt: ast.TableStmt, owner: str) -> None:
+    def table(self, base: list[object], stmt: ast.TableStmt, owner: str, where: tuple) -> None:
         same = [n for n, s in enumerate(base) if isinstance(s, ast.TableStmt) and (s.kind, s.scope) ==
                 (stmt.kind, stmt.scope)]
         exact = [n for n in same if _validity_text(base[n].validity) == _validity_text(stmt.validity)]  # type: ignore[union-attr]
@@ -89,7 +92,8 @@ class _Merger:
             if stmt.validity is not None and same:
                 base.append(stmt)  # a new dated version of an inherited parameter
             else:
-                self.missing(what + ("（同一生效期）" if same else ""), stmt.span)
+                versions = tuple(("继承来的版本在此 (inherited version here)", base[n].span) for n in same)  # type: ignore[attr-defined]
+                self.missing(what + ("（同一生效期）" if same else ""), stmt.span, versions or where)
             return
         target = base[exact[0]]
         assert isinstance(target, ast.TableStmt)
@@ -98,7 +102,8 @@ class _Merger:
             i = next((n for n, e in enumerate(entries) if _key_text(e) == _key_text(entry)), None)
             if i is None:
                 label = "、".join(_key_text(entry)) or "不分类别的数值"
-                self.missing(f"{what}的“{label}”一项", entry.span)
+                self.missing(f"{what}的“{label}”一项", entry.span,
+                             (("继承来的表在此 (inherited table here)", target.span),))
             else:
                 entries[i] = entry
         base[exact[0]] = attrs.evolve(target, entries=tuple(entries))
@@ -111,5 +116,5 @@ def merge(parent_items: list[object], child_items: list[object]) -> tuple[list[o
 
 
 def overrides_without_parent(items: list[object]) -> list[Diagnostic]:
-    return [error("E028", f"覆盖的规则不存在：没有 继承 任何地区，无法覆盖方案“{i.name}”", i.name_span)
+    return [error("E053", f"没有 继承 任何地区，无法覆盖方案“{i.name}”", i.name_span)
             for i in items if isinstance(i, ast.Scheme) and i.override]

@@ -103,17 +103,18 @@ def _load_parent(modules: list[ast.Module], path: Path, chain: tuple[Path, ...],
                  diags: list[Diagnostic]) -> Unit | None:
     inherits = [i for m in modules for i in m.items if isinstance(i, ast.Inherit)]
     for extra in inherits[1:]:
-        diags.append(error("E008", "重复定义：一个地区只能继承一个地区或模板", extra.span))
+        diags.append(error("E008", "重复定义：一个地区只能继承一个地区或模板", extra.span,
+                           related=(("首次定义在此 (first defined here)", inherits[0].span),)))
     if not inherits:
         return None
     item = inherits[0]
     target = _resolve_parent(item.name, Path(item.span.file))
     if target is None:
-        diags.append(error("E014", f"找不到要继承的“{item.name}”", item.span,
+        diags.append(error("E055", f"找不到要继承的“{item.name}”", item.span,
                            "继承同级地区目录（如 suizhou）或标准库中的模板"))
         return None
     if target.resolve() in chain:
-        diags.append(error("E028", f"继承形成循环：{item.name}", item.span))
+        diags.append(error("E054", f"继承形成循环：{item.name}", item.span))
         return None
     parent = load(target, chain)
     sources.update(parent.sources)

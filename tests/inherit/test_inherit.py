@@ -45,7 +45,7 @@ def test_inheritance_cycle_and_missing_parent(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "r.policy").write_text('地区 甲\n继承 b\n', encoding="utf-8")
     (tmp_path / "b" / "r.policy").write_text('地区 乙\n继承 a\n', encoding="utf-8")
-    assert "E028" in {d.code for d in check_path(tmp_path / "a").diagnostics}
+    assert "E054" in {d.code for d in check_path(tmp_path / "a").diagnostics}
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "r.policy").write_text('地区 丙\n继承 没有这个地区\n', encoding="utf-8")
-    assert [d.code for d in check_path(tmp_path / "c").diagnostics] == ["E014"]
+    assert [d.code for d in check_path(tmp_path / "c").diagnostics] == ["E055"]

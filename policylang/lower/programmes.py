@@ -1,0 +1,50 @@
+"""Lowering of the region-level programmes beside the schemes: subsidies (资助) and yes/no questions (判断)."""
+
+from __future__ import annotations
+
+from policylang import ir
+from policylang.diagnostics import error
+from policylang.ir.units import Kind
+from policylang.lower.conditions import conditions, conditions_of_keys
+from policylang.lower.context import Context, Definitions
+from policylang.lower.values import quantity, validity
+from policylang.syntax import ast
+
+
+def _subsidy_rule(ctx: Context, rule: ast.SubsidyRule) -> ir.SubsidyRule | None:
+    conds = conditions_of_keys(ctx, rule.keys)
+    start, end = validity(ctx, rule.validity)
+    if conds is None:
+        return None
+    if rule.kind == "定额":
+        assert rule.amount is not None
+        amount = quantity(ctx, rule.amount, Kind.MONEY, "资助金额")
+        return None if amount is None else ir.SubsidyRule(conds, "定额", amount, None, rule.span, start, end)
+    if rule.kind == "比例":
+        assert rule.amount is not None
+        share = quantity(ctx, rule.amount, Kind.RATIO, "资助比例")
+        floor = quantity(ctx, rule.floor, Kind.MONEY, "资助下限") if rule.floor else None
+        if share is None or (rule.floor is not None and floor is None):
+            return None
+        return ir.SubsidyRule(conds, "比例", share, floor, rule.span, start, end)  # type: ignore[arg-type]
+    return ir.SubsidyRule(conds, "全额", None, None, rule.span, start, end)
+
+
+def subsidy(ctx: Context, defs: Definitions, s: ast.Subsidy) -> ir.Subsidy | None:
+    """资助: who gets their contribution paid, in full, in part or by a fixed amount."""
+    defs.once(("资助", s.name), f"资助“{s.name}”", s.span)
+    if s.base.text not in ctx.references:
+        ctx.report(error("E023", f"未知参考值“{s.base.text}”", s.base.span, "资助按 参考值 中逐年的个人缴费标准计算"))
+        return None
+    rules = [r for rule in s.rules if (r := _subsidy_rule(ctx, rule))]
+    return ir.Subsidy(s.name, s.base.text, tuple(rules), s.notes, s.span)
+
+
+def question(ctx: Context, defs: Definitions, q: ast.Question) -> ir.Question:
+    """判断: a yes/no question answered from the conditions of its 允许 clauses."""
+    defs.once(("判断", q.name.text), f"判断“{q.name.text}”", q.name.span)
+    allows = []
+    for a in q.allows:
+        start, end = validity(ctx, a.validity)
+        allows.append(ir.Allow(conditions(ctx, a.conds), start, end, a.span))
+    return ir.Question(q.name.text, q.text, tuple(allows), q.otherwise, q.notes, q.span)

@@ -1,0 +1,157 @@
+"""Lowering of tables into date-versioned parameters: keyed cells, brackets (分段) and counted rules (第 n 次)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from policylang import ir
+from policylang.diagnostics import error
+from policylang.ir.units import Kind, fmt_yuan
+from policylang.lower.conditions import cell_keys
+from policylang.lower.context import FIRST_GIVEN, OVERLAPPED, Context, Definitions, overlaps
+from policylang.lower.formula import formula
+from policylang.lower.values import quantity, validity, value, whole
+from policylang.source import Span
+from policylang.syntax import ast
+
+_BASE_GLOSS = {"按累计费用": "on the running total", "按起付线以上部分": "on the part above the deductible"}
+KIND_OF_TABLE = {"起付线": Kind.MONEY, "封顶线": Kind.MONEY, "定额": Kind.MONEY, "比例": Kind.RATIO,
+                 "津贴天数": Kind.DURATION, "费用限额": Kind.MONEY, "起付线下限": Kind.MONEY}
+
+
+def param(kind: str, versions: list[ir.Version]) -> ir.Param:
+    """A parameter from its versions, in order of their start dates."""
+    return ir.Param(kind, tuple(sorted(versions, key=lambda v: v.start or dt.date.min)))
+
+
+def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries: tuple[ast.Entry, ...],
+                span: Span, scope: str | None = None, when: ast.Validity | None = None) -> ir.Version | None:
+    """One version of a keyed table (起付线 二级 800 元, 三级 1000 元); None if it overlaps an earlier one."""
+    start, end = validity(ctx, when)
+    if not defs.version((owner, kind, scope), f"{scope or ''}{kind}", start, end, span):
+        return None
+    want = KIND_OF_TABLE.get(kind, Kind.MONEY)
+    cells = []
+    seen: dict[tuple, Span] = {}
+    for entry in entries:
+        combos = cell_keys(ctx, entry.keys)
+        if kind == "津贴天数":
+            v = whole(ctx, entry.value, want, kind) if isinstance(entry.value, ast.Quantity) else None
+        else:
+            v = value(ctx, entry.value, want, kind)
+        if v is None or combos is None:
+            continue
+        for keys in combos:
+            sig = tuple(sorted(keys))
+            if sig in seen:
+                label = "、".join(val for _, val in sig) or "默认值"
+                ctx.report(error("E013", f"重复的表项：{label}", entry.span, related=((FIRST_GIVEN, seen[sig]),)))
+                continue
+            seen[sig] = entry.span
+            cells.append(ir.Cell(keys, v, entry.span))
+    return ir.Version(start, end, ir.Table(tuple(cells)), span)
+
+
+def table_statement(ctx: Context, defs: Definitions, owner: str, stmt: ast.TableStmt) -> ir.Version | None:
+    """A table statement: keyed entries, or one formula for everyone."""
+    if stmt.formula is None:
+        return keyed_table(ctx, defs, owner, stmt.kind, stmt.entries, stmt.span, stmt.scope, stmt.validity)
+    start, end = validity(ctx, stmt.validity)
+    if not defs.version((owner, stmt.kind, stmt.scope), f"{stmt.scope or ''}{stmt.kind}", start, end, stmt.span):
+        return None
+    lowered = formula(ctx, stmt.formula, KIND_OF_TABLE.get(stmt.kind, Kind.MONEY), stmt.kind)
+    cells = [ir.Cell((), lowered, stmt.formula.span)] if lowered else []
+    return ir.Version(start, end, ir.Table(tuple(cells)), stmt.span)
+
+
+def count_rules(ctx: Context, entries: tuple[ast.CountEntry, ...], want: Kind, what: str) -> list[ir.CountRule]:
+    """第 2 次 50%, 第 3 次起 0%: values by the number of the visit within the period."""
+    out = []
+    for e in entries:
+        v = quantity(ctx, e.value, want, what)
+        if v is None:
+            continue
+        if e.n < 1:
+            ctx.report(error("E037", f"第 {e.n} 次：次数应从 1 开始", e.span))
+            continue
+        out.append(ir.CountRule(e.n, e.onward, Fraction(v), e.span))
+    return out
+
+
+def brackets(ctx: Context, owner: str, stmts: list[ast.Brackets]) -> ir.Brackets | None:
+    """Every 分段 statement of a layer: one band set per key combination, versioned by validity."""
+    by_validity: dict[tuple, list[ir.Cell]] = {}
+    origins: dict[tuple, Span] = {}
+    seen: dict[tuple, Span] = {}
+    for stmt in stmts:
+        start, end = validity(ctx, stmt.validity)
+        combos = cell_keys(ctx, stmt.keys)
+        lowered = bands(ctx, stmt)
+        if combos is None or lowered is None:
+            continue
+        for keys in combos:
+            sig = (start, end, tuple(sorted(keys)))
+            if sig in seen:
+                ctx.report(error("E013", f"重复的分段：{'、'.join(v for _, v in keys) or '默认'}", stmt.span,
+                                 related=((FIRST_GIVEN, seen[sig]),)))
+                continue
+            seen[sig] = stmt.span
+            by_validity.setdefault((start, end), []).append(ir.Cell(keys, ir.BandSet(lowered), stmt.span))
+            origins.setdefault((start, end), stmt.span)
+    keys_sorted = sorted(by_validity, key=lambda k: k[0] or dt.date.min)
+    for i, a in enumerate(keys_sorted):
+        for b in keys_sorted[i + 1:]:
+            if overlaps(*a, *b):
+                ctx.report(error("E033", f"生效期重叠：{owner} 的分段有两个版本同时生效", origins[b],
+                                 related=((OVERLAPPED, origins[a]),)))
+    versions = [ir.Version(s, e, ir.Table(tuple(by_validity[(s, e)])), origins[(s, e)]) for s, e in keys_sorted]
+    bases = {st.base for st in stmts if st.base}
+    if len(bases) > 1:
+        first = next(st for st in stmts if st.base)
+        other = next(st for st in stmts if st.base and st.base != first.base)
+        ctx.report(error("E052", f"{owner} 的分段基数不一致：{'、'.join(sorted(bases))}", other.span,
+                         related=((f"这里{first.base} ({_BASE_GLOSS[first.base]})", first.span),)))
+    base = "累计费用" if bases == {"按累计费用"} else "起付线以上部分"
+    return ir.Brackets(ir.Param("分段", tuple(versions)), base) if versions else None
+
+
+def _band(ctx: Context, b: ast.Band, previous: ir.Band | None) -> ir.Band | None:
+    ratio = quantity(ctx, b.ratio, Kind.RATIO, "分段比例")
+    lower = quantity(ctx, b.lower, Kind.MONEY, "分段下限") if b.lower else 0
+    upper = quantity(ctx, b.upper, Kind.MONEY, "分段上限") if b.upper else None
+    if ratio is None or lower is None or (b.upper and upper is None):
+        return None
+    if b.lower is None and previous is not None:
+        lower = previous.upper or 0  # "X 以内" after another band: from the previous bound
+    return ir.Band(int(lower), None if upper is None else int(upper), Fraction(ratio), bool(b.lower_inclusive),
+                   b.upper_inclusive if b.upper_inclusive is not None else True, b.span)
+
+
+def bands(ctx: Context, stmt: ast.Brackets) -> tuple[ir.Band, ...] | None:
+    """The bands of one 分段 statement; they must start at 0 and follow each other without gap or overlap."""
+    out: list[ir.Band] = []
+    ok = True
+    for b in stmt.bands:
+        band = _band(ctx, b, out[-1] if out else None)
+        if band is None:
+            ok = False
+        else:
+            out.append(band)
+    if not ok:
+        return None
+    expected = 0
+    for band in out:
+        if band.lower != expected:
+            what = "重叠" if band.lower < expected else "留有空档"
+            ctx.report(error("E024", f"分段{what}：这一段从 {fmt_yuan(band.lower)} 元开始，"
+                             f"上一段到 {fmt_yuan(expected)} 元为止", band.origin))
+            return None
+        if band.upper is not None and band.upper <= band.lower:
+            ctx.report(error("E024", "分段上限不大于下限", band.origin))
+            return None
+        if band.upper is None and band is not out[-1]:
+            ctx.report(error("E024", "无上限的分段之后还有分段", band.origin))
+            return None
+        expected = band.upper if band.upper is not None else expected
+    return tuple(out)

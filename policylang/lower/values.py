@@ -1,0 +1,103 @@
+"""Quantities with units, reference values, dates and validity periods, checked against the kind a rule needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+from policylang import ir
+from policylang.diagnostics import error
+from policylang.ir.units import EXAMPLE_UNIT, UNIT_KIND, Kind, to_fen, to_ratio
+from policylang.lower.context import Context
+from policylang.resolve.names import did_you_mean
+from policylang.source import Span
+from policylang.syntax import ast
+
+REF_OFFSET = {"上年度": -1, "上一年度": -1, "当年": 0, "本年度": 0}
+
+
+def months_or_days(number: Decimal, unit: str | None) -> tuple[Fraction, str]:
+    """A duration in months (月/个月/年) or days (天)."""
+    n = Fraction(number)
+    if unit == "天":
+        return n, "天"
+    return (n * 12 if unit == "年" else n), "月"
+
+
+def measure(ctx: Context, number: Decimal, unit: str | None, span: Span, want: Kind,
+            what: str) -> int | Fraction | None:
+    """A number in the unit kind a statement needs: 分 for money, a fraction for ratios, months or days."""
+    if unit is None:
+        example = f"{number}{EXAMPLE_UNIT[want]}"
+        ctx.report(error("E004", f"{what} 的数值 {number} 缺少单位", span,
+                         f"是否想写 {example}？(did you mean {example}?)"))
+        return None
+    kind = UNIT_KIND[unit]
+    if kind is not want:
+        ctx.report(error("E005", f"{what} 应为{want.value}（{EXAMPLE_UNIT[want]}），这里写的是 {unit}", span,
+                         f"是否想写 {number}{EXAMPLE_UNIT[want]}？"))
+        return None
+    if want is Kind.RATIO:
+        if not Decimal(0) <= number <= Decimal(100):
+            hint = f"是否想写 {number / 10}%？" if number <= 1000 else None
+            ctx.report(error("E006", f"比例超出范围：{number}% 不在 0%–100% 之间", span, hint))
+            return None
+        return to_ratio(number)
+    if want is Kind.MONEY:
+        fen = to_fen(number, unit)
+        if fen is None:
+            ctx.report(error("E012", f"金额 {number}{unit} 不是整分", span))
+        return fen
+    if want is Kind.DURATION:
+        return months_or_days(number, unit)[0]
+    return Fraction(number)
+
+
+def quantity(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> int | Fraction | None:
+    return measure(ctx, q.number, q.unit, q.span, want, what)
+
+
+def whole(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> int | None:
+    """A quantity that must be a whole number (津贴天数, 缴费年度 …)."""
+    value = quantity(ctx, q, want, what)
+    if value is None:
+        return None
+    if Fraction(value).denominator != 1:
+        ctx.report(error("E036", f"{what} 应为整数：{q.number}", q.span))
+        return None
+    return int(value)
+
+
+def reference(ctx: Context, v: ast.RefValue) -> ir.RefValue | None:
+    """上年度 职工平均工资: a declared reference value, read in a year relative to the claim's."""
+    if v.name.text not in ctx.references:
+        ctx.report(error("E023", f"未知参考值“{v.name.text}”", v.name.span,
+                         did_you_mean(v.name.text, list(ctx.references))))
+        return None
+    return ir.RefValue(v.name.text, REF_OFFSET[v.year])
+
+
+def value(ctx: Context, v: ast.Quantity | ast.RefValue, want: Kind, what: str) -> ir.Value | None:
+    """A table value: a quantity, or (for money) a reference value."""
+    if isinstance(v, ast.RefValue):
+        if want is not Kind.MONEY:
+            ctx.report(error("E005", f"{what} 应为{want.value}，参考值是金额", v.span))
+            return None
+        return reference(ctx, v)
+    return quantity(ctx, v, want, what)
+
+
+def date(ctx: Context, d: ast.DateLit | None) -> dt.date | None:
+    if d is not None and d.value is None:
+        ctx.report(error("E011", f"日期无效：{d.text} 不是日历上的日期", d.span))
+    return d.value if d else None
+
+
+def validity(ctx: Context, v: ast.Validity | None) -> tuple[dt.date | None, dt.date | None]:
+    if v is None:
+        return None, None
+    start, end = date(ctx, v.start), date(ctx, v.end)
+    if start and end and end < start:
+        ctx.report(error("E019", f"失效日期 {end} 早于生效日期 {start}", v.span))
+    return start, end

@@ -99,21 +99,11 @@ def scheme_fields(scheme: ir.Scheme) -> list[str]:
     """Non-enumeration fields a scheme's payments depend on (formulas over 年龄, a daily rate from 月工资 …)."""
     out: dict[str, None] = {}
 
-    def visit(obj: object) -> None:
+    for obj in ir.walk(scheme.layers, prune=lambda n: isinstance(n, ir.Condition | ir.Formula)):
         if isinstance(obj, ir.Formula):
             out.update(dict.fromkeys(formula_fields(obj)))
         elif isinstance(obj, ir.Allowance) and isinstance(obj.rate, str):
             out[obj.rate] = None
-            visit(obj.rate)
-        elif isinstance(obj, tuple | list):
-            for x in obj:
-                visit(x)
-        elif attrs.has(type(obj)) and not isinstance(obj, ir.Condition):
-            for f in attrs.fields(type(obj)):
-                if f.name != "origin":
-                    visit(getattr(obj, f.name))
-
-    visit(scheme.layers)
     return list(out)
 
 

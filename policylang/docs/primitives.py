@@ -228,14 +228,7 @@ RENDERERS: dict[type, Callable[[object], Part]] = {
 
 def _params_inside(obj: object) -> Iterable[ir.Param]:
     """Every Param reachable from obj through attrs fields and tuples."""
-    if isinstance(obj, ir.Param):
-        yield obj
-    elif isinstance(obj, tuple | list):
-        for item in obj:
-            yield from _params_inside(item)
-    elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            yield from _params_inside(getattr(obj, f.name))
+    yield from (n for n in ir.walk(obj, prune=lambda n: isinstance(n, ir.Param)) if isinstance(n, ir.Param))
 
 
 def _fallback(obj: object) -> Part:
@@ -302,10 +295,9 @@ def layer_parts(layer: object, policy: ir.Policy | None = None) -> list[Part]:
     when = getattr(layer, "when", ())
     if when:
         parts.append(Part(blocks=(Paragraph(f"本层只适用于{conditions_cn(when, policy)}的人员或就诊。"),)))
-    for f in attrs.fields(type(layer)):
-        if f.name in META_FIELDS:
-            continue
-        parts.append(render_value(getattr(layer, f.name)))
+    for f, value in ir.node_fields(layer):
+        if f.name not in META_FIELDS:
+            parts.append(render_value(value))
     notes = getattr(layer, "notes", ())
     if notes:
         parts.append(_notes(tuple(notes)))

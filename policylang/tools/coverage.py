@@ -78,18 +78,7 @@ def cell_value(value: object) -> str:
 
 def _children(obj: object) -> Iterable[object]:
     """The attrs objects directly inside obj's fields (through tuples, lists, sets and mappings)."""
-    for field in attrs.fields(type(obj)):
-        if field.name == "origin":
-            continue
-        stack = [getattr(obj, field.name)]
-        while stack:
-            value = stack.pop(0)
-            if attrs.has(type(value)):
-                yield value
-            elif isinstance(value, tuple | list | frozenset | set):
-                stack[:0] = list(value) if not isinstance(value, frozenset | set) else sorted(value, key=repr)
-            elif isinstance(value, dict):
-                stack[:0] = list(value.values())
+    return ir.children(obj)
 
 
 def _kind(obj: object, path: list[object]) -> str:

@@ -69,8 +69,7 @@ def fmt_value(value: object) -> str:
         case tuple() | list():
             return "；".join(fmt_value(v) for v in value)
         case _ if attrs.has(type(value)):
-            inner = "，".join(f"{FIELD_NAMES.get(f.name, f.name)} {fmt_value(getattr(value, f.name))}"
-                             for f in attrs.fields(type(value)) if f.name != "origin")
+            inner = "，".join(f"{FIELD_NAMES.get(f.name, f.name)} {fmt_value(v)}" for f, v in ir.node_fields(value))
             return f"{type(value).__name__}（{inner}）"
         case _:
             return str(value)
@@ -156,9 +155,7 @@ class _Differ:
     def record(self, old: object, new: object, path: list[str], item: str, at: tuple) -> None:
         present = old if old is not None else new
         whole = old is None or new is None
-        for f in attrs.fields(type(present)):
-            if f.name == "origin":
-                continue
+        for f, _ in ir.node_fields(present):
             o, n = getattr(old, f.name, None), getattr(new, f.name, None)
             if whole and not _holds_rules(o if o is not None else n):
                 continue  # an added or removed record: its summary line says the rest
@@ -218,7 +215,7 @@ def _holds_rules(value: object) -> bool:
     if isinstance(value, tuple | list | frozenset):
         return any(_holds_rules(v) for v in value)
     if attrs.has(type(value)):
-        return any(_holds_rules(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.name != "origin")
+        return any(_holds_rules(v) for _, v in ir.node_fields(value))
     return False
 
 

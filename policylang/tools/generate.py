@@ -32,14 +32,8 @@ STAY_OFFSETS = (0, 1, 29, 30, 31, 89, 90, 91, 179, 180, 181)  # days since admis
 
 
 def _walk(obj: object, visit) -> None:
-    visit(obj)
-    if isinstance(obj, tuple | list | frozenset):
-        for v in obj:
-            _walk(v, visit)
-    elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            if f.name != "origin":
-                _walk(getattr(obj, f.name), visit)
+    for node in ir.walk(obj):
+        visit(node)
 
 
 def used_fields(policy: ir.Policy) -> set[str]:
@@ -151,19 +145,11 @@ def _required_enums(policy: ir.Policy) -> set[str]:
 def _boundary_dates(policy: ir.Policy) -> set[dt.date]:
     out: set[dt.date] = set()
 
-    def walk(obj: object) -> None:
-        if isinstance(obj, tuple | list):
-            for v in obj:
-                walk(v)
-        elif attrs.has(type(obj)):
-            for f in attrs.fields(type(obj)):
-                value = getattr(obj, f.name)
+    for node in ir.walk(policy.schemes):
+        if attrs.has(type(node)):
+            for f, value in ir.node_fields(node):
                 if f.name in ("start", "end") and isinstance(value, dt.date):
                     out.update({value - dt.timedelta(days=1), value, value + dt.timedelta(days=1)})
-                elif f.name != "origin":
-                    walk(value)
-
-    walk(policy.schemes)
     return out
 
 

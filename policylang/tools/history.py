@@ -104,9 +104,9 @@ def _adjustment_text(a: ir.Adjustment) -> str:
 
 def layer_items(layer: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
     """Every dated item of a layer, found by walking its fields (unknown primitives: their Params)."""
-    for f in attrs.fields(type(layer)):
-        if f.name not in ("name", "origin", "notes", "when"):
-            yield from _items(getattr(layer, f.name), policy)
+    for f, value in ir.node_fields(layer):
+        if f.name not in ("name", "notes", "when"):
+            yield from _items(value, policy)
 
 
 def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
@@ -142,9 +142,8 @@ def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
     elif isinstance(obj, ir.Param):
         yield from _param_items(obj.name, obj)
     elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            if f.name != "origin":
-                yield from _items(getattr(obj, f.name), policy)
+        for _, value in ir.node_fields(obj):
+            yield from _items(value, policy)
 
 
 def scheme_items(scheme: ir.Scheme, policy: ir.Policy | None = None) -> Iterator[_Item]:

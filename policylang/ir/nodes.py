@@ -14,6 +14,20 @@ from fractions import Fraction
 
 import attrs
 
+from policylang.ir.values import (
+    ArithOp,
+    CompareOp,
+    Days,
+    FieldType,
+    FormulaKind,
+    Money,
+    NumUnit,
+    OperandKind,
+    RoundingMode,
+    RoundTo,
+    SubsidyKind,
+)
+from policylang.ir.values import Ratio as RatioValue
 from policylang.source import Span
 
 Fact = str | int | Fraction | dt.date
@@ -22,6 +36,122 @@ Facts = Mapping[str, Fact]
 
 def _origin() -> Span | None:
     return attrs.field(eq=False, repr=False, default=None)
+
+
+# ---- the transitional boundary ----------------------------------------------------------------
+# Lowering still passes bare values (int 分, Fraction ratios, kind strings) and reads some back while it
+# builds (a band's bounds, to check for gaps). So a field names the typed value it holds in its metadata, and
+# the Policy's converters retype the whole tree once, when lowering hands the policy over: everything
+# downstream of the IR sees only typed values. Once lowering constructs typed values itself, the legacy
+# branches (marked LEGACY) and this pass go, and the metadata become plain converters.
+def _typed_by(convert, node: bool = False) -> dict:
+    return {"typed": convert if node else (lambda value, _node: convert(value))}
+
+
+def _typed(value):
+    """value with every field retyped as its metadata says (LEGACY: bare values from lowering)."""
+    if isinstance(value, tuple):
+        out = tuple(_typed(v) for v in value)
+        return value if all(a is b for a, b in zip(out, value, strict=True)) else out
+    if not attrs.has(type(value)):
+        return value
+    changes = {}
+    for f in attrs.fields(type(value)):
+        if f.eq is False:
+            continue
+        old = getattr(value, f.name)
+        new = f.metadata["typed"](old, value) if "typed" in f.metadata else old
+        new = _typed(new)
+        if new is not old:
+            changes[f.name] = new
+    return attrs.evolve(value, **changes) if changes else value
+
+
+def _money(x: object) -> Money:
+    if isinstance(x, Money):
+        return x
+    if isinstance(x, int | Fraction) and not isinstance(x, bool):  # LEGACY: bare 分
+        return Money(x)
+    raise TypeError(f"money expected, got {x!r}")
+
+
+def _money_or_none(x: object) -> Money | None:
+    return None if x is None else _money(x)
+
+
+def _ratio(x: object) -> RatioValue:
+    if isinstance(x, RatioValue):
+        return x
+    if isinstance(x, int | Fraction) and not isinstance(x, bool):  # LEGACY: bare fraction
+        return RatioValue(x)
+    raise TypeError(f"ratio expected, got {x!r}")
+
+
+def _ratio_or_none(x: object) -> RatioValue | None:
+    return None if x is None else _ratio(x)
+
+
+def _days(x: object) -> Days:
+    if isinstance(x, Days):
+        return x
+    if isinstance(x, int) and not isinstance(x, bool):  # LEGACY: bare days
+        return Days(x)
+    raise TypeError(f"days expected, got {x!r}")
+
+
+def _enum(cls):
+    def convert(x):
+        return x if x is None or isinstance(x, cls) else cls(x)  # LEGACY: kind strings
+    return convert
+
+
+def _cells_as(convert):
+    """Retype a table's constant cells by the unit its owner gives them (references, formulas, bands stay)."""
+    def cell(c):
+        v = c.value
+        if isinstance(v, RefValue | Formula | BandSet):
+            return c
+        typed = convert(v)
+        return c if typed is v else attrs.evolve(c, value=typed)
+
+    def table(t):
+        if t is None:
+            return None
+        cells = tuple(cell(c) for c in t.cells)
+        return t if all(a is b for a, b in zip(cells, t.cells, strict=True)) else Table(cells)
+
+    def param(p):
+        if isinstance(p, Table) or p is None:
+            return table(p)
+        versions = tuple(v if (t := table(v.table)) is v.table else attrs.evolve(v, table=t) for v in p.versions)
+        return p if versions == p.versions and all(
+            a.table is b.table for a, b in zip(versions, p.versions, strict=True)) else attrs.evolve(p, versions=versions)
+    return param
+
+
+_money_cells = _cells_as(_money)
+_ratio_cells = _cells_as(_ratio)
+_days_cells = _cells_as(_days)
+
+
+def _formula_bound(value, self):
+    if value is None or isinstance(value, Money | RatioValue):
+        return value
+    return Money(value) if self.kind == FormulaKind.MONEY else RatioValue(value)  # LEGACY: bare bound
+
+
+def _rate(x):
+    return x if isinstance(x, RefValue | Formula | str | Money) or x is None else _money(x)
+
+
+def _subsidy_amount(value, self):
+    if value is None or isinstance(value, Money | RatioValue):
+        return value
+    return Money(value) if self.kind == SubsidyKind.FIXED else RatioValue(value)  # LEGACY
+
+
+def _references(values):
+    return tuple((year, _money(v)) for year, v in values)
 
 
 def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
@@ -54,7 +184,7 @@ class FieldDef:
     """A typed field of a person or claim: 金额 (分), 天数/月数/年数/次数/年龄 (numbers), 日期, 文字."""
 
     name: str
-    type: str
+    type: FieldType = attrs.field(metadata=_typed_by(_enum(FieldType)))
     default: Fact | None = None
     optional: bool = False
     origin: Span | None = _origin()
@@ -65,10 +195,10 @@ class Reference:
     """A reference value per year (上年度农村居民人均可支配收入), in 分."""
 
     name: str
-    values: tuple[tuple[int, int], ...]
+    values: tuple[tuple[int, Money], ...] = attrs.field(metadata=_typed_by(_references))
     origin: Span | None = _origin()
 
-    def for_year(self, year: int) -> int | None:
+    def for_year(self, year: int) -> Money | None:
         return next((v for y, v in self.values if y == year), None)
 
 
@@ -87,9 +217,9 @@ class RefValue:
 class Band:
     """One bracket of 分段: the part of the base between lower and upper (分) is paid at ratio."""
 
-    lower: int
-    upper: int | None
-    ratio: Fraction
+    lower: Money = attrs.field(metadata=_typed_by(_money))
+    upper: Money | None = attrs.field(metadata=_typed_by(_money_or_none))
+    ratio: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     lower_inclusive: bool = False
     upper_inclusive: bool = True
     origin: Span | None = _origin()
@@ -104,8 +234,8 @@ class BandSet:
 class Num:
     """A constant in an expression: money in 分, a ratio, or a plain number."""
 
-    value: Fraction
-    unit: str  # money | ratio | num
+    value: Fraction  # inside an expression: the unit says how to read it
+    unit: NumUnit = attrs.field(metadata=_typed_by(_enum(NumUnit)))
 
 
 @attrs.frozen
@@ -117,7 +247,7 @@ class FieldRef:
 
 @attrs.frozen
 class Bin:
-    op: str  # + - × ÷
+    op: ArithOp = attrs.field(metadata=_typed_by(_enum(ArithOp)))
     left: Arith
     right: Arith
 
@@ -134,11 +264,11 @@ class Formula:
     """
 
     expr: Arith
-    kind: str  # money | ratio
-    lower: Fraction | None = None
-    upper: Fraction | None = None
-    round_to: str | None = None  # 分 | 元
-    round_mode: str | None = None
+    kind: FormulaKind = attrs.field(metadata=_typed_by(_enum(FormulaKind)))
+    lower: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_formula_bound, node=True))
+    upper: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_formula_bound, node=True))
+    round_to: RoundTo | None = attrs.field(default=None, metadata=_typed_by(_enum(RoundTo)))
+    round_mode: RoundingMode | None = attrs.field(default=None, metadata=_typed_by(_enum(RoundingMode)))
     text: str = ""
 
 
@@ -148,7 +278,7 @@ class CountRule:
 
     n: int
     onward: bool
-    value: Fraction
+    value: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     origin: Span | None = _origin()
 
 
@@ -160,7 +290,7 @@ def count_value(rules: tuple[CountRule, ...], n: int) -> CountRule | None:
     return max(onward, key=lambda r: r.n) if onward else None
 
 
-Value = int | Fraction | RefValue | BandSet | Formula
+Value = Money | RatioValue | Days | RefValue | BandSet | Formula
 
 
 @attrs.frozen
@@ -267,13 +397,13 @@ class Deductible:
     """
 
     scope: Scope
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
     waivers: tuple[Waiver, ...] = ()
     shared: bool = False
     highest: bool = False  # 按最高等级补差: one per period at the highest level used so far
     counts: tuple[CountRule, ...] = ()  # 第 2 次 50%: scaled by the n-th admission of the period
-    step: int | None = None  # 每次递减: lowered by this much (分) per earlier admission …
-    floors: Table | None = None  # … down to these floors
+    step: Money | None = attrs.field(default=None, metadata=_typed_by(_money_or_none))  # 每次递减: lowered per earlier admission …
+    floors: Table | None = attrs.field(default=None, metadata=_typed_by(_money_cells))  # … down to these floors
     stay_days: int | None = None
 
 
@@ -285,34 +415,26 @@ class Adjustment:
     """
 
     when: tuple[Condition, ...]
-    delta: Fraction
+    delta: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     start: dt.date | None = None
     end: dt.date | None = None
     origin: Span | None = _origin()
-    lower: Fraction | None = None
-    upper: Fraction | None = None
+    lower: RatioValue | None = attrs.field(default=None, metadata=_typed_by(_ratio_or_none))
+    upper: RatioValue | None = attrs.field(default=None, metadata=_typed_by(_ratio_or_none))
 
     def applies(self, facts: Facts, day: dt.date) -> bool:
         return in_force(self.start, self.end, day) and all_hold(self.when, facts)
 
-    def apply(self, ratio: Fraction) -> tuple[Fraction, Fraction | None]:
-        """The ratio after this step, and the bound that stopped it (if any).
-
-        A bound never moves the ratio against the adjustment: a ratio already above 最高 stays where it is.
-        """
-        new = ratio + self.delta
-        if self.delta >= 0 and self.upper is not None and new > self.upper:
-            return max(ratio, self.upper), self.upper
-        if self.delta < 0 and self.lower is not None and new < self.lower:
-            return min(ratio, self.lower), self.lower
-        return new, None
+    @property
+    def raises(self) -> bool:
+        return self.delta.value >= 0
 
 
 @attrs.frozen
 class Ratio:
     """支付比例: a table by enumerations plus adjustments; the result is clamped to 0–100%."""
 
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_ratio_cells))
     adjustments: tuple[Adjustment, ...] = ()
 
 
@@ -329,7 +451,7 @@ class Cap:
     """封顶线: a ceiling on the layer's payments, counted per scope."""
 
     scope: Scope
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
     stay_days: int | None = None
 
 
@@ -338,15 +460,15 @@ class FeeLimit:
     """费用限额: only the first N 元 of the base per scope enters the layer; the rest passes to the next."""
 
     scope: Scope
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
 
 
 @attrs.frozen
 class OneOff:
     """一次性支付: paid once per period when the layer's running base first exceeds the threshold."""
 
-    amount: int
-    threshold: int
+    amount: Money = attrs.field(metadata=_typed_by(_money))
+    threshold: Money = attrs.field(metadata=_typed_by(_money))
     origin: Span | None = _origin()
 
 
@@ -354,7 +476,7 @@ class OneOff:
 class Fixed:
     """定额: the layer pays min(actual, standard)."""
 
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
 
 
 @attrs.frozen
@@ -362,7 +484,7 @@ class DaysAddition:
     """津贴天数 加 N 天 for claims meeting every condition (难产 +15)."""
 
     when: tuple[Condition, ...]
-    days: int
+    days: Days = attrs.field(metadata=_typed_by(_days))
     origin: Span | None = _origin()
 
 
@@ -372,7 +494,7 @@ class DaysPerCount:
 
     field: str
     base: int
-    days: int
+    days: Days = attrs.field(metadata=_typed_by(_days))
     origin: Span | None = _origin()
 
 
@@ -380,10 +502,10 @@ class DaysPerCount:
 class Allowance:
     """津贴: (base days + additions) × daily rate (a constant, a reference or a money field)."""
 
-    days: Param
+    days: Param = attrs.field(metadata=_typed_by(_days_cells))
     additions: tuple[DaysAddition, ...] = ()
     per_count: tuple[DaysPerCount, ...] = ()
-    rate: int | RefValue | str | Formula | None = None  # str: the name of a money field
+    rate: Money | RefValue | str | Formula | None = attrs.field(default=None, metadata=_typed_by(_rate))  # str: a money field
     rate_origin: Span | None = _origin()
 
 
@@ -420,7 +542,7 @@ class ClassShare:
     """乙类 先行自付 10%: the share of a catalogue class the person pays first."""
 
     cls: str
-    share: Fraction
+    share: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     origin: Span | None = _origin()
 
 
@@ -438,7 +560,7 @@ class FirstSelfPay:
     """异地转诊 先行自付 10% (按 三级): the person pays share first; the rest is settled with overrides."""
 
     when: tuple[Condition, ...]
-    share: Fraction
+    share: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     overrides: tuple[tuple[str, str], ...] = ()
     start: dt.date | None = None
     end: dt.date | None = None
@@ -450,7 +572,7 @@ class FirstSelfPay:
 class Operand:
     """field | const | month_day | this_month | next_month. Durations are in days or months."""
 
-    kind: str
+    kind: OperandKind = attrs.field(metadata=_typed_by(_enum(OperandKind)))
     value: object
     unit: str | None = None  # 天 | 月 for durations, 分 for money, 次 / 岁 for counts and ages
 
@@ -463,7 +585,7 @@ class Expr:
 @attrs.frozen
 class Comparison:
     lhs: Expr
-    op: str  # >= <= > < = !=
+    op: CompareOp = attrs.field(metadata=_typed_by(_enum(CompareOp)))
     rhs: Expr | Table
 
 
@@ -502,7 +624,7 @@ class Account:
     """个人账户: which parts of the person's share the account pays before cash, and the yearly allocation."""
 
     parts: tuple[str, ...]
-    allocation: Table | None = None
+    allocation: Table | None = attrs.field(default=None, metadata=_typed_by(_money_cells))
     origin: Span | None = _origin()
 
 
@@ -537,9 +659,9 @@ class SubsidyRule:
     """资助: 定额 (amount in 分), 比例 (share, optional floor in 分) or 全额, for people meeting when."""
 
     when: tuple[Condition, ...]
-    kind: str
-    amount: int | Fraction | None = None
-    floor: int | None = None
+    kind: SubsidyKind = attrs.field(metadata=_typed_by(_enum(SubsidyKind)))
+    amount: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_subsidy_amount, node=True))
+    floor: Money | None = attrs.field(default=None, metadata=_typed_by(_money_or_none))
     origin: Span | None = _origin()
     start: dt.date | None = None
     end: dt.date | None = None
@@ -593,12 +715,13 @@ class Policy:
     notes: tuple[str, ...]
     assumptions: tuple[str, ...]
     enums: tuple[Enumeration, ...]
-    schemes: tuple[Scheme, ...]
-    rounding: str = "四舍五入"
-    fields: tuple[FieldDef, ...] = ()
-    references: tuple[Reference, ...] = ()
-    subsidies: tuple[Subsidy, ...] = ()
-    questions: tuple[Question, ...] = ()
+    # the IR boundary: the tree is retyped here (see _typed), so every backend sees typed values
+    schemes: tuple[Scheme, ...] = attrs.field(converter=_typed)
+    rounding: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_enum(RoundingMode))
+    fields: tuple[FieldDef, ...] = attrs.field(default=(), converter=_typed)
+    references: tuple[Reference, ...] = attrs.field(default=(), converter=_typed)
+    subsidies: tuple[Subsidy, ...] = attrs.field(default=(), converter=_typed)
+    questions: tuple[Question, ...] = attrs.field(default=(), converter=_typed)
 
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)

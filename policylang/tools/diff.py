@@ -19,7 +19,8 @@ import attrs
 
 from policylang import ir
 from policylang.ir.units import fmt_ratio
-from policylang.ir.valuetext import value_text
+from policylang.ir.values import Count, Days, Money, Months, Ratio
+from policylang.ir.wording import value_text
 from policylang.source import Span
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
@@ -29,7 +30,13 @@ FIELD_NAMES = {
     "assumptions": "假设", "enums": "枚举", "schemes": "", "rounding": "舍入规则", "when": "适用条件",
     "period": "周期", "layers": "", "ratio": "", "deductible": "", "caps": "", "adjustments": "比例调整",
     "delta": "调整幅度", "values": "取值", "kind": "类型", "start_month": "起始月", "number": "文号",
-    "title": "名称", "scope": "范围", "param": "", "table": "",
+    "title": "名称", "scope": "范围", "param": "", "table": "", "days": "", "rate": "日津贴",
+    "additions": "津贴加天", "per_count": "津贴按数量加天", "lower": "最低", "upper": "最高", "amount": "金额",
+    "threshold": "门槛", "share": "先行自付比例", "step": "每次递减", "floors": "递减下限", "stay_days": "计算期天数",
+    "counts": "按次数", "waivers": "免起付线", "shared": "转诊共用", "highest": "按最高等级补差",
+    "requirements": "要求", "first_pays": "先行自付", "catalogue": "目录", "account": "个人账户", "fee_limit": "",
+    "once": "一次性支付", "fixed": "", "brackets": "", "allowance": "", "base": "基数", "name": "名称",
+    "by": "周期依据", "fields": "字段", "references": "参考值", "subsidies": "资助", "questions": "判断",
 }
 
 
@@ -56,6 +63,8 @@ def fmt_value(value: object) -> str:
             return "是" if value else "否"
         case Fraction():
             return fmt_ratio(value)
+        case Money() | Ratio() | Days() | Months() | Count():
+            return str(value)
         case dt.date():
             return value.isoformat()
         case enum.Enum():
@@ -224,7 +233,7 @@ def _summary(value: object) -> str:
         cond = "，".join(c.describe() for c in value.when)
         return f"方案 {value.name}" + (f"（{cond}）" if cond else "")
     if isinstance(value, ir.Adjustment):
-        return f"{'加' if value.delta >= 0 else '减'} {fmt_ratio(abs(value.delta))}"
+        return f"{'加' if value.raises else '减'} {abs(value.delta)}"
     if isinstance(value, ir.Layer | ir.Cap | ir.Deductible | ir.Ratio):
         return _label(value)
     if isinstance(value, ir.Enumeration):

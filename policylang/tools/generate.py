@@ -21,6 +21,7 @@ from policylang import ir
 from policylang.inputs.claimtable import PERSON_FIELDS
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.eligibility import add_months
+from policylang.ir.values import FormulaKind, Money, NumUnit
 
 Combo = tuple[tuple[str, str], ...]
 PERSON_TYPED = ("账户余额",)  # typed fields that belong to the person (read once, on the first claim)
@@ -92,23 +93,28 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
     return {n: f for n in sorted(names) if (f := policy.field(n)) is not None and policy.enum(n) is None}
 
 
+def _fen(money: Money) -> int:
+    """A whole number of 分 to try as a claim amount (an exact bound is cut to the 分 below)."""
+    return int(Fraction(money.fen))
+
+
 def _money_values(obj: object) -> set[int]:
     """Every money amount (分) in the policy's tables, formula bounds and money constants."""
     out: set[int] = set()
 
     def visit(o: object) -> None:
-        if isinstance(o, ir.Cell) and isinstance(o.value, int):
-            out.add(o.value)
+        if isinstance(o, ir.Cell) and isinstance(o.value, Money):
+            out.add(_fen(o.value))
         elif isinstance(o, ir.Band):
-            out.update(v for v in (o.lower, o.upper) if v)
-        elif isinstance(o, ir.Formula) and o.kind == "money":
-            out.update(int(v) for v in (o.lower, o.upper) if v is not None)
-        elif isinstance(o, ir.Num) and o.unit == "money":
+            out.update(_fen(v) for v in (o.lower, o.upper) if v is not None and v.fen)
+        elif isinstance(o, ir.Formula) and o.kind is FormulaKind.MONEY:
+            out.update(_fen(v) for v in (o.lower, o.upper) if isinstance(v, Money))
+        elif isinstance(o, ir.Num) and o.unit is NumUnit.MONEY:
             out.add(int(o.value))
         elif isinstance(o, ir.OneOff):
-            out.update((o.amount, o.threshold))
+            out.update((_fen(o.amount), _fen(o.threshold)))
         elif isinstance(o, ir.Deductible) and o.step is not None:
-            out.add(o.step)
+            out.add(_fen(o.step))
 
     _walk(obj, visit)
     return {v for v in out if v >= 0}

@@ -12,7 +12,7 @@ from policylang.api import compile_path
 from policylang.docs.charts import chart_data
 from policylang.docs.model import region_page
 from policylang.docs.primitives import layer_parts
-from policylang.docs.wording import money_cn
+from policylang.ir.wording import money_cn
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person
 

@@ -56,7 +56,7 @@ def _unknown_fields(node: object) -> list[str]:
     out = []
     for sub in _walk(node):
         cls = type(sub)
-        if not attrs.has(cls):
+        if not ir.is_node(sub):
             continue
         known = KNOWN.get(cls)
         if known is None:

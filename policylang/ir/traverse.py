@@ -10,6 +10,15 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
+from policylang.ir.values import Count, Days, Money, Months, Ratio
+
+_VALUES = (Money, Ratio, Days, Months, Count)
+
+
+def is_node(value: object) -> bool:
+    """An IR node (walked into), not a typed value (a leaf that prints with its unit)."""
+    return attrs.has(type(value)) and not isinstance(value, _VALUES)
+
 
 def is_span_field(field: attrs.Attribute) -> bool:
     """Whether a field is a span (or other bookkeeping) that equality ignores."""
@@ -34,12 +43,12 @@ def _elements(value: object) -> list[object]:
 
 
 def children(node: object) -> Iterator[object]:
-    """The attrs nodes directly inside a node's semantic fields (looking through tuples, sets and mappings)."""
+    """The IR nodes directly inside a node's semantic fields (looking through tuples, sets and mappings)."""
     for _, value in node_fields(node):
         stack = [value]
         while stack:
             item = stack.pop(0)
-            if attrs.has(type(item)):
+            if is_node(item):
                 yield item
             else:
                 stack[:0] = _elements(item)
@@ -57,8 +66,8 @@ def walk(root: object, prune: Callable[[object], bool] | None = None) -> Iterato
             stack.extend(reversed(_elements(node)))
             continue
         yield node
-        if attrs.has(type(node)) and not (prune is not None and prune(node)):
+        if is_node(node) and not (prune is not None and prune(node)):
             stack.extend(reversed([value for _, value in node_fields(node)]))
 
 
-__all__ = ["children", "is_span_field", "node_fields", "walk"]
+__all__ = ["children", "is_node", "is_span_field", "node_fields", "walk"]

@@ -25,6 +25,7 @@ from policylang.source import Span
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
 
+
 FIELD_NAMES = {
     "region": "地区", "basis": "依据", "start": "生效日期", "end": "失效日期", "notes": "说明",
     "assumptions": "假设", "enums": "枚举", "schemes": "", "rounding": "舍入规则", "when": "适用条件",
@@ -213,8 +214,10 @@ class _Differ:
 
 
 def _is_record(old: object, new: object) -> bool:
+    """Two IR nodes of one type, compared field by field (a typed value is a leaf: it prints with its unit)."""
     present = [v for v in (old, new) if v is not None]
-    return bool(present) and all(attrs.has(type(v)) for v in present) and len({type(v) for v in present}) == 1
+    return bool(present) and all(ir.is_node(v) for v in present) \
+        and len({type(v) for v in present}) == 1
 
 
 def _holds_rules(value: object) -> bool:
@@ -223,7 +226,7 @@ def _holds_rules(value: object) -> bool:
         return True
     if isinstance(value, tuple | list | frozenset):
         return any(_holds_rules(v) for v in value)
-    if attrs.has(type(value)):
+    if ir.is_node(value):
         return any(_holds_rules(v) for _, v in ir.node_fields(value))
     return False
 

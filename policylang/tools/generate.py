@@ -15,8 +15,6 @@ import math
 import random
 from fractions import Fraction
 
-import attrs
-
 from policylang import ir
 from policylang.inputs.claimtable import PERSON_FIELDS
 from policylang.ir.claims import Claim, Item, Person, facts
@@ -152,7 +150,7 @@ def _boundary_dates(policy: ir.Policy) -> set[dt.date]:
     out: set[dt.date] = set()
 
     for node in ir.walk(policy.schemes):
-        if attrs.has(type(node)):
+        if ir.is_node(node):
             for f, value in ir.node_fields(node):
                 if f.name in ("start", "end") and isinstance(value, dt.date):
                     out.update({value - dt.timedelta(days=1), value, value + dt.timedelta(days=1)})

@@ -142,7 +142,7 @@ def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
         yield _Item("个人先行自付比例", _who(obj.when, "的就诊", policy), share, obj.start, obj.end, obj.origin)
     elif isinstance(obj, ir.Param):
         yield from _param_items(obj.name, obj)
-    elif attrs.has(type(obj)):
+    elif ir.is_node(obj):
         for _, value in ir.node_fields(obj):
             yield from _items(value, policy)
 

@@ -35,11 +35,11 @@ def subsidize(policy: ir.Policy, person: Person, year: int) -> tuple[SubsidyResu
 def _one(policy: ir.Policy, subsidy: ir.Subsidy, facts: dict, year: int) -> SubsidyResult:
     trace: list[TraceLine] = []
     ref = policy.reference(subsidy.base)
-    found = ref.for_year(year) if ref else None
-    if found is None:
+    try:  # the base is the reference value of the contribution year itself
+        contribution = int(terms.reference_value(policy, ir.RefValue(subsidy.base, 0), dt.date(year, 1, 1)))
+    except terms.Missing:
         trace.append(TraceLine(f"没有 {year} 年的{subsidy.base}，无法计算资助", ref.origin if ref else None))
         return SubsidyResult(year, None, 0, 0, tuple(trace))
-    contribution = int(found)
     trace.append(TraceLine(f"{year} 年{subsidy.base} {fmt_yuan(contribution)} 元", ref.origin if ref else None))
     day = dt.date(year, 1, 1)
     rule = next((r for r in subsidy.rules if terms.applies(r, facts, day)), None)

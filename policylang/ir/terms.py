@@ -15,7 +15,7 @@ import attrs
 
 from policylang.ir import nodes as ir
 from policylang.ir.cases import OUTPUTS
-from policylang.ir.values import ONE, ZERO, ArithOp, FieldType, FormulaKind, Money, Ratio, RoundTo
+from policylang.ir.values import ONE, ZERO, ArithOp, Days, FieldType, FormulaKind, Money, Ratio, RoundTo
 
 
 class Missing(Exception):
@@ -190,11 +190,20 @@ def layer_names(policy: ir.Policy, allowances: bool = True) -> tuple[str, ...]:
                                if allowances or layer.allowance is None))
 
 
+DAYS_OUTPUT = "津贴天数"  # the one output counted in days; every other is money in 分
+MONEY_OUTPUTS = tuple(o for o in OUTPUTS if o != DAYS_OUTPUT)
+
+
+def output_value(name: str, amount: int) -> Money | Days:
+    """An output's amount as a typed value (津贴天数 in days, the rest in 分), so it prints with its unit."""
+    return Days(amount) if name == DAYS_OUTPUT else Money(amount)
+
+
 def output_names(policy: ir.Policy) -> tuple[str, ...]:
     """The names a test may expect: the fixed outputs, then each layer's payment."""
     return (*OUTPUTS, *(n for n in layer_names(policy) if n not in OUTPUTS))
 
 
-__all__ = ["FormulaError", "Missing", "Resolved", "adjust", "adjusted", "applies", "cell", "clamp", "final_ratio",
-           "first_pay", "formula_value", "in_force", "layer_names", "output_names", "overlap", "reference_value",
+__all__ = ["DAYS_OUTPUT", "MONEY_OUTPUTS", "FormulaError", "Missing", "Resolved", "adjust", "adjusted", "applies", "cell", "clamp", "final_ratio",
+           "first_pay", "formula_value", "in_force", "layer_names", "output_names", "output_value", "overlap", "reference_value",
            "resolve", "waiver"]

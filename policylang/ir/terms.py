@@ -65,14 +65,14 @@ def _arith(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date) -> 
         if value is None or isinstance(value, str | dt.date):
             raise FormulaError(f"缺少“{node.name}”")
         fdef = policy.field(node.name)
-        scale = Fraction(1, 12) if fdef is not None and fdef.type is FieldType.YEARS else Fraction(1)
+        scale = Fraction(1, 12) if fdef is not None and fdef.type == FieldType.YEARS else Fraction(1)
         return Fraction(value) * scale
     left, right = _arith(node.left, policy, facts, day), _arith(node.right, policy, facts, day)
-    if node.op is ArithOp.ADD:
+    if node.op == ArithOp.ADD:
         return left + right
-    if node.op is ArithOp.SUB:
+    if node.op == ArithOp.SUB:
         return left - right
-    if node.op is ArithOp.MUL:
+    if node.op == ArithOp.MUL:
         return left * right
     if right == 0:
         raise FormulaError("除数为 0")
@@ -96,11 +96,11 @@ def formula_value(formula: ir.Formula, policy: ir.Policy, facts: ir.Facts, day: 
     if formula.upper is not None and exact > _bound(formula.upper):
         exact = _bound(formula.upper)
         notes.append("按最高值")
-    if formula.kind is FormulaKind.RATIO:
+    if formula.kind == FormulaKind.RATIO:
         return Ratio(exact), "，".join(notes)
     if formula.round_to is not None:
         mode = formula.round_mode or policy.rounding
-        unit = 100 if formula.round_to is RoundTo.YUAN else 1
+        unit = 100 if formula.round_to == RoundTo.YUAN else 1
         rounded = Money(exact / unit).rounded(mode).fen * unit
         if rounded != exact:
             notes.append(f"{mode}取整到{formula.round_to}")

@@ -109,13 +109,10 @@ def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> Lay
 
 
 def _allowance(policy: ir.Policy, allowance: ir.Allowance, facts: dict, day: dt.date) -> LayerPlan:
-    cell = terms.cell(allowance.days, day, facts)
-    if cell is None:
+    found = terms.allowance_days(allowance, facts, day)
+    if found.cell is None:
         return LayerPlan(True)
-    days = cell.value.n  # type: ignore[union-attr]
-    days += sum(a.days.n for a in allowance.additions if ir.all_hold(a.when, facts))
-    for per in allowance.per_count:
-        days += max(0, int(facts.get(per.field, per.base)) - per.base) * per.days.n  # type: ignore[arg-type]
+    days = found.total.n
     rate = allowance.rate
     if isinstance(rate, str):
         value = facts.get(rate)

@@ -363,24 +363,21 @@ class LayerSettler:
         """津贴: (days, amount in 分), or None if the daily rate is unknown."""
         allowance = self.layer.allowance
         assert allowance is not None
-        cell = allowance.days.lookup(self.claim.date, self.facts)
+        found = terms.allowance_days(allowance, self.facts, self.claim.date)
+        cell = found.cell
         if cell is None:
             self.say("没有适用的津贴天数")
             return 0, 0
         days = cell.value.n  # type: ignore[union-attr]
         self.say(f"{self.layer.name}：基本津贴天数 {days} 天{_label(cell)}", cell.origin)
-        for add in allowance.additions:
-            if ir.all_hold(add.when, self.facts):
-                days += add.days.n
-                who = "、".join(sorted(v for c in add.when for v in c.values))
-                self.say(f"{who}增加 {add.days}，共 {days} 天", add.origin)
-        for per in allowance.per_count:
-            count = int(self.facts.get(per.field, per.base))  # type: ignore[arg-type]
-            extra = max(0, count - per.base)
-            if extra:
-                days += extra * per.days.n
-                self.say(f"{per.field} {count}，每多 1 增加 {per.days}，增加 {per.days * extra}，共 {days} 天",
-                         per.origin)
+        for rule, added in found.steps:
+            days += added.n
+            if isinstance(rule, ir.DaysAddition):
+                who = "、".join(sorted(v for c in rule.when for v in c.values))
+                self.say(f"{who}增加 {added}，共 {days} 天", rule.origin)
+            else:
+                count = int(self.facts.get(rule.field, rule.base))  # type: ignore[arg-type]
+                self.say(f"{rule.field} {count}，每多 1 增加 {rule.days}，增加 {added}，共 {days} 天", rule.origin)
         rate = self._daily_rate(allowance)
         if rate is None:
             return None

@@ -145,7 +145,7 @@ def adjust(adj: ir.Adjustment, ratio: Ratio) -> tuple[Ratio, Ratio | None]:
     return new, None
 
 
-def applies(rule: ir.Adjustment | ir.Waiver | ir.FirstSelfPay, facts: ir.Facts, day: dt.date) -> bool:
+def applies(rule: ir.Adjustment | ir.Waiver | ir.FirstSelfPay | ir.Allow | ir.SubsidyRule, facts: ir.Facts, day: dt.date) -> bool:
     """A dated rule with conditions applies to a claim in force on its day whose facts meet every condition."""
     return ir.in_force(rule.start, rule.end, day) and ir.all_hold(rule.when, facts)
 
@@ -170,6 +170,34 @@ def final_ratio(ratio: Ratio, adjustments: tuple[ir.Adjustment, ...], facts: ir.
     """The ratio a claim is paid at: adjustments in order, then the 0–100% clamp."""
     steps = adjusted(ratio, adjustments, facts, day)
     return clamp(steps[-1][1] if steps else ratio)
+
+
+# ---- allowances ---------------------------------------------------------------------------------
+@attrs.frozen
+class AllowanceDays:
+    """津贴天数 for a claim: the base cell, each addition that applied with the days it added, the total."""
+
+    cell: ir.Cell | None
+    steps: tuple[tuple[ir.DaysAddition | ir.DaysPerCount, Days], ...] = ()
+
+    @property
+    def total(self) -> Days:
+        base = self.cell.value if self.cell is not None else Days(0)
+        return sum((added for _, added in self.steps), start=base)  # type: ignore[arg-type]
+
+
+def allowance_days(allowance: ir.Allowance, facts: ir.Facts, day: dt.date) -> AllowanceDays:
+    """Base days by the table, plus each 加 N 天 whose conditions hold, plus days × (count − base) per 每多 1."""
+    cell_ = cell(allowance.days, day, facts)
+    if cell_ is None:
+        return AllowanceDays(None)
+    steps: list[tuple[ir.DaysAddition | ir.DaysPerCount, Days]] = [
+        (add, add.days) for add in allowance.additions if ir.all_hold(add.when, facts)]
+    for per in allowance.per_count:
+        extra = max(0, int(facts.get(per.field, per.base)) - per.base)  # type: ignore[arg-type]
+        if extra:
+            steps.append((per, per.days * extra))  # type: ignore[misc]
+    return AllowanceDays(cell_, tuple(steps))
 
 
 # ---- waivers, first self-pay, outputs -------------------------------------------------------------
@@ -204,6 +232,28 @@ def output_names(policy: ir.Policy) -> tuple[str, ...]:
     return (*OUTPUTS, *(n for n in layer_names(policy) if n not in OUTPUTS))
 
 
-__all__ = ["DAYS_OUTPUT", "MONEY_OUTPUTS", "FormulaError", "Missing", "Resolved", "adjust", "adjusted", "applies", "cell", "clamp", "final_ratio",
-           "first_pay", "formula_value", "in_force", "layer_names", "output_names", "output_value", "overlap", "reference_value",
-           "resolve", "waiver"]
+__all__ = [
+    "DAYS_OUTPUT",
+    "MONEY_OUTPUTS",
+    "AllowanceDays",
+    "FormulaError",
+    "Missing",
+    "Resolved",
+    "adjust",
+    "adjusted",
+    "allowance_days",
+    "applies",
+    "cell",
+    "clamp",
+    "final_ratio",
+    "first_pay",
+    "formula_value",
+    "in_force",
+    "layer_names",
+    "output_names",
+    "output_value",
+    "overlap",
+    "reference_value",
+    "resolve",
+    "waiver",
+]

@@ -1,8 +1,10 @@
 """The policy IR: schemes → layers → primitives, with date-versioned parameters.
 
-Backends (settle, batch, docs, diff, coverage) read only this module's classes. Everything is data:
-no Python callables, so the IR can be printed, compared, vectorised and documented. Spans (`origin`)
-never take part in equality.
+Backends (settle, batch, docs, diff, coverage) read only this package. Everything is data: no Python
+callables, so the IR can be printed, compared, exported, vectorised and documented. Values carry their units
+(ir.values: Money in 分, Ratio, Days, Months, Count) and kinds are enumerations. Spans are fields with
+`eq=False`: they never take part in equality, and ir.walk skips them. Note the names: `Ratio` here is the
+支付比例 primitive; the ratio *value* is `values.Ratio` (exported here as `RatioValue`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from typing import Protocol
 
 import attrs
@@ -22,7 +21,7 @@ from policylang.ir import terms
 from policylang.ir.claims import Claim, Person
 from policylang.ir.eligibility import check_requirement
 from policylang.ir.units import fmt_yuan
-from policylang.ir.values import ZERO, Money
+from policylang.ir.values import ZERO, Money, Months
 from policylang.source import Span
 
 
@@ -282,10 +281,10 @@ def _cell_label(cell: ir.Cell) -> str:
 
 def _standard(value: object) -> str:
     """A requirement's standard as written: durations in months are shown in years when whole."""
-    if isinstance(value, int):
-        return f"{fmt_yuan(value)} 元"
-    v = Fraction(value)  # type: ignore[arg-type]
-    return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
+    if isinstance(value, Months):
+        v = value.value
+        return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
+    return str(value)
 
 
 def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],

@@ -19,10 +19,12 @@ import attrs
 from policylang.ir.values import (
     ArithOp,
     CompareOp,
+    Count,
     Days,
     FieldType,
     FormulaKind,
     Money,
+    Months,
     NumUnit,
     OperandKind,
     RoundingMode,
@@ -150,6 +152,31 @@ def _subsidy_amount(value, self):
     if value is None or isinstance(value, Money | RatioValue):
         return value
     return Money(value) if self.kind == SubsidyKind.FIXED else RatioValue(value)  # LEGACY
+
+
+_OPERAND_UNITS = {"分": Money, "天": Days, "月": Months, "次": Count}
+
+
+def _quantity(value, unit):
+    """A requirement's constant in the unit its operand states (分, 天, 月, 次); ages, dates, names stay."""
+    cls = _OPERAND_UNITS.get(unit)
+    if cls is None or isinstance(value, bool) or not isinstance(value, int | Fraction):
+        return value  # already typed, or not a quantity
+    if cls in (Days, Count):  # LEGACY: bare whole numbers
+        return cls(int(value)) if Fraction(value).denominator == 1 else value
+    return cls(value)  # LEGACY
+
+
+def _operand_value(value, self):
+    return _quantity(value, self.unit) if self.kind == OperandKind.CONST else value
+
+
+def _comparison_rhs(rhs, self):
+    """A table of standards (男 25 年, 女 20 年) holds values in the unit of what it is compared with."""
+    if not isinstance(rhs, Table):
+        return rhs
+    unit = next((op.unit for _, op in self.lhs.terms if op.unit in _OPERAND_UNITS), None)
+    return _cells_as(lambda v: _quantity(v, unit))(rhs)
 
 
 def _references(values):
@@ -575,7 +602,7 @@ class Operand:
     """field | const | month_day | this_month | next_month. Durations are in days or months."""
 
     kind: OperandKind = attrs.field(metadata=_typed_by(_enum(OperandKind)))
-    value: object
+    value: object = attrs.field(metadata=_typed_by(_operand_value, node=True))
     unit: str | None = None  # 天 | 月 for durations, 分 for money, 次 / 岁 for counts and ages
 
 
@@ -588,7 +615,7 @@ class Expr:
 class Comparison:
     lhs: Expr
     op: CompareOp = attrs.field(metadata=_typed_by(_enum(CompareOp)))
-    rhs: Expr | Table
+    rhs: Expr | Table = attrs.field(metadata=_typed_by(_comparison_rhs, node=True))
 
 
 @attrs.frozen

@@ -296,5 +296,37 @@ class Count:
 
 Quantity = Money | Ratio | Days | Months | Count
 
-__all__ = ["ONE", "ZERO", "ArithOp", "CompareOp", "Count", "Days", "FieldType", "FormulaKind", "Money", "Months",
-           "NumUnit", "OperandKind", "Quantity", "Ratio", "RoundTo", "RoundingMode", "SubsidyKind"]
+
+def magnitude(value: object) -> object:
+    """The bare number of a typed value in its own unit (分, days, months, times); anything else as it is.
+
+    For comparing with a claim's facts, which are bare (a 金额 field in 分, a 月数 field in months).
+    """
+    if isinstance(value, Money):
+        return value.fen
+    if isinstance(value, Ratio | Months):
+        return value.value
+    if isinstance(value, Days | Count):
+        return value.n
+    return value
+
+__all__ = [
+    "ONE",
+    "ZERO",
+    "ArithOp",
+    "CompareOp",
+    "Count",
+    "Days",
+    "FieldType",
+    "FormulaKind",
+    "Money",
+    "Months",
+    "NumUnit",
+    "OperandKind",
+    "Quantity",
+    "Ratio",
+    "RoundTo",
+    "RoundingMode",
+    "SubsidyKind",
+    "magnitude",
+]

@@ -19,7 +19,7 @@ from policylang import ir
 from policylang.inputs.claimtable import PERSON_FIELDS
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.eligibility import add_months
-from policylang.ir.values import FormulaKind, Money, NumUnit
+from policylang.ir.values import FormulaKind, Money, NumUnit, magnitude
 
 Combo = tuple[tuple[str, str], ...]
 PERSON_TYPED = ("账户余额",)  # typed fields that belong to the person (read once, on the first claim)
@@ -123,10 +123,10 @@ def _numbers(policy: ir.Policy) -> set[int]:
     out: set[int] = set()
 
     def visit(o: object) -> None:
-        if isinstance(o, ir.Operand) and o.kind == "const" and isinstance(o.value, int | Fraction):
-            out.add(int(o.value))
+        if isinstance(o, ir.Operand) and o.kind == "const" and isinstance(n := magnitude(o.value), int | Fraction):
+            out.add(int(n))
         elif isinstance(o, ir.Comparison) and isinstance(o.rhs, ir.Table):
-            out.update(int(c.value) for c in o.rhs.cells if isinstance(c.value, int | Fraction))
+            out.update(int(n) for c in o.rhs.cells if isinstance(n := magnitude(c.value), int | Fraction))
 
     _walk(tuple(r for s in policy.schemes for r in (*s.requirements, *(q for la in s.layers
                                                                          for q in getattr(la, "requirements", ())))),

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import attrs
 
-from policylang.ir import nodes, values
+from policylang.ir import nodes, params, values
 from policylang.source import Span
 
 FORMAT = "policylang-ir"
@@ -27,15 +27,16 @@ class IRFormatError(ValueError):
 
 def _classes() -> dict[str, type]:
     out = {"Span": Span}
-    for name, obj in vars(nodes).items():
-        if isinstance(obj, type) and obj.__module__ == nodes.__name__ and attrs.has(obj):
-            out[name] = obj
+    for module in (params, nodes):
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and obj.__module__ == module.__name__ and attrs.has(obj):
+                out[name] = obj
     return out
 
 
 def _enums() -> dict[str, type[enum.Enum]]:
     out: dict[str, type[enum.Enum]] = {}
-    for module in (nodes, values):
+    for module in (params, nodes, values):
         for name, obj in vars(module).items():
             if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == module.__name__:
                 out[name] = obj

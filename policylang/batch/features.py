@@ -9,7 +9,6 @@ import attrs
 
 from policylang import ir
 from policylang.ir.rounding import MODES
-from policylang.source import Span
 
 # Every IR class and field the kernel reads (or knows it may ignore). Anything else → scalar fallback.
 KNOWN: dict[type, frozenset[str]] = {
@@ -50,29 +49,21 @@ SCOPE_ORDER = {ir.Scope.VISIT: 0, ir.Scope.DAY: 1, ir.Scope.ADMISSION: 2, ir.Sco
 
 
 def _walk(node: object):
-    if isinstance(node, Span):
-        return
-    yield node
-    if attrs.has(type(node)):
-        for f in attrs.fields(type(node)):
-            yield from _walk(getattr(node, f.name))
-    elif isinstance(node, tuple | list | frozenset | set):
-        for x in node:
-            yield from _walk(x)
+    return ir.walk(node)
 
 
 def _unknown_fields(node: object) -> list[str]:
     out = []
     for sub in _walk(node):
         cls = type(sub)
-        if not attrs.has(cls):
+        if not ir.is_node(sub):
             continue
         known = KNOWN.get(cls)
         if known is None:
             out.append(cls.__name__)
             continue
-        for f in attrs.fields(cls):
-            if f.name not in known and getattr(sub, f.name) != (
+        for f, value in ir.node_fields(sub):
+            if f.name not in known and value != (
                     f.default.factory() if isinstance(f.default, attrs.Factory) else f.default):  # type: ignore[attr-defined]
                 out.append(f"{cls.__name__}.{f.name}")
     return out

@@ -23,20 +23,16 @@ from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupporte
 from policylang.batch.plan import LayerPlan, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
 from policylang.eval.settle import ClaimResult, ClaimSettler, settle
+from policylang.ir import terms
 from policylang.ir.claims import Claim
 
-MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",
+MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",  # terms.MONEY_OUTPUTS, batch order
          "个人账户支付", "现金支付")
 
 
 def layer_names(policy: ir.Policy) -> tuple[str, ...]:
     """One output column per (non-allowance) layer name, in the order the schemes declare them."""
-    seen: dict[str, None] = {}
-    for s in policy.schemes:
-        for layer in s.layers:
-            if layer.allowance is None:
-                seen.setdefault(layer.name)
-    return tuple(seen)
+    return terms.layer_names(policy, allowances=False)
 
 
 @attrs.define
@@ -283,13 +279,13 @@ class _Kernel:
         return raw
 
     def _band_pay(self, bandset: ir.BandSet, before: np.ndarray, after: np.ndarray) -> np.ndarray:
-        den = lcm(*(b.ratio.denominator for b in bandset.bands)) if bandset.bands else 1
+        den = lcm(*(b.ratio.value.denominator for b in bandset.bands)) if bandset.bands else 1
 
         def scaled(x: np.ndarray) -> np.ndarray:
             total = np.zeros(len(x), dtype=object if not fits(x, 2 * den * len(bandset.bands)) else np.int64)
             for band in bandset.bands:
-                top = x if band.upper is None else np.minimum(x, band.upper)
-                total = total + np.maximum(top - band.lower, 0) * int(band.ratio * den)
+                top = x if band.upper is None else np.minimum(x, int(band.upper))
+                total = total + np.maximum(top - int(band.lower), 0) * int(band.ratio.value * den)
             return total
 
         f_after, f_before = scaled(after), scaled(before)

@@ -28,6 +28,7 @@ from policylang.batch.features import (
 )
 from policylang.batch.segments import group_ids
 from policylang.eval.settle import ClaimSettler
+from policylang.ir import terms
 from policylang.ir.claims import Claim
 
 
@@ -62,14 +63,12 @@ class _Missing(Exception):
         self.partial = partial or LayerPlan(False)
 
 
-def _resolve(policy: ir.Policy, value: ir.Value, day: dt.date) -> int | Fraction:
-    if isinstance(value, ir.RefValue):
-        ref = policy.reference(value.name)
-        found = ref.for_year(day.year + value.offset) if ref else None
-        if found is None:
-            raise _Missing(value.describe())
-        return found
-    return value  # type: ignore[return-value]
+def _fen(policy: ir.Policy, value: ir.Value, facts: dict, day: dt.date) -> int:
+    """A money cell's value for the row (terms.resolve), in whole 分."""
+    try:
+        return int(terms.resolve(value, policy, facts, day).value)  # type: ignore[call-overload]
+    except terms.Missing:
+        raise _Missing(value.describe() if isinstance(value, ir.RefValue) else str(value)) from None
 
 
 def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> LayerPlan:
@@ -80,50 +79,40 @@ def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> Lay
     ded = None
     if layer.deductible is not None:
         d = layer.deductible
-        waived = any(ir.in_force(w.start, w.end, day) and ir.all_hold(w.when, facts) for w in d.waivers)
-        cell = None if waived else d.param.lookup(day, facts)
+        waived = terms.waiver(d, facts, day) is not None
+        cell = None if waived else terms.cell(d.param, day, facts)
         if cell is not None:
-            try:
-                ded = int(_resolve(policy, cell.value, day))
-            except _Missing as m:
-                raise _Missing(str(m)) from None
+            ded = _fen(policy, cell.value, facts, day)
     ratio = bands = fixed = None
     if layer.ratio is not None:
-        cell = layer.ratio.param.lookup(day, facts)
+        cell = terms.cell(layer.ratio.param, day, facts)
         if cell is not None:
-            r = Fraction(cell.value)  # type: ignore[arg-type]
-            for adj in layer.ratio.adjustments:
-                if adj.applies(facts, day):
-                    r, _ = adj.apply(r)
-            ratio = min(Fraction(1), max(Fraction(0), r))
+            ratio = terms.final_ratio(cell.value, layer.ratio.adjustments, facts, day).value  # type: ignore[arg-type]
     elif layer.brackets is not None:
-        cell = layer.brackets.param.lookup(day, facts)
+        cell = terms.cell(layer.brackets.param, day, facts)
         bands = cell.value if cell is not None else None  # type: ignore[assignment]
     elif layer.fixed is not None:
-        cell = layer.fixed.param.lookup(day, facts)
+        cell = terms.cell(layer.fixed.param, day, facts)
         if cell is not None:
             try:
-                fixed = int(_resolve(policy, cell.value, day))
+                fixed = _fen(policy, cell.value, facts, day)
             except _Missing as m:
                 raise _Missing(str(m), LayerPlan(True, ded)) from None
     caps = []
     for cap in layer.caps:
-        cell = cap.param.lookup(day, facts)
+        cell = terms.cell(cap.param, day, facts)
         try:
-            caps.append(None if cell is None else int(_resolve(policy, cell.value, day)))
+            caps.append(None if cell is None else _fen(policy, cell.value, facts, day))
         except _Missing as m:  # the deductible and the brackets' base were already counted
             raise _Missing(str(m), LayerPlan(True, ded, None, bands)) from None
     return LayerPlan(True, ded, ratio, bands, fixed, tuple(caps))  # type: ignore[arg-type]
 
 
 def _allowance(policy: ir.Policy, allowance: ir.Allowance, facts: dict, day: dt.date) -> LayerPlan:
-    cell = allowance.days.lookup(day, facts)
-    if cell is None:
+    found = terms.allowance_days(allowance, facts, day)
+    if found.cell is None:
         return LayerPlan(True)
-    days = int(cell.value)  # type: ignore[arg-type]
-    days += sum(a.days for a in allowance.additions if ir.all_hold(a.when, facts))
-    for per in allowance.per_count:
-        days += max(0, int(facts.get(per.field, per.base)) - per.base) * per.days  # type: ignore[arg-type]
+    days = found.total.n
     rate = allowance.rate
     if isinstance(rate, str):
         value = facts.get(rate)
@@ -132,7 +121,7 @@ def _allowance(policy: ir.Policy, allowance: ir.Allowance, facts: dict, day: dt.
         return LayerPlan(True, days=days, rate=value)
     if rate is None:
         raise _Missing("日津贴")
-    return LayerPlan(True, days=days, rate=int(_resolve(policy, rate, day)))
+    return LayerPlan(True, days=days, rate=_fen(policy, rate, facts, day))
 
 
 def eligibility(policy: ir.Policy, index: int, facts: dict, day: dt.date, amount: int) -> tuple[str, ...]:
@@ -164,11 +153,10 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
         return RowPlan(index, (f"找不到就医地“{place}”的目录",))
     facts = dict(facts)
     share = Fraction(0)
-    for rule in scheme.first_pays:
-        if ir.in_force(rule.start, rule.end, day) and ir.all_hold(rule.when, facts):
-            share = rule.share
-            facts.update(rule.overrides)
-            break
+    rule = terms.first_pay(scheme, facts, day)
+    if rule is not None:
+        share = rule.share.value
+        facts.update(rule.overrides)
     layers: list[LayerPlan] = []
     for layer in scheme.layers:
         try:

@@ -11,6 +11,7 @@ from policylang.commands.batch import batch_cmd
 from policylang.commands.check import check
 from policylang.commands.diff import diff_cmd
 from policylang.commands.doc import doc
+from policylang.commands.export import export_cmd
 from policylang.commands.history import history_cmd
 from policylang.commands.messages import CONTEXT, echo_err
 from policylang.commands.sample import sample_cmd
@@ -30,7 +31,8 @@ def cli() -> None:
 
 # The names users type, in the order the "no such command" hint lists them.
 COMMANDS = {"check": check, "test": test, "settle": settle_cmd, "doc": doc, "history": history_cmd,
-            "verify": verify_cmd, "diff": diff_cmd, "sample": sample_cmd, "batch": batch_cmd}
+            "verify": verify_cmd, "diff": diff_cmd, "sample": sample_cmd, "batch": batch_cmd,
+            "export": export_cmd}
 for _name, _command in COMMANDS.items():
     cli.add_command(_command, _name)
 

@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import itertools
 import logging
-from fractions import Fraction
 from pathlib import Path
 
 import attrs
@@ -19,9 +18,10 @@ import attrs
 from policylang import ir
 from policylang.docs.dimensions import as_of, dimensions, is_dated
 from policylang.docs.primitives import Column, layer_parts
-from policylang.docs.wording import date_cn, money_cn
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person, facts
+from policylang.ir.values import Money, Ratio
+from policylang.ir.wording import date_cn, money_cn
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,9 @@ def _x_max(columns: list[Column]) -> int:
     money, ratios = 0, []
     for c in columns:
         values = [cell.value for v in c.param.versions for cell in v.table.cells]
-        ints = [v for v in values if isinstance(v, int)]
+        ints = [int(v) for v in values if isinstance(v, Money)]
         money += max(ints, default=0)
-        ratios += [v for v in values if isinstance(v, Fraction) and v > 0]
+        ratios += [v.value for v in values if isinstance(v, Ratio) and v.value > 0]
     if not money:
         return 1_000_000
     low = min(ratios, default=1)

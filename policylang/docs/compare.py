@@ -10,7 +10,7 @@ from policylang import ir
 from policylang.docs.blocks import Table
 from policylang.docs.model import as_of, dimensions
 from policylang.docs.primitives import Column, layer_parts
-from policylang.docs.wording import conditions_cn, date_cn, validity_cn
+from policylang.ir.wording import conditions_cn, date_cn, validity_cn
 
 
 @attrs.frozen

@@ -7,18 +7,26 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator
+from fractions import Fraction
 
 import attrs
 
 from policylang import ir
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
 from policylang.docs.primitives import Column
-from policylang.docs.wording import money_cn, ratio_cn, validity_cn
 from policylang.eval.subsidy import subsidize
+from policylang.ir import terms
 from policylang.ir.claims import Person, facts
-from policylang.ir.formulas import FormulaError, evaluate
-from policylang.ir.rounding import round_fen
-from policylang.ir.wording import conditions_cn, formula_cn, ordered_values, who_cn
+from policylang.ir.values import FormulaKind, Money, NumUnit, Ratio
+from policylang.ir.wording import (
+    conditions_cn,
+    formula_cn,
+    money_cn,
+    ordered_values,
+    ratio_cn,
+    validity_cn,
+    who_cn,
+)
 from policylang.tools.history import subsidy_rule_value
 
 
@@ -52,10 +60,10 @@ def formula_value(policy: ir.Policy, formula: ir.Formula, day: dt.date,
                   fact_map: dict | None = None) -> tuple[str, str] | None:
     """The formula's value on a day in words and the note on bounds and rounding (600元, 按最低值), or None."""
     try:
-        value, note = evaluate(formula, policy, {**policy.defaults(), **(fact_map or {})}, day)
-    except FormulaError:
+        value, note = terms.formula_value(formula, policy, {**policy.defaults(), **(fact_map or {})}, day)
+    except terms.Missing:
         return None
-    shown = money_cn(round_fen(value, policy.rounding)) if formula.kind == "money" else ratio_cn(value)
+    shown = money_cn(value.rounded(policy.rounding)) if isinstance(value, Money) else ratio_cn(value)
     return shown, note
 
 
@@ -68,6 +76,12 @@ def formula_value_cn(policy: ir.Policy, formula: ir.Formula, day: dt.date,
     return f"{found[0]}（{found[1]}）" if found[1] else found[0]
 
 
+def _constant(bound: Money | Ratio, kind: FormulaKind) -> ir.Formula:
+    """A formula's bound as a formula of its own (worded like the formula's values)."""
+    value = Fraction(bound.fen) if isinstance(bound, Money) else bound.value
+    return ir.Formula(ir.Num(value, NumUnit.NUM), kind)
+
+
 def _formula_sentence(policy: ir.Policy, title: str, label: str, formula: ir.Formula) -> str:
     who = f"{label}：" if label else ""
     text = f"{who}{title} = {formula_cn(formula)}"
@@ -75,8 +89,8 @@ def _formula_sentence(policy: ir.Policy, title: str, label: str, formula: ir.For
     if fields:
         text += f"；其中{'、'.join(fields)}按参保人本人（或本次就诊）的实际情况计算，因人而异"
         if formula.lower is not None and formula.upper is not None:
-            low = formula_value_cn(policy, ir.Formula(ir.Num(formula.lower, "num"), formula.kind), dt.date.min)
-            high = formula_value_cn(policy, ir.Formula(ir.Num(formula.upper, "num"), formula.kind), dt.date.min)
+            low = formula_value_cn(policy, _constant(formula.lower, formula.kind), dt.date.min)
+            high = formula_value_cn(policy, _constant(formula.upper, formula.kind), dt.date.min)
             text += f"，计算结果在 {low} 至 {high} 之间"
         return text + "。"
     values = [(y, formula_value_cn(policy, formula, dt.date(y, 1, 1))) for y in formula_years(policy, formula)]
@@ -99,21 +113,11 @@ def scheme_fields(scheme: ir.Scheme) -> list[str]:
     """Non-enumeration fields a scheme's payments depend on (formulas over 年龄, a daily rate from 月工资 …)."""
     out: dict[str, None] = {}
 
-    def visit(obj: object) -> None:
+    for obj in ir.walk(scheme.layers, prune=lambda n: isinstance(n, ir.Condition | ir.Formula)):
         if isinstance(obj, ir.Formula):
             out.update(dict.fromkeys(formula_fields(obj)))
         elif isinstance(obj, ir.Allowance) and isinstance(obj.rate, str):
             out[obj.rate] = None
-            visit(obj.rate)
-        elif isinstance(obj, tuple | list):
-            for x in obj:
-                visit(x)
-        elif attrs.has(type(obj)) and not isinstance(obj, ir.Condition):
-            for f in attrs.fields(type(obj)):
-                if f.name != "origin":
-                    visit(getattr(obj, f.name))
-
-    visit(scheme.layers)
     return list(out)
 
 

@@ -9,10 +9,10 @@ import attrs
 
 from policylang import ir
 from policylang.docs.blocks import Table
-from policylang.docs.wording import date_cn, money_cn
 from policylang.eval.harness import run_case
 from policylang.eval.settle import Places
 from policylang.ir.cases import TestCase
+from policylang.ir.wording import date_cn, money_cn
 
 
 @attrs.frozen

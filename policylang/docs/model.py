@@ -22,9 +22,10 @@ from policylang.docs.computed import (
 from policylang.docs.dimensions import as_of, dimensions, is_dated
 from policylang.docs.examples import WorkedExample, worked_example
 from policylang.docs.primitives import Column, layer_parts, scheme_rules
-from policylang.docs.wording import conditions_cn, date_cn, period_cn, validity_cn
 from policylang.eval.settle import Places
 from policylang.ir.cases import TestCase
+from policylang.ir.values import FormulaKind
+from policylang.ir.wording import conditions_cn, date_cn, period_cn, validity_cn
 from policylang.tools.history import Change, history, sentence
 
 
@@ -73,7 +74,7 @@ def _show(policy: ir.Policy, column: Column, value: object, facts: dict, day: dt
             return "按公式计算，因人而异（见下）"
         return f"{computed[0]}（按公式计算{'，' + computed[1] if computed[1] else ''}）"
     if isinstance(value, ir.RefValue):
-        computed = formula_value_cn(policy, ir.Formula(value, "money"), day)
+        computed = formula_value_cn(policy, ir.Formula(value, FormulaKind.MONEY), day)
         return f"{value.describe()}（{computed}）" if computed else value.describe()
     return column.show(value)
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from fractions import Fraction
 
 import attrs
 
 from policylang import ir
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
-from policylang.docs.wording import (
+from policylang.ir import terms
+from policylang.ir.values import Money, Ratio
+from policylang.ir.wording import (
     conditions_cn,
     count_rules_cn,
     date_cn,
@@ -33,14 +34,10 @@ log = logging.getLogger(__name__)
 META_FIELDS = frozenset({"name", "origin", "notes", "when"})
 
 
-def adjusted(ratio: Fraction, adjustments: tuple[ir.Adjustment, ...], facts: Mapping[str, str],
-             day: dt.date) -> Fraction:
+def adjusted(ratio: Ratio, adjustments: tuple[ir.Adjustment, ...], facts: Mapping[str, str],
+             day: dt.date) -> Ratio:
     """Adjustments in the order written, each bounded (最高 / 最低) as settlement applies them, then 0–100%."""
-    for a in adjustments:
-        if not a.applies(facts, day):
-            continue
-        ratio = a.apply(ratio)[0]
-    return min(Fraction(1), max(Fraction(0), ratio))
+    return terms.final_ratio(ratio, adjustments, facts, day)
 
 
 @attrs.frozen
@@ -51,18 +48,17 @@ class Column:
     param: ir.Param
     adjustments: tuple[ir.Adjustment, ...] = ()
     rank: int = 9  # column order for citizens: 起付线, 比例, 封顶线, then the rest
-    unit: str | None = None  # values that are not money or ratios: shown as "98天"
+    unit: str | None = None  # the unit of values that are not money or ratios (the value prints it: "98天")
 
     def show(self, value: object) -> str:
-        return f"{value}{self.unit}" if self.unit and isinstance(value, int) else value_cn(value)
+        return value_cn(value)
 
-    def value(self, facts: Mapping[str, str], day: dt.date) -> int | Fraction | None:
-        version = self.param.at(day)
-        cell = version.table.lookup(facts) if version else None
+    def value(self, facts: Mapping[str, str], day: dt.date) -> ir.Value | None:
+        cell = terms.cell(self.param, day, facts)
         if cell is None:
             return None
         value = cell.value
-        if isinstance(value, Fraction) and self.adjustments:
+        if isinstance(value, Ratio) and self.adjustments:
             value = adjusted(value, self.adjustments, facts, day)
         return value
 
@@ -128,7 +124,7 @@ def _brackets(b: ir.Brackets) -> Part:
             for band in cell.value.bands if isinstance(cell.value, ir.BandSet) else ():
                 if band.upper is None:
                     span = f"超过{value_cn(band.lower)}的部分"
-                elif band.lower == 0:
+                elif band.lower.fen == 0:
                     span = f"{value_cn(band.upper)}以内"
                 else:
                     span = f"{value_cn(band.lower)}至{value_cn(band.upper)}"
@@ -154,8 +150,8 @@ def _fixed(f: ir.Fixed) -> Part:
 
 
 def _allowance(a: ir.Allowance) -> Part:
-    lines = [f"{conditions_cn(d.when)}的，津贴天数增加 {d.days} 天。" for d in a.additions]
-    lines += [f"{p.field}每多 1，津贴天数增加 {p.days} 天（{p.base} 以内不增加）。" for p in a.per_count]
+    lines = [f"{conditions_cn(d.when)}的，津贴天数增加 {d.days}。" for d in a.additions]
+    lines += [f"{p.field}每多 1，津贴天数增加 {p.days}（{p.base} 以内不增加）。" for p in a.per_count]
     rate = a.rate
     if isinstance(rate, str):
         lines.append(f"每天的津贴金额：按参保人的{rate}。")
@@ -165,7 +161,7 @@ def _allowance(a: ir.Allowance) -> Part:
 
 
 def _adjustment_text(a: ir.Adjustment) -> str:
-    verb = "提高" if a.delta >= 0 else "降低"
+    verb = "提高" if a.raises else "降低"
     bounds = []
     if getattr(a, "upper", None) is not None:
         bounds.append(f"调整后最高 {value_cn(a.upper)}（原比例已高于此的不变）")
@@ -193,7 +189,7 @@ def _fee_limit(f: ir.FeeLimit) -> Part:
     text = (f"费用限额不同于封顶线：{scope}只有限额以内的费用进入本层计算，超出限额的费用不在本层报销，"
             "转入下一层（如大病保险）继续计算。")
     values = {cell.value for v in f.param.versions for cell in v.table.cells}
-    if len(values) == 1 and isinstance(next(iter(values)), int):
+    if len(values) == 1 and isinstance(next(iter(values)), Money):
         amount = money_cn(next(iter(values)))
         per = "每年" if f.scope is ir.Scope.PERIOD else scope
         text = f"{per}只有前 {amount}费用进入本层，其余转入下一层（费用限额，不同于封顶线：封顶线限制的是支付金额）。"
@@ -228,14 +224,7 @@ RENDERERS: dict[type, Callable[[object], Part]] = {
 
 def _params_inside(obj: object) -> Iterable[ir.Param]:
     """Every Param reachable from obj through attrs fields and tuples."""
-    if isinstance(obj, ir.Param):
-        yield obj
-    elif isinstance(obj, tuple | list):
-        for item in obj:
-            yield from _params_inside(item)
-    elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            yield from _params_inside(getattr(obj, f.name))
+    yield from (n for n in ir.walk(obj, prune=lambda n: isinstance(n, ir.Param)) if isinstance(n, ir.Param))
 
 
 def _fallback(obj: object) -> Part:
@@ -302,10 +291,9 @@ def layer_parts(layer: object, policy: ir.Policy | None = None) -> list[Part]:
     when = getattr(layer, "when", ())
     if when:
         parts.append(Part(blocks=(Paragraph(f"本层只适用于{conditions_cn(when, policy)}的人员或就诊。"),)))
-    for f in attrs.fields(type(layer)):
-        if f.name in META_FIELDS:
-            continue
-        parts.append(render_value(getattr(layer, f.name)))
+    for f, value in ir.node_fields(layer):
+        if f.name not in META_FIELDS:
+            parts.append(render_value(value))
     notes = getattr(layer, "notes", ())
     if notes:
         parts.append(_notes(tuple(notes)))

@@ -11,9 +11,9 @@ from policylang.eval.questions import ask
 from policylang.eval.settle import ClaimResult, Places, settle
 from policylang.eval.subsidy import subsidize
 from policylang.eval.trace import TraceLine
+from policylang.ir import terms
 from policylang.ir.cases import TestCase
 from policylang.ir.claims import Claim, Person
-from policylang.ir.units import fmt_yuan
 from policylang.source import Span
 
 SettleClaims = Callable[[ir.Policy, Person, list[Claim], Places | None], Sequence[ClaimResult]]
@@ -43,7 +43,7 @@ class Outcome:
 def _show(output: str, amount: int | None) -> str:
     if amount is None:
         return "无此输出"
-    return f"{amount} 天" if output == "津贴天数" else f"{fmt_yuan(amount)} 元"
+    return str(terms.output_value(output, amount))
 
 
 def run_case(policy: ir.Policy, case: TestCase, places: Places | None = None,

@@ -9,10 +9,11 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
+from policylang.ir import terms
 from policylang.ir.claims import Claim
-from policylang.ir.formulas import FormulaError, evaluate
 from policylang.ir.rounding import round_fen
-from policylang.ir.units import fmt_exact_yuan, fmt_ratio, fmt_yuan
+from policylang.ir.units import fmt_yuan
+from policylang.ir.values import Days, Money, Ratio
 
 _SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
                ir.Scope.STAY: "本住院期间"}
@@ -48,9 +49,10 @@ def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
     """F(x): what the bands pay on a cumulative base of x 分 (exact)."""
     total = Fraction(0)
     for band in bands:
-        top = x if band.upper is None else min(x, band.upper)
-        if top > band.lower:
-            total += (top - band.lower) * band.ratio
+        lower = band.lower.fen
+        top = x if band.upper is None else min(x, band.upper.fen)
+        if top > lower:
+            total += (top - lower) * band.ratio.value
     return total
 
 
@@ -68,30 +70,26 @@ class LayerSettler:
         return (self.scheme.name, self.layer.name, what, scope,
                 scope_key(scope, self.scheme.period, self.claim, self.facts, shared, stay_days))
 
-    def resolve(self, value: ir.Value, origin=None) -> int | Fraction | None:
-        """A cell's value for this claim: constants as they are, references by year, formulas evaluated."""
+    def resolve(self, value: ir.Value, origin=None) -> Money | Ratio | Days | None:
+        """A cell's value for this claim (terms.resolve), explained; None when it cannot be had."""
+        try:
+            resolved = terms.resolve(value, self.policy, self.facts, self.claim.date)
+        except terms.FormulaError as e:
+            self.say(f"无法计算“{value.text}”：{e}", origin)  # type: ignore[union-attr]
+            return None
+        except terms.Missing as e:
+            ref = self.policy.reference(value.name)  # type: ignore[union-attr]
+            self.say(f"{e}（{value.describe()}），无法结算", ref.origin if ref else None)  # type: ignore[union-attr]
+            return None
         if isinstance(value, ir.Formula):
-            try:
-                exact, note = evaluate(value, self.policy, self.facts, self.claim.date)
-            except FormulaError as e:
-                self.say(f"无法计算“{value.text}”：{e}", origin)
-                return None
-            if value.kind == "ratio":
-                self.say(f"{value.text} = {fmt_ratio(exact)}{'（' + note + '）' if note else ''}", origin)
-                return exact
-            fen = round_fen(exact, self.policy.rounding)
-            if fen != exact:
-                note = "，".join(x for x in (note, f"{self.policy.rounding}到分") if x)
-            self.say(f"{value.text} = {fmt_yuan(fen)} 元{'（' + note + '）' if note else ''}", origin)
-            return fen
-        if isinstance(value, ir.RefValue):
-            ref = self.policy.reference(value.name)
-            year = self.claim.date.year + value.offset
-            found = ref.for_year(year) if ref else None
-            if found is None:
-                self.say(f"缺少 {year} 年的{value.name}（{value.describe()}），无法结算", ref.origin if ref else None)
-            return found
-        return value  # type: ignore[return-value]
+            note = resolved.note
+            self.say(f"{value.text} = {resolved.value}{'（' + note + '）' if note else ''}", origin)
+        return resolved.value  # type: ignore[return-value]
+
+    def amount(self, value: ir.Value, origin=None) -> int | None:
+        """A money cell's value in whole 分 for this claim, or None."""
+        found = self.resolve(value, origin)
+        return None if found is None else int(found)  # type: ignore[call-overload]
 
     def settle(self, base: int) -> tuple[int, int] | None:
         """Pay on base; returns (paid, deductible counted), or None if a reference value is missing."""
@@ -139,10 +137,10 @@ class LayerSettler:
         cell = param.lookup(self.claim.date, self.facts)
         if cell is None:
             return False
-        amount = self.resolve(cell.value, cell.origin)
+        amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
-        return cell, int(amount), self.acc[key]
+        return cell, amount, self.acc[key]
 
     def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
         key = self.key("fee_limit", limit.scope)
@@ -178,14 +176,14 @@ class LayerSettler:
         before = self.acc[key]
         after = before + base
         self.acc[key] = after
-        if before <= once.threshold < after:
-            self.acc[owed_key] = once.amount
-            self.say(f"本年累计 {fmt_yuan(after)} 元，首次超过 {fmt_yuan(once.threshold)} 元：应一次性支付 "
-                     f"{fmt_yuan(once.amount)} 元", once.origin)
+        threshold = int(once.threshold)
+        if before <= threshold < after:
+            self.acc[owed_key] = int(once.amount)
+            self.say(f"本年累计 {fmt_yuan(after)} 元，首次超过 {once.threshold}：应一次性支付 {once.amount}", once.origin)
         owed = self.acc[owed_key]
         if owed <= 0:
-            state = "已支付" if after > once.threshold else "未超过"
-            self.say(f"本年累计 {fmt_yuan(after)} 元，{state}一次性支付的门槛 {fmt_yuan(once.threshold)} 元", once.origin)
+            state = "已支付" if after > threshold else "未超过"
+            self.say(f"本年累计 {fmt_yuan(after)} 元，{state}一次性支付的门槛 {once.threshold}", once.origin)
             return 0
         paid = min(owed, base)
         self.acc[owed_key] = owed - paid
@@ -195,19 +193,19 @@ class LayerSettler:
 
     def deductible(self, ded: ir.Deductible, base: int) -> int | None:
         day = self.claim.date
-        for waiver in ded.waivers:
-            if ir.in_force(waiver.start, waiver.end, day) and ir.all_hold(waiver.when, self.facts):
-                who = "、".join(sorted(v for c in waiver.when for v in c.values))
-                self.say(f"{who}免起付线", waiver.origin)
-                return 0
+        waiver = terms.waiver(ded, self.facts, day)
+        if waiver is not None:
+            who = "、".join(sorted(v for c in waiver.when for v in c.values))
+            self.say(f"{who}免起付线", waiver.origin)
+            return 0
         cell = ded.param.lookup(day, self.facts)
         if cell is None:
             self.say("没有适用的起付线，按 0 元计")
             return 0
-        amount = self.resolve(cell.value, cell.origin)
+        amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
-        amount = self.adjust_deductible(ded, int(amount), cell)
+        amount = self.adjust_deductible(ded, amount, cell)
         if amount is None:
             return None
         key = self.key("deductible", ded.scope, ded.shared, ded.stay_days)
@@ -245,15 +243,15 @@ class LayerSettler:
             n = self.count("deductible")
             rule = ir.count_value(ded.counts, n)
             if rule is not None:
-                scaled = round_fen(amount * rule.value, self.policy.rounding)
-                self.say(f"本年第 {n} 次住院：起付线按 {fmt_ratio(rule.value)} 计，{fmt_yuan(amount)} 元 → "
+                scaled = (Money(amount) * rule.value).rounded(self.policy.rounding).fen
+                self.say(f"本年第 {n} 次住院：起付线按 {rule.value} 计，{fmt_yuan(amount)} 元 → "
                          f"{fmt_yuan(scaled)} 元", rule.origin)
                 amount = scaled
             if ded.step is not None and n > 1:
                 floor_cell = ded.floors.lookup(self.facts) if ded.floors else None
-                floor = int(floor_cell.value) if floor_cell is not None else 0  # type: ignore[arg-type]
-                lowered = max(floor, amount - ded.step * (n - 1))
-                self.say(f"本年第 {n} 次住院：起付线每次递减 {fmt_yuan(ded.step)} 元，最低 {fmt_yuan(floor)} 元，"
+                floor = int(floor_cell.value) if floor_cell is not None else 0  # type: ignore[call-overload]
+                lowered = max(floor, amount - int(ded.step) * (n - 1))
+                self.say(f"本年第 {n} 次住院：起付线每次递减 {ded.step}，最低 {fmt_yuan(floor)} 元，"
                          f"计 {fmt_yuan(lowered)} 元", floor_cell.origin if floor_cell else None)
                 amount = lowered
         return amount
@@ -267,22 +265,22 @@ class LayerSettler:
         resolved = self.resolve(cell.value, cell.origin)
         if resolved is None:
             return None
-        ratio = Fraction(resolved)
-        self.say(f"适用比例 {fmt_ratio(ratio)}{_label(cell)}", cell.origin)
-        for adj in ratio_rule.adjustments:
-            if adj.applies(self.facts, self.claim.date):
-                ratio, stop = adj.apply(ratio)
-                bound = "" if stop is None else f"（{'最高' if adj.delta >= 0 else '最低'} {fmt_ratio(stop)}）"
-                who = "、".join(sorted(v for c in adj.when for v in c.values))
-                verb = "提高" if adj.delta >= 0 else "降低"
-                self.say(f"{who}比例{verb} {fmt_ratio(abs(adj.delta))}，适用比例 {fmt_ratio(ratio)}{bound}", adj.origin)
-        if not 0 <= ratio <= 1:
-            ratio = min(Fraction(1), max(Fraction(0), ratio))
-            self.say(f"比例按 0%–100% 截取为 {fmt_ratio(ratio)}")
-        exact = Fraction(eligible) * ratio
-        raw = round_fen(exact, self.policy.rounding)
-        rounded = "" if exact.denominator == 1 else f"（{self.policy.rounding}到分）"
-        self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {fmt_ratio(ratio)} = {fmt_yuan(raw)} 元{rounded}")
+        ratio: Ratio = resolved  # type: ignore[assignment]
+        self.say(f"适用比例 {ratio}{_label(cell)}", cell.origin)
+        for adj, after, stop in terms.adjusted(ratio, ratio_rule.adjustments, self.facts, self.claim.date):
+            ratio = after
+            bound = "" if stop is None else f"（{'最高' if adj.raises else '最低'} {stop}）"
+            who = "、".join(sorted(v for c in adj.when for v in c.values))
+            verb = "提高" if adj.raises else "降低"
+            self.say(f"{who}比例{verb} {abs(adj.delta)}，适用比例 {ratio}{bound}", adj.origin)
+        clamped = terms.clamp(ratio)
+        if clamped != ratio:
+            ratio = clamped
+            self.say(f"比例按 0%–100% 截取为 {ratio}")
+        exact = Money(eligible) * ratio
+        raw = exact.rounded(self.policy.rounding).fen
+        rounded = "" if exact.whole else f"（{self.policy.rounding}到分）"
+        self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {ratio} = {fmt_yuan(raw)} 元{rounded}")
         return raw
 
     def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> int | None:
@@ -300,12 +298,12 @@ class LayerSettler:
         self.say(f"分段计算{_label(cell)}（按起付线以上部分累计）：本年此前累计 {fmt_yuan(before)} 元，"
                  f"本次 {fmt_yuan(eligible)} 元，累计 {fmt_yuan(after)} 元", cell.origin)
         for band in bands:
-            lo = max(before, band.lower)
-            hi = after if band.upper is None else min(after, band.upper)
+            lo = max(before, int(band.lower))
+            hi = after if band.upper is None else min(after, int(band.upper))
             if hi > lo:
-                upper = "以上" if band.upper is None else f"至 {fmt_yuan(band.upper)} 元"
-                self.say(f"  {fmt_yuan(band.lower)} 元{upper}部分 {fmt_yuan(hi - lo)} 元 × {fmt_ratio(band.ratio)} = "
-                         f"{fmt_yuan(round_fen((hi - lo) * band.ratio, self.policy.rounding))} 元", band.origin)
+                upper = "以上" if band.upper is None else f"至 {band.upper}"
+                part = (Money(hi - lo) * band.ratio).rounded(self.policy.rounding)
+                self.say(f"  {band.lower}{upper}部分 {fmt_yuan(hi - lo)} 元 × {band.ratio} = {part}", band.origin)
         mode = self.policy.rounding
         paid = round_fen(band_value(bands, after), mode) - round_fen(band_value(bands, before), mode)
         self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
@@ -320,14 +318,14 @@ class LayerSettler:
         floor = self.deductible_amount
         self.say(f"分段计算{_label(cell)}（按累计费用）：本年此前累计费用 {fmt_yuan(before)} 元，本次 {fmt_yuan(base)} 元，"
                  f"累计 {fmt_yuan(after)} 元，起付线 {fmt_yuan(floor)} 元以下部分不支付", cell.origin)
-        shifted = tuple(attrs.evolve(b, lower=max(b.lower, floor), upper=None if b.upper is None else max(b.upper, floor))
-                        for b in bands)
+        shifted = tuple(attrs.evolve(b, lower=Money(max(int(b.lower), floor)),
+                                     upper=None if b.upper is None else Money(max(int(b.upper), floor))) for b in bands)
         for band, orig in zip(shifted, bands, strict=True):
-            lo = max(before, band.lower)
-            hi = after if band.upper is None else min(after, band.upper)
+            lo = max(before, int(band.lower))
+            hi = after if band.upper is None else min(after, int(band.upper))
             if hi > lo:
-                self.say(f"  累计费用 {fmt_yuan(band.lower)} 元{'以上' if band.upper is None else f'至 {fmt_yuan(band.upper)} 元'}"
-                         f"部分 {fmt_yuan(hi - lo)} 元 × {fmt_ratio(band.ratio)}", orig.origin)
+                self.say(f"  累计费用 {band.lower}{'以上' if band.upper is None else f'至 {band.upper}'}"
+                         f"部分 {fmt_yuan(hi - lo)} 元 × {band.ratio}", orig.origin)
         mode = self.policy.rounding
         paid = round_fen(band_value(shifted, after), mode) - round_fen(band_value(shifted, before), mode)
         self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
@@ -338,12 +336,12 @@ class LayerSettler:
         if cell is None:
             self.say(f"没有与本次就诊对应的定额标准，{self.layer.name}不予支付")
             return 0
-        standard = self.resolve(cell.value, cell.origin)
+        standard = self.amount(cell.value, cell.origin)
         if standard is None:
             return None
-        paid = min(eligible, int(standard))
+        paid = min(eligible, standard)
         how = "按定额标准支付" if eligible >= standard else "实际费用低于定额标准，按实际费用支付"
-        self.say(f"定额标准 {fmt_yuan(int(standard))} 元{_label(cell)}，实际 {fmt_yuan(eligible)} 元，{how} "
+        self.say(f"定额标准 {fmt_yuan(standard)} 元{_label(cell)}，实际 {fmt_yuan(eligible)} 元，{how} "
                  f"{fmt_yuan(paid)} 元", cell.origin)
         return paid
 
@@ -365,56 +363,51 @@ class LayerSettler:
         """津贴: (days, amount in 分), or None if the daily rate is unknown."""
         allowance = self.layer.allowance
         assert allowance is not None
-        cell = allowance.days.lookup(self.claim.date, self.facts)
+        found = terms.allowance_days(allowance, self.facts, self.claim.date)
+        cell = found.cell
         if cell is None:
             self.say("没有适用的津贴天数")
             return 0, 0
-        days = int(cell.value)  # type: ignore[arg-type]
+        days = cell.value.n  # type: ignore[union-attr]
         self.say(f"{self.layer.name}：基本津贴天数 {days} 天{_label(cell)}", cell.origin)
-        for add in allowance.additions:
-            if ir.all_hold(add.when, self.facts):
-                days += add.days
-                who = "、".join(sorted(v for c in add.when for v in c.values))
-                self.say(f"{who}增加 {add.days} 天，共 {days} 天", add.origin)
-        for per in allowance.per_count:
-            count = int(self.facts.get(per.field, per.base))  # type: ignore[arg-type]
-            extra = max(0, count - per.base)
-            if extra:
-                days += extra * per.days
-                self.say(f"{per.field} {count}，每多 1 增加 {per.days} 天，增加 {extra * per.days} 天，共 {days} 天",
-                         per.origin)
+        for rule, added in found.steps:
+            days += added.n
+            if isinstance(rule, ir.DaysAddition):
+                who = "、".join(sorted(v for c in rule.when for v in c.values))
+                self.say(f"{who}增加 {added}，共 {days} 天", rule.origin)
+            else:
+                count = int(self.facts.get(rule.field, rule.base))  # type: ignore[arg-type]
+                self.say(f"{rule.field} {count}，每多 1 增加 {rule.days}，增加 {added}，共 {days} 天", rule.origin)
         rate = self._daily_rate(allowance)
         if rate is None:
             return None
-        exact = days * rate
-        amount = round_fen(exact, self.policy.rounding)
-        exact_rate = Fraction(rate)
-        shown = fmt_yuan(int(exact_rate)) if exact_rate.denominator == 1 else fmt_exact_yuan(exact_rate)
-        rounded = "" if amount == exact else f"（{self.policy.rounding}到分）"
-        self.say(f"津贴 {days} 天 × 日津贴 {shown} 元 = {fmt_yuan(amount)} 元{rounded}", allowance.rate_origin)
+        exact = Days(days) * rate
+        amount = exact.rounded(self.policy.rounding).fen
+        rounded = "" if exact.whole and amount == exact.fen else f"（{self.policy.rounding}到分）"
+        self.say(f"津贴 {days} 天 × 日津贴 {rate} = {fmt_yuan(amount)} 元{rounded}", allowance.rate_origin)
         return days, amount
 
-    def _daily_rate(self, allowance: ir.Allowance) -> int | Fraction | None:
+    def _daily_rate(self, allowance: ir.Allowance) -> Money | None:
         rate = allowance.rate
         if isinstance(rate, ir.Formula):
             try:
-                exact, note = evaluate(rate, self.policy, self.facts, self.claim.date)
-            except FormulaError as e:
+                exact, note = terms.formula_value(rate, self.policy, self.facts, self.claim.date)
+            except terms.Missing as e:
                 self.say(f"无法计算日津贴“{rate.text}”：{e}", allowance.rate_origin)
                 return None
             how = "已" + note if note else "不先取整，乘以天数后再舍入到分"
             self.say(f"日津贴 = {rate.text}（{how}）", allowance.rate_origin)
-            return exact
+            return exact  # type: ignore[return-value]
         if isinstance(rate, str):
             value = self.facts.get(rate)
             if not isinstance(value, int):
                 self.say(f"缺少“{rate}”，无法计算津贴", allowance.rate_origin)
                 return None
-            return value
+            return Money(value)
         if rate is None:
             return None
         resolved = self.resolve(rate)
-        return None if resolved is None else int(resolved)
+        return None if resolved is None else Money(int(resolved))  # type: ignore[call-overload]
 
 
 __all__ = ["LayerSettler", "band_value", "scope_key"]

@@ -8,6 +8,7 @@ import attrs
 
 from policylang import ir
 from policylang.eval.trace import TraceLine
+from policylang.ir import terms
 
 
 @attrs.frozen
@@ -23,7 +24,7 @@ def ask(policy: ir.Policy, name: str, facts: ir.Facts, day: dt.date) -> Answer:
     q = next(q for q in policy.questions if q.name == name)
     merged = {**policy.defaults(), **facts}
     for allow in q.allows:
-        if ir.in_force(allow.start, allow.end, day) and ir.all_hold(allow.when, merged):
+        if terms.applies(allow, merged, day):
             shown = "，".join(policy.describe(c) for c in allow.when)
             return Answer(name, True, f"允许：{shown}", (TraceLine(f"{q.name}：{shown}，允许", allow.origin),))
     reason = q.otherwise or "不符合任何允许的情形"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from typing import Protocol
 
 import attrs
@@ -18,10 +17,11 @@ import attrs
 from policylang import ir
 from policylang.eval.layers import LayerSettler, period_key
 from policylang.eval.trace import TraceLine
+from policylang.ir import terms
 from policylang.ir.claims import Claim, Person
 from policylang.ir.eligibility import check_requirement
-from policylang.ir.rounding import round_fen
-from policylang.ir.units import fmt_ratio, fmt_yuan
+from policylang.ir.units import fmt_yuan
+from policylang.ir.values import ZERO, Money, Months
 from policylang.source import Span
 
 
@@ -177,8 +177,8 @@ class ClaimSettler:
             last = self.acc.get(last_key, self.acc[("account", "opened in")])
             cell = acc.allocation.lookup(self.facts)
             if period > last and cell is not None:
-                self.acc[balance_key] += int(cell.value) * (period - last)  # type: ignore[arg-type]
-                self.say(f"个人账户年度划入 {fmt_yuan(int(cell.value))} 元{_cell_label(cell)}", cell.origin)  # type: ignore[arg-type]
+                self.acc[balance_key] += int(cell.value) * (period - last)  # type: ignore[call-overload]
+                self.say(f"个人账户年度划入 {cell.value}{_cell_label(cell)}", cell.origin)
             self.acc[last_key] = max(last, period)
         due = personal if "个人自付" in acc.parts else min(personal, sum(parts[p] for p in acc.parts))
         balance = self.acc[balance_key]
@@ -242,35 +242,36 @@ class ClaimSettler:
                 self.say(f"明细“{item.name}”（{item.cls}） {fmt_yuan(item.amount)} 元不在目录内，全自费")
             elif item.cls in shares:
                 rule = shares[item.cls]
-                part = round_fen(Fraction(item.amount) * rule.share, self.policy.rounding)
+                part = (Money(item.amount) * rule.share).rounded(self.policy.rounding).fen
                 class_share += part
-                self.say(f"明细“{item.name}”（{item.cls}） {fmt_yuan(item.amount)} 元 × 先行自付 {fmt_ratio(rule.share)}"
+                self.say(f"明细“{item.name}”（{item.cls}） {fmt_yuan(item.amount)} 元 × 先行自付 {rule.share}"
                          f" = {fmt_yuan(part)} 元由个人先行自付", rule.origin)
         self.say(f"总费用 {fmt_yuan(self.claim.amount)} 元，全自费 {fmt_yuan(excluded)} 元，"
                  f"乙类先行自付 {fmt_yuan(class_share)} 元")
         return excluded, class_share
 
     def first_self_pay(self, scheme: ir.Scheme, amount: int) -> int:
-        for index, rule in enumerate(scheme.first_pays):
-            if ir.in_force(rule.start, rule.end, self.claim.date) and ir.all_hold(rule.when, self.facts):
-                share = rule.share
-                who = "、".join(sorted(v for c in rule.when for v in c.values))
-                if rule.counts:
-                    period = period_key(scheme.period, self.claim, self.facts)
-                    counter = (scheme.name, "first_pay", index, period)
-                    self.acc[counter] += 1
-                    n = self.acc[counter]
-                    counted = ir.count_value(rule.counts, n)
-                    share = counted.value if counted else Fraction(0)
-                    self.say(f"{who}：本年第 {n} 次，先行自付比例 {fmt_ratio(share)}", counted.origin if counted
-                             else rule.origin)
-                first = round_fen(Fraction(amount) * share, self.policy.rounding)
-                self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {fmt_ratio(share)} = {fmt_yuan(first)} 元，"
-                         f"其余 {fmt_yuan(amount - first)} 元按规定报销", rule.origin)
-                for field, value in rule.overrides:
-                    self.say(f"其余部分按{value}政策结算", rule.origin)
-                    self.facts[field] = value
-                return first
+        rule = terms.first_pay(scheme, self.facts, self.claim.date)
+        if rule is not None:
+            index = scheme.first_pays.index(rule)
+            share = rule.share
+            who = "、".join(sorted(v for c in rule.when for v in c.values))
+            if rule.counts:
+                period = period_key(scheme.period, self.claim, self.facts)
+                counter = (scheme.name, "first_pay", index, period)
+                self.acc[counter] += 1
+                n = self.acc[counter]
+                counted = ir.count_value(rule.counts, n)
+                share = counted.value if counted else ZERO
+                self.say(f"{who}：本年第 {n} 次，先行自付比例 {share}", counted.origin if counted
+                         else rule.origin)
+            first = (Money(amount) * share).rounded(self.policy.rounding).fen
+            self.say(f"{who}：个人先行自付 {fmt_yuan(amount)} 元 × {share} = {fmt_yuan(first)} 元，"
+                     f"其余 {fmt_yuan(amount - first)} 元按规定报销", rule.origin)
+            for field, value in rule.overrides:
+                self.say(f"其余部分按{value}政策结算", rule.origin)
+                self.facts[field] = value
+            return first
         return 0
 
 
@@ -280,10 +281,10 @@ def _cell_label(cell: ir.Cell) -> str:
 
 def _standard(value: object) -> str:
     """A requirement's standard as written: durations in months are shown in years when whole."""
-    if isinstance(value, int):
-        return f"{fmt_yuan(value)} 元"
-    v = Fraction(value)  # type: ignore[arg-type]
-    return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
+    if isinstance(value, Months):
+        v = value.value
+        return f"{v / 12} 年" if v % 12 == 0 else f"{v} 个月"
+    return str(value)
 
 
 def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],

@@ -8,6 +8,7 @@ import operator
 from fractions import Fraction
 
 from policylang import ir
+from policylang.ir.values import magnitude
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq,
         "!=": operator.ne}
@@ -36,7 +37,7 @@ def _month_start(day: dt.date, next_month: bool) -> dt.date:
 
 def _operand(op: ir.Operand, facts: ir.Facts, anchor: dt.date | None) -> object:
     if op.kind == "const":
-        return op.value
+        return magnitude(op.value)
     if op.kind == "month_day":
         month, day = op.value  # type: ignore[misc]
         year = anchor.year if anchor else dt.date.today().year
@@ -72,7 +73,7 @@ def compare(c: ir.Comparison, facts: ir.Facts) -> tuple[bool, object, object, ir
         cell = c.rhs.lookup(facts)
         if cell is None:
             raise Missing("、".join(c.rhs.fields))
-        right: object = cell.value
+        right: object = magnitude(cell.value)
     else:
         right = evaluate_expr(c.rhs, facts, left if isinstance(left, dt.date) else None)
     return bool(_OPS[c.op](left, right)), left, right, cell

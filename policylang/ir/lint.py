@@ -7,7 +7,8 @@ import itertools
 
 from policylang import ir
 from policylang.diagnostics import Diagnostic, warning
-from policylang.ir.units import fmt_ratio, fmt_yuan
+from policylang.ir import terms
+from policylang.ir.values import ONE, Money, Ratio
 
 
 def _cap_below_deductible(scheme: ir.Scheme, layer: ir.Layer) -> list[Diagnostic]:
@@ -19,23 +20,18 @@ def _cap_below_deductible(scheme: ir.Scheme, layer: ir.Layer) -> list[Diagnostic
             continue
         for cv in cap.param.versions:
             for dv in layer.deductible.param.versions:
-                if not _overlap(cv, dv):
+                if not terms.overlap(cv.start, cv.end, dv.start, dv.end):
                     continue
                 for cell in cv.table.cells:
                     ded = dv.table.lookup(dict(cell.keys))
-                    if ded is not None and isinstance(cell.value, int) and isinstance(ded.value, int) \
+                    if ded is not None and isinstance(cell.value, Money) and isinstance(ded.value, Money) \
                             and cell.value < ded.value:
                         out.append(warning(
                             "W101",
-                            f"封顶线 {fmt_yuan(cell.value)} 元低于起付线 {fmt_yuan(ded.value)} 元"
+                            f"封顶线 {cell.value}低于起付线 {ded.value}"
                             f"{'（' + cell.label() + '）' if cell.keys else ''}",
                             cell.origin, f"起付线定义于 {ded.origin}" if ded.origin else None))
     return out
-
-
-def _overlap(a: ir.Version, b: ir.Version) -> bool:
-    return (a.start is None or b.end is None or a.start <= b.end) and (
-        b.start is None or a.end is None or b.start <= a.end)
 
 
 def _ratio_table_complete(policy: ir.Policy, layer: ir.Layer) -> list[Diagnostic]:
@@ -65,11 +61,24 @@ def _adjusted_ratio(layer: ir.Layer) -> list[Diagnostic]:
     for adj in layer.ratio.adjustments:
         for version in layer.ratio.param.versions:
             for cell in version.table.cells:
-                total = cell.value + adj.delta
-                if total > 1:
-                    out.append(warning("W103", f"{cell.label() or '默认'}比例 {fmt_ratio(cell.value)} 调整后为 "
-                                       f"{fmt_ratio(total)}", adj.origin))
+                highest, how = _highest_ratio(cell.value)
+                if highest is None:
+                    continue  # a ratio from a reference value or an unbounded formula: known only per claim
+                total = highest + adj.delta
+                if total > ONE:
+                    out.append(warning("W103", f"{cell.label() or '默认'}比例 {how}{highest} 调整后为 {total}",
+                                       adj.origin))
     return out
+
+
+def _highest_ratio(value: ir.Value) -> tuple[Ratio | None, str]:
+    """The highest a ratio cell can be before adjustments: a constant, or a computed ratio's 最高 bound
+    (a computed ratio is a Formula, not a Ratio: it has no value until a claim gives one)."""
+    if isinstance(value, ir.Formula):
+        return (value.upper, "最高 ") if isinstance(value.upper, Ratio) else (None, "")
+    if isinstance(value, Ratio):
+        return value, ""
+    return None, ""
 
 
 def _params(scheme: ir.Scheme):

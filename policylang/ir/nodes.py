@@ -1,251 +1,56 @@
 """The policy IR: schemes → layers → primitives, with date-versioned parameters.
 
-Backends (settle, batch, docs, diff, coverage) read only this module's classes. Everything is data:
-no Python callables, so the IR can be printed, compared, vectorised and documented. Spans (`origin`)
-never take part in equality.
+Backends (settle, batch, docs, diff, coverage) read only this package. Everything is data: no Python
+callables, so the IR can be printed, compared, exported, vectorised and documented. Values carry their units
+(ir.values: Money in 分, Ratio, Days, Months, Count) and kinds are enumerations. Spans are fields with
+`eq=False`: they never take part in equality, and ir.walk skips them. Note the names: `Ratio` here is the
+支付比例 primitive; the ratio *value* is `values.Ratio` (exported here as `RatioValue`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Mapping
-from fractions import Fraction
 
 import attrs
 
+from policylang.ir.boundary import (
+    _comparison_rhs,
+    _days,
+    _days_cells,
+    _enum,
+    _money,
+    _money_cells,
+    _money_or_none,
+    _operand_value,
+    _rate,
+    _ratio,
+    _ratio_cells,
+    _ratio_or_none,
+    _subsidy_amount,
+    _typed,
+    _typed_by,
+)
+from policylang.ir.params import *  # noqa: F403  (the values and tables are part of the node vocabulary)
+from policylang.ir.params import (
+    Condition,
+    CountRule,
+    Enumeration,
+    Fact,
+    Facts,
+    FieldDef,
+    Formula,
+    Param,
+    Reference,
+    RefValue,
+    Table,
+    _origin,
+    all_hold,
+    in_force,
+)
+from policylang.ir.params import Scope as Scope
+from policylang.ir.values import CompareOp, Days, Money, OperandKind, RoundingMode, SubsidyKind
+from policylang.ir.values import Ratio as RatioValue
 from policylang.source import Span
-
-Fact = str | int | Fraction | dt.date
-Facts = Mapping[str, Fact]
-
-
-def _origin() -> Span | None:
-    return attrs.field(eq=False, repr=False, default=None)
-
-
-def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
-class Scope(enum.Enum):
-    """What a deductible or cap is counted over (its accumulator key)."""
-
-    VISIT = "每次"
-    DAY = "每日"
-    ADMISSION = "每次住院"
-    STAY = "每N天"  # a long stay settles per period of N days from 入院日期
-    PERIOD = "年度"
-
-
-# ---- names and values ---------------------------------------------------------------------------
-@attrs.frozen
-class Enumeration:
-    """A field and its allowed values, e.g. 医院等级: 一级, 二级, 三级."""
-
-    name: str
-    values: tuple[str, ...]
-    default: str | None = None
-    origin: Span | None = _origin()
-
-
-@attrs.frozen
-class FieldDef:
-    """A typed field of a person or claim: 金额 (分), 天数/月数/年数/次数/年龄 (numbers), 日期, 文字."""
-
-    name: str
-    type: str
-    default: Fact | None = None
-    optional: bool = False
-    origin: Span | None = _origin()
-
-
-@attrs.frozen
-class Reference:
-    """A reference value per year (上年度农村居民人均可支配收入), in 分."""
-
-    name: str
-    values: tuple[tuple[int, int], ...]
-    origin: Span | None = _origin()
-
-    def for_year(self, year: int) -> int | None:
-        return next((v for y, v in self.values if y == year), None)
-
-
-@attrs.frozen
-class RefValue:
-    """A table value taken from a reference: the claim's year plus offset (上年度 = −1)."""
-
-    name: str
-    offset: int
-
-    def describe(self) -> str:
-        return f"{'上年度' if self.offset == -1 else '当年'}{self.name}"
-
-
-@attrs.frozen
-class Band:
-    """One bracket of 分段: the part of the base between lower and upper (分) is paid at ratio."""
-
-    lower: int
-    upper: int | None
-    ratio: Fraction
-    lower_inclusive: bool = False
-    upper_inclusive: bool = True
-    origin: Span | None = _origin()
-
-
-@attrs.frozen
-class BandSet:
-    bands: tuple[Band, ...]
-
-
-@attrs.frozen
-class Num:
-    """A constant in an expression: money in 分, a ratio, or a plain number."""
-
-    value: Fraction
-    unit: str  # money | ratio | num
-
-
-@attrs.frozen
-class FieldRef:
-    """A person or claim field in an expression (年龄, 月工资 …)."""
-
-    name: str
-
-
-@attrs.frozen
-class Bin:
-    op: str  # + - × ÷
-    left: Arith
-    right: Arith
-
-
-Arith = Num | FieldRef | RefValue | Bin
-
-
-@attrs.frozen
-class Formula:
-    """A parameter computed per claim: an expression with bounds and an explicit rounding.
-
-    kind money: the result is in 分 (rounded to 分 or 元 as round_to says, else by the region's rule where
-    it is used); kind ratio: an exact fraction.
-    """
-
-    expr: Arith
-    kind: str  # money | ratio
-    lower: Fraction | None = None
-    upper: Fraction | None = None
-    round_to: str | None = None  # 分 | 元
-    round_mode: str | None = None
-    text: str = ""
-
-
-@attrs.frozen
-class CountRule:
-    """第 n 次 (起): a factor or share for the n-th event of the period (and after, when onward)."""
-
-    n: int
-    onward: bool
-    value: Fraction
-    origin: Span | None = _origin()
-
-
-def count_value(rules: tuple[CountRule, ...], n: int) -> CountRule | None:
-    exact = next((r for r in rules if r.n == n), None)
-    if exact is not None:
-        return exact
-    onward = [r for r in rules if r.onward and r.n <= n]
-    return max(onward, key=lambda r: r.n) if onward else None
-
-
-Value = int | Fraction | RefValue | BandSet | Formula
-
-
-@attrs.frozen
-class Condition:
-    """field ∈ values. A person's or claim's facts satisfy it if the field's value is listed."""
-
-    field: str
-    values: frozenset[str]
-
-    def holds(self, facts: Facts) -> bool:
-        return facts.get(self.field) in self.values
-
-    def describe(self, order: tuple[str, ...] = ()) -> str:
-        """字段为值或值, in the enumeration's order when given."""
-        values = sorted(self.values, key=lambda v: (order.index(v) if v in order else len(order), v))
-        return f"{self.field}为{'或'.join(values)}"
-
-
-def all_hold(conds: tuple[Condition, ...], facts: Facts) -> bool:
-    return all(c.holds(facts) for c in conds)
-
-
-@attrs.frozen
-class Cell:
-    """One table entry: the value for facts matching every key (no keys: the default)."""
-
-    keys: tuple[tuple[str, str], ...]
-    value: Value
-    origin: Span | None = _origin()
-
-    def matches(self, facts: Facts) -> bool:
-        return all(facts.get(f) == v for f, v in self.keys)
-
-    def label(self) -> str:
-        return "、".join(v for _, v in self.keys)
-
-
-@attrs.frozen
-class Table:
-    """Values keyed by enumeration values; a lookup takes the most specific matching cell."""
-
-    cells: tuple[Cell, ...]
-
-    def lookup(self, facts: Facts) -> Cell | None:
-        best = None
-        for cell in self.cells:
-            if cell.matches(facts) and (best is None or len(cell.keys) > len(best.keys)):
-                best = cell
-        return best
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for cell in self.cells:
-            for f, _ in cell.keys:
-                seen.setdefault(f)
-        return tuple(seen)
-
-
-@attrs.frozen
-class Version:
-    """A table in force from start to end (both inclusive; None = open)."""
-
-    start: dt.date | None
-    end: dt.date | None
-    table: Table
-    origin: Span | None = _origin()
-
-    def covers(self, day: dt.date) -> bool:
-        return in_force(self.start, self.end, day)
-
-
-@attrs.frozen
-class Param:
-    """A parameter as a time series of tables: the claim's date picks the version."""
-
-    name: str
-    versions: tuple[Version, ...]
-
-    def at(self, day: dt.date) -> Version | None:
-        return next((v for v in self.versions if v.covers(day)), None)
-
-    def lookup(self, day: dt.date, facts: Facts) -> Cell | None:
-        version = self.at(day)
-        return version.table.lookup(facts) if version else None
 
 
 # ---- layer primitives ---------------------------------------------------------------------------
@@ -267,13 +72,13 @@ class Deductible:
     """
 
     scope: Scope
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
     waivers: tuple[Waiver, ...] = ()
     shared: bool = False
     highest: bool = False  # 按最高等级补差: one per period at the highest level used so far
     counts: tuple[CountRule, ...] = ()  # 第 2 次 50%: scaled by the n-th admission of the period
-    step: int | None = None  # 每次递减: lowered by this much (分) per earlier admission …
-    floors: Table | None = None  # … down to these floors
+    step: Money | None = attrs.field(default=None, metadata=_typed_by(_money_or_none))  # 每次递减: lowered per earlier admission …
+    floors: Table | None = attrs.field(default=None, metadata=_typed_by(_money_cells))  # … down to these floors
     stay_days: int | None = None
 
 
@@ -285,34 +90,26 @@ class Adjustment:
     """
 
     when: tuple[Condition, ...]
-    delta: Fraction
+    delta: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     start: dt.date | None = None
     end: dt.date | None = None
     origin: Span | None = _origin()
-    lower: Fraction | None = None
-    upper: Fraction | None = None
+    lower: RatioValue | None = attrs.field(default=None, metadata=_typed_by(_ratio_or_none))
+    upper: RatioValue | None = attrs.field(default=None, metadata=_typed_by(_ratio_or_none))
 
     def applies(self, facts: Facts, day: dt.date) -> bool:
         return in_force(self.start, self.end, day) and all_hold(self.when, facts)
 
-    def apply(self, ratio: Fraction) -> tuple[Fraction, Fraction | None]:
-        """The ratio after this step, and the bound that stopped it (if any).
-
-        A bound never moves the ratio against the adjustment: a ratio already above 最高 stays where it is.
-        """
-        new = ratio + self.delta
-        if self.delta >= 0 and self.upper is not None and new > self.upper:
-            return max(ratio, self.upper), self.upper
-        if self.delta < 0 and self.lower is not None and new < self.lower:
-            return min(ratio, self.lower), self.lower
-        return new, None
+    @property
+    def raises(self) -> bool:
+        return self.delta.value >= 0
 
 
 @attrs.frozen
 class Ratio:
     """支付比例: a table by enumerations plus adjustments; the result is clamped to 0–100%."""
 
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_ratio_cells))
     adjustments: tuple[Adjustment, ...] = ()
 
 
@@ -329,7 +126,7 @@ class Cap:
     """封顶线: a ceiling on the layer's payments, counted per scope."""
 
     scope: Scope
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
     stay_days: int | None = None
 
 
@@ -338,15 +135,15 @@ class FeeLimit:
     """费用限额: only the first N 元 of the base per scope enters the layer; the rest passes to the next."""
 
     scope: Scope
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
 
 
 @attrs.frozen
 class OneOff:
     """一次性支付: paid once per period when the layer's running base first exceeds the threshold."""
 
-    amount: int
-    threshold: int
+    amount: Money = attrs.field(metadata=_typed_by(_money))
+    threshold: Money = attrs.field(metadata=_typed_by(_money))
     origin: Span | None = _origin()
 
 
@@ -354,7 +151,7 @@ class OneOff:
 class Fixed:
     """定额: the layer pays min(actual, standard)."""
 
-    param: Param
+    param: Param = attrs.field(metadata=_typed_by(_money_cells))
 
 
 @attrs.frozen
@@ -362,7 +159,7 @@ class DaysAddition:
     """津贴天数 加 N 天 for claims meeting every condition (难产 +15)."""
 
     when: tuple[Condition, ...]
-    days: int
+    days: Days = attrs.field(metadata=_typed_by(_days))
     origin: Span | None = _origin()
 
 
@@ -372,7 +169,7 @@ class DaysPerCount:
 
     field: str
     base: int
-    days: int
+    days: Days = attrs.field(metadata=_typed_by(_days))
     origin: Span | None = _origin()
 
 
@@ -380,10 +177,10 @@ class DaysPerCount:
 class Allowance:
     """津贴: (base days + additions) × daily rate (a constant, a reference or a money field)."""
 
-    days: Param
+    days: Param = attrs.field(metadata=_typed_by(_days_cells))
     additions: tuple[DaysAddition, ...] = ()
     per_count: tuple[DaysPerCount, ...] = ()
-    rate: int | RefValue | str | Formula | None = None  # str: the name of a money field
+    rate: Money | RefValue | str | Formula | None = attrs.field(default=None, metadata=_typed_by(_rate))  # str: a money field
     rate_origin: Span | None = _origin()
 
 
@@ -420,7 +217,7 @@ class ClassShare:
     """乙类 先行自付 10%: the share of a catalogue class the person pays first."""
 
     cls: str
-    share: Fraction
+    share: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     origin: Span | None = _origin()
 
 
@@ -438,7 +235,7 @@ class FirstSelfPay:
     """异地转诊 先行自付 10% (按 三级): the person pays share first; the rest is settled with overrides."""
 
     when: tuple[Condition, ...]
-    share: Fraction
+    share: RatioValue = attrs.field(metadata=_typed_by(_ratio))
     overrides: tuple[tuple[str, str], ...] = ()
     start: dt.date | None = None
     end: dt.date | None = None
@@ -450,8 +247,8 @@ class FirstSelfPay:
 class Operand:
     """field | const | month_day | this_month | next_month. Durations are in days or months."""
 
-    kind: str
-    value: object
+    kind: OperandKind = attrs.field(metadata=_typed_by(_enum(OperandKind)))
+    value: object = attrs.field(metadata=_typed_by(_operand_value, node=True))
     unit: str | None = None  # 天 | 月 for durations, 分 for money, 次 / 岁 for counts and ages
 
 
@@ -463,8 +260,8 @@ class Expr:
 @attrs.frozen
 class Comparison:
     lhs: Expr
-    op: str  # >= <= > < = !=
-    rhs: Expr | Table
+    op: CompareOp = attrs.field(metadata=_typed_by(_enum(CompareOp)))
+    rhs: Expr | Table = attrs.field(metadata=_typed_by(_comparison_rhs, node=True))
 
 
 @attrs.frozen
@@ -502,7 +299,7 @@ class Account:
     """个人账户: which parts of the person's share the account pays before cash, and the yearly allocation."""
 
     parts: tuple[str, ...]
-    allocation: Table | None = None
+    allocation: Table | None = attrs.field(default=None, metadata=_typed_by(_money_cells))
     origin: Span | None = _origin()
 
 
@@ -537,9 +334,9 @@ class SubsidyRule:
     """资助: 定额 (amount in 分), 比例 (share, optional floor in 分) or 全额, for people meeting when."""
 
     when: tuple[Condition, ...]
-    kind: str
-    amount: int | Fraction | None = None
-    floor: int | None = None
+    kind: SubsidyKind = attrs.field(metadata=_typed_by(_enum(SubsidyKind)))
+    amount: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_subsidy_amount, node=True))
+    floor: Money | None = attrs.field(default=None, metadata=_typed_by(_money_or_none))
     origin: Span | None = _origin()
     start: dt.date | None = None
     end: dt.date | None = None
@@ -593,12 +390,13 @@ class Policy:
     notes: tuple[str, ...]
     assumptions: tuple[str, ...]
     enums: tuple[Enumeration, ...]
-    schemes: tuple[Scheme, ...]
-    rounding: str = "四舍五入"
-    fields: tuple[FieldDef, ...] = ()
-    references: tuple[Reference, ...] = ()
-    subsidies: tuple[Subsidy, ...] = ()
-    questions: tuple[Question, ...] = ()
+    # the IR boundary: the tree is retyped here (see _typed), so every backend sees typed values
+    schemes: tuple[Scheme, ...] = attrs.field(converter=_typed)
+    rounding: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_enum(RoundingMode))
+    fields: tuple[FieldDef, ...] = attrs.field(default=(), converter=_typed)
+    references: tuple[Reference, ...] = attrs.field(default=(), converter=_typed)
+    subsidies: tuple[Subsidy, ...] = attrs.field(default=(), converter=_typed)
+    questions: tuple[Question, ...] = attrs.field(default=(), converter=_typed)
 
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)

@@ -1,6 +1,8 @@
-"""Plain-Chinese wording of IR values for citizens and officers: dates, money, ratios, formulas, conditions.
+"""The one wording of IR values: dates, money, ratios, days, formulas, conditions, periods.
 
-Shared by the history listing (history.py) and the public pages (docs/), so both say a value the same way.
+Two registers, one module: value_text is the officer's form used in diffs, coverage and traces (70%,
+1,300.00 元, 98 天, each value printed by its own type); the *_cn functions are the citizen's form used by the
+history listing and the public pages (15万元, 5 个百分点). Both say a value the same way everywhere.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from fractions import Fraction
 
 from policylang import ir
 from policylang.ir.units import fmt_ratio, fmt_yuan
+from policylang.ir.values import Count, Days, FormulaKind, Money, Months, Ratio
 
 
 def date_cn(day: dt.date) -> str:
@@ -18,8 +21,11 @@ def date_cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def money_cn(fen: int) -> str:
+def money_cn(money: Money | int) -> str:
     """Money as a citizen reads it: 150000000 分 → 15万元, 50000 → 500元, 50007 → 500.07元."""
+    fen = money.fen if isinstance(money, Money) else money
+    if not isinstance(fen, int):
+        return f"{fmt_yuan(round(fen))}元"
     if fen % 100:
         return f"{fmt_yuan(fen)}元"
     yuan = fen // 100
@@ -29,8 +35,8 @@ def money_cn(fen: int) -> str:
     return f"{yuan:,}元"
 
 
-def ratio_cn(r: Fraction) -> str:
-    return fmt_ratio(r)
+def ratio_cn(r: Ratio | Fraction) -> str:
+    return str(r) if isinstance(r, Ratio) else fmt_ratio(r)
 
 
 def bands_cn(bands: ir.BandSet) -> str:
@@ -39,18 +45,16 @@ def bands_cn(bands: ir.BandSet) -> str:
     for b in bands.bands:
         if b.upper is None:
             parts.append(f"超过{money_cn(b.lower)}的部分 {ratio_cn(b.ratio)}")
-        elif b.lower == 0:
+        elif b.lower.fen == 0:
             parts.append(f"{money_cn(b.upper)}{'（含）' if b.upper_inclusive else '（不含）'}以内 {ratio_cn(b.ratio)}")
         else:
             parts.append(f"{money_cn(b.lower)}至{money_cn(b.upper)} {ratio_cn(b.ratio)}")
     return "；".join(parts)
 
 
-def bound_cn(value: Fraction, kind: str) -> str:
-    """A formula's bound: 分 for money formulas, a fraction for ratio formulas."""
-    if kind == "money":
-        return money_cn(int(value)) if value.denominator == 1 else f"{fmt_yuan(round(value))}元"
-    return ratio_cn(value)
+def bound_cn(value: Money | Ratio, kind: FormulaKind | None = None) -> str:
+    """A formula's bound, in its own unit."""
+    return money_cn(value) if isinstance(value, Money) else ratio_cn(value)
 
 
 def formula_cn(f: ir.Formula) -> str:
@@ -70,10 +74,12 @@ def value_cn(value: object) -> str:
     """A table value: a Fraction is a ratio, an int is money in 分; references, bands, formulas in words."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, Fraction):
+    if isinstance(value, Ratio):
         return ratio_cn(value)
-    if isinstance(value, int):
+    if isinstance(value, Money):
         return money_cn(value)
+    if isinstance(value, Days | Months | Count):
+        return str(value).replace(" ", "")
     if isinstance(value, ir.RefValue):
         return value.describe()
     if isinstance(value, ir.BandSet):
@@ -83,10 +89,10 @@ def value_cn(value: object) -> str:
     return str(value)
 
 
-def points_cn(delta: Fraction) -> str:
+def points_cn(delta: Ratio) -> str:
     """A ratio adjustment in percentage points: 1/20 → 5 个百分点."""
-    pct = abs(delta) * 100
-    shown = str(pct.numerator) if pct.denominator == 1 else fmt_ratio(abs(delta)).rstrip("%")
+    pct = abs(delta.value) * 100
+    shown = str(pct.numerator) if pct.denominator == 1 else str(abs(delta)).rstrip("%")
     return f"{shown} 个百分点"
 
 
@@ -131,3 +137,28 @@ def scope_cn(scope: ir.Scope, stay_days: int | None = None) -> str:
 def count_rules_cn(rules: tuple[ir.CountRule, ...], show=ratio_cn) -> str:
     """第 2 次 50%，第 3 次起 0%."""
     return "，".join(f"第 {r.n} 次{'起' if r.onward else ''} {show(r.value)}" for r in sorted(rules, key=lambda r: r.n))
+
+
+def period_cn(period: ir.Period) -> str:
+    if period.start_month == 1:
+        text = f"按{period.kind}（1月1日至12月31日）累计计算"
+    else:
+        end = period.start_month - 1 or 12
+        text = f"按{period.kind}（{period.start_month}月1日至次年{end}月底）累计计算"
+    by = getattr(period, "by", None)
+    if by:
+        text += f"；跨年度的住院按{by}所在年度计算"
+    return text
+
+
+def value_text(value: object) -> str:
+    """A table value as an officer reads it in reports, diffs and coverage lists: each typed value prints with
+    its own unit (70%, 1,300.00 元, 98 天), a reference value as 上年度…, bands, a formula as = …."""
+    if isinstance(value, ir.RefValue):
+        return value.describe()
+    if isinstance(value, ir.Formula):
+        return f"= {value.text}"
+    if isinstance(value, ir.BandSet):
+        return "；".join(f"{fmt_yuan(b.lower.fen)}–{'∞' if b.upper is None else fmt_yuan(b.upper.fen)} 元 {b.ratio}"
+                        for b in value.bands)
+    return str(value)

@@ -17,8 +17,8 @@ import attrs
 
 from policylang import ir
 from policylang.eval.trace import TraceLine
-from policylang.ir.units import fmt_ratio, fmt_yuan
-from policylang.ir.valuetext import value_text
+from policylang.ir.values import Ratio
+from policylang.ir.wording import value_text
 from policylang.source import Span
 
 SpanKey = tuple[str, int, int]
@@ -55,16 +55,16 @@ def _day(d: dt.date | None) -> str:
 def _describe(obj: object, in_param: bool = True) -> str:
     """A short label for an IR node on the path to an item (a scheme's, a layer's, a parameter's name …)."""
     if isinstance(obj, ir.Cell):
-        value = cell_value(obj.value) if in_param or not isinstance(obj.value, Fraction) else f"{obj.value}"
+        value = cell_value(obj.value) if in_param or not isinstance(obj.value, Ratio) else f"{obj.value.value}"
         return f"{obj.label() or '默认'} {value}"
     if isinstance(obj, ir.Band):
-        upper = "以上" if obj.upper is None else f"至 {fmt_yuan(obj.upper)} 元"
-        return f"{fmt_yuan(obj.lower)} 元{upper} {fmt_ratio(obj.ratio)}"
+        upper = "以上" if obj.upper is None else f"至 {obj.upper}"
+        return f"{obj.lower}{upper} {obj.ratio}"
     if isinstance(obj, ir.Version):
         return "" if obj.start is None and obj.end is None else f"{_day(obj.start)}至{_day(obj.end)}"
     if isinstance(obj, ir.Adjustment):
         who = "、".join(sorted(v for c in obj.when for v in c.values))
-        return f"{who} {'加' if obj.delta >= 0 else '减'} {fmt_ratio(abs(obj.delta))}"
+        return f"{who} {'加' if obj.raises else '减'} {abs(obj.delta)}"
     if isinstance(obj, ir.Cap | ir.Deductible):
         return obj.scope.value
     name = getattr(obj, "name", None)
@@ -78,18 +78,7 @@ def cell_value(value: object) -> str:
 
 def _children(obj: object) -> Iterable[object]:
     """The attrs objects directly inside obj's fields (through tuples, lists, sets and mappings)."""
-    for field in attrs.fields(type(obj)):
-        if field.name == "origin":
-            continue
-        stack = [getattr(obj, field.name)]
-        while stack:
-            value = stack.pop(0)
-            if attrs.has(type(value)):
-                yield value
-            elif isinstance(value, tuple | list | frozenset | set):
-                stack[:0] = list(value) if not isinstance(value, frozenset | set) else sorted(value, key=repr)
-            elif isinstance(value, dict):
-                stack[:0] = list(value.values())
+    return ir.children(obj)
 
 
 def _kind(obj: object, path: list[object]) -> str:

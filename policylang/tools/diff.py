@@ -19,17 +19,25 @@ import attrs
 
 from policylang import ir
 from policylang.ir.units import fmt_ratio
-from policylang.ir.valuetext import value_text
+from policylang.ir.values import Count, Days, Money, Months, Ratio
+from policylang.ir.wording import value_text
 from policylang.source import Span
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
+
 
 FIELD_NAMES = {
     "region": "地区", "basis": "依据", "start": "生效日期", "end": "失效日期", "notes": "说明",
     "assumptions": "假设", "enums": "枚举", "schemes": "", "rounding": "舍入规则", "when": "适用条件",
     "period": "周期", "layers": "", "ratio": "", "deductible": "", "caps": "", "adjustments": "比例调整",
     "delta": "调整幅度", "values": "取值", "kind": "类型", "start_month": "起始月", "number": "文号",
-    "title": "名称", "scope": "范围", "param": "", "table": "",
+    "title": "名称", "scope": "范围", "param": "", "table": "", "days": "", "rate": "日津贴",
+    "additions": "津贴加天", "per_count": "津贴按数量加天", "lower": "最低", "upper": "最高", "amount": "金额",
+    "threshold": "门槛", "share": "先行自付比例", "step": "每次递减", "floors": "递减下限", "stay_days": "计算期天数",
+    "counts": "按次数", "waivers": "免起付线", "shared": "转诊共用", "highest": "按最高等级补差",
+    "requirements": "要求", "first_pays": "先行自付", "catalogue": "目录", "account": "个人账户", "fee_limit": "",
+    "once": "一次性支付", "fixed": "", "brackets": "", "allowance": "", "base": "基数", "name": "名称",
+    "by": "周期依据", "fields": "字段", "references": "参考值", "subsidies": "资助", "questions": "判断",
 }
 
 
@@ -56,6 +64,8 @@ def fmt_value(value: object) -> str:
             return "是" if value else "否"
         case Fraction():
             return fmt_ratio(value)
+        case Money() | Ratio() | Days() | Months() | Count():
+            return str(value)
         case dt.date():
             return value.isoformat()
         case enum.Enum():
@@ -69,8 +79,7 @@ def fmt_value(value: object) -> str:
         case tuple() | list():
             return "；".join(fmt_value(v) for v in value)
         case _ if attrs.has(type(value)):
-            inner = "，".join(f"{FIELD_NAMES.get(f.name, f.name)} {fmt_value(getattr(value, f.name))}"
-                             for f in attrs.fields(type(value)) if f.name != "origin")
+            inner = "，".join(f"{FIELD_NAMES.get(f.name, f.name)} {fmt_value(v)}" for f, v in ir.node_fields(value))
             return f"{type(value).__name__}（{inner}）"
         case _:
             return str(value)
@@ -156,9 +165,7 @@ class _Differ:
     def record(self, old: object, new: object, path: list[str], item: str, at: tuple) -> None:
         present = old if old is not None else new
         whole = old is None or new is None
-        for f in attrs.fields(type(present)):
-            if f.name == "origin":
-                continue
+        for f, _ in ir.node_fields(present):
             o, n = getattr(old, f.name, None), getattr(new, f.name, None)
             if whole and not _holds_rules(o if o is not None else n):
                 continue  # an added or removed record: its summary line says the rest
@@ -207,8 +214,10 @@ class _Differ:
 
 
 def _is_record(old: object, new: object) -> bool:
+    """Two IR nodes of one type, compared field by field (a typed value is a leaf: it prints with its unit)."""
     present = [v for v in (old, new) if v is not None]
-    return bool(present) and all(attrs.has(type(v)) for v in present) and len({type(v) for v in present}) == 1
+    return bool(present) and all(ir.is_node(v) for v in present) \
+        and len({type(v) for v in present}) == 1
 
 
 def _holds_rules(value: object) -> bool:
@@ -217,8 +226,8 @@ def _holds_rules(value: object) -> bool:
         return True
     if isinstance(value, tuple | list | frozenset):
         return any(_holds_rules(v) for v in value)
-    if attrs.has(type(value)):
-        return any(_holds_rules(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.name != "origin")
+    if ir.is_node(value):
+        return any(_holds_rules(v) for _, v in ir.node_fields(value))
     return False
 
 
@@ -227,7 +236,7 @@ def _summary(value: object) -> str:
         cond = "，".join(c.describe() for c in value.when)
         return f"方案 {value.name}" + (f"（{cond}）" if cond else "")
     if isinstance(value, ir.Adjustment):
-        return f"{'加' if value.delta >= 0 else '减'} {fmt_ratio(abs(value.delta))}"
+        return f"{'加' if value.raises else '减'} {abs(value.delta)}"
     if isinstance(value, ir.Layer | ir.Cap | ir.Deductible | ir.Ratio):
         return _label(value)
     if isinstance(value, ir.Enumeration):

@@ -15,12 +15,11 @@ import math
 import random
 from fractions import Fraction
 
-import attrs
-
 from policylang import ir
 from policylang.inputs.claimtable import PERSON_FIELDS
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.eligibility import add_months
+from policylang.ir.values import FormulaKind, Money, NumUnit, magnitude
 
 Combo = tuple[tuple[str, str], ...]
 PERSON_TYPED = ("账户余额",)  # typed fields that belong to the person (read once, on the first claim)
@@ -32,14 +31,8 @@ STAY_OFFSETS = (0, 1, 29, 30, 31, 89, 90, 91, 179, 180, 181)  # days since admis
 
 
 def _walk(obj: object, visit) -> None:
-    visit(obj)
-    if isinstance(obj, tuple | list | frozenset):
-        for v in obj:
-            _walk(v, visit)
-    elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            if f.name != "origin":
-                _walk(getattr(obj, f.name), visit)
+    for node in ir.walk(obj):
+        visit(node)
 
 
 def used_fields(policy: ir.Policy) -> set[str]:
@@ -98,23 +91,28 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
     return {n: f for n in sorted(names) if (f := policy.field(n)) is not None and policy.enum(n) is None}
 
 
+def _fen(money: Money) -> int:
+    """A whole number of 分 to try as a claim amount (an exact bound is cut to the 分 below)."""
+    return int(Fraction(money.fen))
+
+
 def _money_values(obj: object) -> set[int]:
     """Every money amount (分) in the policy's tables, formula bounds and money constants."""
     out: set[int] = set()
 
     def visit(o: object) -> None:
-        if isinstance(o, ir.Cell) and isinstance(o.value, int):
-            out.add(o.value)
+        if isinstance(o, ir.Cell) and isinstance(o.value, Money):
+            out.add(_fen(o.value))
         elif isinstance(o, ir.Band):
-            out.update(v for v in (o.lower, o.upper) if v)
-        elif isinstance(o, ir.Formula) and o.kind == "money":
-            out.update(int(v) for v in (o.lower, o.upper) if v is not None)
-        elif isinstance(o, ir.Num) and o.unit == "money":
+            out.update(_fen(v) for v in (o.lower, o.upper) if v is not None and v.fen)
+        elif isinstance(o, ir.Formula) and o.kind is FormulaKind.MONEY:
+            out.update(_fen(v) for v in (o.lower, o.upper) if isinstance(v, Money))
+        elif isinstance(o, ir.Num) and o.unit is NumUnit.MONEY:
             out.add(int(o.value))
         elif isinstance(o, ir.OneOff):
-            out.update((o.amount, o.threshold))
+            out.update((_fen(o.amount), _fen(o.threshold)))
         elif isinstance(o, ir.Deductible) and o.step is not None:
-            out.add(o.step)
+            out.add(_fen(o.step))
 
     _walk(obj, visit)
     return {v for v in out if v >= 0}
@@ -125,10 +123,10 @@ def _numbers(policy: ir.Policy) -> set[int]:
     out: set[int] = set()
 
     def visit(o: object) -> None:
-        if isinstance(o, ir.Operand) and o.kind == "const" and isinstance(o.value, int | Fraction):
-            out.add(int(o.value))
+        if isinstance(o, ir.Operand) and o.kind == "const" and isinstance(n := magnitude(o.value), int | Fraction):
+            out.add(int(n))
         elif isinstance(o, ir.Comparison) and isinstance(o.rhs, ir.Table):
-            out.update(int(c.value) for c in o.rhs.cells if isinstance(c.value, int | Fraction))
+            out.update(int(n) for c in o.rhs.cells if isinstance(n := magnitude(c.value), int | Fraction))
 
     _walk(tuple(r for s in policy.schemes for r in (*s.requirements, *(q for la in s.layers
                                                                          for q in getattr(la, "requirements", ())))),
@@ -151,19 +149,11 @@ def _required_enums(policy: ir.Policy) -> set[str]:
 def _boundary_dates(policy: ir.Policy) -> set[dt.date]:
     out: set[dt.date] = set()
 
-    def walk(obj: object) -> None:
-        if isinstance(obj, tuple | list):
-            for v in obj:
-                walk(v)
-        elif attrs.has(type(obj)):
-            for f in attrs.fields(type(obj)):
-                value = getattr(obj, f.name)
+    for node in ir.walk(policy.schemes):
+        if ir.is_node(node):
+            for f, value in ir.node_fields(node):
                 if f.name in ("start", "end") and isinstance(value, dt.date):
                     out.update({value - dt.timedelta(days=1), value, value + dt.timedelta(days=1)})
-                elif f.name != "origin":
-                    walk(value)
-
-    walk(policy.schemes)
     return out
 
 

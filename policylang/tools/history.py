@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from fractions import Fraction
 
 import attrs
 
 from policylang import ir
+from policylang.ir.units import fmt_plain
+from policylang.ir.values import ZERO, Days, Money, Ratio, SubsidyKind
 from policylang.ir.wording import (
     conditions_cn,
     count_rules_cn,
@@ -94,7 +95,7 @@ def _who(when: tuple[ir.Condition, ...], what: str, policy: ir.Policy | None) ->
 
 
 def _adjustment_text(a: ir.Adjustment) -> str:
-    text = f"报销比例{'提高' if a.delta >= 0 else '降低'} {points_cn(a.delta)}"
+    text = f"报销比例{'提高' if a.raises else '降低'} {points_cn(a.delta)}"
     if a.upper is not None:
         text += f"（最高 {ratio_cn(a.upper)}）"
     if a.lower is not None:
@@ -104,9 +105,9 @@ def _adjustment_text(a: ir.Adjustment) -> str:
 
 def layer_items(layer: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
     """Every dated item of a layer, found by walking its fields (unknown primitives: their Params)."""
-    for f in attrs.fields(type(layer)):
-        if f.name not in ("name", "origin", "notes", "when"):
-            yield from _items(getattr(layer, f.name), policy)
+    for f, value in ir.node_fields(layer):
+        if f.name not in ("name", "notes", "when"):
+            yield from _items(value, policy)
 
 
 def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
@@ -141,10 +142,9 @@ def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
         yield _Item("个人先行自付比例", _who(obj.when, "的就诊", policy), share, obj.start, obj.end, obj.origin)
     elif isinstance(obj, ir.Param):
         yield from _param_items(obj.name, obj)
-    elif attrs.has(type(obj)):
-        for f in attrs.fields(type(obj)):
-            if f.name != "origin":
-                yield from _items(getattr(obj, f.name), policy)
+    elif ir.is_node(obj):
+        for _, value in ir.node_fields(obj):
+            yield from _items(value, policy)
 
 
 def scheme_items(scheme: ir.Scheme, policy: ir.Policy | None = None) -> Iterator[_Item]:
@@ -154,11 +154,11 @@ def scheme_items(scheme: ir.Scheme, policy: ir.Policy | None = None) -> Iterator
 
 def subsidy_rule_value(rule: ir.SubsidyRule) -> HistoryValue:
     """定额 280 元 / 80%（最低 280 元）/ 全额."""
-    if rule.kind == "全额":
+    if rule.kind is SubsidyKind.FULL:
         return "全额资助"
-    if rule.kind == "定额" and isinstance(rule.amount, int):
+    if isinstance(rule.amount, Money):
         return f"定额资助{money_cn(rule.amount)}"
-    share = Fraction(rule.amount or 0)
+    share = rule.amount or ZERO
     floor = f"（最低{money_cn(rule.floor)}）" if rule.floor is not None else ""
     return f"按缴费标准的{ratio_cn(share)}资助{floor}"
 
@@ -210,7 +210,7 @@ def _series(scheme: str, layer: str | None, items: list[_Item], start: dt.date |
 
 # ---- wording -------------------------------------------------------------------------------------
 def _direction(old: HistoryValue, new: HistoryValue) -> str:
-    numbers = (int, Fraction)
+    numbers = (Money, Ratio, Days)
     if isinstance(old, numbers) and isinstance(new, numbers) and type(old) is type(new):
         return "提高至" if new > old else "降低至"
     return "调整为"
@@ -249,10 +249,8 @@ def machine_value(value: HistoryValue | None) -> str | None:
     """The JSON form: money as yuan with two decimals, ratios as percentages, anything else in words."""
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        from policylang.ir.units import fmt_plain
-
-        return fmt_plain(value)
+    if isinstance(value, Money):
+        return fmt_plain(int(value))
     return value_cn(value)
 
 

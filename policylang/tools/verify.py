@@ -20,10 +20,10 @@ import attrs
 from policylang import ir
 from policylang.eval.layers import period_key, scope_key
 from policylang.eval.settle import ClaimResult, settle
+from policylang.ir import terms
 from policylang.ir.claims import Claim, Person
-from policylang.ir.formulas import FormulaError, evaluate
-from policylang.ir.rounding import round_fen
 from policylang.ir.units import fmt_yuan
+from policylang.ir.values import Money
 from policylang.tools.generate import Generator
 
 Row = tuple[Person, Claim]
@@ -112,25 +112,19 @@ def _cap_facts(policy: ir.Policy, person: Person, claim: Claim) -> dict:
     """The facts a claim is settled with: defaults, the person's, the claim's, then 先行自付 overrides."""
     facts = claim.facts_with(person, policy.defaults())
     scheme = policy.scheme_for(facts, claim.date)
-    for rule in scheme.first_pays if scheme else ():
-        if ir.in_force(rule.start, rule.end, claim.date) and ir.all_hold(rule.when, facts):
-            facts.update(dict(rule.overrides))
-            break
+    rule = terms.first_pay(scheme, facts, claim.date) if scheme else None
+    if rule is not None:
+        facts.update(dict(rule.overrides))
     return facts
 
 
 def _cap_value(policy: ir.Policy, value: object, day: dt.date, fact_map: ir.Facts) -> int | None:
-    """A cap's limit for a claim: a constant, a reference by year, or a formula rounded by the region's rule."""
-    if isinstance(value, ir.RefValue):
-        ref = policy.reference(value.name)
-        return ref.for_year(day.year + value.offset) if ref else None
-    if isinstance(value, ir.Formula):
-        try:
-            exact, _ = evaluate(value, policy, fact_map, day)
-        except FormulaError:
-            return None
-        return round_fen(exact, policy.rounding)
-    return value if isinstance(value, int) else None
+    """A cap's limit for a claim (terms.resolve: a constant, a reference by year, or a formula to the 分)."""
+    try:
+        found = terms.resolve(value, policy, fact_map, day).value  # type: ignore[arg-type]
+    except terms.Missing:
+        return None
+    return int(found) if isinstance(found, Money) else None
 
 
 def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: Sequence[ClaimResult]) -> str | None:

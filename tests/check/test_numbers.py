@@ -7,6 +7,7 @@ from fractions import Fraction
 from conftest import compile_text
 
 from policylang.api import check_path
+from policylang.ir.values import Money, Ratio
 
 
 def test_long_amount_is_exact_or_refused(script) -> None:
@@ -16,15 +17,15 @@ def test_long_amount_is_exact_or_refused(script) -> None:
         assert any(d.code == "E012" for d in checked.diagnostics)
     else:
         cell = checked.policy.schemes[0].layers[0].deductible.param.versions[0].table.cells[0]
-        assert cell.value == 12345678901234567890123456789101
+        assert cell.value == Money(12345678901234567890123456789101)
 
 
 def test_wan_yuan_and_decimals_are_exact() -> None:
     policy = compile_text('地区 甲\n依据 "x"\n方案 甲 {\n 起付线 0.05 万元\n 比例 33.3%\n 封顶线 1.25 万\n}\n')
     layer = policy.schemes[0].layers[0]
-    assert layer.deductible.param.versions[0].table.cells[0].value == 50000
-    assert layer.caps[0].param.versions[0].table.cells[0].value == 1250000
-    assert layer.ratio.param.versions[0].table.cells[0].value == Fraction(333, 1000)
+    assert layer.deductible.param.versions[0].table.cells[0].value == Money(50000)
+    assert layer.caps[0].param.versions[0].table.cells[0].value == Money(1250000)
+    assert layer.ratio.param.versions[0].table.cells[0].value == Ratio(Fraction(333, 1000))
 
 
 def test_misplaced_keyword_in_a_claim_is_still_an_error(script) -> None:

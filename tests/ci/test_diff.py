@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,19 @@ def test_cli_diff_base_outside_git(tmp_path, run_cli):
 
 def test_suizhou_against_itself_is_unchanged(suizhou_policy):
     assert diff_policies(suizhou_policy, compile_path(SUIZHOU)) == ()
+
+
+MATERNITY = (Path(__file__).resolve().parents[1] / "vocabulary" / "maternity" / "rules.policy").read_text(encoding="utf-8")
+
+
+def test_days_change_prints_days_with_the_chinese_name_and_no_span_rows(tmp_path):
+    # issue 12: 津贴天数 98 → 128 天 was shown as "0.98 元 → 1.28 元" under `days`, with a "file" row for a span
+    new = MATERNITY.replace("津贴天数 98 天", "津贴天数 128 天").replace("日津贴 日工资", "\n\n        日津贴 日工资")
+    changes = changes_between(tmp_path, MATERNITY, new)
+    rows = {(c.item, c.old, c.new) for c in changes}
+    assert ("津贴天数 默认", "98 天", "128 天") in rows
+    assert all(c.item not in ("days", "file", "line", "column", "rate_origin") for c in changes)
+    assert all("元" not in (c.old or "") for c in changes if c.item.startswith("津贴天数"))
+    md = render_markdown(changes, "生育示例", where)
+    assert "| 津贴天数 默认 | 修改 | 98 天 | 128 天 |" in md
+    assert "| file |" not in md

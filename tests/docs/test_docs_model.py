@@ -12,9 +12,9 @@ from policylang.api import compile_path
 from policylang.docs.charts import chart_data
 from policylang.docs.model import region_page
 from policylang.docs.primitives import layer_parts
-from policylang.docs.wording import money_cn
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person
+from policylang.ir.wording import money_cn
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = Path(__file__).parent / "fixtures" / "sample"

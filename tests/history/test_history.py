@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from policylang.api import check_path
+from policylang.ir.values import Money, Ratio
 from policylang.tools.history import history, sentence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,15 +49,15 @@ def test_every_dated_change_is_listed_with_old_and_new_values(tmp_path):
     changes = history(policy)
     by = {(c.parameter, c.label, c.date): c for c in changes}
     d = by[("每次住院起付线", "在职", dt.date(2024, 1, 1))]
-    assert (d.scheme, d.layer, d.old, d.new, d.kind) == ("职工住院", "基本医保", 80_000, 70_000, "调整")
+    assert (d.scheme, d.layer, d.old, d.new, d.kind) == ("职工住院", "基本医保", Money(80_000), Money(70_000), "调整")
     assert [o.line for o in d.origins] == [6, 7] and d.origins[0].file == str(path)
     assert ("每次住院起付线", "退休", dt.date(2024, 1, 1)) not in by  # unchanged value: no change
     added = by[("每次住院起付线", "灵活就业", dt.date(2024, 1, 1))]
-    assert (added.old, added.new, added.kind) == (None, 90_000, "新增")
+    assert (added.old, added.new, added.kind) == (None, Money(90_000), "新增")
     ratio = by[("报销比例", "", dt.date(2024, 7, 1))]
-    assert (ratio.old, ratio.new) == (Fraction(4, 5), Fraction(17, 20))
+    assert (ratio.old, ratio.new) == (Ratio(Fraction(4, 5)), Ratio(Fraction(17, 20)))
     bands = by[("分段支付比例", "", dt.date(2024, 1, 1))]
-    assert bands.layer == "大病保险" and bands.old.bands[0].ratio == Fraction(3, 5)
+    assert bands.layer == "大病保险" and bands.old.bands[0].ratio == Ratio(Fraction(3, 5))
     assert ("年度封顶线", "", dt.date(2023, 1, 1)) not in by  # undated: never a change
     assert [c.date for c in changes] == sorted(c.date for c in changes)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from policylang.api import check_path
 from policylang.ir.claims import Claim, Person
+from policylang.ir.values import Money
 
 HERE = Path(__file__).parent
 
@@ -17,7 +18,7 @@ def test_child_overrides_one_cell_and_keeps_the_rest() -> None:
     scheme = checked.policy.schemes[0]
     cap = scheme.layers[0].caps[0].param.versions[0].table
     values = {c.label(): c.value for c in cap.cells}
-    assert values == {"在职": 150000, "退休": 160000}
+    assert values == {"在职": Money(150000), "退休": Money(160000)}
 
 
 def test_trace_points_at_the_file_each_step_came_from() -> None:

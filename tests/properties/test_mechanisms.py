@@ -17,8 +17,9 @@ from policylang import ir
 from policylang.eval.layers import band_value
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Item, Person, facts
-from policylang.ir.formulas import evaluate
 from policylang.ir.rounding import MODES, round_fen
+from policylang.ir.terms import formula_value
+from policylang.ir.values import ArithOp, FormulaKind, Money, NumUnit, RoundingMode, RoundTo
 from properties.helpers import HEADER, ROOT, region, script, yuan
 
 EXAMPLES = settings(max_examples=80, deadline=None)
@@ -82,8 +83,9 @@ def test_brackets_over_split_claims_pay_what_one_claim_pays(b, deductible, total
     if base == "按起付线以上部分":
         expected = round_fen(band_value(bands_ir, max(0, total - deductible)), mode)
     else:  # bands on the cumulative cost, nothing below the deductible
-        shifted = tuple(attrs.evolve(x, lower=max(x.lower, deductible),
-                                     upper=None if x.upper is None else max(x.upper, deductible)) for x in bands_ir)
+        floor = Money(deductible)
+        shifted = tuple(attrs.evolve(x, lower=max(x.lower, floor),
+                                     upper=None if x.upper is None else max(x.upper, floor)) for x in bands_ir)
         expected = round_fen(band_value(shifted, total), mode)
     assert single.fund == expected
 
@@ -332,14 +334,15 @@ def test_round_fen_agrees_with_its_name(n, mode):
        st.integers(0, 120), st.sampled_from(MODES))
 def test_formula_bounds_hold(a, b, lo, hi, age, mode):
     lower, upper = sorted((lo, hi))
-    expr = ir.Bin("+", ir.Num(Fraction(a), "money"), ir.Bin("×", ir.FieldRef("年龄"), ir.Num(Fraction(b), "num")))
+    expr = ir.Bin(ArithOp.ADD, ir.Num(Fraction(a), NumUnit.MONEY),
+                  ir.Bin(ArithOp.MUL, ir.FieldRef("年龄"), ir.Num(Fraction(b), NumUnit.NUM)))
     policy = region(ROOT / "tests" / "vocabulary" / "expressions")
-    value, _ = evaluate(ir.Formula(expr, "money", Fraction(lower * 100), Fraction(upper * 100)), policy,
-                        {"年龄": Fraction(age)}, YEAR)
-    assert lower * 100 <= value <= upper * 100
-    rounded, _ = evaluate(ir.Formula(expr, "money", Fraction(lower * 100), Fraction(upper * 100), "元", mode),
-                          policy, {"年龄": Fraction(age)}, YEAR)
-    assert rounded % 100 == 0 and lower * 100 <= rounded <= upper * 100  # whole-元 bounds survive rounding
+    low, high = Money(lower * 100), Money(upper * 100)
+    value, _ = formula_value(ir.Formula(expr, FormulaKind.MONEY, low, high), policy, {"年龄": Fraction(age)}, YEAR)
+    assert low <= value <= high
+    rounded, _ = formula_value(ir.Formula(expr, FormulaKind.MONEY, low, high, RoundTo.YUAN, RoundingMode(mode)),
+                               policy, {"年龄": Fraction(age)}, YEAR)
+    assert rounded.fen % 100 == 0 and low <= rounded <= high  # whole-元 bounds survive rounding
 
 
 @EXAMPLES

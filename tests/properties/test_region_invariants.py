@@ -20,8 +20,9 @@ SEED, EXAMPLES = 0, 30
 FLOORS = {
     # 23 不予报销 names and claims refused by 7 requirements: some names are not drawn on a refused-free claim
     "regions/zhongshan-zhen": Fraction(27, 36),
-    # two 医疗救助 upper bands of 相对贫困 need a 2 万元 year of a rare person combination
-    "regions/weihai": Fraction(35, 37),
+    # the 医疗救助 upper bands need a 2 万元 year of a rare person combination; since the generator stopped offering
+    # 98 分 as an amount (it was the 98-day 津贴天数 cell taken for money), the draws reach one band fewer
+    "regions/weihai": Fraction(34, 37),
     # 慢特病 起付线 300 元 is dead: the scheme is only for 门诊慢特病, and 门诊慢特病 免起付线
     "vocabulary/admission": Fraction(16, 17),
 }

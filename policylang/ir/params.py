@@ -1,0 +1,255 @@
+"""IR values and tables: fields, reference values, expressions, formulas, conditions, and parameters as
+date-versioned tables of cells. The layer primitives that hold them are in ir.nodes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from fractions import Fraction
+
+import attrs
+
+from policylang.ir.boundary import (
+    _enum,
+    _formula_bound,
+    _money,
+    _money_or_none,
+    _ratio,
+    _references,
+    _typed_by,
+)
+from policylang.ir.values import ArithOp, Days, FieldType, FormulaKind, Money, NumUnit, RoundingMode, RoundTo
+from policylang.ir.values import Ratio as RatioValue
+from policylang.source import Span
+
+Fact = str | int | Fraction | dt.date
+Facts = Mapping[str, Fact]
+
+
+def _origin() -> Span | None:
+    return attrs.field(eq=False, repr=False, default=None)
+
+
+def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+class Scope(enum.Enum):
+    """What a deductible or cap is counted over (its accumulator key)."""
+
+    VISIT = "每次"
+    DAY = "每日"
+    ADMISSION = "每次住院"
+    STAY = "每N天"  # a long stay settles per period of N days from 入院日期
+    PERIOD = "年度"
+
+
+# ---- names and values ---------------------------------------------------------------------------
+@attrs.frozen
+class Enumeration:
+    """A field and its allowed values, e.g. 医院等级: 一级, 二级, 三级."""
+
+    name: str
+    values: tuple[str, ...]
+    default: str | None = None
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class FieldDef:
+    """A typed field of a person or claim: 金额 (分), 天数/月数/年数/次数/年龄 (numbers), 日期, 文字."""
+
+    name: str
+    type: FieldType = attrs.field(metadata=_typed_by(_enum(FieldType)))
+    default: Fact | None = None
+    optional: bool = False
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class Reference:
+    """A reference value per year (上年度农村居民人均可支配收入), in 分."""
+
+    name: str
+    values: tuple[tuple[int, Money], ...] = attrs.field(metadata=_typed_by(_references))
+    origin: Span | None = _origin()
+
+    def for_year(self, year: int) -> Money | None:
+        return next((v for y, v in self.values if y == year), None)
+
+
+@attrs.frozen
+class RefValue:
+    """A table value taken from a reference: the claim's year plus offset (上年度 = −1)."""
+
+    name: str
+    offset: int
+
+    def describe(self) -> str:
+        return f"{'上年度' if self.offset == -1 else '当年'}{self.name}"
+
+
+@attrs.frozen
+class Band:
+    """One bracket of 分段: the part of the base between lower and upper (分) is paid at ratio."""
+
+    lower: Money = attrs.field(metadata=_typed_by(_money))
+    upper: Money | None = attrs.field(metadata=_typed_by(_money_or_none))
+    ratio: RatioValue = attrs.field(metadata=_typed_by(_ratio))
+    lower_inclusive: bool = False
+    upper_inclusive: bool = True
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class BandSet:
+    bands: tuple[Band, ...]
+
+
+@attrs.frozen
+class Num:
+    """A constant in an expression: money in 分, a ratio, or a plain number."""
+
+    value: Fraction  # inside an expression: the unit says how to read it
+    unit: NumUnit = attrs.field(metadata=_typed_by(_enum(NumUnit)))
+
+
+@attrs.frozen
+class FieldRef:
+    """A person or claim field in an expression (年龄, 月工资 …)."""
+
+    name: str
+
+
+@attrs.frozen
+class Bin:
+    op: ArithOp = attrs.field(metadata=_typed_by(_enum(ArithOp)))
+    left: Arith
+    right: Arith
+
+
+Arith = Num | FieldRef | RefValue | Bin
+
+
+@attrs.frozen
+class Formula:
+    """A parameter computed per claim: an expression with bounds and an explicit rounding.
+
+    kind money: the result is in 分 (rounded to 分 or 元 as round_to says, else by the region's rule where
+    it is used); kind ratio: an exact fraction.
+    """
+
+    expr: Arith
+    kind: FormulaKind = attrs.field(metadata=_typed_by(_enum(FormulaKind)))
+    lower: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_formula_bound, node=True))
+    upper: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_formula_bound, node=True))
+    round_to: RoundTo | None = attrs.field(default=None, metadata=_typed_by(_enum(RoundTo)))
+    round_mode: RoundingMode | None = attrs.field(default=None, metadata=_typed_by(_enum(RoundingMode)))
+    text: str = ""
+
+
+@attrs.frozen
+class CountRule:
+    """第 n 次 (起): a factor or share for the n-th event of the period (and after, when onward)."""
+
+    n: int
+    onward: bool
+    value: RatioValue = attrs.field(metadata=_typed_by(_ratio))
+    origin: Span | None = _origin()
+
+
+def count_value(rules: tuple[CountRule, ...], n: int) -> CountRule | None:
+    exact = next((r for r in rules if r.n == n), None)
+    if exact is not None:
+        return exact
+    onward = [r for r in rules if r.onward and r.n <= n]
+    return max(onward, key=lambda r: r.n) if onward else None
+
+
+Value = Money | RatioValue | Days | RefValue | BandSet | Formula
+
+
+@attrs.frozen
+class Condition:
+    """field ∈ values. A person's or claim's facts satisfy it if the field's value is listed."""
+
+    field: str
+    values: frozenset[str]
+
+    def holds(self, facts: Facts) -> bool:
+        return facts.get(self.field) in self.values
+
+    def describe(self, order: tuple[str, ...] = ()) -> str:
+        """字段为值或值, in the enumeration's order when given."""
+        values = sorted(self.values, key=lambda v: (order.index(v) if v in order else len(order), v))
+        return f"{self.field}为{'或'.join(values)}"
+
+
+def all_hold(conds: tuple[Condition, ...], facts: Facts) -> bool:
+    return all(c.holds(facts) for c in conds)
+
+
+@attrs.frozen
+class Cell:
+    """One table entry: the value for facts matching every key (no keys: the default)."""
+
+    keys: tuple[tuple[str, str], ...]
+    value: Value
+    origin: Span | None = _origin()
+
+    def matches(self, facts: Facts) -> bool:
+        return all(facts.get(f) == v for f, v in self.keys)
+
+    def label(self) -> str:
+        return "、".join(v for _, v in self.keys)
+
+
+@attrs.frozen
+class Table:
+    """Values keyed by enumeration values; a lookup takes the most specific matching cell."""
+
+    cells: tuple[Cell, ...]
+
+    def lookup(self, facts: Facts) -> Cell | None:
+        best = None
+        for cell in self.cells:
+            if cell.matches(facts) and (best is None or len(cell.keys) > len(best.keys)):
+                best = cell
+        return best
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for cell in self.cells:
+            for f, _ in cell.keys:
+                seen.setdefault(f)
+        return tuple(seen)
+
+
+@attrs.frozen
+class Version:
+    """A table in force from start to end (both inclusive; None = open)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    table: Table
+    origin: Span | None = _origin()
+
+    def covers(self, day: dt.date) -> bool:
+        return in_force(self.start, self.end, day)
+
+
+@attrs.frozen
+class Param:
+    """A parameter as a time series of tables: the claim's date picks the version."""
+
+    name: str
+    versions: tuple[Version, ...]
+
+    def at(self, day: dt.date) -> Version | None:
+        return next((v for v in self.versions if v.covers(day)), None)
+
+    def lookup(self, day: dt.date, facts: Facts) -> Cell | None:
+        version = self.at(day)
+        return version.table.lookup(facts) if version else None

@@ -13,6 +13,7 @@ from policylang.commands.batch import batch_cmd
 from policylang.commands.doc import doc as doc_cmd
 from policylang.commands.fmt import fmt_cmd
 from policylang.commands.history import history_cmd
+from policylang.commands.lsp import lsp_cmd
 from policylang.diagnostics import render, render_all, sort_key
 from policylang.eval.settle import ClaimResult, settle
 from policylang.inputs.claimfile import read_claims
@@ -173,6 +174,7 @@ def _register_ci_commands() -> None:
 _register_ci_commands()
 cli.add_command(batch_cmd, "batch")
 cli.add_command(fmt_cmd, "fmt")
+cli.add_command(lsp_cmd, "lsp")
 
 
 def _usage_zh(e: click.UsageError) -> str:

@@ -7,7 +7,6 @@ import re
 
 from lsprotocol import types as lsp
 
-from policylang import ir
 from policylang.ir.cases import OUTPUTS, PAYMENT_OUTPUTS
 from policylang.lsp import index
 from policylang.syntax import ast
@@ -20,8 +19,9 @@ def _items(words, kind: lsp.CompletionItemKind, detail: str) -> list[lsp.Complet
     return [lsp.CompletionItem(label=w, kind=kind, detail=detail) for w in dict.fromkeys(words)]
 
 
-def _layer_names(policy: ir.Policy | None) -> list[str]:
-    return sorted({la.name for s in policy.schemes for la in s.layers}) if policy else []
+def _layer_names(modules: list[ast.Module]) -> list[str]:
+    """Layer names are expectation names too; read from the scripts, so they complete while the file has errors."""
+    return sorted({o.text for o in index.occurrences(modules) if o.kind == index.LAYER})
 
 
 def _enums(modules: list[ast.Module]) -> dict[str, list[str]]:
@@ -33,12 +33,12 @@ def _enums(modules: list[ast.Module]) -> dict[str, list[str]]:
     return out
 
 
-def completions(prefix: str, modules: list[ast.Module], policy: ir.Policy | None) -> list[lsp.CompletionItem]:
+def completions(prefix: str, modules: list[ast.Module]) -> list[lsp.CompletionItem]:
     """prefix: the line up to the cursor."""
     current = re.search(r"[^\s,，、=(（/|]*$", prefix).group()
     before = prefix[: len(prefix) - len(current)]
     if "期望" in before and re.search(r"(期望|[,，、])\s*$", before):
-        pool = PAYMENT_OUTPUTS if before.lstrip().startswith("缴费") else (*OUTPUTS, *_layer_names(policy))
+        pool = PAYMENT_OUTPUTS if before.lstrip().startswith("缴费") else (*OUTPUTS, *_layer_names(modules))
         return _items(pool, _KIND.Value, "期望项 expected output")
     enums = _enums(modules)
     field = re.search(r"([^\s,，、=(（]+)\s*=\s*$", before)

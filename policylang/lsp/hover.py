@@ -108,15 +108,25 @@ def _period(start, end) -> str:
     return " ".join(p for p in (f"自 {date_cn(start)} 起" if start else "", f"至 {date_cn(end)}" if end else "") if p)
 
 
+def _cell_origin(cell: ir.Cell, version: ir.Version, file: str) -> str:
+    """Where a value is written: this file, an override here of an inherited table, or the inherited region."""
+    origin = cell.origin or version.origin
+    if origin is None:
+        return ""
+    if not _same_file(origin.file, file):
+        return f"继承自 {origin}"
+    if version.origin is not None and not _same_file(version.origin.file, file):
+        return f"覆盖（override）第 {origin.line} 行"
+    return f"第 {origin.line} 行"
+
+
 def parameter_text(scheme: ir.Scheme, param: ir.Param, file: str) -> str:
     lines = [f"**{scheme.name} · {param.name}**（各生效日期的取值 value at each effective date）", ""]
     for v in param.versions:
-        when = _period(v.start, v.end)
-        cells = "，".join(f"{c.label() or '全部'} {value_text(c.value)}" for c in v.table.cells)
-        where = ""
-        if v.origin is not None:
-            where = f"（{v.origin}）" if _same_file(v.origin.file, file) else f"（继承/覆盖：{v.origin}）"
-        lines.append(f"- {when}：{cells}{where}")
+        lines.append(f"- {_period(v.start, v.end)}：")
+        for c in v.table.cells:
+            where = _cell_origin(c, v, file)
+            lines.append(f"  - {c.label() or '全部'} {value_text(c.value)}" + (f"（{where}）" if where else ""))
     return "\n".join(lines)
 
 

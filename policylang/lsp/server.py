@@ -147,7 +147,7 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
     uri, pos = params.text_document.uri, params.position
     analysis = ls.analysis(uri)
     prefix = _line(ls, uri, pos.line)[: pos.character]
-    return lsp.CompletionList(False, completions(prefix, analysis.modules(), analysis.policy))
+    return lsp.CompletionList(False, completions(prefix, analysis.modules()))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)

@@ -27,7 +27,7 @@ class PolicyServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("policylang", "0.1.0")
         self.analyses: dict[Path, tuple[tuple, Analysis]] = {}
-        self.published: set[str] = set()
+        self.reported: dict[Path, dict[str, list[lsp.Diagnostic]]] = {}  # region root → file URI → found
         self.runs: dict[str, dict[str, TestRun]] = {}
 
     def buffers(self) -> dict[Path, str]:
@@ -46,16 +46,34 @@ class PolicyServer(LanguageServer):
         return cached[1]
 
     def publish(self, uri: str) -> None:
-        """Diagnostics for every file the region reads, so an error in an imported file shows there too."""
+        """Diagnostics for every file the region reads, so an error in an imported or inherited file shows
+        there too. A file read by several regions shows what each of their last analyses found in it."""
         analysis = self.analysis(uri)
-        by_uri: dict[str, list[lsp.Diagnostic]] = {uri_of(name): [] for name in analysis.checked.unit.sources}
-        by_uri.setdefault(uri, [])
+        found: dict[str, list[lsp.Diagnostic]] = {uri_of(name): [] for name in analysis.checked.unit.sources}
+        found.setdefault(uri, [])
         for d in analysis.checked.diagnostics:
-            target = uri_of(d.span.file) if d.span else uri
-            by_uri.setdefault(target, []).append(diagnostic(d))
-        for target, diags in by_uri.items():
-            version = self.workspace.text_documents[target].version if target in self.workspace.text_documents else None
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(target, diags, version))
+            found.setdefault(uri_of(d.span.file) if d.span else uri, []).append(diagnostic(d))
+        self.reported[analysis.root] = found
+        for target in found:
+            merged: dict[tuple, lsp.Diagnostic] = {}
+            for by_file in self.reported.values():
+                for d in by_file.get(target, ()):
+                    merged.setdefault((d.code, d.range.start.line, d.range.start.character, d.message), d)
+            doc = self.workspace.text_documents.get(target)
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(target, list(merged.values()), doc.version if doc else None))
+
+
+    def publish_with_dependents(self, uri: str) -> None:
+        """Check the changed document's region, then the other open regions that read the file."""
+        self.publish(uri)
+        path, done = path_of(uri), {region_root(path_of(uri))}
+        for other in list(self.workspace.text_documents):
+            root = region_root(path_of(other))
+            cached = self.analyses.get(root)
+            if root not in done and cached and path in cached[1].sources():
+                done.add(root)
+                self.publish(other)
 
 
 server = PolicyServer()
@@ -68,13 +86,13 @@ def did_open(ls: PolicyServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: PolicyServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
+    ls.publish_with_dependents(params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: PolicyServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    ls.analyses.clear()  # a saved file may be read by other regions (stdlib, an inherited region)
-    ls.publish(params.text_document.uri)
+    ls.analyses.clear()  # a saved file may be read by regions that are not open (stdlib, an inherited region)
+    ls.publish_with_dependents(params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)

@@ -11,7 +11,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = [sys.executable, "-c", "from policylang.commands.main import main; main(['lsp'])"]
+SERVER = [sys.executable, "-m", "policylang.lsp"]  # what the VS Code extension runs
 
 
 def uri(path: Path) -> str:

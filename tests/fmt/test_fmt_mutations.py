@@ -10,10 +10,10 @@ import itertools
 import re
 from pathlib import Path
 
-from corpus import SCRIPTS, label
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fmt.corpus import SCRIPTS, label
 from policylang.source import Source
 from policylang.syntax.parser import parse
 from policylang.tools.fmt import format_text

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, change_doc, diagnostics_for, open_doc, position_of, uri
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
+from lsp.lspclient import ROOT, change_doc, diagnostics_for, open_doc, position_of, uri
 from policylang.api import check_path
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

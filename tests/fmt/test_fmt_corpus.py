@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from corpus import ROOT, SCRIPTS, label
 
+from fmt.corpus import ROOT, SCRIPTS, label
 from policylang.api import compile_path
 from policylang.resources import stdlib_dir
 from policylang.source import Source

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, diagnostics_for, open_doc, position_of, uri
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
+
+from lsp.lspclient import ROOT, change_doc, diagnostics_for, open_doc, position_of, uri
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 WEIHAI = ROOT / "regions" / "weihai" / "policy.policy"
@@ -148,14 +149,11 @@ async def test_the_test_lens_runs_a_test_and_shows_the_first_difference(client: 
     assert result["passed"] is True
 
     broken = text.replace("期望 统筹支付 1500 元", "期望 统筹支付 1400 元")
-    from conftest import change_doc
-
     change_doc(client, doc, broken, 9)
     await diagnostics_for(client, doc)
-    result = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(cmd.command, ["" + doc, "覆盖的封顶线"]))
+    result = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(cmd.command, [doc, "覆盖的封顶线"]))
     assert result["passed"] is False
-    assert "统筹支付：期望 1,400.00 元，实际 1,500.00 元" in result["message"].replace("1400.00", "1,400.00").replace(
-        "1500.00", "1,500.00")
+    assert "第 1 次就诊 统筹支付：期望 1,400.00 元，实际 1,500.00 元（共 1 处不同）" in result["message"]
     lenses = await client.text_document_code_lens_async(lsp.CodeLensParams(lsp.TextDocumentIdentifier(doc)))
     assert lenses[0].command.title.startswith("▶ 运行测试 · ✗ ")
     assert any("✗" in m.message for m in client.messages)

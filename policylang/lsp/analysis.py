@@ -50,6 +50,8 @@ def region_root(path: Path) -> Path:
     """What to check for a script: its region folder, or the file alone (stdlib, or a folder of regions)."""
     path = path.resolve()
     folder = path.parent
+    if not path.is_file():
+        return path
     if folder == stdlib_dir().resolve() or stdlib_dir().resolve() in folder.parents:
         return path
     if any(d.is_dir() and any(d.glob("*.policy")) for d in folder.iterdir()):

@@ -17,7 +17,9 @@ from policylang.lsp.hover import hover_text
 from policylang.lsp.lens import RUN_TEST, TestRun, lenses, run_test
 from policylang.lsp.symbols import document_symbols
 from policylang.lsp.workspace import workspace_occurrences
+from policylang.source import Source
 from policylang.syntax import ast
+from policylang.syntax.parser import parse
 from policylang.tools.fmt import format_text
 
 
@@ -34,8 +36,11 @@ class PolicyServer(LanguageServer):
         return {path_of(uri): doc.source for uri, doc in self.workspace.text_documents.items()
                 if uri.endswith(".policy")}
 
-    def analysis(self, uri: str) -> Analysis:
+    def analysis(self, uri: str) -> Analysis | None:
+        """The checked region of a saved script; None for a buffer with no file yet (it gets syntax checks only)."""
         path = path_of(uri)
+        if not path.is_file():
+            return None
         buffers = self.buffers()
         key = tuple(sorted((str(p), hash(t)) for p, t in buffers.items()))
         root = region_root(path)
@@ -49,6 +54,11 @@ class PolicyServer(LanguageServer):
         """Diagnostics for every file the region reads, so an error in an imported or inherited file shows
         there too. A file read by several regions shows what each of their last analyses found in it."""
         analysis = self.analysis(uri)
+        if analysis is None:
+            doc = self.workspace.get_text_document(uri)
+            diags = [diagnostic(d) for d in parse(Source(uri, doc.source))[1]]
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, diags, doc.version))
+            return
         found: dict[str, list[lsp.Diagnostic]] = {uri_of(name): [] for name in analysis.checked.unit.sources}
         found.setdefault(uri, [])
         for d in analysis.checked.diagnostics:
@@ -108,14 +118,17 @@ def _line(ls: PolicyServer, uri: str, line: int) -> str:
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
 def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     uri, pos = params.text_document.uri, params.position
-    text = hover_text(ls.analysis(uri), str(path_of(uri)), pos.line, pos.character, _line(ls, uri, pos.line))
-    if text is None:
+    analysis = ls.analysis(uri)
+    text = analysis and hover_text(analysis, str(path_of(uri)), pos.line, pos.character, _line(ls, uri, pos.line))
+    if not text:
         return None
     return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, text))
 
 
-def _occurrence(ls: PolicyServer, params) -> tuple[Analysis, list[index.Occurrence], index.Occurrence | None]:
+def _occurrence(ls: PolicyServer, params) -> tuple[Analysis | None, list[index.Occurrence], index.Occurrence | None]:
     analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None, [], None
     occs = index.occurrences(analysis.modules())
     pos = params.position
     return analysis, occs, index.at(occs, str(path_of(params.text_document.uri)), pos.line, pos.character)
@@ -137,6 +150,8 @@ def _linked_file(analysis: Analysis, uri: str, line: int) -> lsp.Location | None
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
     analysis, occs, occ = _occurrence(ls, params)
+    if analysis is None:
+        return None
     if occ is None:
         linked = _linked_file(analysis, params.text_document.uri, params.position.line)
         return [linked] if linked else None
@@ -146,7 +161,7 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: PolicyServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
     analysis, occs, occ = _occurrence(ls, params)
-    if occ is None:
+    if analysis is None or occ is None:
         return None
     folders = [path_of(f.uri) for f in ls.workspace.folders.values()] or [analysis.root]
     seen, out = set(), []
@@ -165,7 +180,7 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
     uri, pos = params.text_document.uri, params.position
     analysis = ls.analysis(uri)
     prefix = _line(ls, uri, pos.line)[: pos.character]
-    return lsp.CompletionList(False, completions(prefix, analysis.modules()))
+    return lsp.CompletionList(False, completions(prefix, analysis.modules() if analysis else []))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
@@ -187,20 +202,26 @@ def code_action(ls: PolicyServer, params: lsp.CodeActionParams) -> list[lsp.Code
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
     uri = params.text_document.uri
-    module = ls.analysis(uri).module(path_of(uri))
+    analysis = ls.analysis(uri)
+    module = analysis.module(path_of(uri)) if analysis else None
     return document_symbols(module) if module else []
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS)
 def code_lens(ls: PolicyServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
     uri = params.text_document.uri
-    module = ls.analysis(uri).module(path_of(uri))
+    analysis = ls.analysis(uri)
+    module = analysis.module(path_of(uri)) if analysis else None
     return lenses(uri, module, ls.runs.get(uri, {})) if module else []
 
 
 @server.command(RUN_TEST)
 def run_test_command(ls: PolicyServer, uri: str, name: str) -> dict:
-    result = run_test(ls.analysis(uri), path_of(uri), name)
+    analysis = ls.analysis(uri)
+    if analysis is None:
+        result = TestRun(name, False, "请先保存文件 (save the file first)")
+    else:
+        result = run_test(analysis, path_of(uri), name)
     ls.runs.setdefault(uri, {})[name] = result
     kind = lsp.MessageType.Info if result.passed else lsp.MessageType.Error
     ls.window_show_message(lsp.ShowMessageParams(kind, f"测试“{name}”：{'✓ ' if result.passed else '✗ '}{result.message}"))

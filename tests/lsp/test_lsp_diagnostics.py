@@ -78,5 +78,16 @@ async def test_an_error_in_an_inherited_region_shows_in_that_file(client: Langua
     assert list(client.diagnostics[base_doc]) == []
 
 
+async def test_a_new_unsaved_script_gets_syntax_checks(client: LanguageClient) -> None:
+    doc = "untitled:Untitled-1"
+    client.diagnostics.pop(doc, None)
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        lsp.TextDocumentItem(doc, "policy", 1, "方案 a {\n    比例 90%\n")))
+    [diag] = await diagnostics_for(client, doc)
+    assert diag.code == "E009"
+    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(doc), lsp.Position(1, 5)))
+    assert hover is None
+
+
 def test_uri_is_absolute() -> None:
     assert uri(WEIHAI).startswith("file:///")

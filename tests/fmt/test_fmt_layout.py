@@ -13,7 +13,7 @@ CASES = {
     ),
     "units spaced, percentages attached, inclusion tight": (
         '方案 a {\n分段 { 2万元(含)以内 70%, 超过2万元 80% }\n}\n',
-        '方案 a {\n    分段 { 2 万元(含) 以内 70%, 超过 2 万元 80% }\n}\n',
+        '方案 a {\n    分段 { 2 万元(含)以内 70%, 超过 2 万元 80% }\n}\n',
     ),
     "comments kept: own line, trailing, inside a statement": (
         '# 头注释\n方案 a { # 方案注释\n  比例 一级 90%,   # 行内\n   二级 80%\n  # 块尾注释\n}\n',

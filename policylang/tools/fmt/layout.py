@@ -28,6 +28,8 @@ def _spaced(prev: tuple[Token, str], cur: tuple[Token, str], nxt: Token | None) 
         return ""
     if ptok == "(":
         return ""
+    if ptok == ")" and pparent in ("inclusive", "exclusive") and tok in ("以内", "以上"):
+        return ""  # (含)以内
     if tok in _NO_SPACE_BEFORE or tok.type == "_COMMA":
         return ""
     if tok == "(" and nxt is not None and nxt in _INCLUSION:
@@ -179,7 +181,7 @@ def _with_parents(tree: Tree) -> list[tuple[Token, str]]:
     def walk(t: Tree, data: str) -> None:
         for c in t.children:
             if isinstance(c, Tree):
-                walk(c, f"{data}.{c.data}" if data == "claim" else str(c.data))
+                walk(c, "claim.expect" if data == "claim" and c.data == "expect" else str(c.data))
             else:
                 out.append((c, data))
 

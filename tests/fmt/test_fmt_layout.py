@@ -38,6 +38,14 @@ CASES = {
         '测试 "t" {\n    参保人 职工医保\n    就诊 2024-01-01 门诊 {\n        明细 "药" 甲类 5 元\n'
         '        明细 挂号费 甲类 1 元\n    } 期望 费用 6 元\n}\n',
     ),
+    "bands: between two amounts, inclusion kept with its amount": (
+        '方案 a {\n分段 { 5万元至10万元(含) 60%, 超过10万元 70% }\n}\n',
+        '方案 a {\n    分段 { 5 万元 至 10 万元(含) 60%, 超过 10 万元 70% }\n}\n',
+    ),
+    "claim attributes tight, text attributes too": (
+        '测试 "t" {\n参保人 职工医保\n就诊 2024-01-01 住院 100 元 住院号 = "A-1" 期望 统筹支付 1 元\n}\n',
+        '测试 "t" {\n    参保人 职工医保\n    就诊 2024-01-01 住院 100 元 住院号="A-1"  期望 统筹支付 1 元\n}\n',
+    ),
     "formulas: operators spaced, parentheses tight": (
         '方案 a { 比例 = 85%+( 年龄-70 )×0.5%，最低 85% }\n',
         '方案 a {\n    比例 = 85% + (年龄 - 70) × 0.5%, 最低 85%\n}\n',

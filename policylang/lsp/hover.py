@@ -18,8 +18,10 @@ from policylang.ir.valuetext import value_text
 from policylang.ir.wording import date_cn
 from policylang.lsp import index
 from policylang.lsp.analysis import Analysis
+from policylang.lsp.workspace import overrides
 from policylang.resources import grammar_file
 from policylang.source import Span
+from policylang.syntax import ast
 from policylang.syntax.parser import keywords
 
 WORD = re.compile(r"[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]*")
@@ -166,8 +168,17 @@ def scheme_text(policy: ir.Policy, name: str) -> str | None:
     return "\n\n".join(p for p in parts if p)
 
 
-def hover_text(analysis: Analysis, file: str, line: int, character: int, line_text: str) -> str | None:
-    """What to show for the cursor position, or None."""
+def overridden_in(region: Path, scheme: ir.Scheme, param: ir.Param, others: list[ast.Module]) -> str:
+    """The regions in the workspace that inherit this one and override this parameter (覆盖 方案 …)."""
+    found = overrides(others, region, scheme.name, param.name)
+    if not found:
+        return ""
+    return "\n\n被以下地区覆盖（overridden in）：" + "；".join(str(s.span) for s in found)
+
+
+def hover_text(analysis: Analysis, file: str, line: int, character: int, line_text: str,
+               others: list[ast.Module] = ()) -> str | None:
+    """What to show for the cursor position, or None. others: the workspace's scripts, for overrides."""
     policy = analysis.policy
     occs = index.occurrences(analysis.modules())
     occ = index.at(occs, file, line, character)
@@ -187,5 +198,6 @@ def hover_text(analysis: Analysis, file: str, line: int, character: int, line_te
     text = keyword_entry(word)
     if policy is not None:
         for scheme, param in parameter_at(policy, file, line):
-            text = parameter_text(scheme, param, file) + "\n\n---\n\n" + text
+            text = (parameter_text(scheme, param, file) + overridden_in(analysis.root, scheme, param, list(others))
+                    + "\n\n---\n\n" + text)
     return text

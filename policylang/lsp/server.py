@@ -16,7 +16,7 @@ from policylang.lsp.convert import diagnostic, location, path_of, uri_of
 from policylang.lsp.hover import hover_text
 from policylang.lsp.lens import RUN_TEST, TestRun, lenses, run_test
 from policylang.lsp.symbols import document_symbols
-from policylang.lsp.workspace import workspace_occurrences
+from policylang.lsp.workspace import workspace_modules, workspace_occurrences
 from policylang.source import Source
 from policylang.syntax import ast
 from policylang.syntax.parser import parse
@@ -74,6 +74,10 @@ class PolicyServer(LanguageServer):
                 lsp.PublishDiagnosticsParams(target, list(merged.values()), doc.version if doc else None))
 
 
+    def folders(self, analysis: Analysis) -> list[Path]:
+        """The workspace folders (the region's own folder when the editor opened a single file)."""
+        return [path_of(f.uri) for f in self.workspace.folders.values()] or [analysis.root]
+
     def publish_with_dependents(self, uri: str) -> None:
         """Check the changed document's region, then the other open regions that read the file."""
         self.publish(uri)
@@ -119,7 +123,10 @@ def _line(ls: PolicyServer, uri: str, line: int) -> str:
 def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     uri, pos = params.text_document.uri, params.position
     analysis = ls.analysis(uri)
-    text = analysis and hover_text(analysis, str(path_of(uri)), pos.line, pos.character, _line(ls, uri, pos.line))
+    if analysis is None:
+        return None
+    others = workspace_modules(ls.folders(analysis), ls.buffers())
+    text = hover_text(analysis, str(path_of(uri)), pos.line, pos.character, _line(ls, uri, pos.line), others)
     if not text:
         return None
     return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, text))
@@ -163,9 +170,8 @@ def references(ls: PolicyServer, params: lsp.ReferenceParams) -> list[lsp.Locati
     analysis, occs, occ = _occurrence(ls, params)
     if analysis is None or occ is None:
         return None
-    folders = [path_of(f.uri) for f in ls.workspace.folders.values()] or [analysis.root]
     seen, out = set(), []
-    for o in index.references([*occs, *workspace_occurrences(folders, ls.buffers())], occ):
+    for o in index.references([*occs, *workspace_occurrences(ls.folders(analysis), ls.buffers())], occ):
         if o.is_definition and not params.context.include_declaration:
             continue
         key = (str(Path(o.span.file).resolve()), o.span.line, o.span.column)

@@ -44,6 +44,15 @@ async def test_hover_on_a_parameter_shows_where_it_is_overridden(client: Languag
     assert "  - 退休 1,600.00 元（继承自 tests/inherit/base/rules.policy:8:" in value
 
 
+async def test_hover_in_the_inherited_region_says_where_it_is_overridden(client: LanguageClient) -> None:
+    doc, text = await _opened(client, BASE)
+    value = await _hover(client, doc, position_of(text, "封顶线 在职 1300 元", 1))
+    assert "  - 在职 1,300.00 元（第 8 行）" in value
+    overridden = value.split("被以下地区覆盖（overridden in）：")[1].split("\n")[0].split("；")
+    assert "tests/inherit/child/rules.policy:4:1" in overridden
+    assert not any("e028" in o for o in overridden)  # 覆盖 of a same-named scheme in a region that does not 继承 base
+
+
 async def test_hover_on_a_parameter_shows_its_value_at_each_effective_date(client: LanguageClient) -> None:
     suizhou = ROOT / "regions" / "suizhou" / "policy.policy"
     doc, text = await _opened(client, suizhou)

@@ -53,18 +53,37 @@ class PolicyServer(LanguageServer):
     def publish(self, uri: str) -> None:
         """Diagnostics for every file the region reads, so an error in an imported or inherited file shows
         there too. A file read by several regions shows what each of their last analyses found in it."""
+        self._send(self._collect(uri), last=uri)
+
+    def publish_with_dependents(self, uri: str) -> None:
+        """Check the changed document's region and the other open regions that read the file, then publish."""
+        touched = self._collect(uri)
+        path, done = path_of(uri), {region_root(path_of(uri))}
+        for other in list(self.workspace.text_documents):
+            root = region_root(path_of(other))
+            cached = self.analyses.get(root)
+            if root not in done and cached and path in cached[1].sources():
+                done.add(root)
+                touched |= self._collect(other)
+        self._send(touched, last=uri)
+
+    def _collect(self, uri: str) -> set[str]:
+        """Check uri's region and record what it found in each file; returns the files' URIs."""
         analysis = self.analysis(uri)
         if analysis is None:
             doc = self.workspace.get_text_document(uri)
-            diags = [diagnostic(d) for d in parse(Source(uri, doc.source))[1]]
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, diags, doc.version))
-            return
+            self.reported[path_of(uri)] = {uri: [diagnostic(d) for d in parse(Source(uri, doc.source))[1]]}
+            return {uri}
         found: dict[str, list[lsp.Diagnostic]] = {uri_of(name): [] for name in analysis.checked.unit.sources}
         found.setdefault(uri, [])
         for d in analysis.checked.diagnostics:
             found.setdefault(uri_of(d.span.file) if d.span else uri, []).append(diagnostic(d))
         self.reported[analysis.root] = found
-        for target in found:
+        return set(found)
+
+    def _send(self, uris: set[str], last: str) -> None:
+        """Publish the merged findings for each file, the edited document last."""
+        for target in sorted(uris, key=lambda u: u == last):
             merged: dict[tuple, lsp.Diagnostic] = {}
             for by_file in self.reported.values():
                 for d in by_file.get(target, ()):
@@ -73,21 +92,9 @@ class PolicyServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(target, list(merged.values()), doc.version if doc else None))
 
-
     def folders(self, analysis: Analysis) -> list[Path]:
         """The workspace folders (the region's own folder when the editor opened a single file)."""
         return [path_of(f.uri) for f in self.workspace.folders.values()] or [analysis.root]
-
-    def publish_with_dependents(self, uri: str) -> None:
-        """Check the changed document's region, then the other open regions that read the file."""
-        self.publish(uri)
-        path, done = path_of(uri), {region_root(path_of(uri))}
-        for other in list(self.workspace.text_documents):
-            root = region_root(path_of(other))
-            cached = self.analyses.get(root)
-            if root not in done and cached and path in cached[1].sources():
-                done.add(root)
-                self.publish(other)
 
 
 server = PolicyServer()

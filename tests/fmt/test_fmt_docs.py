@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from fmt.corpus import ROOT
-
 from policylang.tools.fmt import format_text
 
 

@@ -15,7 +15,7 @@ INDENT = "    "
 # Statements that open a block of statements; other braces (enumerations, brackets) stay on one line.
 BLOCKS = frozenset({"scheme", "layer", "subsidy", "question", "test"})
 _TIGHT_EQUALS = frozenset({"attr_name", "attr_quantity", "attr_date", "attr_text", "field_key"})
-_NO_SPACE_BEFORE = frozenset({",", ")", "%", ";"})
+_NO_SPACE_BEFORE = frozenset({",", ")", "%"})
 _INCLUSION = frozenset({"含", "不含"})
 _EXPECT = "  期望 "
 MAX_ALIGN_PAD = 24  # display columns; wider gaps read worse than no alignment
@@ -52,7 +52,6 @@ class Printer:
         self.last_line = 0  # source line where the last thing written ends
         self.src_lines = cst.source.text.split("\n")
         self.expects: list[int] = []  # lines holding a one-line claim with an expectation
-
 
     def render(self) -> str:
         self._statements(self.cst.tree.children, 0)

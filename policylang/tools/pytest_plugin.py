@@ -53,6 +53,7 @@ class PolicyCheckItem(pytest.Item):
     def __init__(self, *, checked: Checked, **kw) -> None:
         super().__init__(**kw)
         self.checked = checked
+        self.funcargs: dict = {}  # pytest-lsp's runtest_call wrapper does not yield for items without funcargs
 
     def runtest(self) -> None:
         errors = [d for d in self.checked.diagnostics if d.is_error]
@@ -70,6 +71,7 @@ class PolicyTestItem(pytest.Item):
         super().__init__(**kw)
         self.checked = checked
         self.case = case
+        self.funcargs: dict = {}  # as above (pytest-lsp 1.0)
 
     def runtest(self) -> None:
         assert self.checked.policy is not None

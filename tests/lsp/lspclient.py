@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
+
+if TYPE_CHECKING:
+    from pytest_lsp import LanguageClient
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = [sys.executable, "-m", "policylang.lsp"]  # what the VS Code extension runs

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
+pytest.importorskip("pytest_lsp", reason="pytest-lsp is a dev dependency: pip install -e '.[dev]'")
+
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 

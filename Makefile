@@ -32,3 +32,26 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# ---- editor tooling (policylang fmt / lsp, the VS Code extension under editors/vscode) --------------
+VSCODE := editors/vscode
+.PHONY: vscode-grammar vscode-test vscode-screenshot vsix bench-lsp
+
+vscode-grammar: setup
+	$(BIN)/python -m policylang.lsp.textmate
+
+$(VSCODE)/node_modules: $(VSCODE)/package-lock.json
+	cd $(VSCODE) && npm ci --no-audit --no-fund
+	touch $@
+
+vscode-test: $(VSCODE)/node_modules
+	cd $(VSCODE) && npm test
+
+vscode-screenshot: $(VSCODE)/node_modules
+	cd $(VSCODE) && npm run screenshot
+
+vsix: $(VSCODE)/node_modules
+	cd $(VSCODE) && npm run package
+
+bench-lsp: setup
+	$(BIN)/python bench/lsp_latency.py

@@ -17,7 +17,9 @@ The layout is the pipeline; each stage is a package with one public entry (docs/
     api                   check_path: path → Checked (the front end composed), Regions for 异地就医
         │
     batch/ docs/ tools/   batch.engine.Run (claim tables at scale), docs.site.build_site (public pages),
-        │                 tools: coverage, verify, diff, impact, history, reports, the pytest plugin
+        │                 tools: coverage, verify, diff, impact, history, fmt, reports, the pytest plugin
+    lsp/                  lsp.server.main: the language server for editors (diagnostics, hover, tests)
+        │
     commands/             commands.main.main: the `policylang` CLI, one module per subcommand
 
 Nothing imports from a stage below it in this drawing (tests/architecture pins it), and `import

@@ -12,7 +12,9 @@ from policylang.commands.check import check
 from policylang.commands.diff import diff_cmd
 from policylang.commands.doc import doc
 from policylang.commands.export import export_cmd
+from policylang.commands.fmt import fmt_cmd
 from policylang.commands.history import history_cmd
+from policylang.commands.lsp import lsp_cmd
 from policylang.commands.messages import CONTEXT, echo_err
 from policylang.commands.sample import sample_cmd
 from policylang.commands.settle import settle_cmd
@@ -32,7 +34,7 @@ def cli() -> None:
 # The names users type, in the order the "no such command" hint lists them.
 COMMANDS = {"check": check, "test": test, "settle": settle_cmd, "doc": doc, "history": history_cmd,
             "verify": verify_cmd, "diff": diff_cmd, "sample": sample_cmd, "batch": batch_cmd,
-            "export": export_cmd}
+            "export": export_cmd, "fmt": fmt_cmd, "lsp": lsp_cmd}
 for _name, _command in COMMANDS.items():
     cli.add_command(_command, _name)
 

@@ -31,7 +31,8 @@ ALLOWED: dict[str, set[str]] = {
     "batch": {"source", "diagnostics", "ir", "eval", "inputs", "api"},
     "tools": BACK | {"batch"},  # the pytest plugin runs each test block on the batch backend too
     "docs": BACK | {"tools"},  # pages show the history and coverage that tools compute
-    "commands": BACK | {"batch", "docs", "tools"},
+    "lsp": BACK | {"docs", "tools"},  # the editor's view: diagnostics, hover from the page model, test lens
+    "commands": BACK | {"batch", "docs", "tools", "lsp"},
     "policylang": {"api"},  # the package face, lazily (module __getattr__)
 }
 LATER_THAN_IR = {"syntax", "resolve", "lower", "eval", "inputs", "api", "batch", "docs", "tools", "commands"}

@@ -1,0 +1,1 @@
+"""policylang lsp: a language server over stdio (pygls) for policy officers' editors."""

@@ -194,6 +194,9 @@ class Run:
             advance(len(frame))
 
     def results_view(self, folder: Path) -> None:
+        if not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(self.schema.empty_table(), folder / "part-empty.parquet")
         self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
                      f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]

@@ -17,7 +17,15 @@ import attrs
 
 from policylang import ir
 from policylang.diagnostics import Diagnostic, error
-from policylang.inputs.cells import clean, enum_value, is_blank, parse_amount, parse_date, parse_number, person_id
+from policylang.inputs.cells import (
+    clean,
+    enum_value,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_number,
+    person_id,
+)
 from policylang.inputs.factvalues import AMOUNT_HELP
 from policylang.inputs.tabletext import LINE, PARQUET_SUFFIXES, PROBLEM, TableTextError, open_table
 from policylang.ir.claims import Claim, Person, facts

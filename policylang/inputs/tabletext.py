@@ -89,7 +89,7 @@ def open_table(path: Path) -> TableText:
 
 
 def _open_csv(path: Path) -> io.TextIOWrapper:
-    return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
+    return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
 def _repaired(cell: str) -> str:

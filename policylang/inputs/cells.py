@@ -21,6 +21,7 @@ but not the bounds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 import unicodedata
@@ -40,6 +41,11 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "012345678
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?", re.ASCII)
 _DATES = (re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", re.ASCII),
           re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日", re.ASCII))
+
+
+def _ascii(text: str) -> str:
+    """Full-width digits and separators as ASCII (only those: other scripts' digits stay and fail)."""
+    return text if text.isascii() else text.translate(_FULLWIDTH)
 
 
 def clean(text: str) -> str:
@@ -63,7 +69,7 @@ def is_blank(value: Any) -> bool:
 
 def _decimal_text(text: str) -> Decimal | None:
     """The number a cell's text writes, by the grammar above; None if it writes none."""
-    m = _NUMBER.fullmatch(text.translate(_FULLWIDTH).strip(BLANKS))
+    m = _NUMBER.fullmatch(_ascii(text).strip(BLANKS))
     if m is None:
         return None
     return Decimal(m[0].replace(",", ""))
@@ -108,7 +114,7 @@ def parse_date(value: Any) -> dt.date | None:
         return value
     if not isinstance(value, str):
         return None
-    text = value.translate(_FULLWIDTH).strip(BLANKS)
+    text = _ascii(value).strip(BLANKS)
     for pattern in _DATES:
         m = pattern.fullmatch(text)
         if m:
@@ -123,5 +129,9 @@ def enum_value(value: Any, values: tuple[str, ...]) -> str | None:
     """The enumeration value a cell names (as the script spells it), None if it names none."""
     if not isinstance(value, str):
         return None
-    text = clean(value)
-    return next((v for v in values if clean(v) == text), None)
+    return _enum_index(values).get(clean(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _enum_index(values: tuple[str, ...]) -> dict[str, str]:
+    return {clean(v): v for v in reversed(values)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ class LineIndex:
     from the start of the file)."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.starts = array("q", [0])
+        self.starts.extend(m.end() for m in re.finditer("\n", text))
 
     def point(self, path: str, pos: int) -> Span:
         line = bisect_right(self.starts, pos)

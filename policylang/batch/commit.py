@@ -1,6 +1,6 @@
 """Where `batch` writes: paths that must not collide, and OUT + rejects committed as one unit.
 
-The guarantee (documented in docs/batch.md): after a run, OUT and its rejects file are either both the
+The guarantee (documented in README.md, 批量结算): after a run, OUT and its rejects file are either both the
 new ones or both the old ones. Both are written completely under temporary names beside their targets
 (`.NAME.PID.partial`); then a journal `.OUT.policylang-commit` naming both renames is written and
 synced — the commit point; then both are renamed into place and the journal removed. A run killed

@@ -245,7 +245,11 @@ class Run:
         self.con.execute(f"SET allowed_directories=[{_literal(str(self.work.resolve()) + '/')}]")
         self.con.execute("SET enable_external_access=false")
         self.con.execute("SET lock_configuration=true")
-        rel = self.con.sql(sql)
+        try:
+            rel = self.con.sql(sql)
+        except duckdb.PermissionException as e:
+            raise BatchError(f"--sql 只能查询视图 结果/settled、拒绝/rejects，不能读写文件：{str(e).splitlines()[0]} "
+                             "(--sql may read the result views only, no files)") from e
         if rel is None:
             return [], []
         return list(rel.columns), rel.fetchall()

@@ -2,7 +2,7 @@
 a person ID (参保人ID) and free text. Every reader (settle's JSON claim file, `diff --claims`, `batch`)
 calls these functions, so a value that one accepts no other refuses.
 
-The written forms, documented in docs/batch.md (输入格式):
+The written forms, documented in README.md (批量结算, 单元格的写法):
 
 - 金额 (amount, 元): ASCII or full-width digits (０-９); an optional decimal point (. or ．) with at most
   two significant decimals (trailing zeros beyond them are allowed: 12.3000 is 12.30); thousands

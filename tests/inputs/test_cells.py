@@ -10,7 +10,14 @@ import pyarrow as pa
 import pytest
 
 from policylang.inputs import cells
-from policylang.inputs.cells import MAX_AMOUNT_FEN, enum_value, parse_amount, parse_date, parse_number, person_id
+from policylang.inputs.cells import (
+    MAX_AMOUNT_FEN,
+    enum_value,
+    parse_amount,
+    parse_date,
+    parse_number,
+    person_id,
+)
 from policylang.inputs.columnar import PERSON_KEY_SQL, person_keys, register
 
 AMOUNTS = {

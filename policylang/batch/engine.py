@@ -27,7 +27,6 @@ from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names, settle_columns
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, check_header, validate
-from policylang.batch.segments import fits
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, open_table
 
@@ -70,7 +69,7 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame, schema: pa.Schema) -> 
     """Validate and settle one chunk (every claim of its persons): input columns plus results."""
     frame = frame.reset_index(drop=True)
     cols, good, rejects = validate(policy, frame)
-    if not fits(cols.amount, len(cols)) and sum(int(a) for a in cols.amount) >= SUM_LIMIT:
+    if len(cols) and int(cols.amount.max()) * len(cols) >= SUM_LIMIT and sum(map(int, cols.amount)) >= SUM_LIMIT:
         raise BatchError("一个分区内的费用合计超出 64 位整数的范围，无法精确结算 (a chunk's total 费用 "
                          "would overflow int64)")
     settled = settle_columns(policy, cols)
@@ -157,17 +156,24 @@ class Run:
         self.con = duckdb.connect(config={"memory_limit": memory_limit,
                                           "temp_directory": str(self.work / "tmp")})
         try:
-            table = open_table(claims)
-            self.inputs = list(table.header)
-            check_header(policy, self.inputs)
-            numbered = self.work / "numbered.parquet"
-            self.rows = _number(table, numbered)
-        except TableTextError as e:
-            raise BatchError(f"无法读取理赔表：{claims}：{e}") from e
-        except TableError as e:
-            raise BatchError(f"{claims}: {e}") from e
-        self.con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet({_literal(str(numbered))})")
+            self.inputs, self.numbered, self.rows = self._numbered_input()
+        except BaseException:
+            self.close()  # no work folder or partial file outlives a refused run
+            raise
+        self.con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet({_literal(str(self.numbered))})")
         self.schema = result_schema(policy, self.inputs)
+
+    def _numbered_input(self) -> tuple[list[str], Path, int]:
+        """Read the claim table (tabletext.py) into the work folder, numbered and keyed by person."""
+        try:
+            table = open_table(self.claims)
+            check_header(self.policy, list(table.header))
+            numbered = self.work / "numbered.parquet"
+            return list(table.header), numbered, _number(table, numbered)
+        except TableTextError as e:
+            raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
+        except TableError as e:
+            raise BatchError(f"{self.claims}: {e}") from e
 
     def partitions(self) -> tuple[int, int]:
         total = self.rows

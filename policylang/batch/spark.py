@@ -1,8 +1,9 @@
 """The same kernel on Apache Spark: rows hash-partitioned by person, each partition settled with mapInArrow.
 
 Rows are partitioned by the person key (inputs/cells.py person_id), as in the local engine, so IDs that
-differ only by blanks or width are one person whatever the partitioning. Local mode (`local[*]`) by default; a master URL runs it on a cluster. The numbered input and the results
-live in the run's work folder beside OUT, so on a cluster OUT must be on storage every executor can reach.
+differ only by blanks or width are one person whatever the partitioning. Local mode (`local[*]`) by
+default; a master URL runs it on a cluster. The numbered input and the results live in the run's work
+folder beside OUT, so on a cluster OUT must be on storage every executor can reach.
 """
 
 from __future__ import annotations
@@ -50,9 +51,8 @@ def session(master: str):
 
 def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
     """Settle run's claims on Spark; returns the folder of result Parquet files."""
-    numbered = run.work / "numbered.parquet"
-    run.con.execute(f"COPY (SELECT * FROM src) TO '{numbered}' (FORMAT parquet)")
-    total = run.con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+    numbered = run.numbered  # written by Run: ROW, PROBLEM, KEY and the input columns
+    total = run.rows
     spark = session(master)
     policy, inputs, schema = run.policy, list(run.inputs), run.schema
     parts = max(2, -(-total // run.chunk_rows))

@@ -207,3 +207,22 @@ def test_sql_cannot_touch_files(tmp_path, capsys, query) -> None:
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.db").exists()
     assert _run(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.csv"),
                  "--sql", "SELECT count(*) AS n FROM 结果"]) == 0
+
+
+def test_a_chunk_whose_total_could_overflow_is_refused(tmp_path, monkeypatch, capsys) -> None:
+    """The kernel's running sums are int64: a chunk whose 费用 add up past the limit stops the run."""
+    from policylang.batch import engine
+
+    monkeypatch.setattr(engine, "SUM_LIMIT", 500_000)  # 5,000.00 元 stands in for 2^62 分
+    claims = _claims(tmp_path, ROW * 3)
+    assert _run(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.csv")]) == 1
+    assert "超出 64 位整数的范围" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists() and not list(tmp_path.glob(".o.*"))
+
+
+def test_a_refused_table_leaves_no_work_files(tmp_path, capsys) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("参保人ID,日期,医院登记\n", encoding="utf-8")
+    assert _run(["batch", SUIZHOU, str(path), "-o", str(tmp_path / "o.csv")]) == 1
+    assert "未知的列“医院登记”" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]

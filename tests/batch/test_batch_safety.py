@@ -145,7 +145,7 @@ def test_unreadable_rows_are_rejected_one_by_one_with_their_line(tmp_path) -> No
     assert "非 UTF-8" in rejects[6]["原因"] and rejects[6]["费用"] == "1\ufffd0"
 
 
-def test_diff_claims_reads_rows_the_same_way(tmp_path, suizhou_policy_rows=None) -> None:
+def test_diff_claims_reads_rows_the_same_way(tmp_path) -> None:
     from policylang.inputs.claimtable import read_table
 
     claims = _claims(tmp_path, ROW + "\n" + "B,职工医保,在职,2024-03-01,普通门诊\n" + "   \n")

@@ -89,8 +89,8 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
             reasons[i].append(text(i) if callable(text) else text)
 
     unread = frame[PROBLEM].notna().to_numpy() if PROBLEM in frame else np.zeros(n, dtype=bool)
-    person = pd.Series(person_keys(pa.array(frame[PERSON].astype(object), pa.string())).to_pandas(),
-                       dtype=object)
+    person = pd.Series(person_keys(pa.Array.from_pandas(frame[PERSON].astype(object), type=pa.string()))
+                       .to_pylist(), dtype=object)
     fail(person.isna().to_numpy(), "缺少“参保人ID”")
 
     blank_date = _blank(frame[DATE])
@@ -136,7 +136,8 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
         blank = _blank(frame[name])
         codes, vals, errs = _parse_unique(frame[name].where(~blank), lambda r, name=name: (
             (p := parse_fact(policy, name, str(r)))[0], p[2]))
-        fail(np.array([c >= 0 and errs[c] is not None for c in codes], dtype=bool), lambda i, errs=errs, codes=codes: errs[codes[i]])
+        fail(np.array([c >= 0 and errs[c] is not None for c in codes], dtype=bool),
+             lambda i, errs=errs, codes=codes: errs[codes[i]])
         facts[name] = FactColumn(np.asarray(codes, dtype=np.int64), tuple(vals))
 
     for i in np.nonzero(unread)[0]:

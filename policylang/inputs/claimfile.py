@@ -160,5 +160,9 @@ def read_claims(path: Path, policy: ir.Policy) -> ClaimFile:
     if not isinstance(raw_claims, list):
         reader.fail("E030", "“就诊”应为数组", (CLAIMS_KEY,))
         raw_claims = []
-    claims = [c for i, obj in enumerate(raw_claims) if (c := reader.claim(obj, i))]
+    claims = []
+    for i in range(len(raw_claims)):  # each parsed claim is released once read: the peak is one copy, not two
+        obj, raw_claims[i] = raw_claims[i], None
+        if (c := reader.claim(obj, i)) is not None:
+            claims.append(c)
     return ClaimFile(source, person, tuple(claims), tuple(reader.diags))

@@ -1,4 +1,4 @@
-"""The cell rules of cells.py over whole columns (Arrow, pandas, DuckDB), for batch.
+"""The cell rules of cells.py over whole columns (Arrow, pandas), for batch.
 
 A column is dictionary-encoded and the scalar rule applied once per distinct value, so the vectorised
 form is the scalar rule by construction (tests/inputs/test_cells.py checks it on tricky strings) and a
@@ -17,8 +17,6 @@ import pyarrow.compute as pc
 
 from policylang.inputs.cells import person_id
 
-PERSON_KEY_SQL = "policylang_person_key"
-
 
 def person_keys(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """参保人ID of every row by cells.person_id (null where blank)."""
@@ -27,12 +25,6 @@ def person_keys(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     encoded = values.dictionary_encode()
     keys = pa.array([person_id(v) for v in encoded.dictionary.to_pylist()], type=pa.string())
     return pc.take(keys, encoded.indices)
-
-
-def register(con) -> None:
-    """Make person_keys available to DuckDB SQL as policylang_person_key(VARCHAR)."""
-    con.create_function(PERSON_KEY_SQL, person_keys, ["VARCHAR"], "VARCHAR", type="arrow",
-                        null_handling="special")
 
 
 def per_distinct(values: pd.Series, parse: Callable[[Any], Any]) -> tuple[np.ndarray, list]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import duckdb
 import pyarrow as pa
 import pytest
 
@@ -18,7 +17,7 @@ from policylang.inputs.cells import (
     parse_number,
     person_id,
 )
-from policylang.inputs.columnar import PERSON_KEY_SQL, person_keys, register
+from policylang.inputs.columnar import person_keys
 
 AMOUNTS = {
     "2000": 200000, "2,000.00": 200000, "1,234,567.8": 123456780, "０．５": 50, "２，０００": 200000,
@@ -107,13 +106,6 @@ def test_vectorised_person_keys_agree_with_the_scalar_rule() -> None:
     assert person_keys(arr).to_pylist() == [person_id(v) for v in arr.to_pylist()]
     chunked = pa.chunked_array([arr[:5], arr[5:]])
     assert person_keys(chunked).to_pylist() == [person_id(v) for v in arr.to_pylist()]
-
-
-def test_duckdb_person_key_agrees_with_the_scalar_rule() -> None:
-    con = duckdb.connect()
-    register(con)
-    rows = con.execute(f"SELECT v, {PERSON_KEY_SQL}(v) FROM (SELECT unnest(?) AS v)", [TRICKY_IDS]).fetchall()
-    assert [k for _, k in rows] == [person_id(v) for v, _ in rows]
 
 
 def test_blanks_are_every_unicode_space() -> None:

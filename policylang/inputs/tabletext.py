@@ -19,6 +19,7 @@ name, a header that is not UTF-8, a malformed CSV record, a Parquet column of a 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -57,7 +58,9 @@ class TableText:
         return self.path.suffix.lower() in PARQUET_SUFFIXES
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        return _parquet_batches(self) if self.is_parquet else _csv_batches(self)
+        if self.is_parquet:
+            return _parquet_batches(self)
+        return _csv_batches_arrow(self) if _regular_csv(self) else _csv_batches(self)
 
     def schema(self) -> pa.Schema:
         return pa.schema([pa.field(LINE, pa.int64()), pa.field(PROBLEM, pa.string()),
@@ -139,6 +142,49 @@ def _csv_batches(table: TableText) -> Iterator[pa.RecordBatch]:
                 lines, problems, cells = [], [], [[] for _ in range(width)]
         if lines or not width:
             yield _batch(schema, lines, problems, cells)
+
+
+def _arrow_csv(table: TableText, irregular: list) -> Iterator[pa.RecordBatch]:
+    """Arrow's streaming CSV reader over the data rows; rows it cannot parse are noted in irregular."""
+    import pyarrow.csv as pacsv
+
+    def note(row) -> str:
+        irregular.append(row)
+        return "skip"
+
+    names = [f"c{i}" for i in range(len(table.header))]
+    return pacsv.open_csv(
+        table.path, pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
+        pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=note),
+        pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                             quoted_strings_can_be_null=False))
+
+
+def _regular_csv(table: TableText) -> bool:
+    """Whether Arrow reads the file as the line reader would: every line a row of the header's width
+    (no empty or blank line, no line break inside a cell) and all UTF-8 — so row N is line N + 1."""
+    if len(table.header) < 2:
+        return False  # an empty line would be a row of one empty cell, not an irregular row
+    irregular: list = []
+    try:
+        for batch in _arrow_csv(table, irregular):
+            if irregular or any(pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in batch.columns):
+                return False
+            empty = functools.reduce(pc.and_, [pc.equal(c, "") for c in batch.columns])
+            if pc.any(empty).as_py():  # Arrow reads an empty line as a row of empty cells
+                return False
+    except (pa.ArrowException, OSError):
+        return False
+    return not irregular
+
+
+def _csv_batches_arrow(table: TableText) -> Iterator[pa.RecordBatch]:
+    schema, done = table.schema(), 0
+    for batch in _arrow_csv(table, []):
+        n = batch.num_rows
+        lines = pa.array(range(done + 2, done + n + 2), pa.int64())
+        yield pa.RecordBatch.from_arrays([lines, pa.nulls(n, pa.string()), *batch.columns], schema=schema)
+        done += n
 
 
 def _batch(schema: pa.Schema, lines: list[int], problems: list, cells: list[list[str]]) -> pa.RecordBatch:

@@ -59,3 +59,30 @@ def test_parquet_nested_column_is_refused(tmp_path) -> None:
     pq.write_table(pa.table({"参保人ID": ["A"], "明细": pa.array([[1, 2]])}), path)
     with pytest.raises(TableTextError, match="不受支持"):
         _rows(path)
+
+
+@pytest.mark.parametrize("body", [
+    "\ufeff参保人ID,费用,险种\r\nA,1,职工医保\r\n\"B,b\",\"2\",\"x\"\"y\"\r\n C ,3, \r\n",
+    "参保人ID,费用,险种\nA,1,职工医保\nB,2,\"\"",
+    "参保人ID,费用,险种\n",
+])
+def test_arrow_reads_regular_files_exactly_as_the_line_reader(tmp_path, body) -> None:
+    from policylang.inputs.tabletext import _csv_batches, _regular_csv
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(body.encode())
+    table = open_table(path)
+    assert _regular_csv(table)
+    fast = pa.Table.from_batches(list(table.batches()), schema=table.schema())
+    assert fast.equals(pa.Table.from_batches(list(_csv_batches(table)), schema=table.schema()))
+
+
+@pytest.mark.parametrize("body", ["A,1,x\n\nB,2,y\n", "A,1,x\r\n\r\nB,2,y\r\n", "A,1\n", "   \n", "\"A\nB\",1,x\n", "A,1,x,y\n"])
+def test_irregular_files_go_to_the_line_reader(tmp_path, body) -> None:
+    from policylang.inputs.tabletext import _regular_csv
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(("参保人ID,费用,险种\n" + body).encode())
+    assert not _regular_csv(open_table(path))
+    (tmp_path / "u.csv").write_bytes("参保人ID,费用,险种\nA,1,".encode() + b"\xff\n")
+    assert not _regular_csv(open_table(tmp_path / "u.csv"))

@@ -12,6 +12,10 @@ and number rows the same way:
 - Typed Parquet cells become the text a person would type: dates and midnight timestamps as
   YYYY-MM-DD, numbers in plain decimal notation; every rule then reads text (cells.py).
 
+A regular CSV file (every line a row of the header's width, all UTF-8) is read by Arrow's streaming
+reader; any other is read line by line with the csv module, which reports each irregular row. The two
+give the same batches on regular files (tests/inputs/test_tabletext.py).
+
 What makes the whole table unreadable raises TableTextError: no header, a repeated or empty column
 name, a header that is not UTF-8, a malformed CSV record, a Parquet column of a nested type.
 """

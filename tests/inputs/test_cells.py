@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policylang.inputs import cells
 from policylang.inputs.cells import (
@@ -112,3 +114,10 @@ def test_blanks_are_every_unicode_space() -> None:
     for ch in ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x85", "\u00a0", "\u1680", "\u2000", "\u200a", "\u2028",
                "\u202f", "\u205f", "\u3000", "\u200b", "\ufeff"):
         assert ch in cells.BLANKS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(), st.sampled_from(TRICKY_IDS)), max_size=30))
+def test_vectorised_and_scalar_person_keys_agree_on_any_text(values) -> None:
+    values = [v.encode("utf-8", "replace").decode() if v is not None else None for v in values]  # no lone surrogates
+    assert person_keys(pa.array(values, pa.string())).to_pylist() == [person_id(v) for v in values]

@@ -1,14 +1,15 @@
 """`policylang batch`: settle a claim table (CSV or Parquet) of any size, person-partitioned chunks at a time.
 
-DuckDB reads the table, numbers its rows and partitions them by a hash of 参保人ID into Parquet files
-under a work folder; each partition (all claims of its persons) is validated and settled by the kernel;
-the results are written back in input order, atomically (a temporary file renamed into place).
+The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` uses too) into a
+numbered Parquet file under a work folder beside OUT, with each row's person key (inputs/cells.py
+person_id, the one normalisation of 参保人ID); DuckDB partitions the rows by a hash of that key; each
+partition (all claims of its persons) is validated and settled by the kernel; the results are written
+back in input order. OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,19 +19,22 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from policylang import ir
 from policylang.batch.columns import PERSON
+from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names, settle_columns
-from policylang.batch.rejects import REJECT, ROW, TableError, check_header, validate
+from policylang.batch.rejects import KEY, REJECT, ROW, TableError, check_header, validate
+from policylang.inputs.columnar import person_keys
+from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, open_table
 
 SCHEME, DAYS, REFUSED, SCALAR = "方案", "津贴天数", "拒付原因", "__scalar"
 OUT_MONEY = tuple(m for m in MONEY if m != "费用")  # 费用 is an input column
+SUM_LIMIT = 1 << 62  # the kernel's running sums are int64; a chunk whose 费用 could exceed this is refused
 
-
-class BatchError(Exception):
-    """A run that cannot go on (unreadable claims, bad output path); the message is Chinese + gloss."""
+__all__ = ["BatchError", "Run", "Summary", "process_chunk", "result_schema", "table_format"]
 
 
 def _quote(name: str) -> str:
@@ -53,7 +57,8 @@ def table_format(path: Path) -> str:
 def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
     """The columns a settled chunk carries: the input (text), row number, reject reason, the settlement."""
     fields = [pa.field(c, pa.string()) for c in inputs]
-    fields += [pa.field(ROW, pa.int64()), pa.field(REJECT, pa.string()), pa.field(SCHEME, pa.string())]
+    fields += [pa.field(ROW, pa.int64()), pa.field(KEY, pa.string()), pa.field(REJECT, pa.string()),
+               pa.field(SCHEME, pa.string())]
     fields += [pa.field(m, pa.int64()) for m in OUT_MONEY]
     fields += [pa.field(name, pa.int64()) for name in layer_names(policy) if name not in OUT_MONEY]
     fields += [pa.field(DAYS, pa.int64()), pa.field(REFUSED, pa.string()), pa.field(SCALAR, pa.string())]
@@ -64,11 +69,15 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame, schema: pa.Schema) -> 
     """Validate and settle one chunk (every claim of its persons): input columns plus results."""
     frame = frame.reset_index(drop=True)
     cols, good, rejects = validate(policy, frame)
+    if len(cols) and int(cols.amount.max()) * len(cols) >= SUM_LIMIT and sum(map(int, cols.amount)) >= SUM_LIMIT:
+        raise BatchError("一个分区内的费用合计超出 64 位整数的范围，无法精确结算 (a chunk's total 费用 "
+                         "would overflow int64)")
     settled = settle_columns(policy, cols)
     n = len(frame)
     out: dict[str, object] = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
-                              for c in frame.columns if c != ROW}
+                              for c in frame.columns if c not in (ROW, PROBLEM, KEY)}
     out[ROW] = frame[ROW].to_numpy(dtype=np.int64)
+    out[KEY] = frame[KEY].astype(object).where(frame[KEY].notna(), None).to_numpy()
     reject = np.full(n, None, dtype=object)
     bad = np.setdiff1d(np.arange(n), good)
     reject[bad] = rejects[REJECT].to_numpy(dtype=object)
@@ -133,33 +142,43 @@ class Run:
         self.policy, self.claims, self.out = policy, claims, out
         self.in_kind, self.out_kind = table_format(claims), table_format(out)
         self.rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
+        table_format(self.rejects)
+        if not claims.is_file():
+            raise BatchError(f"文件不存在：{claims} (no such file)")
+        check_paths(claims, out, self.rejects)
+        self.commit = Commit(out, self.rejects)
+        self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
         self.chunk_rows = chunk_rows
         self.work = out.with_name(f".{out.name}.policylang-work")
         if self.work.exists():
-            shutil.rmtree(self.work)  # what an interrupted run left
+            shutil.rmtree(self.work)
         (self.work / "tmp").mkdir(parents=True)
         self.con = duckdb.connect(config={"memory_limit": memory_limit,
                                           "temp_directory": str(self.work / "tmp")})
-        if not claims.is_file():
-            raise BatchError(f"文件不存在：{claims} (no such file)")
-        reader = (f"read_csv({_literal(str(claims))}, all_varchar=true, header=true)"
-                  if self.in_kind == "csv" else f"read_parquet({_literal(str(claims))})")
         try:
-            self.inputs = [r[0] for r in self.con.sql(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
-        except duckdb.Error as e:
-            raise BatchError(f"无法读取理赔表：{claims}（{str(e).splitlines()[0]}） (cannot read the claim table)") from e
-        try:
-            check_header(policy, self.inputs)
-        except TableError as e:
-            raise BatchError(f"{claims}: {e}") from e
-        cast = ", ".join(f"CAST({_quote(c)} AS VARCHAR) AS {_quote(c)}" for c in self.inputs)
-        self.con.execute(f"CREATE VIEW src AS SELECT row_number() OVER () - 1 AS {ROW}, {cast} FROM {reader}")
+            self.inputs, self.numbered, self.rows = self._numbered_input()
+        except BaseException:
+            self.close()  # no work folder or partial file outlives a refused run
+            raise
+        self.con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet({_literal(str(self.numbered))})")
         self.schema = result_schema(policy, self.inputs)
 
+    def _numbered_input(self) -> tuple[list[str], Path, int]:
+        """Read the claim table (tabletext.py) into the work folder, numbered and keyed by person."""
+        try:
+            table = open_table(self.claims)
+            check_header(self.policy, list(table.header))
+            numbered = self.work / "numbered.parquet"
+            return list(table.header), numbered, _number(table, numbered)
+        except TableTextError as e:
+            raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
+        except TableError as e:
+            raise BatchError(f"{self.claims}: {e}") from e
+
     def partitions(self) -> tuple[int, int]:
-        total = self.con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+        total = self.rows
         parts = max(1, math.ceil(total / self.chunk_rows))
-        self.con.execute(f"COPY (SELECT *, hash(coalesce(trim({_quote(PERSON)}), '')) % {parts} AS __part FROM src) "
+        self.con.execute(f"COPY (SELECT *, hash(coalesce({KEY}, '')) % {parts} AS __part FROM src) "
                      f"TO {_literal(str(self.work / 'in'))} (FORMAT parquet, PARTITION_BY (__part))")
         return total, parts
 
@@ -176,11 +195,14 @@ class Run:
         _, parts = self.partitions()
         (self.work / "out").mkdir()
         for k, frame in self.chunks(parts):
-            table = process_chunk(self.policy, frame[[ROW, *self.inputs]], self.schema)
+            table = process_chunk(self.policy, frame[[ROW, PROBLEM, KEY, *self.inputs]], self.schema)
             pq.write_table(table, self.work / "out" / f"part-{k:05d}.parquet")
             advance(len(frame))
 
     def results_view(self, folder: Path) -> None:
+        if not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(self.schema.empty_table(), folder / "part-empty.parquet")
         self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
                      f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
@@ -196,34 +218,44 @@ class Run:
         self.con.sql("CREATE OR REPLACE VIEW 拒绝 AS SELECT * FROM rejects")
 
     def write(self) -> None:
+        """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py)."""
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
         out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
                               *(f"{_money_sql(m, self.out_kind)} AS {_quote(m)}" for m in money),
                               _quote(DAYS), _quote(REFUSED)])
-        self._copy(f"SELECT {out_cols} FROM results WHERE {REJECT} IS NULL ORDER BY {ROW}", self.out)
+        self._copy(f"SELECT {out_cols} FROM results WHERE {REJECT} IS NULL ORDER BY {ROW}",
+                   self.commit.partial(self.out), self.out_kind)
         self._copy(f"SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, {', '.join(_quote(c) for c in self.inputs)} "
-                   f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.rejects)
+                   f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.commit.partial(self.rejects),
+                   table_format(self.rejects))
+        self.commit.apply()
 
-    def _copy(self, query: str, target: Path) -> None:
-        kind = table_format(target)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    def _copy(self, query: str, target: Path, kind: str) -> None:
         options = "FORMAT csv, HEADER true" if kind == "csv" else "FORMAT parquet"
-        self.con.execute(f"COPY ({query}) TO {_literal(str(tmp))} ({options})")
-        os.replace(tmp, target)  # atomic: a reader sees the old file or the whole new one
+        self.con.execute(f"COPY ({query}) TO {_literal(str(target))} ({options})")
 
     def summary(self) -> Summary:
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
         sums = ", ".join(f"coalesce(sum({_quote(m)}) FILTER (WHERE {REJECT} IS NULL), 0)" for m in money)
         row = self.con.sql(
             f"SELECT count(*), count(*) FILTER (WHERE {REJECT} IS NULL), "
-            f"count(DISTINCT {_quote(PERSON)}) FILTER (WHERE {REJECT} IS NULL), "
-            f"count(DISTINCT {_quote(PERSON)}) FILTER (WHERE {SCALAR} IS NOT NULL), {sums} FROM results").fetchall()[0]
+            f"count(DISTINCT {KEY}) FILTER (WHERE {REJECT} IS NULL), "
+            f"count(DISTINCT {KEY}) FILTER (WHERE {SCALAR} IS NOT NULL), {sums} FROM results").fetchall()[0]
         rows, settled, persons, scalar = (int(x) for x in row[:4])
         return Summary(rows, settled, rows - settled, persons, scalar,
                        tuple(zip(money, (int(x) for x in row[4:]), strict=True)), self.out, self.rejects)
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:
-        rel = self.con.sql(sql)
+        """Run the user's --sql on the result views only: from here on DuckDB may touch no file outside
+        the work folder (no read_csv('/etc/passwd'), no COPY … TO elsewhere), and the lock keeps it so."""
+        self.con.execute(f"SET allowed_directories=[{_literal(str(self.work.resolve()) + '/')}]")
+        self.con.execute("SET enable_external_access=false")
+        self.con.execute("SET lock_configuration=true")
+        try:
+            rel = self.con.sql(sql)
+        except duckdb.PermissionException as e:
+            raise BatchError(f"--sql 只能查询视图 结果/settled、拒绝/rejects，不能读写文件：{str(e).splitlines()[0]} "
+                             "(--sql may read the result views only, no files)") from e
         if rel is None:
             return [], []
         return list(rel.columns), rel.fetchall()
@@ -231,3 +263,19 @@ class Run:
     def close(self) -> None:
         self.con.close()
         shutil.rmtree(self.work, ignore_errors=True)
+        self.commit.discard()  # partial files of a run that failed before its commit point
+
+
+def _number(table, target: Path) -> int:
+    """Write the table's rows to target with ROW (行号 − 1), PROBLEM and KEY (the person key); the row count."""
+    schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
+                        *(pa.field(h, pa.string()) for h in table.header)])
+    count = 0
+    with pq.ParquetWriter(target, schema) as writer:
+        for batch in table.batches():
+            rows = pc.subtract(batch.column(LINE), 2)
+            key = person_keys(batch.column(PERSON)) if PERSON in table.header else pa.nulls(batch.num_rows, pa.string())
+            cells = [batch.column(h) for h in table.header]
+            writer.write_batch(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
+            count += batch.num_rows
+    return count

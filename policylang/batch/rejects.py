@@ -1,7 +1,8 @@
 """Validation of claim-table rows: each row becomes typed columns or a reject with its reason.
 
-The rules are those of the JSON claim file (policylang/factvalues.py: parse_fact, parse_amount, as_date),
-applied once per distinct value of a column, so a million rows cost a few thousand parses.
+The rules are those of every reader (policylang/inputs/cells.py, through inputs/columnar.py: each rule
+applied once per distinct value of a column, so a million rows cost a few thousand parses). A row that
+tabletext.py could not read as cells (ragged, blanks only, not UTF-8) is rejected with that reason alone.
 """
 
 from __future__ import annotations
@@ -11,14 +12,19 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, RESERVED, Columns, FactColumn, day_number
 from policylang.diagnostics import did_you_mean
-from policylang.inputs.factvalues import as_date, parse_amount, parse_fact
+from policylang.inputs.cells import MAX_AMOUNT_FEN, is_blank, parse_date
+from policylang.inputs.columnar import per_distinct, person_keys
+from policylang.inputs.factvalues import AMOUNT_HELP, parse_amount, parse_fact
+from policylang.inputs.tabletext import PROBLEM
 from policylang.ir.claims import CLASSES, Item
 
-ROW, REJECT = "__row", "__reject"
+ROW, REJECT, KEY = "__row", "__reject", "__person"  # KEY: the row's person key (cells.person_id)
+INTERNAL = (ROW, PROBLEM, KEY)
 
 
 class TableError(Exception):
@@ -40,18 +46,14 @@ def check_header(policy: ir.Policy, columns: Sequence[str]) -> None:
 
 
 def _blank(values: pd.Series) -> np.ndarray:
-    return values.isna().to_numpy() | (values.astype("string").str.strip() == "").fillna(True).to_numpy()
+    codes, blank = per_distinct(values, is_blank)
+    return (codes < 0) | np.array([blank[c] if c >= 0 else True for c in codes], dtype=bool)
 
 
 def _parse_unique(values: pd.Series, parse) -> tuple[np.ndarray, list, list]:
     """codes per row, parsed value per distinct raw value, error per distinct raw value (None if fine)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed, errors = [], []
-    for raw in uniques:
-        value, error = parse(raw)
-        parsed.append(value)
-        errors.append(error)
-    return codes, parsed, errors
+    codes, results = per_distinct(values, parse)
+    return codes, [v for v, _ in results], [e for _, e in results]
 
 
 def _items(raw: str) -> tuple[tuple[Item, ...] | None, str | None]:
@@ -71,6 +73,8 @@ def _items(raw: str) -> tuple[tuple[Item, ...] | None, str | None]:
         if obj["类别"] not in CLASSES:
             return None, f"“{obj['类别']}”不是目录类别（{'、'.join(CLASSES)}）"
         out.append(Item(str(obj["名称"]), obj["类别"], amount))
+    if sum(i.amount for i in out) > MAX_AMOUNT_FEN:
+        return None, "明细合计超过 10 亿元 (itemised total too large)"
     return tuple(out), None
 
 
@@ -83,13 +87,15 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
         for i in np.nonzero(mask)[0]:
             reasons[i].append(text(i) if callable(text) else text)
 
-    person = frame[PERSON].astype("string").str.strip()
-    fail(_blank(frame[PERSON]), "缺少“参保人ID”")
+    unread = frame[PROBLEM].notna().to_numpy() if PROBLEM in frame else np.zeros(n, dtype=bool)
+    person = pd.Series(person_keys(pa.Array.from_pandas(frame[PERSON].astype(object), type=pa.string()))
+                       .to_pylist(), dtype=object)
+    fail(person.isna().to_numpy(), "缺少“参保人ID”")
 
     blank_date = _blank(frame[DATE])
     fail(blank_date, "缺少“日期”")
     dcodes, dvals, derrs = _parse_unique(frame[DATE].where(~blank_date), lambda r: (
-        (d := as_date(str(r))), None if d else f"日期无效：{r}"))
+        (d := parse_date(str(r))), None if d else f"日期无效：{r}"))
     fail(np.array([c >= 0 and derrs[c] is not None for c in dcodes], dtype=bool),
          lambda i: derrs[dcodes[i]])
 
@@ -111,7 +117,7 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
         fail(blank_amount & ~has_items, "缺少“费用”（或“明细”）")
         acodes, avals, aerrs = _parse_unique(frame[AMOUNT].where(~blank_amount), lambda r: (
             (a := parse_amount(str(r))), None if a is not None else
-            f"费用无效：{r}（应为不小于 0、最多两位小数的金额）"))
+            f"费用无效：{r}（{AMOUNT_HELP}）"))
         bad = np.array([c >= 0 and aerrs[c] is not None for c in acodes], dtype=bool)
         fail(bad, lambda i: aerrs[acodes[i]])
         fee = np.array([0 if c < 0 or avals[c] is None else avals[c] for c in acodes], dtype=np.int64)
@@ -124,14 +130,17 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
 
     facts: dict[str, FactColumn] = {}
     for name in frame.columns:
-        if name in RESERVED or name == ROW:
+        if name in RESERVED or name in INTERNAL:
             continue
         blank = _blank(frame[name])
         codes, vals, errs = _parse_unique(frame[name].where(~blank), lambda r, name=name: (
             (p := parse_fact(policy, name, str(r)))[0], p[2]))
-        fail(np.array([c >= 0 and errs[c] is not None for c in codes], dtype=bool), lambda i, errs=errs, codes=codes: errs[codes[i]])
+        fail(np.array([c >= 0 and errs[c] is not None for c in codes], dtype=bool),
+             lambda i, errs=errs, codes=codes: errs[codes[i]])
         facts[name] = FactColumn(np.asarray(codes, dtype=np.int64), tuple(vals))
 
+    for i in np.nonzero(unread)[0]:
+        reasons[i] = [frame[PROBLEM].iloc[i]]
     ok = np.array([not r for r in reasons], dtype=bool)
     good = np.nonzero(ok)[0]
     rows = frame[ROW].to_numpy(dtype=np.int64)

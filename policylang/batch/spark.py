@@ -1,7 +1,9 @@
-"""The same kernel on Apache Spark: rows hash-partitioned by 参保人ID, each partition settled with mapInArrow.
+"""The same kernel on Apache Spark: rows hash-partitioned by person, each partition settled with mapInArrow.
 
-Local mode (`local[*]`) by default; a master URL runs it on a cluster. The numbered input and the results
-live in the run's work folder beside OUT, so on a cluster OUT must be on storage every executor can reach.
+Rows are partitioned by the person key (inputs/cells.py person_id), as in the local engine, so IDs that
+differ only by blanks or width are one person whatever the partitioning. Local mode (`local[*]`) by
+default; a master URL runs it on a cluster. The numbered input and the results live in the run's work
+folder beside OUT, so on a cluster OUT must be on storage every executor can reach.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from policylang import ir
-from policylang.batch.columns import PERSON
 from policylang.batch.engine import Run, process_chunk
-from policylang.batch.rejects import ROW
+from policylang.batch.rejects import KEY, ROW
+from policylang.inputs.tabletext import PROBLEM
 
 
 def spark_schema(schema: pa.Schema):
@@ -32,7 +34,7 @@ def settle_partition(policy: ir.Policy, inputs: list[str], schema: pa.Schema,
     table = pa.Table.from_batches(list(batches))
     if table.num_rows == 0:
         return
-    frame = table.select([ROW, *inputs]).to_pandas()
+    frame = table.select([ROW, PROBLEM, KEY, *inputs]).to_pandas()
     yield from process_chunk(policy, frame, schema).to_batches()
 
 
@@ -49,13 +51,12 @@ def session(master: str):
 
 def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
     """Settle run's claims on Spark; returns the folder of result Parquet files."""
-    numbered = run.work / "numbered.parquet"
-    run.con.execute(f"COPY (SELECT * FROM src) TO '{numbered}' (FORMAT parquet)")
-    total = run.con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+    numbered = run.numbered  # written by Run: ROW, PROBLEM, KEY and the input columns
+    total = run.rows
     spark = session(master)
     policy, inputs, schema = run.policy, list(run.inputs), run.schema
     parts = max(2, -(-total // run.chunk_rows))
-    frame = spark.read.parquet(str(numbered)).repartition(parts, PERSON)
+    frame = spark.read.parquet(str(numbered)).repartition(parts, KEY)
     result = frame.mapInArrow(lambda it: settle_partition(policy, inputs, schema, it), spark_schema(schema))
     folder = run.work / "spark"
     result.write.mode("overwrite").parquet(str(folder))

@@ -53,7 +53,8 @@ def _print_query(columns: list[str], rows: list[tuple], console: Console) -> Non
               help="每个分区的行数 (rows per person-partitioned chunk).")
 @click.option("--memory", default="2GB", show_default=True, help="DuckDB 内存上限 (DuckDB memory limit).")
 @click.option("--sql", "sql", metavar="QUERY",
-              help="对视图 结果/settled、拒绝/rejects 执行查询并打印 (run a summary query and print it).")
+              help="对视图 结果/settled、拒绝/rejects 执行查询并打印；查询不能读写其他文件 "
+                   "(run a summary query on the result views; no file access).")
 def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str, master: str | None,
               chunk_rows: int, memory: str, sql: str | None) -> None:
     """批量结算理赔表（CSV 或 Parquet），按原顺序输出结算列 (settle a claim table).
@@ -96,12 +97,17 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
         if sql:
             try:
                 columns, rows = run.query(sql)
+            except BatchError:
+                raise
             except Exception as e:  # duckdb raises many kinds; the user's SQL is input, not our bug
                 click.echo(f"错误：查询无效：{str(e).splitlines()[0]} (invalid --sql query)", err=True)
                 sys.exit(1)
             _print_query(columns, rows, out_console)
     except BatchError as e:
         click.echo(f"错误：{e}", err=True)
+        sys.exit(1)
+    except OSError as e:  # a full disk or a read-only folder: the old OUT and rejects are kept
+        click.echo(f"错误：无法写入结果：{e}（原有的结果与拒绝记录保持不变） (cannot write the results)", err=True)
         sys.exit(1)
     finally:
         run.close()

@@ -1,16 +1,14 @@
 """Claim tables (CSV or Parquet): one row per claim, grouped by 参保人ID into (Person, claims).
 
 Columns: 参保人ID, 日期, 费用, and any enumeration of the policy (险种, 人员类别, 就医类型, 医院等级 …).
-Amounts become integer 分 through their decimal string, never through float arithmetic. Every bad row
-gives a located message (row, column); the batch backend reads the same tables through this module.
+Rows and cells come from tabletext.py and every cell is read by the rules of cells.py, the same as
+`batch`; amounts become integer 分 through their decimal text, never through float arithmetic. Every
+bad row gives a located message (row, column).
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-from collections.abc import Collection, Iterator
-from decimal import Decimal, InvalidOperation
+from collections.abc import Collection
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -19,16 +17,29 @@ import attrs
 
 from policylang import ir
 from policylang.diagnostics import Diagnostic, did_you_mean, error
+from policylang.inputs.cells import (
+    clean,
+    enum_value,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_number,
+    person_id,
+)
+from policylang.inputs.factvalues import AMOUNT_HELP
+from policylang.inputs.tabletext import LINE, PARQUET_SUFFIXES, PROBLEM, TableTextError, open_table
 from policylang.ir.claims import Claim, Person, facts
-from policylang.ir.units import to_fen
-from policylang.source import Span, display_path, parse_date
+from policylang.source import Span, display_path
+
+__all__ = ["AMOUNT", "DATE", "ID", "NUMBER_TYPES", "PARQUET_SUFFIXES", "PERSON_FIELDS", "REQUIRED", "ClaimTable",
+           "PersonClaims", "amount_fen", "claim_date", "read_table", "typed_value"]
 
 ID, DATE, AMOUNT = "参保人ID", "日期", "费用"
 REQUIRED = (ID, DATE, AMOUNT)
 # Enumerations that describe the insured person rather than one visit; the rest describe the claim.
 PERSON_FIELDS = ("险种", "人员类别", "救助身份", "参保身份", "性别")
 NUMBER_TYPES = ("天数", "月数", "年数", "次数", "年龄")
-PARQUET_SUFFIXES = (".parquet", ".pq")
+amount_fen, claim_date = parse_amount, parse_date
 
 
 @attrs.frozen
@@ -52,49 +63,19 @@ class ClaimTable:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def amount_fen(value: Any) -> int | None:
-    """A yuan amount (string, int, Decimal or float) to 分 via its decimal string; None if invalid."""
-    if isinstance(value, bool) or value is None:
-        return None
-    text = repr(value) if isinstance(value, float) else str(value)
-    try:
-        number = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0:
-        return None
-    return to_fen(number)
-
-
 def typed_value(kind: str, value: Any) -> object | None:
     """A typed field's value: 日期 → date, 金额 → 分, 天数/月数/年数/次数/年龄 → Fraction, 文字/是否 → text."""
     if kind == "日期":
-        return claim_date(value)
+        return parse_date(value)
     if kind == "金额":
-        return amount_fen(value)
+        return parse_amount(value)
     if kind in NUMBER_TYPES:
-        if isinstance(value, bool):
-            return None
-        try:
-            number = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
-        except InvalidOperation:
-            return None
-        return Fraction(number) if number.is_finite() and number >= 0 else None
-    text = str(value).strip()
+        number = parse_number(value)
+        return None if number is None else Fraction(number)
+    text = clean(str(value))
     if kind == "是否":
         return text if text in ("是", "否") else None
     return text
-
-
-def claim_date(value: Any) -> dt.date | None:
-    """A date object (a datetime only at midnight) or a YYYY-MM-DD / 2024年1月1日 string."""
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time(0) else None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return parse_date(value.strip())
-    return None
 
 
 class _Rows:
@@ -106,7 +87,7 @@ class _Rows:
         self.enums = {e.name: e for e in policy.enums}
         self.fields = {f.name: f for f in policy.fields}
         self.diags: list[Diagnostic] = []
-        self.groups: dict[str, list[tuple[int, dict[str, str], Claim]]] = {}
+        self.groups: dict[str, list[tuple[int, dict[str, object], Claim]]] = {}
         self.check_header(extra)
 
     def span(self, line: int, column: str | None) -> Span:
@@ -128,23 +109,25 @@ class _Rows:
     def fail(self, line: int, row: int, column: str, message: str, hint: str | None = None) -> None:
         self.diags.append(error("E030", f"第 {row} 行“{column}”：{message}", self.span(line, column), hint))
 
-    def add(self, row: int, line: int, values: dict[str, Any]) -> None:
-        """Add data row `row` (1-based), found at `line` of the file (CSV) or equal to it (Parquet)."""
-        pid = values.get(ID)
-        pid = "" if pid is None else str(pid).strip()
-        if not pid:
+    def add(self, line: int, problem: str | None, values: dict[str, Any]) -> None:
+        """Add the row at `line` of the file; its row number (行号) is line − 1, as in batch."""
+        row = line - 1
+        if problem is not None:
+            self.diags.append(error("E030", f"第 {row} 行：{problem}", Span.point(self.shown, line, 1)))
+            return
+        pid = person_id(values.get(ID))
+        if pid is None:
             self.fail(line, row, ID, "参保人ID 为空")
-        day = claim_date(values.get(DATE))
+        day = parse_date(values.get(DATE))
         if day is None:
             self.fail(line, row, DATE, f"日期无效：{values.get(DATE)!s}", "日期写作 2024-01-01")
-        fen = amount_fen(values.get(AMOUNT))
+        fen = parse_amount(values.get(AMOUNT))
         if fen is None:
-            self.fail(line, row, AMOUNT, f"费用无效：{values.get(AMOUNT)!s}",
-                      "费用为不小于 0、最多两位小数的金额（元）")
+            self.fail(line, row, AMOUNT, f"费用无效：{values.get(AMOUNT)!s}", f"费用{AMOUNT_HELP}（元）")
         found: dict[str, object] = {}
         for name, fdef in self.fields.items():
             raw = values.get(name)
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if is_blank(raw):
                 continue
             value = typed_value(fdef.type, raw)
             if value is None:
@@ -153,14 +136,15 @@ class _Rows:
                 found[name] = value
         for name, enum in self.enums.items():
             raw = values.get(name)
-            text = "" if raw is None else str(raw).strip()
-            if not text:
+            if is_blank(raw):
                 continue
-            if text not in enum.values:
+            named = enum_value(raw, enum.values)
+            if named is None:
+                text = clean(str(raw))
                 self.fail(line, row, name, f"“{text}”不是{name}的取值",
                           did_you_mean(text, list(enum.values)) or f"{name} 的取值：{'、'.join(enum.values)}")
             else:
-                found[name] = text
+                found[name] = named
         if pid and day is not None and fen is not None:
             claim = Claim(day, fen, facts(found), index=0, origin=Span.point(self.shown, line, 1))
             self.groups.setdefault(pid, []).append((row, found, claim))
@@ -175,54 +159,24 @@ class _Rows:
         return tuple(out)
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    text = path.read_bytes().decode("utf-8-sig")
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = [h.strip() for h in next(reader, [])]
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            yield reader.line_num, dict(zip(header, record, strict=False))
-
-    return header, rows()
-
-
-def _parquet_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(path)
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        n = 0
-        for batch in table.to_batches(max_chunksize=65536):
-            for record in batch.to_pylist():
-                n += 1
-                yield n + 1, record
-
-    return list(table.column_names), rows()
-
-
 def read_table(path: Path, policy: ir.Policy, extra_columns: Collection[str] = ()) -> ClaimTable:
     """Read a CSV or Parquet claim table, validated against the policy's enumerations.
 
-    Rows are numbered from 1 after the header; a message's line is the file line for CSV and row + 1
-    for Parquet (as if the header were line 1). Columns listed in extra_columns are allowed and ignored.
+    Rows are numbered as in tabletext.py (row N is line N + 1; empty lines count and are skipped); a
+    message's line is the file line (for Parquet, row + 1). Columns in extra_columns are allowed, ignored.
     """
     shown = display_path(path)
-    try:
-        if path.suffix.lower() in PARQUET_SUFFIXES:
-            header, rows = _parquet_rows(path)
-        else:
-            header, rows = _csv_rows(path)
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as e:
-        hint = "CSV 请保存为 UTF-8 编码" if isinstance(e, UnicodeDecodeError) else None
-        diag = error("E018", f"理赔表无法读取：{shown}（{type(e).__name__}: {e}）", Span.point(shown, 1, 1), hint)
-        return ClaimTable(shown, (), 0, (diag,))
-    collector = _Rows(policy, shown, header, extra_columns)
     count = 0
-    if not any(d.code == "E031" for d in collector.diags):
-        for count, (line, values) in enumerate(rows, 1):
-            collector.add(count, line, values)
+    try:
+        table = open_table(path)
+        collector = _Rows(policy, shown, list(table.header), extra_columns)
+        if not any(d.code == "E031" for d in collector.diags):
+            for batch in table.batches():
+                for record in batch.to_pylist():
+                    count += 1
+                    collector.add(record[LINE], record[PROBLEM], record)
+    except (TableTextError, UnicodeDecodeError) as e:
+        hint = "CSV 请保存为 UTF-8 编码" if "UTF-8" in str(e) else None
+        diag = error("E018", f"理赔表无法读取：{shown}（{e}）", Span.point(shown, 1, 1), hint)
+        return ClaimTable(shown, (), 0, (diag,))
     return ClaimTable(shown, collector.people(), count, tuple(collector.diags))

@@ -35,7 +35,7 @@ def test_rows_grouped_by_person_in_table_order(tmp_path, suizhou_policy):
     assert table.ok and table.rows == 3
     a, b = table.people
     assert a.person.id == "A" and a.person.facts == (("人员类别", "在职"), ("险种", "职工医保"))
-    assert [c.amount for c in a.claims] == [200000, 50] and a.rows == (1, 3)
+    assert [c.amount for c in a.claims] == [200000, 50] and a.rows == (1, 4)  # the empty line counts
     assert [c.index for c in a.claims] == [0, 1]
     assert a.claims[1].date == dt.date(2024, 2, 1) and a.claims[1].origin.line == 5
     assert dict(a.claims[0].facts)["医院等级"] == "二级"

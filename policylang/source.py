@@ -53,5 +53,10 @@ class Source:
     @classmethod
     def read(cls, path: Path, display: str | None = None) -> Source:
         """Read a script as UTF-8 (a BOM is dropped). Raises UnicodeDecodeError / OSError."""
-        data = path.read_bytes().decode("utf-8-sig")
-        return cls(display or str(path), data.replace("\r\n", "\n").replace("\r", "\n"))
+        return cls.from_bytes(path.read_bytes(), display or str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, display: str) -> Source:
+        """Decode a script as UTF-8 (a BOM is dropped, line ends unified). Raises UnicodeDecodeError."""
+        text = data.decode("utf-8-sig")
+        return cls(display, text.replace("\r\n", "\n").replace("\r", "\n"))

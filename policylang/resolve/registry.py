@@ -5,15 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from policylang import ir
-from policylang.resolve.loader import SUFFIX
+from policylang.resolve.confine import is_region, name_problem
+
+
+def _regions_under(root: Path) -> list[Path]:
+    """The region folders of a root: well named, holding a script, and not a link out of the root."""
+    if not root.is_dir():
+        return []
+    real_root = root.resolve()
+    found = []
+    for d in root.iterdir():
+        real = d.resolve()
+        if name_problem(d.name) is None and real.is_relative_to(real_root) and real.is_dir() and is_region(real):
+            found.append(real)
+    return found
 
 
 class Regions:
     """Sibling regions, found by folder name or by 地区 name, compiled on first use."""
 
     def __init__(self, roots: list[Path]) -> None:
-        self.dirs = sorted({d.resolve() for r in roots if r.is_dir() for d in r.iterdir()
-                            if d.is_dir() and any(d.glob(f"*{SUFFIX}"))})
+        self.dirs = sorted({d for r in roots for d in _regions_under(r)})
         self._compiled: dict[Path, ir.Policy | None] = {}
 
     @classmethod

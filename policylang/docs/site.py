@@ -30,6 +30,10 @@ exclude_patterns = ["_build"]
 INDEX = ".. policy-site-index::\n"
 
 
+# Sphinx puts html_title into <title> unescaped and the theme prints the project name as HTML.
+_HTML_SIGNIFICANT = '<>&"'
+
+
 class SiteError(ValueError):
     """A region the site cannot show; str() says why in Chinese with an English gloss."""
 
@@ -46,6 +50,9 @@ def build_site(regions: list[Path], outdir: Path, title: str = "医保待遇政�
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
+    if (problem := name_problem(title)) is not None or any(ch in title for ch in _HTML_SIGNIFICANT):
+        raise SiteError(f"网站标题“{printable(title)}”不能含 < > & \" 或控制字符，主题会把标题当作 HTML 输出 "
+                        "(site title must not contain <, >, &, \" or control characters)")
     for region in regions:
         if (problem := name_problem(region.name)) is not None:
             raise SiteError(f"地区目录名“{printable(region.name)}”{problem}，请重命名 "

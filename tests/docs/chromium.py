@@ -6,6 +6,7 @@ Enough of the protocol to open a page, type into it, press Enter and read the DO
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -16,6 +17,10 @@ from typing import Any
 
 BINARY = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+# A tab opened over the protocol is a background tab: its timers would be throttled to one a second, and
+# the search page shows each result after a 5 ms timer.
+FOREGROUND = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+              "--disable-backgrounding-occluded-windows"]
 
 
 class Chromium:
@@ -31,7 +36,7 @@ class Chromium:
             os.dup2(to_chrome_r, 3)
             os.dup2(from_chrome_w, 4)
 
-        self.process = subprocess.Popen([BINARY, *FLAGS, "--remote-debugging-pipe", "about:blank"],
+        self.process = subprocess.Popen([BINARY, *FLAGS, *FOREGROUND, "--remote-debugging-pipe", "about:blank"],
                                         preexec_fn=pipes_at_3_and_4, close_fds=False,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_chrome_r)
@@ -71,15 +76,14 @@ class Chromium:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         page = Page(self, session)
+        page.send("Page.bringToFront")
         page.send("Runtime.enable")
         page.navigate(url)
         return page
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):  # it may already be gone
             self.send("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -103,15 +107,16 @@ class Page:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
 
-    def wait_for(self, expression: str, timeout: float = 20) -> Any:
-        """Poll until the expression is truthy; its value."""
+    def wait_for(self, expression: str, timeout: float = 60) -> Any:
+        """Poll until the expression is truthy; its value. Generous: the machine may be busy."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             value = self.evaluate(expression)
             if value:
                 return value
             time.sleep(0.2)
-        raise TimeoutError(f"never true: {expression}")
+        state = self.evaluate("location.href + ' ' + document.readyState + ' ' + document.body.innerText.slice(0, 300)")
+        raise TimeoutError(f"never true: {expression}; page: {state}")
 
     def navigate(self, url: str) -> None:
         self.send("Page.navigate", {"url": url})

@@ -77,10 +77,14 @@ class Roots:
 
     @classmethod
     def of(cls, path: Path, extra: tuple[Path, ...] = ()) -> Roots:
-        """A region folder's regions root is its parent; a single script's is its folder's parent."""
+        """A region folder's regions root is its parent; a single script's is its folder's parent.
+
+        Never the filesystem root: a region right under / (or a script in /tmp) keeps to its own folder.
+        """
         real = path.resolve()
         region = real if real.is_dir() else real.parent
-        return cls(region.parent, tuple(r.resolve() for r in extra))
+        root = region.parent if region.parent != Path(region.anchor) else region
+        return cls(root, tuple(r.resolve() for r in extra))
 
     @property
     def dirs(self) -> tuple[Path, ...]:

@@ -171,3 +171,11 @@ def test_the_cross_region_registry_ignores_links_out_and_bad_names(root: Path) -
     (root / "b\tc").mkdir()
     (root / "b\tc" / "rules.policy").write_text(HEAD, encoding="utf-8")
     assert [d.name for d in Regions([root]).dirs] == ["a"]
+
+
+def test_the_filesystem_root_is_never_a_regions_root(tmp_path: Path) -> None:
+    from policylang.resolve.confine import Roots
+
+    assert Roots.of(Path("/tmp/x.policy")).regions == Path("/tmp").resolve()
+    assert Roots.of(Path("/srv")).regions == Path("/srv").resolve()
+    assert Roots.of(tmp_path / "a" / "x.policy").regions == tmp_path.resolve()

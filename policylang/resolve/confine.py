@@ -59,7 +59,7 @@ def display_path(path: Path) -> str:
 
 
 def name_problem(name: str) -> str | None:
-    """Why a region, script or reference name is refused (E042), or None when it is fine."""
+    """Why a region, script or reference name is refused (E062), or None when it is fine."""
     bad = unsafe_characters(name)
     if not bad:
         return None
@@ -134,9 +134,9 @@ def resolve_reference(name: str, candidates: list[Path], roots: Roots, span: Spa
     what = "继承" if folder_ok else "导入"
     shown = printable(name)
     if (problem := name_problem(name)) is not None:
-        return error("E042", f"{what}的名称“{shown}”{problem}", span)
+        return error("E062", f"{what}的名称“{shown}”{problem}", span)
     if _is_absolute(name):
-        return error("E040", f"{what}“{shown}”用了绝对路径，不允许", span)
+        return error("E060", f"{what}“{shown}”用了绝对路径，不允许", span)
     for candidate in candidates:
         if not os.path.lexists(candidate):
             continue
@@ -144,9 +144,9 @@ def resolve_reference(name: str, candidates: list[Path], roots: Roots, span: Spa
         if skip is not None and real == skip:
             continue
         if not roots.contains(real):
-            return error("E040", f"{what}“{shown}”指向允许的目录之外", span, _allowed_help(roots))
+            return error("E060", f"{what}“{shown}”指向允许的目录之外", span, _allowed_help(roots))
         if (problem := kind_problem(real, folder_ok)) is not None:
-            return error("E041", f"{what}“{shown}”{problem}", span)
+            return error("E061", f"{what}“{shown}”{problem}", span)
         return real
     return None
 

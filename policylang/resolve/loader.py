@@ -74,11 +74,11 @@ def _scripts(folder: Path, roots: Roots, diags: list[Diagnostic]) -> list[Path]:
         rel = f.relative_to(folder).as_posix()
         real = f.resolve()
         if (problem := name_problem(rel)) is not None:
-            diags.append(error("E042", f"脚本文件名“{printable(rel)}”{problem}", None, "给文件改一个只含可见字符的名称。"))
+            diags.append(error("E062", f"脚本文件名“{printable(rel)}”{problem}", None, "给文件改一个只含可见字符的名称。"))
         elif not roots.contains(real):
-            diags.append(error("E040", f"脚本 {display_path(f)} 是指向允许的目录之外的链接", None))
+            diags.append(error("E060", f"脚本 {display_path(f)} 是指向允许的目录之外的链接", None))
         elif (problem := kind_problem(real)) is not None:
-            diags.append(error("E041", f"脚本 {display_path(f)} {problem}", None))
+            diags.append(error("E061", f"脚本 {display_path(f)} {problem}", None))
         else:
             out.append(f)
     return out
@@ -109,7 +109,7 @@ def _load(path: Path, chain: tuple[Path, ...], roots: Roots) -> Unit:
     sources: dict[str, Source] = {}
     diags: list[Diagnostic] = []
     if (problem := name_problem(path.name)) is not None:
-        diags.append(error("E042", f"地区或脚本的名称“{printable(path.name)}”{problem}", None,
+        diags.append(error("E062", f"地区或脚本的名称“{printable(path.name)}”{problem}", None,
                            "给目录或文件改一个只含可见字符的名称。"))
         files = []
     elif path.is_dir():

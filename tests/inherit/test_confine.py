@@ -63,14 +63,14 @@ def _check(root: Path, lines: str) -> tuple[list[tuple[str, int]], str]:
                                   '继承 "/etc"', '导入 "/etc/passwd"', '导入 "/proc/self/environ"'])
 def test_absolute_paths_are_refused_at_the_statement(root: Path, line: str) -> None:
     errors, text = _check(root, line + "\n")
-    assert errors == [("E040", 1)]
+    assert errors == [("E060", 1)]
     assert "a/rules.policy:1:1" in text and "绝对路径" in text and "(reference outside the allowed folders)" in text
     assert "root:" not in text and "PATH=" not in text
 
 
 def test_dotdot_out_of_the_roots_is_refused_but_inside_is_allowed(root: Path) -> None:
-    assert _check(root, '继承 "../outside/secret"\n')[0] == [("E040", 1)]
-    assert _check(root, '导入 "../../outside/secret"\n')[0] == [("E040", 1)]
+    assert _check(root, '继承 "../outside/secret"\n')[0] == [("E060", 1)]
+    assert _check(root, '导入 "../../outside/secret"\n')[0] == [("E060", 1)]
     (root / "b").mkdir()
     (root / "b" / "shared.policy").write_text('枚举 额外 { 甲 乙 }\n', encoding="utf-8")
     assert _check(root, '导入 "../b/shared"\n')[0] == []  # stays under the regions root
@@ -78,13 +78,13 @@ def test_dotdot_out_of_the_roots_is_refused_but_inside_is_allowed(root: Path) ->
 
 def test_symlinks_escaping_the_roots_are_refused(root: Path) -> None:
     (root / "sneaky").symlink_to(root.parent / "outside")
-    assert _check(root, "继承 sneaky\n")[0] == [("E040", 1)]
+    assert _check(root, "继承 sneaky\n")[0] == [("E060", 1)]
     (root / "a" / "passwd.policy").symlink_to("/etc/passwd")
     errors, text = _check(root, "")
-    assert errors == [("E040", 0)] and "passwd.policy" in text and "root:" not in text
+    assert errors == [("E060", 0)] and "passwd.policy" in text and "root:" not in text
     (root / "a" / "passwd.policy").unlink()
     (root / "a" / "zero.policy").symlink_to("/dev/zero")
-    assert _check(root, '导入 "zero"\n')[0] == [("E040", 0), ("E040", 1)]
+    assert _check(root, '导入 "zero"\n')[0] == [("E060", 0), ("E060", 1)]
 
 
 def test_a_link_inside_the_roots_is_followed(root: Path) -> None:
@@ -98,20 +98,20 @@ def test_directories_that_are_not_regions_are_refused_without_walking(root: Path
     deep = root / "notregion" / "x" / "y"
     deep.mkdir(parents=True)
     (deep / "stray.policy").write_text("这不是脚本 {\n", encoding="utf-8")
-    assert _check(root, "继承 notregion\n")[0] == [("E041", 1)]
-    assert _check(root, '继承 "."\n')[0] == [("E041", 1)]  # the regions root itself
+    assert _check(root, "继承 notregion\n")[0] == [("E061", 1)]
+    assert _check(root, '继承 "."\n')[0] == [("E061", 1)]  # the regions root itself
     (root / "a" / "sub").mkdir()
     errors, text = _check(root, '导入 "sub"\n')
-    assert errors == [("E041", 1)] and "是一个目录" in text
+    assert errors == [("E061", 1)] and "是一个目录" in text
 
 
 def test_fifos_are_refused_without_blocking(root: Path) -> None:
     os.mkfifo(root / "a" / "pipe.policy")
     errors, text = _check(root, '导入 "pipe"\n')
-    assert errors == [("E041", 0), ("E041", 1)] and "不是普通文件" in text
+    assert errors == [("E061", 0), ("E061", 1)] and "不是普通文件" in text
     os.unlink(root / "a" / "pipe.policy")
     os.mkfifo(root / "fifo")
-    assert _check(root, "继承 fifo\n")[0] == [("E041", 1)]
+    assert _check(root, "继承 fifo\n")[0] == [("E061", 1)]
     assert [d.code for d in check_path(root / "fifo").diagnostics] == ["E018"]  # named on the command line
 
 
@@ -120,7 +120,7 @@ def test_devices_are_refused(root: Path) -> None:
         os.mknod(root / "zero.policy", stat.S_IFCHR | 0o600, os.makedev(1, 5))
     except (PermissionError, OSError):
         pytest.skip("cannot create a device node here")
-    assert _check(root, "继承 zero\n")[0] == [("E041", 1)]
+    assert _check(root, "继承 zero\n")[0] == [("E061", 1)]
 
 
 def test_oversized_files_are_refused_unread(root: Path) -> None:
@@ -128,7 +128,7 @@ def test_oversized_files_are_refused_unread(root: Path) -> None:
     with big.open("wb") as f:
         f.truncate(MAX_SCRIPT_BYTES + 1)  # sparse: costs nothing, would be 1 MiB of NULs if read
     errors, text = _check(root, '导入 "big"\n')
-    assert errors == [("E041", 0), ("E041", 1)] and "大小上限 1024 KB" in text
+    assert errors == [("E061", 0), ("E061", 1)] and "大小上限 1024 KB" in text
     big.unlink()
     (root / "huge.policy").write_bytes(b"#" * (MAX_SCRIPT_BYTES + 1))
     assert [d.code for d in check_path(root / "huge.policy").diagnostics] == ["E018"]
@@ -137,20 +137,20 @@ def test_oversized_files_are_refused_unread(root: Path) -> None:
 def test_files_that_are_not_scripts_are_refused_and_never_echoed(root: Path) -> None:
     (root / "a" / "secret.txt").write_text(SECRET + "\n方案 {\n", encoding="utf-8")
     errors, text = _check(root, '导入 "secret.txt"\n')
-    assert errors == [("E041", 1)] and "不是 .policy 脚本" in text
+    assert errors == [("E061", 1)] and "不是 .policy 脚本" in text
     (root / "a" / "secret.txt").rename(root / "a" / "secret")
-    assert _check(root, '导入 "secret"\n')[0] == [("E041", 1)]
+    assert _check(root, '导入 "secret"\n')[0] == [("E061", 1)]
 
 
 def test_control_characters_in_names_are_refused(root: Path) -> None:
     errors, text = _check(root, '继承 "a\x1b[31mb"\n')
     headline = text.splitlines()[0]
-    assert errors == [("E042", 1)] and "\x1b" not in headline and "“a\\x1b[31mb”" in headline
+    assert errors == [("E062", 1)] and "\x1b" not in headline and "“a\\x1b[31mb”" in headline
     evil = root / "b\n.. raw:: html"
     evil.mkdir()
     (evil / "rules.policy").write_text(HEAD, encoding="utf-8")
     checked = check_path(evil)
-    assert [d.code for d in checked.diagnostics] == ["E042"]
+    assert [d.code for d in checked.diagnostics] == ["E062"]
     assert "\n.. raw" not in checked.diagnostics[0].message and "\\n.. raw" in checked.diagnostics[0].message
     assert "\n" not in checked.unit.root
 

@@ -12,7 +12,8 @@ from policylang.eval.settle import ClaimResult, settle
 from policylang.ir import Policy
 from policylang.ir.lint import lint
 from policylang.lower.compiler import Compiled, compile_unit
-from policylang.resolve.loader import SUFFIX, Unit, load
+from policylang.resolve.confine import regions_under
+from policylang.resolve.loader import DISK, Reader, Unit, load
 
 
 @attrs.frozen
@@ -36,9 +37,10 @@ class Checked:
         return len(self.diagnostics) - self.errors
 
 
-def check_path(path: str | Path) -> Checked:
-    """Load, parse, resolve, compile and lint the region at path (a script or a folder)."""
-    unit = load(Path(path))
+def check_path(path: str | Path, reader: Reader = DISK) -> Checked:
+    """Load, parse, resolve, compile and lint the region at path (a script or a folder); `reader` gives the
+    scripts' text (an editor's unsaved buffers; the files on disk by default)."""
+    unit = load(Path(path), reader=reader)
     compiled = compile_unit(unit)
     diags = list(compiled.diagnostics)
     if compiled.policy is not None:
@@ -69,8 +71,7 @@ class Regions:
     (就医地) of cross-region claims. It compiles, so it lives with check_path rather than in resolve/."""
 
     def __init__(self, roots: list[Path]) -> None:
-        self.dirs = sorted({d.resolve() for r in roots if r.is_dir() for d in r.iterdir()
-                            if d.is_dir() and any(d.glob(f"*{SUFFIX}"))})
+        self.dirs = sorted({d for r in roots for d in regions_under(r)})
         self._compiled: dict[Path, Policy | None] = {}
 
     @classmethod

@@ -97,6 +97,13 @@ CODES: dict[str, Code] = _codes(
     ("W103", "调整后比例超过 100%", "adjusted ratio above 100%", "核对调整幅度；结算时比例按 100% 封顶。"),
     ("W105", "版本之间有空档", "gap between versions", "补上空档期间的数值，或确认这段时间确实不适用。"),
     ("W104", "缺少依据", "no legal basis stated", "写一条 依据 语句，注明文件名称与文号。"),
+    # 继承 / 导入 read only scripts (policylang/resolve/confine.py)
+    ("E060", "引用超出允许的目录", "reference outside the allowed folders",
+     "继承、导入 只能写同一地区根目录下的地区名、本地区的脚本名或 stdlib/ 中的名称；不能用绝对路径，也不能用 .. 或符号链接指到外面。"),
+    ("E061", "引用的不是脚本", "reference is not a policy script",
+     "继承 指向地区目录或 .policy 脚本，导入 指向 .policy 脚本；脚本须是普通文件，且不超过 1 MiB（1024 KB）。"),
+    ("E062", "名称含有控制字符", "name contains control or invisible characters",
+     "地区目录、脚本文件以及 继承、导入 的名称不能含换行、制表符等控制字符或看不见的格式字符；请改用只含可见字符的名称。"),
 )
 
 

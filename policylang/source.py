@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import attrs
@@ -56,17 +57,42 @@ class Source:
     @classmethod
     def read(cls, path: Path, display: str | None = None) -> Source:
         """Read a script as UTF-8 (a BOM is dropped). Raises UnicodeDecodeError / OSError."""
-        data = path.read_bytes().decode("utf-8-sig")
-        return cls(display or str(path), data.replace("\r\n", "\n").replace("\r", "\n"))
+        return cls.from_bytes(path.read_bytes(), display or str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, display: str) -> Source:
+        """Decode a script as UTF-8 (a BOM is dropped, line ends unified). Raises UnicodeDecodeError."""
+        text = data.decode("utf-8-sig")
+        return cls(display, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Control, format (bidi overrides, zero-width), surrogate, private-use and line/paragraph separators:
+# characters that change how a name prints, or turn into markup or new lines downstream.
+UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """The text with every unsafe character written as an escape (\\n, \\x1b, \\u202e), for messages."""
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) not in UNSAFE_CATEGORIES:
+            out.append(ch)
+        elif ch in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[ch])
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
 
 
 def display_path(path: Path) -> str:
-    """A path as the user should see it: relative to the working folder when under it, else as given."""
+    """A path as messages show it: relative to the working folder when inside it, unsafe characters escaped."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
+        rel = str(path)
+    return printable(rel if not rel.startswith("..") else str(path))
 
 
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")

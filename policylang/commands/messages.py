@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,16 +12,14 @@ from policylang.api import Checked, check_path
 from policylang.diagnostics import Diagnostic, render_all, sort_key
 from policylang.ir import Policy
 from policylang.resolve.loader import region_dirs
+from policylang.source import printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-# C0 and C1 controls except tab and newline: ESC starts a terminal escape sequence, CSI (U+009B) is one alone.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def safe(text: object) -> str:
-    """A name (test, file, region) with control characters shown as \\x1b etc., so it cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", str(text))
+    """A line with control and format characters shown as \\x1b etc. (tabs kept), so names from scripts and
+    paths cannot drive the terminal. The unsafe set is source.printable's, the one used in messages."""
+    return "\t".join(printable(part) for part in str(text).split("\t"))
 
 
 def echo(text: str = "", err: bool = False, nl: bool = True) -> None:

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -31,6 +33,8 @@ from policylang.docs.charts import ChartData, draw_svg
 from policylang.docs.compare import comparison
 from policylang.docs.lexer import PolicyLexer
 from policylang.docs.model import region_page, slug_for
+from policylang.docs.search import ChineseSearch, escape_search_index, quiet_jieba, search_dictionary
+from policylang.resolve.confine import name_problem, printable
 from policylang.resolve.loader import region_dirs
 
 log = logging.getLogger(__name__)
@@ -79,12 +83,13 @@ class RegionDirective(_PolicyDirective):
     option_spec: ClassVar[dict] = {"no-charts": directives.flag}
 
     def run(self) -> list[nodes.Node]:
-        path = self.resolve(self.arguments[0])
+        return self.region(self.resolve(self.arguments[0]), "no-charts" not in self.options)
+
+    def region(self, path: Path, charts: bool) -> list[nodes.Node]:
         checked = self.checked(path)
         if checked is None:
-            return [render.para(f"地区 {path.name} 的脚本有错误，页面未生成。")]
-        page = region_page(checked.policy, checked.compiled.tests, slug_for(path), "no-charts" not in self.options,
-                           Regions.near(path))
+            return [render.para(f"地区 {printable(path.name)} 的脚本有错误，页面未生成。")]
+        page = region_page(checked.policy, checked.compiled.tests, slug_for(path), charts, Regions.near(path))
         for scheme in page.schemes:
             for ex in scheme.examples:
                 if ex.mismatches:
@@ -100,7 +105,9 @@ class ComparisonDirective(_PolicyDirective):
     optional_arguments = 100
 
     def run(self) -> list[nodes.Node]:
-        paths = region_dirs([self.resolve(a) for a in self.arguments])
+        return self.comparison(region_dirs([self.resolve(a) for a in self.arguments]))
+
+    def comparison(self, paths: list[Path]) -> list[nodes.Node]:
         policies = [c.policy for p in paths if (c := self.checked(p)) is not None]
         return render.comparison(self.state.document, comparison(policies))
 
@@ -139,6 +146,90 @@ class CodesDirective(_ReferenceDirective):
 
 
 # ---- generated region pages ----------------------------------------------------------------------
+# The stubs written into the sources hold only page names (ASCII slugs), never a path or a script's text:
+# the directives below look the region folders up in env.policylang_pages and build every node themselves.
+_PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9-]*)*\Z")
+
+
+def generated_pages(paths: list[Path]) -> tuple[dict[str, Path], list[str]]:
+    """Page name → region folder for the configured paths, and a message for each folder refused by name."""
+    pages: dict[str, Path] = {}
+    refused: list[str] = []
+    for region in region_dirs(paths):
+        if (problem := name_problem(region.name)) is not None:
+            refused.append(f"地区目录名“{printable(region.name)}”{problem}，未生成页面 "
+                           "(region folder name contains control or invisible characters; page skipped)")
+            continue
+        slug = slug_for(region)
+        while slug in pages or slug in ("index", "comparison"):
+            slug += "-2"
+        assert _PAGE_NAME.match(slug), slug
+        pages[slug] = region
+    return pages, refused
+
+
+def _titled_toctree(directive: Directive, key: str, title: str, intro: str | None,
+                    entries: list[str]) -> list[nodes.Node]:
+    """A page's title section with an optional intro and a toctree of validated page names."""
+    sec = render.Sections(directive.state.document, key)(title, "page")
+    if intro:
+        sec += render.para(intro)
+    toc = [".. toctree::", "   :maxdepth: 2", "", *(f"   {e}" for e in entries if _PAGE_NAME.match(e))]
+    directive.state.nested_parse(StringList(toc, source="policylang"), directive.content_offset, sec)
+    return [sec]
+
+
+class _GeneratedDirective(_PolicyDirective):
+    required_arguments = 0
+    optional_arguments = 1000
+    final_argument_whitespace = False
+    option_spec: ClassVar[dict] = {}
+
+    def pages(self) -> dict[str, Path]:
+        return {k: Path(v) for k, v in getattr(self.env, "policylang_pages", {}).items()}
+
+
+class GeneratedRegionDirective(_GeneratedDirective, RegionDirective):
+    """.. policy-generated-region:: PAGE — the page of a region found under policylang_regions."""
+
+    def run(self) -> list[nodes.Node]:
+        path = self.pages().get(self.arguments[0]) if self.arguments else None
+        if path is None:
+            log.warning("未知的地区页面 (unknown generated region page)", location=self.get_location())
+            return []
+        return self.region(path, charts=True)
+
+
+class GeneratedComparisonDirective(_GeneratedDirective, ComparisonDirective):
+    """.. policy-generated-comparison:: PAGE… — the comparison of the generated regions."""
+
+    def run(self) -> list[nodes.Node]:
+        pages = self.pages()
+        sec = render.Sections(self.state.document, "compare")("各地区对比", "page")
+        sec.extend(self.comparison([pages[a] for a in self.arguments if a in pages]))
+        return [sec]
+
+
+class GeneratedIndexDirective(_GeneratedDirective):
+    """.. policy-generated-index:: PAGE… — the regions' index: policylang_index_title and a toctree."""
+
+    def run(self) -> list[nodes.Node]:
+        title = self.env.config.policylang_index_title
+        return _titled_toctree(self, "regions", title, None, [*self.arguments, "comparison"])
+
+
+class SiteIndexDirective(_GeneratedDirective):
+    """.. policy-site-index:: — the home page of `policylang doc`: policylang_site_title, intro, regions."""
+
+    INTRO = ("本网站由各地区的医保政策脚本自动生成：每个地区一页，列出适用范围、起付线、报销比例、封顶线、"
+             "执行时间与历次调整，并附有由结算程序算出的算例和支付示意图；最后一页把各地区的参数并列比较。")
+
+    def run(self) -> list[nodes.Node]:
+        title = self.env.config.policylang_site_title or self.env.config.project
+        pages_dir = self.env.config.policylang_pages_dir
+        return _titled_toctree(self, "site", title, self.INTRO, [f"{pages_dir}/index"])
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,66 +237,43 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def region_stubs(app: Sphinx) -> None:
-    """Write one stub page per region (and the comparison) into the sources before they are read."""
+    """Write one stub page per region (and the comparison and index) into the sources before they are read."""
     paths = [Path(app.confdir, p).resolve() for p in app.config.policylang_regions]
     if not paths:
         return
+    if not _PAGE_NAME.match(app.config.policylang_pages_dir):
+        log.warning("policylang_pages_dir 只能含字母、数字、- 与 / (policylang_pages_dir must be a plain "
+                    "relative folder name): %r", app.config.policylang_pages_dir)
+        return
+    pages, refused = generated_pages(paths)
+    for message in refused:
+        log.warning(message)
+    app.env.policylang_pages = {slug: str(path) for slug, path in pages.items()}  # type: ignore[attr-defined]
     out = Path(app.srcdir, app.config.policylang_pages_dir)
-    regions = region_dirs(paths)
-    slugs: list[str] = []
-    for region in regions:
-        slug = slug_for(region)
-        while slug in slugs:
-            slug += "-2"
-        slugs.append(slug)
-        _write_if_changed(out / f"{slug}.rst", f".. policy-region:: {region.as_posix()}\n")
-    args = " ".join(r.as_posix() for r in regions)
-    _write_if_changed(out / "comparison.rst", f"各地区对比\n{'=' * 20}\n\n.. policy-comparison:: {args}\n")
-    toc = "\n".join(f"   {s}" for s in [*slugs, "comparison"])
-    title = app.config.policylang_index_title
-    _write_if_changed(out / "index.rst", f"{title}\n{'=' * 40}\n\n.. toctree::\n   :maxdepth: 2\n\n{toc}\n")
-
-
-def _quiet_jieba() -> None:
-    """jieba (Chinese word splitting for search) logs its dictionary loading at DEBUG on import."""
-    import logging as std_logging
-
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(std_logging.WARNING)
-
-
-# Words the Chinese search must keep whole (jieba would split 封顶线 into 封顶 + 线), besides the keywords.
-SEARCH_TERMS = ("封顶线", "起付线", "起付标准", "报销比例", "支付比例", "统筹支付", "个人自付", "个人负担", "统筹基金",
-                "大病保险", "医疗救助", "门诊统筹", "普通门诊", "门诊慢特病", "政策范围内费用", "最高支付限额",
-                "职工医保", "城乡居民医保", "基本医保", "医院等级", "人员类别", "社保年度", "自然年度", "算例")
-
-
-def search_dictionary(app: Sphinx, config) -> None:
-    """Give Sphinx's Chinese search (jieba) the language's keywords and the domain's terms as whole words."""
-    if not str(config.language or "").startswith("zh") or "dict" in config.html_search_options:
-        return
-    from policylang.syntax.parser import keywords
-
-    words = dict.fromkeys([*SEARCH_TERMS, *(k for k in keywords() if len(k) > 1)])
-    path = Path(app.doctreedir) / "policylang-search-dict.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{w} 1000 n\n" for w in words), encoding="utf-8")
-    config.html_search_options = {**config.html_search_options, "dict": str(path)}
+    for slug in pages:
+        _write_if_changed(out / f"{slug}.rst", f".. policy-generated-region:: {slug}\n")
+    names = " ".join(pages)
+    _write_if_changed(out / "comparison.rst", f".. policy-generated-comparison:: {names}\n")
+    _write_if_changed(out / "index.rst", f".. policy-generated-index:: {names}\n")
 
 
 def setup(app: Sphinx) -> dict:
-    _quiet_jieba()
+    quiet_jieba()
     app.add_config_value("policylang_regions", [], "env")
     app.add_config_value("policylang_pages_dir", "regions", "env")
     app.add_config_value("policylang_index_title", "各地区医保待遇", "env")
+    app.add_config_value("policylang_site_title", "", "env")
     app.add_directive("policy-region", RegionDirective)
     app.add_directive("policy-comparison", ComparisonDirective)
     app.add_directive("policy-keywords", KeywordsDirective)
     app.add_directive("policy-codes", CodesDirective)
+    app.add_directive("policy-generated-region", GeneratedRegionDirective)
+    app.add_directive("policy-generated-comparison", GeneratedComparisonDirective)
+    app.add_directive("policy-generated-index", GeneratedIndexDirective)
+    app.add_directive("policy-site-index", SiteIndexDirective)
     app.add_lexer("policy", PolicyLexer)
+    app.add_search_language(ChineseSearch)
     app.connect("builder-inited", region_stubs)
     app.connect("config-inited", search_dictionary)
+    app.connect("build-finished", escape_search_index)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,43 +1,24 @@
 """One region as the editor sees it: checked with the text of open (unsaved) buffers in place of the files.
 
-The checker reads scripts from disk through the loader; while an analysis runs, the loader's reader is
-pointed at the open buffers first, so imports, inheritance and every stage see what the officer typed, and
-its parser at a cache, so only the file being typed in is parsed again. (The loader has no parameter for
-either yet; `load(path, buffers=…)` would replace this swap.)
+The checker is given a loader `Reader` that reads the open buffers first, so imports, inheritance and every
+stage see what the officer typed, and parses through a cache, so only the file being typed in is parsed again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
 
 from policylang.api import Checked, check_path
 from policylang.diagnostics import Diagnostic
-from policylang.resolve import loader
+from policylang.resolve.loader import Reader
 from policylang.resources import stdlib_dir
 from policylang.source import Source
 from policylang.syntax import ast
 from policylang.syntax.parser import parse
-
-_LOCK = threading.Lock()
-
-
-@attrs.frozen
-class _BufferReader:
-    """Stands in for Source.read inside the loader: an open buffer's text, else the file on disk."""
-
-    buffers: Mapping[Path, str]
-
-    def read(self, path: Path, display: str | None = None) -> Source:
-        text = self.buffers.get(path.resolve())
-        if text is None:
-            return Source.read(path, display)
-        return Source(display or str(path), text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @functools.lru_cache(maxsize=512)
@@ -47,21 +28,21 @@ def _parse_once(source: Source) -> tuple[ast.Module | None, tuple[Diagnostic, ..
     return module, tuple(diags)
 
 
-def _cached_parse(source: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
-    module, diags = _parse_once(source)
-    return module, list(diags)
+@attrs.frozen
+class BufferReader(Reader):
+    """An open buffer's text in place of its file (unsaved edits included), else the file on disk."""
 
+    buffers: Mapping[Path, str]
 
-@contextlib.contextmanager
-def _reading_buffers(buffers: Mapping[Path, str]) -> Iterator[None]:
-    with _LOCK:
-        saved = loader.Source, loader.parse
-        loader.Source = _BufferReader(buffers)  # type: ignore[assignment,misc]
-        loader.parse = _cached_parse
-        try:
-            yield
-        finally:
-            loader.Source, loader.parse = saved
+    def source(self, path: Path, shown: str) -> Source:
+        text = self.buffers.get(path.resolve())
+        if text is None:
+            return super().source(path, shown)
+        return Source(shown, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+    def parse(self, src: Source) -> tuple[ast.Module | None, list[Diagnostic]]:
+        module, diags = _parse_once(src)
+        return module, list(diags)
 
 
 def region_root(path: Path) -> Path:
@@ -111,6 +92,5 @@ class Analysis:
 def analyse(path: Path, buffers: Mapping[Path, str]) -> Analysis:
     """Check the region of path with the given open buffers (absolute path → text)."""
     root = region_root(path)
-    with _reading_buffers({p.resolve(): t for p, t in buffers.items()}):
-        checked = check_path(root)
+    checked = check_path(root, BufferReader({p.resolve(): t for p, t in buffers.items()}))
     return Analysis(root, checked)

@@ -1,5 +1,5 @@
-"""One Sphinx build of the public site shared by every docs test: 随州, a sample region and every vocabulary
-example (so each primitive is rendered at least once)."""
+"""One Sphinx build of the public site shared by every docs test: 随州, a sample region, a region whose
+texts are markup (to show they stay text) and every vocabulary example (each primitive rendered once)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = Path(__file__).parent / "fixtures" / "sample"
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 VOCABULARY = sorted(p for p in (ROOT / "tests" / "vocabulary").iterdir() if p.is_dir())
 
 
@@ -17,7 +18,7 @@ def site(tmp_path_factory):
     from policylang.docs.site import build_site
 
     out = tmp_path_factory.mktemp("site")
-    result = build_site([ROOT / "regions" / "suizhou", SAMPLE, *VOCABULARY], out)
+    result = build_site([ROOT / "regions" / "suizhou", SAMPLE, HOSTILE, *VOCABULARY], out)
     return result
 
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import attrs
 
-from policylang.ir import nodes, params, values
+from policylang.ir import nodes, params, requirements, values
 from policylang.source import Span
 
 FORMAT = "policylang-ir"
@@ -27,7 +27,7 @@ class IRFormatError(ValueError):
 
 def _classes() -> dict[str, type]:
     out = {"Span": Span}
-    for module in (params, nodes):
+    for module in (params, requirements, nodes):
         for name, obj in vars(module).items():
             if isinstance(obj, type) and obj.__module__ == module.__name__ and attrs.has(obj):
                 out[name] = obj
@@ -36,7 +36,7 @@ def _classes() -> dict[str, type]:
 
 def _enums() -> dict[str, type[enum.Enum]]:
     out: dict[str, type[enum.Enum]] = {}
-    for module in (params, nodes, values):
+    for module in (params, requirements, nodes, values):
         for name, obj in vars(module).items():
             if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == module.__name__:
                 out[name] = obj

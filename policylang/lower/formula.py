@@ -20,7 +20,7 @@ from policylang.ir.values import (
     magnitude,
 )
 from policylang.lower.context import Context
-from policylang.lower.values import quantity, reference
+from policylang.lower.values import money_value, ratio_value, reference
 from policylang.resolve.names import did_you_mean
 from policylang.syntax import ast
 
@@ -141,8 +141,9 @@ def formula(ctx: Context, f: ast.Formula, want: Kind, what: str) -> ir.Formula |
     if unit is not needed:
         ctx.report(error("E005", f"{what} 应为{_SHOWN[needed]}，这个表达式得到的是{_SHOWN[unit]}", f.span))
         return None
-    lower = quantity(ctx, f.lower, want, f"{what}下限") if f.lower else None
-    upper = quantity(ctx, f.upper, want, f"{what}上限") if f.upper else None
+    bound = ratio_value if kind is FormulaKind.RATIO else money_value
+    lower = bound(ctx, f.lower, f"{what}下限") if f.lower else None
+    upper = bound(ctx, f.upper, f"{what}上限") if f.upper else None
     if (f.lower and lower is None) or (f.upper and upper is None):
         return None
     if lower is not None and upper is not None and lower > upper:
@@ -151,5 +152,5 @@ def formula(ctx: Context, f: ast.Formula, want: Kind, what: str) -> ir.Formula |
     if f.round_to is not None and kind is FormulaKind.RATIO:
         ctx.report(error("E048", "比例不取整；取整到分/元 只用于金额", f.span))
         return None
-    return ir.Formula(node, kind, lower, upper, None if f.round_to is None else RoundTo(f.round_to),  # type: ignore[arg-type]
+    return ir.Formula(node, kind, lower, upper, None if f.round_to is None else RoundTo(f.round_to),
                       None if f.round_mode is None else RoundingMode(f.round_mode), arith_text(node))

@@ -64,13 +64,13 @@ def quantity(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> Quantity |
 
     Days and counts are whole (E036 otherwise).
     """
+    if want is Kind.MONEY:
+        return money_value(ctx, q, what)
+    if want is Kind.RATIO:
+        return ratio_value(ctx, q, what)
     raw = measure(ctx, q.number, q.unit, q.span, want, what)
     if raw is None:
         return None
-    if want is Kind.MONEY:
-        return Money(raw)
-    if want is Kind.RATIO:
-        return Ratio(raw)
     if want is Kind.AGE:
         return Age(raw)
     if want is Kind.DURATION and q.unit != "天":
@@ -83,12 +83,14 @@ def quantity(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> Quantity |
 
 def money_value(ctx: Context, q: ast.Quantity, what: str) -> Money | None:
     """An amount in 元 or 万元, as Money in 分."""
-    return quantity(ctx, q, Kind.MONEY, what)  # type: ignore[return-value]
+    raw = measure(ctx, q.number, q.unit, q.span, Kind.MONEY, what)
+    return None if raw is None else Money(raw)
 
 
 def ratio_value(ctx: Context, q: ast.Quantity, what: str) -> Ratio | None:
     """A percentage between 0% and 100%, as a Ratio."""
-    return quantity(ctx, q, Kind.RATIO, what)  # type: ignore[return-value]
+    raw = measure(ctx, q.number, q.unit, q.span, Kind.RATIO, what)
+    return None if raw is None else Ratio(raw)
 
 
 def _whole(ctx: Context, raw: int | Fraction, q: ast.Quantity, what: str) -> int | None:

@@ -11,7 +11,7 @@ import pytest
 from conftest import compile_text
 
 from policylang import ir
-from policylang.api import compile_path
+from policylang.api import check_path, compile_path
 from policylang.ir.serial import IRFormatError
 from policylang.ir.values import (
     Age,
@@ -147,3 +147,10 @@ def test_lowering_types_stay_days_and_formula_constants() -> None:
     formula = layer.ratio.param.versions[0].table.cells[0].value
     assert isinstance(formula, ir.Formula) and formula.lower == Ratio(Fraction(3, 5))
     assert formula.expr.left == ir.Num(Ratio(Fraction(4, 5))) and formula.expr.left.unit == "ratio"
+
+
+def test_a_count_constant_must_be_whole(tmp_path: Path) -> None:
+    """Count holds whole numbers: 1.5 次 in a requirement is E036 (it used to be compared as 3/2)."""
+    (tmp_path / "t.policy").write_text(_SCRIPT.replace("年龄 >= 18 岁", "胎数 >= 1.5 次"), encoding="utf-8")
+    checked = check_path(tmp_path)
+    assert [(d.code, d.message) for d in checked.diagnostics if d.is_error] == [("E036", "次数 应为整数：1.5")]

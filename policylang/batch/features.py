@@ -33,7 +33,7 @@ KNOWN: dict[type, frozenset[str]] = {
     ir.Requirement: frozenset({"predicate", "guards", "reason", "start", "end", "origin"}),
     ir.Comparison: frozenset({"lhs", "op", "rhs"}),
     ir.Expr: frozenset({"terms"}),
-    ir.Operand: frozenset({"kind", "value", "unit"}),
+    ir.Operand: frozenset({"kind", "value", "unit", "enumeration"}),
     ir.Period: frozenset({"kind", "start_month"}),
     ir.Param: frozenset({"name", "versions"}),
     ir.Version: frozenset({"start", "end", "table", "origin"}),

@@ -26,8 +26,7 @@ from policylang.eval.settle import ClaimResult, ClaimSettler, settle
 from policylang.ir import terms
 from policylang.ir.claims import Claim
 
-MONEY = ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付", "个人自付", "基金支付", "津贴",  # terms.MONEY_OUTPUTS, batch order
-         "个人账户支付", "现金支付")
+MONEY = terms.MONEY_OUTPUTS  # the money columns, in the order ir.outputs defines
 
 
 def layer_names(policy: ir.Policy) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from policylang.docs.primitives import Column
 from policylang.eval.subsidy import subsidize
 from policylang.ir import terms
 from policylang.ir.claims import Person, facts
-from policylang.ir.values import FormulaKind, Money, NumUnit, Ratio
+from policylang.ir.values import FormulaKind, Money, Number, Ratio
 from policylang.ir.wording import (
     conditions_cn,
     formula_cn,
@@ -79,7 +79,7 @@ def formula_value_cn(policy: ir.Policy, formula: ir.Formula, day: dt.date,
 def _constant(bound: Money | Ratio, kind: FormulaKind) -> ir.Formula:
     """A formula's bound as a formula of its own (worded like the formula's values)."""
     value = Fraction(bound.fen) if isinstance(bound, Money) else bound.value
-    return ir.Formula(ir.Num(value, NumUnit.NUM), kind)
+    return ir.Formula(ir.Num(Number(value)), kind)
 
 
 def _formula_sentence(policy: ir.Policy, title: str, label: str, formula: ir.Formula) -> str:

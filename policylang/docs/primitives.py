@@ -111,7 +111,7 @@ def _deductible(d: ir.Deductible) -> Part:
         low = "、".join(f"{c.label()} {value_cn(c.value)}".strip() for c in floors) or "0元"
         sentences.append(Paragraph(f"同一年度内每多住院一次，起付线降低{money_cn(d.step)}，但不低于最低标准：{low}。"))
     if d.scope is ir.Scope.STAY:
-        days = getattr(d, "stay_days", None) or "N"
+        days = (d.stay_days.n if d.stay_days else 0) or "N"
         sentences.append(Paragraph(f"长期住院的，从入院日期起每 {days} 天为一个计算期，每个计算期计一次起付线。"))
     return Part((Column(title, d.param, rank=0),), tuple(sentences))
 

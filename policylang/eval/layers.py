@@ -28,7 +28,7 @@ def period_key(period: ir.Period, claim: Claim, facts: ir.Facts) -> int:
 
 
 def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False,
-              stay_days: int | None = None) -> tuple:
+              stay_days: Days | None = None) -> tuple:
     """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
     if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
         return ("referral", facts["转诊号"])
@@ -41,7 +41,7 @@ def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts,
     if scope is ir.Scope.STAY:
         admitted = facts.get("入院日期")
         start = admitted if isinstance(admitted, dt.date) else claim.date
-        return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days or 1))
+        return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days.n if stay_days else 1))
     return ("period", period_key(period, claim, facts))
 
 

@@ -1,7 +1,9 @@
 """The policy IR: the typed contract every backend reads.
 
-nodes (the node types), values (unit-typed values and enumerations), traverse (walk), terms (the row-local
-semantics every backend shares), wording (how a value reads), rounding, lint (check), serial (the JSON form).
+nodes, params and requirements (the node types), values (unit-typed values and enumerations), accepts (what
+each field accepts: no bare int where Money is meant), outputs (the one list of a claim's outputs), traverse
+(walk), terms (the row-local semantics every backend shares), wording (how a value reads), rounding, lint
+(check), serial (the JSON form).
 Nothing here imports a later stage.
 """
 

@@ -7,12 +7,9 @@ import datetime as dt
 import attrs
 
 from policylang.ir.claims import Claim, Facts, Person
+from policylang.ir.outputs import OUTPUT_NAMES as OUTPUTS  # noqa: F401  (the one list: ir.outputs)
+from policylang.ir.outputs import PAYMENT_OUTPUTS  # noqa: F401
 from policylang.source import Span
-
-# Outputs a claim expectation may name, besides the name of a layer. 津贴天数 is in days, the rest in 分.
-OUTPUTS = ("统筹支付", "个人自付", "起付线", "费用", "全自费", "先行自付", "政策范围内费用", "基金支付", "津贴",
-           "津贴天数", "个人账户支付", "现金支付")
-PAYMENT_OUTPUTS = ("资助", "个人缴费", "缴费标准")
 
 
 @attrs.frozen

@@ -8,7 +8,7 @@ import operator
 from fractions import Fraction
 
 from policylang import ir
-from policylang.ir.values import magnitude
+from policylang.ir.values import OperandKind, OperandUnit, magnitude
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq,
         "!=": operator.ne}
@@ -36,18 +36,18 @@ def _month_start(day: dt.date, next_month: bool) -> dt.date:
 
 
 def _operand(op: ir.Operand, facts: ir.Facts, anchor: dt.date | None) -> object:
-    if op.kind == "const":
+    if op.kind is OperandKind.CONST:
         return magnitude(op.value)
-    if op.kind == "month_day":
+    if op.kind is OperandKind.MONTH_DAY:
         month, day = op.value  # type: ignore[misc]
         year = anchor.year if anchor else dt.date.today().year
         return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
     value = facts.get(str(op.value))
     if value is None:
         raise Missing(str(op.value))
-    if op.kind in ("next_month", "this_month"):
+    if op.kind in (OperandKind.NEXT_MONTH, OperandKind.THIS_MONTH):
         assert isinstance(value, dt.date)
-        return _month_start(value, op.kind == "next_month")
+        return _month_start(value, op.kind is OperandKind.NEXT_MONTH)
     return value
 
 
@@ -59,7 +59,7 @@ def evaluate_expr(expr: ir.Expr, facts: ir.Facts, anchor: dt.date | None = None)
             total = value
         elif isinstance(total, dt.date):
             n = int(Fraction(value) * sign)  # type: ignore[arg-type]
-            total = add_months(total, n) if op.unit == "月" else total + dt.timedelta(days=n)
+            total = add_months(total, n) if op.unit is OperandUnit.MONTHS else total + dt.timedelta(days=n)
         else:
             total = total + sign * value  # type: ignore[operator]
     return total

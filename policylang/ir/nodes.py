@@ -2,9 +2,11 @@
 
 Backends (settle, batch, docs, diff, coverage) read only this package. Everything is data: no Python
 callables, so the IR can be printed, compared, exported, vectorised and documented. Values carry their units
-(ir.values: Money in 分, Ratio, Days, Months, Count) and kinds are enumerations. Spans are fields with
-`eq=False`: they never take part in equality, and ir.walk skips them. Note the names: `Ratio` here is the
-支付比例 primitive; the ratio *value* is `values.Ratio` (exported here as `RatioValue`).
+(ir.values: Money in 分, Ratio, Days, Months, Count, Age, Number) and kinds are enumerations; each field
+accepts only its typed value (ir.accepts), so a node holding a bare int of 分 cannot be built. Values and
+tables are in ir.params, 要求 in ir.requirements. Spans are fields with `eq=False`: they never take part in
+equality, and ir.walk skips them. Note the names: `Ratio` here is the 支付比例 primitive; the ratio *value* is
+`values.Ratio` (exported here as `RatioValue`).
 """
 
 from __future__ import annotations
@@ -13,25 +15,10 @@ import datetime as dt
 
 import attrs
 
-from policylang.ir.boundary import (
-    _comparison_rhs,
-    _days,
-    _days_cells,
-    _enum,
-    _money,
-    _money_cells,
-    _money_or_none,
-    _operand_value,
-    _rate,
-    _ratio,
-    _ratio_cells,
-    _ratio_or_none,
-    _subsidy_amount,
-    _typed,
-    _typed_by,
-)
+from policylang.ir.accepts import accepts, each, optional, refuse
 from policylang.ir.params import *  # noqa: F403  (the values and tables are part of the node vocabulary)
 from policylang.ir.params import (
+    BandSet,
     Condition,
     CountRule,
     Enumeration,
@@ -45,12 +32,30 @@ from policylang.ir.params import (
     Table,
     _origin,
     all_hold,
+    cells_of,
     in_force,
 )
 from policylang.ir.params import Scope as Scope
-from policylang.ir.values import CompareOp, Days, Money, OperandKind, RoundingMode, SubsidyKind
+from policylang.ir.requirements import *  # noqa: F403  (要求 nodes are part of the node vocabulary)
+from policylang.ir.requirements import Requirement
+from policylang.ir.values import Days, FormulaKind, Money, RoundingMode, SubsidyKind
 from policylang.ir.values import Ratio as RatioValue
 from policylang.source import Span
+
+_MONEY_CELLS = cells_of(Money, RefValue, formula=FormulaKind.MONEY)  # a deductible, cap, standard: money
+
+
+def _rate(node: object, attribute: attrs.Attribute, value: object) -> None:
+    """日津贴: an amount, a reference value, a money field's name or a money formula."""
+    if isinstance(value, Formula) and value.kind is not FormulaKind.MONEY:
+        refuse(node, attribute, "a money formula", value)
+    optional(Money, RefValue, str, Formula)(node, attribute, value)
+
+
+def _subsidy_amount(node: SubsidyRule, attribute: attrs.Attribute, value: object) -> None:
+    """定额: Money; 比例: a Ratio; 全额: nothing."""
+    expected = {SubsidyKind.FIXED: Money, SubsidyKind.SHARE: RatioValue, SubsidyKind.FULL: type(None)}
+    accepts(expected[node.kind])(node, attribute, value)
 
 
 # ---- layer primitives ---------------------------------------------------------------------------
@@ -71,15 +76,15 @@ class Deductible:
     shared: claims with the same 转诊号 (a referral inside a 医共体) count one deductible.
     """
 
-    scope: Scope
-    param: Param = attrs.field(metadata=_typed_by(_money_cells))
+    scope: Scope = attrs.field(validator=accepts(Scope))
+    param: Param = attrs.field(validator=_MONEY_CELLS)
     waivers: tuple[Waiver, ...] = ()
     shared: bool = False
     highest: bool = False  # 按最高等级补差: one per period at the highest level used so far
     counts: tuple[CountRule, ...] = ()  # 第 2 次 50%: scaled by the n-th admission of the period
-    step: Money | None = attrs.field(default=None, metadata=_typed_by(_money_or_none))  # 每次递减: lowered per earlier admission …
-    floors: Table | None = attrs.field(default=None, metadata=_typed_by(_money_cells))  # … down to these floors
-    stay_days: int | None = None
+    step: Money | None = attrs.field(default=None, validator=optional(Money))  # 每次递减: lowered per earlier admission …
+    floors: Table | None = attrs.field(default=None, validator=_MONEY_CELLS)  # … down to these floors
+    stay_days: Days | None = attrs.field(default=None, validator=optional(Days))  # the N of a 每 N 天 scope
 
 
 @attrs.frozen
@@ -90,12 +95,12 @@ class Adjustment:
     """
 
     when: tuple[Condition, ...]
-    delta: RatioValue = attrs.field(metadata=_typed_by(_ratio))
+    delta: RatioValue = attrs.field(validator=accepts(RatioValue))
     start: dt.date | None = None
     end: dt.date | None = None
     origin: Span | None = _origin()
-    lower: RatioValue | None = attrs.field(default=None, metadata=_typed_by(_ratio_or_none))
-    upper: RatioValue | None = attrs.field(default=None, metadata=_typed_by(_ratio_or_none))
+    lower: RatioValue | None = attrs.field(default=None, validator=optional(RatioValue))
+    upper: RatioValue | None = attrs.field(default=None, validator=optional(RatioValue))
 
     def applies(self, facts: Facts, day: dt.date) -> bool:
         return in_force(self.start, self.end, day) and all_hold(self.when, facts)
@@ -109,7 +114,7 @@ class Adjustment:
 class Ratio:
     """支付比例: a table by enumerations plus adjustments; the result is clamped to 0–100%."""
 
-    param: Param = attrs.field(metadata=_typed_by(_ratio_cells))
+    param: Param = attrs.field(validator=cells_of(RatioValue, formula=FormulaKind.RATIO))
     adjustments: tuple[Adjustment, ...] = ()
 
 
@@ -117,7 +122,7 @@ class Ratio:
 class Brackets:
     """分段: ratios by band of the period's cumulative base above the layer's deductible."""
 
-    param: Param  # cells hold BandSet values
+    param: Param = attrs.field(validator=cells_of(BandSet))
     base: str = "起付线以上部分"  # or 累计费用: bands on the cumulative cost, paid above the deductible
 
 
@@ -125,25 +130,25 @@ class Brackets:
 class Cap:
     """封顶线: a ceiling on the layer's payments, counted per scope."""
 
-    scope: Scope
-    param: Param = attrs.field(metadata=_typed_by(_money_cells))
-    stay_days: int | None = None
+    scope: Scope = attrs.field(validator=accepts(Scope))
+    param: Param = attrs.field(validator=_MONEY_CELLS)
+    stay_days: Days | None = attrs.field(default=None, validator=optional(Days))
 
 
 @attrs.frozen
 class FeeLimit:
     """费用限额: only the first N 元 of the base per scope enters the layer; the rest passes to the next."""
 
-    scope: Scope
-    param: Param = attrs.field(metadata=_typed_by(_money_cells))
+    scope: Scope = attrs.field(validator=accepts(Scope))
+    param: Param = attrs.field(validator=_MONEY_CELLS)
 
 
 @attrs.frozen
 class OneOff:
     """一次性支付: paid once per period when the layer's running base first exceeds the threshold."""
 
-    amount: Money = attrs.field(metadata=_typed_by(_money))
-    threshold: Money = attrs.field(metadata=_typed_by(_money))
+    amount: Money = attrs.field(validator=accepts(Money))
+    threshold: Money = attrs.field(validator=accepts(Money))
     origin: Span | None = _origin()
 
 
@@ -151,7 +156,7 @@ class OneOff:
 class Fixed:
     """定额: the layer pays min(actual, standard)."""
 
-    param: Param = attrs.field(metadata=_typed_by(_money_cells))
+    param: Param = attrs.field(validator=_MONEY_CELLS)
 
 
 @attrs.frozen
@@ -159,7 +164,7 @@ class DaysAddition:
     """津贴天数 加 N 天 for claims meeting every condition (难产 +15)."""
 
     when: tuple[Condition, ...]
-    days: Days = attrs.field(metadata=_typed_by(_days))
+    days: Days = attrs.field(validator=accepts(Days))
     origin: Span | None = _origin()
 
 
@@ -169,7 +174,7 @@ class DaysPerCount:
 
     field: str
     base: int
-    days: Days = attrs.field(metadata=_typed_by(_days))
+    days: Days = attrs.field(validator=accepts(Days))
     origin: Span | None = _origin()
 
 
@@ -177,10 +182,10 @@ class DaysPerCount:
 class Allowance:
     """津贴: (base days + additions) × daily rate (a constant, a reference or a money field)."""
 
-    days: Param = attrs.field(metadata=_typed_by(_days_cells))
+    days: Param = attrs.field(validator=cells_of(Days))
     additions: tuple[DaysAddition, ...] = ()
     per_count: tuple[DaysPerCount, ...] = ()
-    rate: Money | RefValue | str | Formula | None = attrs.field(default=None, metadata=_typed_by(_rate))  # str: a money field
+    rate: Money | RefValue | str | Formula | None = attrs.field(default=None, validator=_rate)  # str: a money field
     rate_origin: Span | None = _origin()
 
 
@@ -217,7 +222,7 @@ class ClassShare:
     """乙类 先行自付 10%: the share of a catalogue class the person pays first."""
 
     cls: str
-    share: RatioValue = attrs.field(metadata=_typed_by(_ratio))
+    share: RatioValue = attrs.field(validator=accepts(RatioValue))
     origin: Span | None = _origin()
 
 
@@ -235,45 +240,12 @@ class FirstSelfPay:
     """异地转诊 先行自付 10% (按 三级): the person pays share first; the rest is settled with overrides."""
 
     when: tuple[Condition, ...]
-    share: RatioValue = attrs.field(metadata=_typed_by(_ratio))
+    share: RatioValue = attrs.field(validator=accepts(RatioValue))
     overrides: tuple[tuple[str, str], ...] = ()
     start: dt.date | None = None
     end: dt.date | None = None
     origin: Span | None = _origin()
     counts: tuple[CountRule, ...] = ()  # share by the n-th such claim of the period, when given
-
-
-@attrs.frozen
-class Operand:
-    """field | const | month_day | this_month | next_month. Durations are in days or months."""
-
-    kind: OperandKind = attrs.field(metadata=_typed_by(_enum(OperandKind)))
-    value: object = attrs.field(metadata=_typed_by(_operand_value, node=True))
-    unit: str | None = None  # 天 | 月 for durations, 分 for money, 次 / 岁 for counts and ages
-
-
-@attrs.frozen
-class Expr:
-    terms: tuple[tuple[int, Operand], ...]  # (+1 / −1, operand)
-
-
-@attrs.frozen
-class Comparison:
-    lhs: Expr
-    op: CompareOp = attrs.field(metadata=_typed_by(_enum(CompareOp)))
-    rhs: Expr | Table = attrs.field(metadata=_typed_by(_comparison_rhs, node=True))
-
-
-@attrs.frozen
-class Requirement:
-    """要求 …否则 "理由": a claim failing the predicate (where the guards hold) is not paid."""
-
-    predicate: Comparison
-    guards: tuple[Comparison, ...]
-    reason: str
-    start: dt.date | None = None
-    end: dt.date | None = None
-    origin: Span | None = _origin()
 
 
 @attrs.frozen
@@ -299,7 +271,7 @@ class Account:
     """个人账户: which parts of the person's share the account pays before cash, and the yearly allocation."""
 
     parts: tuple[str, ...]
-    allocation: Table | None = attrs.field(default=None, metadata=_typed_by(_money_cells))
+    allocation: Table | None = attrs.field(default=None, validator=_MONEY_CELLS)
     origin: Span | None = _origin()
 
 
@@ -334,9 +306,9 @@ class SubsidyRule:
     """资助: 定额 (amount in 分), 比例 (share, optional floor in 分) or 全额, for people meeting when."""
 
     when: tuple[Condition, ...]
-    kind: SubsidyKind = attrs.field(metadata=_typed_by(_enum(SubsidyKind)))
-    amount: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_subsidy_amount, node=True))
-    floor: Money | None = attrs.field(default=None, metadata=_typed_by(_money_or_none))
+    kind: SubsidyKind = attrs.field(validator=accepts(SubsidyKind))
+    amount: Money | RatioValue | None = attrs.field(default=None, validator=_subsidy_amount)
+    floor: Money | None = attrs.field(default=None, validator=optional(Money))
     origin: Span | None = _origin()
     start: dt.date | None = None
     end: dt.date | None = None
@@ -390,13 +362,12 @@ class Policy:
     notes: tuple[str, ...]
     assumptions: tuple[str, ...]
     enums: tuple[Enumeration, ...]
-    # the IR boundary: the tree is retyped here (see _typed), so every backend sees typed values
-    schemes: tuple[Scheme, ...] = attrs.field(converter=_typed)
-    rounding: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_enum(RoundingMode))
-    fields: tuple[FieldDef, ...] = attrs.field(default=(), converter=_typed)
-    references: tuple[Reference, ...] = attrs.field(default=(), converter=_typed)
-    subsidies: tuple[Subsidy, ...] = attrs.field(default=(), converter=_typed)
-    questions: tuple[Question, ...] = attrs.field(default=(), converter=_typed)
+    schemes: tuple[Scheme, ...] = attrs.field(validator=each(Scheme))
+    rounding: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, validator=accepts(RoundingMode))
+    fields: tuple[FieldDef, ...] = attrs.field(default=(), validator=each(FieldDef))
+    references: tuple[Reference, ...] = attrs.field(default=(), validator=each(Reference))
+    subsidies: tuple[Subsidy, ...] = attrs.field(default=(), validator=each(Subsidy))
+    questions: tuple[Question, ...] = attrs.field(default=(), validator=each(Question))
 
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)

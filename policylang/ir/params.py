@@ -10,16 +10,21 @@ from fractions import Fraction
 
 import attrs
 
-from policylang.ir.boundary import (
-    _enum,
-    _formula_bound,
-    _money,
-    _money_or_none,
-    _ratio,
-    _references,
-    _typed_by,
+from policylang.ir.accepts import Check, accepts, optional, refuse
+from policylang.ir.values import (
+    Age,
+    ArithOp,
+    Count,
+    Days,
+    FieldType,
+    FormulaKind,
+    Money,
+    Months,
+    Number,
+    NumUnit,
+    RoundingMode,
+    RoundTo,
 )
-from policylang.ir.values import ArithOp, Days, FieldType, FormulaKind, Money, NumUnit, RoundingMode, RoundTo
 from policylang.ir.values import Ratio as RatioValue
 from policylang.source import Span
 
@@ -61,10 +66,16 @@ class FieldDef:
     """A typed field of a person or claim: 金额 (分), 天数/月数/年数/次数/年龄 (numbers), 日期, 文字."""
 
     name: str
-    type: FieldType = attrs.field(metadata=_typed_by(_enum(FieldType)))
+    type: FieldType = attrs.field(validator=accepts(FieldType))
     default: Fact | None = None
     optional: bool = False
     origin: Span | None = _origin()
+
+
+def _year_values(node: object, attribute: attrs.Attribute, value: object) -> None:
+    if not isinstance(value, tuple) or not all(
+            isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], int) and isinstance(p[1], Money) for p in value):
+        refuse(node, attribute, "a tuple of (year, Money)", value)
 
 
 @attrs.frozen
@@ -72,7 +83,7 @@ class Reference:
     """A reference value per year (上年度农村居民人均可支配收入), in 分."""
 
     name: str
-    values: tuple[tuple[int, Money], ...] = attrs.field(metadata=_typed_by(_references))
+    values: tuple[tuple[int, Money], ...] = attrs.field(validator=_year_values)
     origin: Span | None = _origin()
 
     def for_year(self, year: int) -> Money | None:
@@ -94,9 +105,9 @@ class RefValue:
 class Band:
     """One bracket of 分段: the part of the base between lower and upper (分) is paid at ratio."""
 
-    lower: Money = attrs.field(metadata=_typed_by(_money))
-    upper: Money | None = attrs.field(metadata=_typed_by(_money_or_none))
-    ratio: RatioValue = attrs.field(metadata=_typed_by(_ratio))
+    lower: Money = attrs.field(validator=accepts(Money))
+    upper: Money | None = attrs.field(validator=optional(Money))
+    ratio: RatioValue = attrs.field(validator=accepts(RatioValue))
     lower_inclusive: bool = False
     upper_inclusive: bool = True
     origin: Span | None = _origin()
@@ -107,12 +118,18 @@ class BandSet:
     bands: tuple[Band, ...]
 
 
+_NUM_UNIT = {Money: NumUnit.MONEY, RatioValue: NumUnit.RATIO, Number: NumUnit.NUM}
+
+
 @attrs.frozen
 class Num:
-    """A constant in an expression: money in 分, a ratio, or a plain number."""
+    """A constant in an expression: money in 分, a ratio, or a plain number; its type is its unit."""
 
-    value: Fraction  # inside an expression: the unit says how to read it
-    unit: NumUnit = attrs.field(metadata=_typed_by(_enum(NumUnit)))
+    value: Money | RatioValue | Number = attrs.field(validator=accepts(Money, RatioValue, Number))
+
+    @property
+    def unit(self) -> NumUnit:
+        return _NUM_UNIT[type(self.value)]
 
 
 @attrs.frozen
@@ -124,12 +141,17 @@ class FieldRef:
 
 @attrs.frozen
 class Bin:
-    op: ArithOp = attrs.field(metadata=_typed_by(_enum(ArithOp)))
-    left: Arith
-    right: Arith
+    op: ArithOp = attrs.field(validator=accepts(ArithOp))
+    left: Arith = attrs.field(validator=lambda n, a, v: _arith(n, a, v))  # Bin is not defined yet here
+    right: Arith = attrs.field(validator=lambda n, a, v: _arith(n, a, v))
 
 
 Arith = Num | FieldRef | RefValue | Bin
+_arith = accepts(Num, FieldRef, RefValue, Bin)
+
+
+def _bound(node: Formula, attribute: attrs.Attribute, value: object) -> None:
+    optional(node.unit)(node, attribute, value)
 
 
 @attrs.frozen
@@ -140,13 +162,18 @@ class Formula:
     it is used); kind ratio: an exact fraction.
     """
 
-    expr: Arith
-    kind: FormulaKind = attrs.field(metadata=_typed_by(_enum(FormulaKind)))
-    lower: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_formula_bound, node=True))
-    upper: Money | RatioValue | None = attrs.field(default=None, metadata=_typed_by(_formula_bound, node=True))
-    round_to: RoundTo | None = attrs.field(default=None, metadata=_typed_by(_enum(RoundTo)))
-    round_mode: RoundingMode | None = attrs.field(default=None, metadata=_typed_by(_enum(RoundingMode)))
+    expr: Arith = attrs.field(validator=accepts(Num, FieldRef, RefValue, Bin))
+    kind: FormulaKind = attrs.field(validator=accepts(FormulaKind))
+    lower: Money | RatioValue | None = attrs.field(default=None, validator=_bound)
+    upper: Money | RatioValue | None = attrs.field(default=None, validator=_bound)
+    round_to: RoundTo | None = attrs.field(default=None, validator=optional(RoundTo))
+    round_mode: RoundingMode | None = attrs.field(default=None, validator=optional(RoundingMode))
     text: str = ""
+
+    @property
+    def unit(self) -> type[Money] | type[RatioValue]:
+        """The type of the formula's result (and of its bounds)."""
+        return Money if self.kind is FormulaKind.MONEY else RatioValue
 
 
 @attrs.frozen
@@ -155,7 +182,7 @@ class CountRule:
 
     n: int
     onward: bool
-    value: RatioValue = attrs.field(metadata=_typed_by(_ratio))
+    value: RatioValue = attrs.field(validator=accepts(RatioValue))
     origin: Span | None = _origin()
 
 
@@ -167,7 +194,8 @@ def count_value(rules: tuple[CountRule, ...], n: int) -> CountRule | None:
     return max(onward, key=lambda r: r.n) if onward else None
 
 
-Value = Money | RatioValue | Days | RefValue | BandSet | Formula
+Value = Money | RatioValue | Days | Months | Count | Age | RefValue | BandSet | Formula
+_VALUES = (Money, RatioValue, Days, Months, Count, Age, RefValue, BandSet, Formula)
 
 
 @attrs.frozen
@@ -195,7 +223,7 @@ class Cell:
     """One table entry: the value for facts matching every key (no keys: the default)."""
 
     keys: tuple[tuple[str, str], ...]
-    value: Value
+    value: Value = attrs.field(validator=accepts(*_VALUES))
     origin: Span | None = _origin()
 
     def matches(self, facts: Facts) -> bool:
@@ -253,3 +281,19 @@ class Param:
     def lookup(self, day: dt.date, facts: Facts) -> Cell | None:
         version = self.at(day)
         return version.table.lookup(facts) if version else None
+
+
+def cells_of(*types: type, formula: FormulaKind | None = None) -> Check:
+    """A Param's (or a Table's) every cell holds one of types, or a formula of the given kind: a deductible
+    table holds money, a ratio table ratios. None passes (an optional table)."""
+    def check(node: object, attribute: attrs.Attribute, value: object) -> None:
+        if value is None:
+            return
+        tables = [v.table for v in value.versions] if isinstance(value, Param) else [value]
+        if not all(isinstance(t, Table) for t in tables):
+            refuse(node, attribute, "a Param or a Table", value)
+        for table in tables:
+            for c in table.cells:
+                if not (isinstance(c.value, types) or (isinstance(c.value, Formula) and c.value.kind is formula)):
+                    refuse(node, attribute, f"cells of {' or '.join(t.__name__ for t in types)}", c.value)
+    return check

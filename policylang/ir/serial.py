@@ -14,11 +14,11 @@ from fractions import Fraction
 
 import attrs
 
-from policylang.ir import nodes, params, values
+from policylang.ir import nodes, params, requirements, values
 from policylang.source import Span
 
 FORMAT = "policylang-ir"
-VERSION = 1
+VERSION = 2  # 2: every enumeration tagged; typed constants in formulas and requirements; Days for stay_days
 
 
 class IRFormatError(ValueError):
@@ -27,7 +27,7 @@ class IRFormatError(ValueError):
 
 def _classes() -> dict[str, type]:
     out = {"Span": Span}
-    for module in (params, nodes):
+    for module in (params, requirements, nodes):
         for name, obj in vars(module).items():
             if isinstance(obj, type) and obj.__module__ == module.__name__ and attrs.has(obj):
                 out[name] = obj
@@ -36,7 +36,7 @@ def _classes() -> dict[str, type]:
 
 def _enums() -> dict[str, type[enum.Enum]]:
     out: dict[str, type[enum.Enum]] = {}
-    for module in (params, nodes, values):
+    for module in (params, requirements, nodes, values):
         for name, obj in vars(module).items():
             if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == module.__name__:
                 out[name] = obj
@@ -45,7 +45,7 @@ def _enums() -> dict[str, type[enum.Enum]]:
 
 CLASSES = _classes()
 _UNITS = {values.Money: "money", values.Ratio: "ratio", values.Days: "days", values.Months: "months",
-          values.Count: "count"}
+          values.Count: "count", values.Age: "age", values.Number: "number"}
 _BY_UNIT = {unit: cls for cls, unit in _UNITS.items()}
 ENUMS = _enums()
 
@@ -55,10 +55,10 @@ def _fraction_text(x: Fraction) -> str:
 
 
 def _encode(value: object) -> object:
+    if isinstance(value, enum.Enum):  # before str: a StrEnum member is tagged, so it loads as its enumeration
+        return {"enum": type(value).__name__, "value": value.value}
     if value is None or isinstance(value, bool | str):
         return value
-    if isinstance(value, enum.Enum):
-        return {"enum": type(value).__name__, "value": value.value}
     if isinstance(value, int):
         return value
     if isinstance(value, Fraction):
@@ -71,7 +71,7 @@ def _encode(value: object) -> object:
         return {"node": "frozenset", "items": [_encode(v) for v in sorted(value, key=repr)]}
     if isinstance(value, values.Money):
         return {"unit": "money", "fen": _fraction_text(Fraction(value.fen))}
-    if isinstance(value, values.Ratio | values.Months):
+    if isinstance(value, values.Ratio | values.Months | values.Age | values.Number):
         return {"unit": _UNITS[type(value)], "value": _fraction_text(value.value)}
     if isinstance(value, values.Days | values.Count):
         return {"unit": _UNITS[type(value)], "n": value.n}
@@ -103,7 +103,7 @@ def _quantity(data: dict, where: str) -> values.Quantity:
     unit = data.get("unit")
     if unit == "money":
         return values.Money(_fraction(data.get("fen"), f"{where}.fen"))
-    if unit in ("ratio", "months"):
+    if unit in ("ratio", "months", "age", "number"):
         return _BY_UNIT[unit](_fraction(data.get("value"), f"{where}.value"))
     if unit in ("days", "count"):
         n = data.get("n")

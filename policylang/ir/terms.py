@@ -14,8 +14,19 @@ from fractions import Fraction
 import attrs
 
 from policylang.ir import nodes as ir
-from policylang.ir.cases import OUTPUTS
-from policylang.ir.values import ONE, ZERO, ArithOp, Days, FieldType, FormulaKind, Money, Ratio, RoundTo
+from policylang.ir.outputs import DAYS_OUTPUT, MONEY_OUTPUTS, expectable, output_value
+from policylang.ir.values import (
+    ONE,
+    ZERO,
+    ArithOp,
+    Days,
+    FieldType,
+    FormulaKind,
+    Money,
+    Ratio,
+    RoundTo,
+    magnitude,
+)
 
 
 class Missing(Exception):
@@ -54,7 +65,7 @@ def reference_value(policy: ir.Policy, ref: ir.RefValue, day: dt.date) -> Money:
 
 def _arith(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date) -> Fraction:
     if isinstance(node, ir.Num):
-        return node.value
+        return Fraction(magnitude(node.value))  # type: ignore[arg-type]
     if isinstance(node, ir.RefValue):
         try:
             return Fraction(reference_value(policy, node, day).fen)
@@ -218,18 +229,9 @@ def layer_names(policy: ir.Policy, allowances: bool = True) -> tuple[str, ...]:
                                if allowances or layer.allowance is None))
 
 
-DAYS_OUTPUT = "津贴天数"  # the one output counted in days; every other is money in 分
-MONEY_OUTPUTS = tuple(o for o in OUTPUTS if o != DAYS_OUTPUT)
-
-
-def output_value(name: str, amount: int) -> Money | Days:
-    """An output's amount as a typed value (津贴天数 in days, the rest in 分), so it prints with its unit."""
-    return Days(amount) if name == DAYS_OUTPUT else Money(amount)
-
-
 def output_names(policy: ir.Policy) -> tuple[str, ...]:
-    """The names a test may expect: the fixed outputs, then each layer's payment."""
-    return (*OUTPUTS, *(n for n in layer_names(policy) if n not in OUTPUTS))
+    """The names a claim's test may expect: the fixed outputs (ir.outputs), then each layer's payment."""
+    return expectable(layer_names(policy))
 
 
 __all__ = [

@@ -10,14 +10,12 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from policylang.ir.values import Count, Days, Money, Months, Ratio
-
-_VALUES = (Money, Ratio, Days, Months, Count)
+from policylang.ir.values import QUANTITIES
 
 
 def is_node(value: object) -> bool:
     """An IR node (walked into), not a typed value (a leaf that prints with its unit)."""
-    return attrs.has(type(value)) and not isinstance(value, _VALUES)
+    return attrs.has(type(value)) and not isinstance(value, QUANTITIES)
 
 
 def is_span_field(field: attrs.Attribute) -> bool:

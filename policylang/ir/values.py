@@ -85,6 +85,20 @@ class SubsidyKind(enum.StrEnum):
     FULL = "全额"
 
 
+class OperandUnit(enum.StrEnum):
+    """The unit of one side of a 要求 comparison; an enumeration operand also names its enumeration."""
+
+    MONEY = "分"
+    DAYS = "天"
+    MONTHS = "月"
+    COUNT = "次"
+    AGE = "岁"
+    DATE = "日期"
+    MONTH_DAY = "月日"
+    TEXT = "文字"
+    ENUM = "枚举"
+
+
 def _same(a: object, b: object) -> bool:
     return type(a) is type(b)
 
@@ -275,8 +289,7 @@ class Months:
         return Months(self.value + other.value)  # type: ignore[attr-defined]
 
     def __str__(self) -> str:
-        v = self.value
-        return f"{v.numerator} 个月" if v.denominator == 1 else f"{v.numerator}/{v.denominator} 个月"
+        return f"{_plain(self.value)} 个月"
 
 
 @attrs.frozen(order=True)
@@ -294,7 +307,32 @@ class Count:
         return f"{self.n} 次"
 
 
-Quantity = Money | Ratio | Days | Months | Count
+@attrs.frozen(order=True)
+class Age:
+    """An age in years (年龄 60 岁), as an exact number: a constant a requirement compares with."""
+
+    value: Fraction = attrs.field(converter=_fraction)
+
+    def __str__(self) -> str:
+        return f"{_plain(self.value)} 岁"
+
+
+@attrs.frozen(order=True)
+class Number:
+    """A plain number in a formula (× 12, ÷ 2, 年龄 − 60): no unit of its own."""
+
+    value: Fraction = attrs.field(converter=_fraction)
+
+    def __str__(self) -> str:
+        return _plain(self.value)
+
+
+def _plain(v: Fraction) -> str:
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+
+Quantity = Money | Ratio | Days | Months | Count | Age | Number
+QUANTITIES = (Money, Ratio, Days, Months, Count, Age, Number)  # for isinstance and the walk: leaves, not nodes
 
 
 def magnitude(value: object) -> object:
@@ -304,7 +342,7 @@ def magnitude(value: object) -> object:
     """
     if isinstance(value, Money):
         return value.fen
-    if isinstance(value, Ratio | Months):
+    if isinstance(value, Ratio | Months | Age | Number):
         return value.value
     if isinstance(value, Days | Count):
         return value.n
@@ -312,7 +350,9 @@ def magnitude(value: object) -> object:
 
 __all__ = [
     "ONE",
+    "QUANTITIES",
     "ZERO",
+    "Age",
     "ArithOp",
     "CompareOp",
     "Count",
@@ -322,7 +362,9 @@ __all__ = [
     "Money",
     "Months",
     "NumUnit",
+    "Number",
     "OperandKind",
+    "OperandUnit",
     "Quantity",
     "Ratio",
     "RoundTo",

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from policylang import ir
 from policylang.ir.units import fmt_ratio, fmt_yuan
-from policylang.ir.values import Count, Days, FormulaKind, Money, Months, Ratio
+from policylang.ir.values import Age, Count, Days, FormulaKind, Money, Months, Ratio
 
 
 def date_cn(day: dt.date) -> str:
@@ -78,7 +78,7 @@ def value_cn(value: object) -> str:
         return ratio_cn(value)
     if isinstance(value, Money):
         return money_cn(value)
-    if isinstance(value, Days | Months | Count):
+    if isinstance(value, Days | Months | Count | Age):
         return str(value).replace(" ", "")
     if isinstance(value, ir.RefValue):
         return value.describe()
@@ -127,10 +127,11 @@ SCOPE_CN = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION
             ir.Scope.STAY: "每N天"}
 
 
-def scope_cn(scope: ir.Scope, stay_days: int | None = None) -> str:
+def scope_cn(scope: ir.Scope, stay_days: Days | None = None) -> str:
     """年度 / 每次住院 / 每90天 (a long stay counted per period of N days)."""
     if scope is ir.Scope.STAY:
-        return f"每{stay_days}天" if stay_days else "每个计算期"
+        n = stay_days.n if stay_days is not None else 0
+        return f"每{n}天" if n else "每个计算期"
     return SCOPE_CN.get(scope, scope.value)
 
 

@@ -7,29 +7,23 @@ from collections.abc import Collection, Iterable
 import attrs
 
 from policylang.diagnostics import error
-from policylang.ir.cases import (
-    OUTPUTS,
-    PAYMENT_OUTPUTS,
-    Expectation,
-    TestAsk,
-    TestCase,
-    TestClaim,
-    TestPayment,
-)
+from policylang.ir.cases import Expectation, TestAsk, TestCase, TestClaim, TestPayment
 from policylang.ir.claims import CLASSES, Claim, Item, Person, facts
+from policylang.ir.outputs import DAYS_OUTPUT, PAYMENT_OUTPUTS
 from policylang.ir.units import Kind
 from policylang.lower.conditions import fact
 from policylang.lower.context import FIRST_DEFINED, Context, Definitions
-from policylang.lower.values import date, quantity, whole
+from policylang.lower.values import date, money_value, whole
 from policylang.resolve.names import did_you_mean
 from policylang.syntax import ast
 
 
 @attrs.frozen
 class Outputs:
-    """What a test may name: the layers of the region's schemes (as expectations) and its questions."""
+    """What a test may name: a claim's outputs (terms.output_names: the fixed ones and each layer's payment)
+    and the region's questions."""
 
-    layers: frozenset[str]
+    claims: tuple[str, ...]
     questions: frozenset[str]
 
 
@@ -59,10 +53,10 @@ def _expectations(ctx: Context, expects: Iterable[object], pool: tuple[str, ...]
         if name not in pool:
             ctx.report(error("E017", f"未知的期望项“{name}”", e.name.span, did_you_mean(name, list(pool))))
             continue
-        if name == "津贴天数":
+        if name == DAYS_OUTPUT:
             v = whole(ctx, e.value, Kind.DURATION, name)
         else:
-            v = quantity(ctx, e.value, Kind.MONEY, name)
+            v = money_value(ctx, e.value, name)
         if v is not None:
             out.append(Expectation(name, int(v), e.span))
     return out
@@ -77,8 +71,8 @@ def _claim(ctx: Context, outputs: Outputs, c: ast.Claim, index: int) -> TestClai
     if c.amount is None and not c.items:
         ctx.report(error("E031", "就诊缺少费用：在日期和类别之后写上金额，例如 2000 元", c.span))
         return None
-    amount = quantity(ctx, c.amount, Kind.MONEY, "费用") if c.amount is not None else sum(i.amount for i in items)
-    expects = _expectations(ctx, c.expects, (*OUTPUTS, *sorted(outputs.layers)))
+    amount = money_value(ctx, c.amount, "费用") if c.amount is not None else sum(i.amount for i in items)
+    expects = _expectations(ctx, c.expects, outputs.claims)
     refused = next((e.span for e in c.expects if isinstance(e, ast.Refused)), None)
     if day is None or amount is None or len(items) != len(c.items):
         return None
@@ -87,7 +81,7 @@ def _claim(ctx: Context, outputs: Outputs, c: ast.Claim, index: int) -> TestClai
 
 
 def _item(ctx: Context, it: ast.Item) -> Item | None:
-    amount = quantity(ctx, it.amount, Kind.MONEY, "明细金额")
+    amount = money_value(ctx, it.amount, "明细金额")
     if it.cls.text not in CLASSES:
         ctx.report(error("E038", f"“{it.cls.text}”不是目录类别", it.cls.span,
                          did_you_mean(it.cls.text, list(CLASSES)) or f"目录类别：{'、'.join(CLASSES)}"))

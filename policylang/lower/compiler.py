@@ -13,14 +13,15 @@ import attrs
 
 from policylang import ir
 from policylang.diagnostics import Diagnostic, error
+from policylang.ir import terms
 from policylang.ir.cases import TestCase
-from policylang.ir.units import Kind
+from policylang.ir.values import FieldType, Money, RoundingMode
 from policylang.lower.cases import Outputs, test_case
 from policylang.lower.conditions import typed_value
 from policylang.lower.context import FIRST_DEFINED, FIRST_GIVEN, Context, Definitions, Sink
 from policylang.lower.programmes import question, subsidy
 from policylang.lower.scheme import scheme
-from policylang.lower.values import quantity, validity
+from policylang.lower.values import money_value, validity
 from policylang.resolve.inherit import merge, overrides_without_parent
 from policylang.resolve.loader import Unit
 from policylang.resolve.names import EnumIndex
@@ -51,7 +52,7 @@ class _Header:
     end: dt.date | None
     notes: tuple[str, ...]
     assumptions: tuple[str, ...]
-    rounding: str
+    rounding: RoundingMode
 
 
 def compile_unit(unit: Unit) -> Compiled:
@@ -77,12 +78,11 @@ def _lower(unit: Unit) -> Compiled:
     schemes = [s for i in items if isinstance(i, ast.Scheme) if (s := scheme(ctx, defs, i, head.start, head.end))]
     subsidies = [s for i in items if isinstance(i, ast.Subsidy) if (s := subsidy(ctx, defs, i))]
     questions = [question(ctx, defs, i) for i in items if isinstance(i, ast.Question)]
-    outputs = Outputs(frozenset(layer.name for s in schemes for layer in s.layers),
-                      frozenset(q.name for q in questions))
-    tests = [t for i in items if isinstance(i, ast.Test) if (t := test_case(ctx, defs, outputs, i))]
     policy = ir.Policy(head.region or unit.root, head.basis, head.start, head.end, head.notes, head.assumptions,
                        (*enums, *yes_no), tuple(schemes), head.rounding, tuple(fields.values()),
                        tuple(references.values()), tuple(subsidies), tuple(questions))
+    outputs = Outputs(terms.output_names(policy), frozenset(q.name for q in questions))
+    tests = [t for i in items if isinstance(i, ast.Test) if (t := test_case(ctx, defs, outputs, i))]
     errors = any(d.is_error for d in sink.found)
     return Compiled(None if errors else policy, tuple(tests), tuple(sink.found))
 
@@ -150,7 +150,7 @@ def _field(ctx: Context, defs: Definitions, f: ast.FieldDef) -> ir.FieldDef | No
         related = ((_ENUM_DEFINED, enum.origin),) if enum.origin else ()
         ctx.report(error("E008", f"重复定义：“{f.name.text}”已是枚举", f.name.span, related=related))
         return None
-    fdef = ir.FieldDef(f.name.text, f.type, None, f.optional, f.span)
+    fdef = ir.FieldDef(f.name.text, FieldType(f.type), None, f.optional, f.span)
     default = typed_value(ctx, fdef, f.default, f.span) if f.default is not None else None
     return attrs.evolve(fdef, default=default)
 
@@ -158,27 +158,27 @@ def _field(ctx: Context, defs: Definitions, f: ast.FieldDef) -> ir.FieldDef | No
 def _reference(ctx: Context, defs: Definitions, r: ast.Reference) -> ir.Reference | None:
     if not defs.once(("参考值", r.name.text), f"参考值 {r.name.text}", r.name.span):
         return None
-    values: dict[int, int] = {}
+    values: dict[int, Money] = {}
     years: dict[int, Span] = {}
     for year_q, value_q in r.entries:
         if year_q.unit != "年" or year_q.number != int(year_q.number):
             ctx.report(error("E005", "参考值的年度应写作 2023 年", year_q.span))
             continue
-        fen = quantity(ctx, value_q, Kind.MONEY, r.name.text)
+        amount = money_value(ctx, value_q, r.name.text)
         year = int(year_q.number)
         if year in years:
             ctx.report(error("E013", f"重复的表项：{year} 年", year_q.span, related=((FIRST_GIVEN, years[year]),)))
             continue
         years[year] = year_q.span
-        if fen is not None:
-            values[year] = int(fen)
+        if amount is not None:
+            values[year] = amount
     return ir.Reference(r.name.text, tuple(sorted(values.items())), r.span)
 
 
 def _header(ctx: Context, defs: Definitions, items: list[object]) -> _Header:
     region, basis, notes, assumptions = "", [], [], []
     start = end = None
-    rounding = "四舍五入"
+    rounding = RoundingMode.HALF_UP
     for item in items:
         match item:
             case ast.Region():
@@ -195,7 +195,7 @@ def _header(ctx: Context, defs: Definitions, items: list[object]) -> _Header:
                 assumptions.append(item.text)
             case ast.Rounding():
                 if defs.once(("舍入",), "舍入规则", item.span):
-                    rounding = item.mode
+                    rounding = RoundingMode(item.mode)
     return _Header(region, tuple(basis), start, end, tuple(notes), tuple(assumptions), rounding)
 
 

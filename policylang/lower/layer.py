@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import attrs
 
 from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import Kind
+from policylang.ir.values import Days, Money
 from policylang.lower.conditions import conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.formula import formula
 from policylang.lower.rules import requirement
 from policylang.lower.tables import brackets, count_rules, keyed_table, param, table_statement
-from policylang.lower.values import quantity, validity, value, whole
+from policylang.lower.values import days, money_value, ratio_value, validity, value
 from policylang.source import Span
 from policylang.syntax import ast
 
@@ -54,9 +53,9 @@ class _Parts:
     notes: list[str] = attrs.Factory(list)
     counts: list[ir.CountRule] = attrs.Factory(list)
     requirements: list[ir.Requirement] = attrs.Factory(list)
-    step: tuple[int, ir.Table] | None = None
+    step: tuple[Money, ir.Table] | None = None
     once: ir.OneOff | None = None
-    rate: int | ir.RefValue | str | ir.Formula | None = None
+    rate: Money | ir.RefValue | str | ir.Formula | None = None
     rate_origin: Span | None = None
 
 
@@ -113,7 +112,7 @@ def _limits(ctx: Context, head: LayerHead,
     deductible, caps, fee_limit = None, [], None
     step = parts.step
     for (kind, scope), versions in parts.tables.items():
-        sc, days = scope_of(scope)
+        sc, stay = scope_of(scope)
         if kind == "起付线":
             if deductible is not None:
                 first = deductible.param.versions[0].origin
@@ -122,11 +121,11 @@ def _limits(ctx: Context, head: LayerHead,
                                  related=related))
                 continue
             deductible = ir.Deductible(sc, param(kind, versions), tuple(parts.waivers), parts.shared, parts.highest,
-                                       tuple(parts.counts), step[0] if step else None, step[1] if step else None, days)
+                                       tuple(parts.counts), step[0] if step else None, step[1] if step else None, stay)
         elif kind == "费用限额":
             fee_limit = ir.FeeLimit(sc, param(kind, versions))
         else:
-            caps.append(ir.Cap(sc, param(kind, versions), days))
+            caps.append(ir.Cap(sc, param(kind, versions), stay))
     caps.sort(key=lambda c: list(ir.Scope).index(c.scope))
     if deductible is None and (parts.waivers or parts.counts or step):
         origin = parts.waivers[0].origin if parts.waivers else head.span
@@ -156,9 +155,9 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
             parts.brackets.append(stmt)
         case ast.DaysAdd():
             conds = conditions_of_keys(ctx, stmt.keys)
-            days = whole(ctx, stmt.days, Kind.DURATION, "津贴天数")
-            if conds is not None and days is not None:
-                parts.additions.append(ir.DaysAddition(conds, days, stmt.span))
+            added = days(ctx, stmt.days, "津贴天数")
+            if conds is not None and added is not None:
+                parts.additions.append(ir.DaysAddition(conds, added, stmt.span))
         case ast.DaysPer():
             if per := days_per(ctx, stmt):
                 parts.per_count.append(per)
@@ -181,48 +180,47 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
             parts.notes.append(stmt.text)
 
 
-def scope_of(scope: str | None) -> tuple[ir.Scope, int | None]:
+def scope_of(scope: str | None) -> tuple[ir.Scope, Days | None]:
     """The scope of a limit (每次, 每日, 每次住院, 年度, 每 30 天) and its days for a stay window."""
     if scope is None:
         return ir.Scope.PERIOD, None
     if scope.startswith("每") and scope.endswith("天") and scope[1:-1].isdigit():
-        return ir.Scope.STAY, int(scope[1:-1])
+        return ir.Scope.STAY, Days(int(scope[1:-1]))
     return SCOPES[scope], None
 
 
 def adjustment(ctx: Context, stmt: ast.Adjust) -> ir.Adjustment | None:
     """退休 比例 提高 5%，最高 95%: a conditional change of the ratio, with optional bounds."""
     conds = conditions_of_keys(ctx, stmt.keys)
-    delta = quantity(ctx, stmt.delta, Kind.RATIO, "比例调整")
+    delta = ratio_value(ctx, stmt.delta, "比例调整")
     start, end = validity(ctx, stmt.validity)
-    lower = quantity(ctx, stmt.lower, Kind.RATIO, "最低比例") if stmt.lower else None
-    upper = quantity(ctx, stmt.upper, Kind.RATIO, "最高比例") if stmt.upper else None
+    lower = ratio_value(ctx, stmt.lower, "最低比例") if stmt.lower else None
+    upper = ratio_value(ctx, stmt.upper, "最高比例") if stmt.upper else None
     if lower is not None and upper is not None and lower > upper:
         assert stmt.lower is not None and stmt.upper is not None
         ctx.report(error("E029", f"比例调整的最低 {stmt.lower.number}% 高于最高 {stmt.upper.number}%", stmt.span))
         return None
     if conds is None or delta is None:
         return None
-    sign = -1 if stmt.op in ("减", "降低") else 1
-    return ir.Adjustment(conds, sign * delta, start, end, stmt.span,
-                         None if lower is None else Fraction(lower), None if upper is None else Fraction(upper))
+    signed = -delta if stmt.op in ("减", "降低") else delta
+    return ir.Adjustment(conds, signed, start, end, stmt.span, lower, upper)
 
 
 def one_off(ctx: Context, stmt: ast.Once) -> ir.OneOff | None:
-    amount = quantity(ctx, stmt.amount, Kind.MONEY, "一次性支付")
-    threshold = quantity(ctx, stmt.threshold, Kind.MONEY, "累计超过")
+    amount = money_value(ctx, stmt.amount, "一次性支付")
+    threshold = money_value(ctx, stmt.threshold, "累计超过")
     if amount is None or threshold is None:
         return None
-    return ir.OneOff(int(amount), int(threshold), stmt.span)
+    return ir.OneOff(amount, threshold, stmt.span)
 
 
-def step_down(ctx: Context, defs: Definitions, owner: str, stmt: ast.DeductibleStep) -> tuple[int, ir.Table] | None:
+def step_down(ctx: Context, defs: Definitions, owner: str, stmt: ast.DeductibleStep) -> tuple[Money, ir.Table] | None:
     """起付线 每次递减 100 元，最低 …: the step and the floor table."""
-    step = quantity(ctx, stmt.step, Kind.MONEY, "每次递减")
+    step = money_value(ctx, stmt.step, "每次递减")
     version = keyed_table(ctx, defs, owner, "起付线下限", stmt.floors, stmt.span)
     if step is None or version is None:
         return None
-    return int(step), version.table
+    return step, version.table
 
 
 def days_per(ctx: Context, stmt: ast.DaysPer) -> ir.DaysPerCount | None:
@@ -231,13 +229,13 @@ def days_per(ctx: Context, stmt: ast.DaysPer) -> ir.DaysPerCount | None:
     if fdef is None or fdef.type != "次数":
         ctx.report(error("E049", f"“{stmt.field.text}”应为 次数 类型的字段", stmt.field.span))
         return None
-    days = whole(ctx, stmt.days, Kind.DURATION, "津贴天数")
-    if days is None or stmt.base != int(stmt.base):
+    added = days(ctx, stmt.days, "津贴天数")
+    if added is None or stmt.base != int(stmt.base):
         return None
-    return ir.DaysPerCount(fdef.name, int(stmt.base), days, stmt.span)
+    return ir.DaysPerCount(fdef.name, int(stmt.base), added, stmt.span)
 
 
-def daily_rate(ctx: Context, stmt: ast.DailyRate) -> int | ir.RefValue | str | ir.Formula | None:
+def daily_rate(ctx: Context, stmt: ast.DailyRate) -> Money | ir.RefValue | str | ir.Formula | None:
     """日津贴: an amount, a reference value, a money field or a formula."""
     v = stmt.value
     if isinstance(v, ast.Formula):
@@ -249,4 +247,4 @@ def daily_rate(ctx: Context, stmt: ast.DailyRate) -> int | ir.RefValue | str | i
             return None
         return fdef.name
     lowered = value(ctx, v, Kind.MONEY, "日津贴")
-    return lowered if isinstance(lowered, int | ir.RefValue) else None
+    return lowered if isinstance(lowered, Money | ir.RefValue) else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from policylang import ir
 from policylang.diagnostics import error
-from policylang.ir.units import Kind
+from policylang.ir.values import SubsidyKind
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
-from policylang.lower.values import quantity, validity
+from policylang.lower.values import money_value, ratio_value, validity
 from policylang.syntax import ast
 
 
@@ -18,16 +18,17 @@ def _subsidy_rule(ctx: Context, rule: ast.SubsidyRule) -> ir.SubsidyRule | None:
         return None
     if rule.kind == "定额":
         assert rule.amount is not None
-        amount = quantity(ctx, rule.amount, Kind.MONEY, "资助金额")
-        return None if amount is None else ir.SubsidyRule(conds, "定额", amount, None, rule.span, start, end)
+        amount = money_value(ctx, rule.amount, "资助金额")
+        return None if amount is None else ir.SubsidyRule(conds, SubsidyKind.FIXED, amount, None, rule.span, start,
+                                                          end)
     if rule.kind == "比例":
         assert rule.amount is not None
-        share = quantity(ctx, rule.amount, Kind.RATIO, "资助比例")
-        floor = quantity(ctx, rule.floor, Kind.MONEY, "资助下限") if rule.floor else None
+        share = ratio_value(ctx, rule.amount, "资助比例")
+        floor = money_value(ctx, rule.floor, "资助下限") if rule.floor else None
         if share is None or (rule.floor is not None and floor is None):
             return None
-        return ir.SubsidyRule(conds, "比例", share, floor, rule.span, start, end)  # type: ignore[arg-type]
-    return ir.SubsidyRule(conds, "全额", None, None, rule.span, start, end)
+        return ir.SubsidyRule(conds, SubsidyKind.SHARE, share, floor, rule.span, start, end)
+    return ir.SubsidyRule(conds, SubsidyKind.FULL, None, None, rule.span, start, end)
 
 
 def subsidy(ctx: Context, defs: Definitions, s: ast.Subsidy) -> ir.Subsidy | None:

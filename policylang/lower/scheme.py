@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
 from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.claims import CLASSES
 from policylang.ir.units import Kind
+from policylang.ir.values import ZERO
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.layer import LayerHead, layer
 from policylang.lower.rules import requirement
 from policylang.lower.tables import count_rules, keyed_table
-from policylang.lower.values import quantity, validity
+from policylang.lower.values import ratio_value, validity
 from policylang.source import Span
 from policylang.syntax import ast
 
@@ -149,14 +149,14 @@ def first_pay(ctx: Context, stmt: ast.FirstPay) -> ir.FirstSelfPay | ir.ClassSha
         start, end = validity(ctx, stmt.validity)
         if conds is None or not counts or len(overrides) != len(stmt.overrides):
             return None
-        return ir.FirstSelfPay(conds, Fraction(0), tuple(overrides), start, end, stmt.span, tuple(counts))
-    share = quantity(ctx, stmt.share, Kind.RATIO, "先行自付")
+        return ir.FirstSelfPay(conds, ZERO, tuple(overrides), start, end, stmt.span, tuple(counts))
+    share = ratio_value(ctx, stmt.share, "先行自付")
     start, end = validity(ctx, stmt.validity)
     names = [n.text for k in stmt.keys for n in k.values]
     if len(names) == 1 and names[0] in CLASSES:
-        return None if share is None else ir.ClassShare(names[0], Fraction(share), stmt.span)
+        return None if share is None else ir.ClassShare(names[0], share, stmt.span)
     conds = conditions_of_keys(ctx, stmt.keys)
     overrides = [p for n in stmt.overrides if (p := ctx.index.value(n, ctx.report))]
     if conds is None or share is None or len(overrides) != len(stmt.overrides):
         return None
-    return ir.FirstSelfPay(conds, Fraction(share), tuple(overrides), start, end, stmt.span)
+    return ir.FirstSelfPay(conds, share, tuple(overrides), start, end, stmt.span)

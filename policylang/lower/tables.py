@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
 from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import Kind, fmt_yuan
+from policylang.ir.values import Money
 from policylang.lower.conditions import cell_keys
 from policylang.lower.context import FIRST_GIVEN, OVERLAPPED, Context, Definitions, overlaps
 from policylang.lower.formula import formula
-from policylang.lower.values import quantity, validity, value, whole
+from policylang.lower.values import days, money_value, quantity, ratio_value, validity, value
 from policylang.source import Span
 from policylang.syntax import ast
 
@@ -37,7 +37,7 @@ def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries:
     for entry in entries:
         combos = cell_keys(ctx, entry.keys)
         if kind == "津贴天数":
-            v = whole(ctx, entry.value, want, kind) if isinstance(entry.value, ast.Quantity) else None
+            v = days(ctx, entry.value, kind) if isinstance(entry.value, ast.Quantity) else None
         else:
             v = value(ctx, entry.value, want, kind)
         if v is None or combos is None:
@@ -75,7 +75,7 @@ def count_rules(ctx: Context, entries: tuple[ast.CountEntry, ...], want: Kind, w
         if e.n < 1:
             ctx.report(error("E037", f"第 {e.n} 次：次数应从 1 开始", e.span))
             continue
-        out.append(ir.CountRule(e.n, e.onward, Fraction(v), e.span))
+        out.append(ir.CountRule(e.n, e.onward, v, e.span))
     return out
 
 
@@ -117,14 +117,14 @@ def brackets(ctx: Context, owner: str, stmts: list[ast.Brackets]) -> ir.Brackets
 
 
 def _band(ctx: Context, b: ast.Band, previous: ir.Band | None) -> ir.Band | None:
-    ratio = quantity(ctx, b.ratio, Kind.RATIO, "分段比例")
-    lower = quantity(ctx, b.lower, Kind.MONEY, "分段下限") if b.lower else 0
-    upper = quantity(ctx, b.upper, Kind.MONEY, "分段上限") if b.upper else None
+    ratio = ratio_value(ctx, b.ratio, "分段比例")
+    lower = money_value(ctx, b.lower, "分段下限") if b.lower else Money(0)
+    upper = money_value(ctx, b.upper, "分段上限") if b.upper else None
     if ratio is None or lower is None or (b.upper and upper is None):
         return None
     if b.lower is None and previous is not None:
-        lower = previous.upper or 0  # "X 以内" after another band: from the previous bound
-    return ir.Band(int(lower), None if upper is None else int(upper), Fraction(ratio), bool(b.lower_inclusive),
+        lower = previous.upper or Money(0)  # "X 以内" after another band: from the previous bound
+    return ir.Band(lower, upper, ratio, bool(b.lower_inclusive),
                    b.upper_inclusive if b.upper_inclusive is not None else True, b.span)
 
 
@@ -140,12 +140,12 @@ def bands(ctx: Context, stmt: ast.Brackets) -> tuple[ir.Band, ...] | None:
             out.append(band)
     if not ok:
         return None
-    expected = 0
+    expected = Money(0)
     for band in out:
         if band.lower != expected:
             what = "重叠" if band.lower < expected else "留有空档"
-            ctx.report(error("E024", f"分段{what}：这一段从 {fmt_yuan(band.lower)} 元开始，"
-                             f"上一段到 {fmt_yuan(expected)} 元为止", band.origin))
+            ctx.report(error("E024", f"分段{what}：这一段从 {fmt_yuan(int(band.lower))} 元开始，"
+                             f"上一段到 {fmt_yuan(int(expected))} 元为止", band.origin))
             return None
         if band.upper is not None and band.upper <= band.lower:
             ctx.report(error("E024", "分段上限不大于下限", band.origin))

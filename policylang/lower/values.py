@@ -1,4 +1,8 @@
-"""Quantities with units, reference values, dates and validity periods, checked against the kind a rule needs."""
+"""Quantities with units, reference values, dates and validity periods, checked against the kind a rule needs.
+
+`measure` reads the bare number (what a person's or claim's facts hold); `quantity` the typed value an IR
+node holds (Money, Ratio, Days or Months, Count, Age).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from fractions import Fraction
 from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import EXAMPLE_UNIT, UNIT_KIND, Kind, to_fen, to_ratio
+from policylang.ir.values import Age, Count, Days, Money, Months, Quantity, Ratio
 from policylang.lower.context import Context
 from policylang.resolve.names import did_you_mean
 from policylang.source import Span
@@ -54,19 +59,57 @@ def measure(ctx: Context, number: Decimal, unit: str | None, span: Span, want: K
     return Fraction(number)
 
 
-def quantity(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> int | Fraction | None:
-    return measure(ctx, q.number, q.unit, q.span, want, what)
+def quantity(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> Quantity | None:
+    """A quantity as the typed value of its kind: Money, Ratio, Days (天) or Months, Count, Age.
+
+    Days and counts are whole (E036 otherwise).
+    """
+    if want is Kind.MONEY:
+        return money_value(ctx, q, what)
+    if want is Kind.RATIO:
+        return ratio_value(ctx, q, what)
+    raw = measure(ctx, q.number, q.unit, q.span, want, what)
+    if raw is None:
+        return None
+    if want is Kind.AGE:
+        return Age(raw)
+    if want is Kind.DURATION and q.unit != "天":
+        return Months(raw)
+    n = _whole(ctx, raw, q, what)
+    if n is None:
+        return None
+    return Days(n) if want is Kind.DURATION else Count(n)
+
+
+def money_value(ctx: Context, q: ast.Quantity, what: str) -> Money | None:
+    """An amount in 元 or 万元, as Money in 分."""
+    raw = measure(ctx, q.number, q.unit, q.span, Kind.MONEY, what)
+    return None if raw is None else Money(raw)
+
+
+def ratio_value(ctx: Context, q: ast.Quantity, what: str) -> Ratio | None:
+    """A percentage between 0% and 100%, as a Ratio."""
+    raw = measure(ctx, q.number, q.unit, q.span, Kind.RATIO, what)
+    return None if raw is None else Ratio(raw)
+
+
+def _whole(ctx: Context, raw: int | Fraction, q: ast.Quantity, what: str) -> int | None:
+    if Fraction(raw).denominator != 1:
+        ctx.report(error("E036", f"{what} 应为整数：{q.number}", q.span))
+        return None
+    return int(raw)
 
 
 def whole(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> int | None:
-    """A quantity that must be a whole number (津贴天数, 缴费年度 …)."""
-    value = quantity(ctx, q, want, what)
-    if value is None:
-        return None
-    if Fraction(value).denominator != 1:
-        ctx.report(error("E036", f"{what} 应为整数：{q.number}", q.span))
-        return None
-    return int(value)
+    """A quantity that must be a whole number, bare (缴费年度, an expected 津贴天数 …)."""
+    raw = measure(ctx, q.number, q.unit, q.span, want, what)
+    return None if raw is None else _whole(ctx, raw, q, what)
+
+
+def days(ctx: Context, q: ast.Quantity, what: str) -> Days | None:
+    """A whole number of days (津贴天数, 加 15 天)."""
+    n = whole(ctx, q, Kind.DURATION, what)
+    return None if n is None else Days(n)
 
 
 def reference(ctx: Context, v: ast.RefValue) -> ir.RefValue | None:
@@ -78,7 +121,7 @@ def reference(ctx: Context, v: ast.RefValue) -> ir.RefValue | None:
     return ir.RefValue(v.name.text, REF_OFFSET[v.year])
 
 
-def value(ctx: Context, v: ast.Quantity | ast.RefValue, want: Kind, what: str) -> ir.Value | None:
+def value(ctx: Context, v: ast.Quantity | ast.RefValue, want: Kind, what: str) -> Quantity | ir.RefValue | None:
     """A table value: a quantity, or (for money) a reference value."""
     if isinstance(v, ast.RefValue):
         if want is not Kind.MONEY:

@@ -19,7 +19,7 @@ from policylang import ir
 from policylang.inputs.claimtable import PERSON_FIELDS
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.eligibility import add_months
-from policylang.ir.values import FormulaKind, Money, NumUnit, magnitude
+from policylang.ir.values import FormulaKind, Money, NumUnit, OperandUnit, magnitude
 
 Combo = tuple[tuple[str, str], ...]
 PERSON_TYPED = ("账户余额",)  # typed fields that belong to the person (read once, on the first claim)
@@ -46,8 +46,7 @@ def used_fields(policy: ir.Policy) -> set[str]:
             out.update(f for f, _ in obj.keys)
         elif isinstance(obj, ir.FirstSelfPay):
             out.update(f for f, _ in obj.overrides)
-        elif isinstance(obj, ir.Operand) and obj.kind == "field" and isinstance(obj.unit, str) \
-                and obj.unit.startswith("枚举:"):
+        elif isinstance(obj, ir.Operand) and obj.kind == "field" and obj.unit is OperandUnit.ENUM:
             out.add(str(obj.value))
 
     _walk(policy.schemes, visit)
@@ -139,7 +138,7 @@ def _required_enums(policy: ir.Policy) -> set[str]:
     out: set[str] = set()
 
     def visit(o: object) -> None:
-        if isinstance(o, ir.Operand) and o.kind == "field" and str(o.unit).startswith("枚举:"):
+        if isinstance(o, ir.Operand) and o.kind == "field" and o.unit is OperandUnit.ENUM:
             out.add(str(o.value))
 
     _walk(policy.schemes, visit)

@@ -14,6 +14,7 @@ from policylang.docs.model import region_page
 from policylang.docs.primitives import layer_parts
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person
+from policylang.ir.values import Money
 from policylang.ir.wording import money_cn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +109,7 @@ def test_an_unknown_primitive_still_shows_its_parameters():
 
     policy = compile_path(ROOT / "regions" / "suizhou")
     layer = policy.schemes[0].layers[0]
-    table = ir.Table((ir.Cell((), 12345),))
+    table = ir.Table((ir.Cell((), Money(12345)),))
     extra = Surcharge(ir.Param("分段起付", (ir.Version(dt.date(2024, 1, 1), None, table),)))
     future = FutureLayer(name=layer.name, ratio=layer.ratio, deductible=layer.deductible, caps=layer.caps,
                          surcharge=extra)

@@ -36,7 +36,7 @@ def test_adjustments_in_order_with_bounds_then_the_clamp() -> None:
 
 
 def test_reference_value_by_year_or_missing() -> None:
-    policy = ir.Policy("甲", (), None, None, (), (), (), (), references=(ir.Reference("工资", ((2023, 9_000_000),)),))
+    policy = ir.Policy("甲", (), None, None, (), (), (), (), references=(ir.Reference("工资", ((2023, Money(9_000_000)),)),))
     assert terms.reference_value(policy, ir.RefValue("工资", -1), D(2024, 3, 1)) == Money(9_000_000)
     with pytest.raises(terms.Missing, match="2024 年的工资"):
         terms.reference_value(policy, ir.RefValue("工资", 0), D(2024, 3, 1))

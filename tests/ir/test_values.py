@@ -8,7 +8,18 @@ import attrs
 import pytest
 
 from policylang import ir
-from policylang.ir.values import Count, Days, FormulaKind, Money, Months, Ratio, RoundingMode
+from policylang.ir.values import (
+    Age,
+    Count,
+    Days,
+    FormulaKind,
+    Money,
+    Months,
+    Number,
+    Ratio,
+    RoundingMode,
+    magnitude,
+)
 from policylang.source import Span
 
 
@@ -38,7 +49,7 @@ def test_operations_defined_where_they_mean_something() -> None:
     lambda: Money(100) + 100,
     lambda: Money(100) < 200,
     lambda: Ratio(Fraction(1, 2)) >= 0,
-    lambda: Ratio(Fraction(4, 5)) + ir.Formula(ir.Num(Fraction(4, 5), "ratio"), "ratio"),
+    lambda: Ratio(Fraction(4, 5)) + ir.Formula(ir.Num(Ratio(Fraction(4, 5))), FormulaKind.RATIO),
     lambda: int(Money(Fraction(1, 2))),
     lambda: Money(1.5),  # money is never a float
 ])
@@ -47,15 +58,10 @@ def test_a_unit_mistake_raises_type_error(mistake) -> None:
         mistake()
 
 
-def test_kind_strings_become_enumerations_at_the_ir_boundary() -> None:
-    formula = ir.Formula(ir.Num(Fraction(1), "num"), "money", 60000, 180000, "元", "截尾")
-    policy = ir.Policy("甲", (), None, None, (), (), (), (ir.Scheme("s", (), ir.Period(), (
-        ir.Layer("l", fixed=ir.Fixed(ir.Param("定额", (ir.Version(None, None, ir.Table((ir.Cell((), formula),))),)))),
-    )),), rounding="截尾")
-    typed = policy.schemes[0].layers[0].fixed.param.versions[0].table.cells[0].value
-    assert typed.kind is FormulaKind.MONEY and typed.lower == Money(60000) and typed.round_mode is RoundingMode.DOWN
-    assert policy.rounding is RoundingMode.DOWN
-    assert isinstance(typed.expr.unit, ir.values.NumUnit)
+def test_ages_and_plain_numbers_print_with_their_unit() -> None:
+    assert str(Age(60)) == "60 岁" and str(Age(Fraction(121, 2))) == "121/2 岁"
+    assert str(Number(12)) == "12"
+    assert magnitude(Age(60)) == 60 and magnitude(Number(Fraction(1, 2))) == Fraction(1, 2)
 
 
 def test_walk_skips_spans_by_metadata_not_by_name() -> None:

@@ -19,7 +19,7 @@ from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.rounding import MODES, round_fen
 from policylang.ir.terms import formula_value
-from policylang.ir.values import ArithOp, FormulaKind, Money, NumUnit, RoundingMode, RoundTo
+from policylang.ir.values import ArithOp, FormulaKind, Money, Number, RoundingMode, RoundTo
 from properties.helpers import HEADER, ROOT, region, script, yuan
 
 EXAMPLES = settings(max_examples=80, deadline=None)
@@ -334,8 +334,7 @@ def test_round_fen_agrees_with_its_name(n, mode):
        st.integers(0, 120), st.sampled_from(MODES))
 def test_formula_bounds_hold(a, b, lo, hi, age, mode):
     lower, upper = sorted((lo, hi))
-    expr = ir.Bin(ArithOp.ADD, ir.Num(Fraction(a), NumUnit.MONEY),
-                  ir.Bin(ArithOp.MUL, ir.FieldRef("年龄"), ir.Num(Fraction(b), NumUnit.NUM)))
+    expr = ir.Bin(ArithOp.ADD, ir.Num(Money(a)), ir.Bin(ArithOp.MUL, ir.FieldRef("年龄"), ir.Num(Number(b))))
     policy = region(ROOT / "tests" / "vocabulary" / "expressions")
     low, high = Money(lower * 100), Money(upper * 100)
     value, _ = formula_value(ir.Formula(expr, FormulaKind.MONEY, low, high), policy, {"年龄": Fraction(age)}, YEAR)

@@ -131,12 +131,10 @@ class LayerSettler:
             self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
         return paid, counted
 
-    def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | bool | None:
-        """A limit's cell, amount and what its accumulator already holds; False if none applies to the claim,
-        None if its amount cannot be computed (the claim is refused)."""
-        cell = param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            return False
+    def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | None:
+        """A limit's cell, amount and what its accumulator already holds; None if its amount cannot be computed
+        (the claim is refused). A claim the table has no cell for is refused (terms.NoCell)."""
+        cell = terms.required_cell(param, self.claim.date, self.facts)
         amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
@@ -145,8 +143,8 @@ class LayerSettler:
     def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
         key = self.key("fee_limit", limit.scope)
         found = self.limit(limit.param, key)
-        if not found:
-            return base if found is False else None
+        if found is None:
+            return None
         cell, amount, used = found
         entering = min(base, max(0, int(amount) - used))
         self.acc[key] += entering
@@ -198,10 +196,7 @@ class LayerSettler:
             who = "、".join(sorted(v for c in waiver.when for v in c.values))
             self.say(f"{who}免起付线", waiver.origin)
             return 0
-        cell = ded.param.lookup(day, self.facts)
-        if cell is None:
-            self.say("没有适用的起付线，按 0 元计")
-            return 0
+        cell = terms.required_cell(ded.param, day, self.facts)
         amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
@@ -257,11 +252,7 @@ class LayerSettler:
         return amount
 
     def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int) -> int | None:
-        cell = ratio_rule.param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            version = ratio_rule.param.at(self.claim.date)
-            self.say(f"比例表中没有与本次就诊对应的比例，{self.layer.name}不予支付", version.origin if version else None)
-            return 0
+        cell = terms.required_cell(ratio_rule.param, self.claim.date, self.facts)
         resolved = self.resolve(cell.value, cell.origin)
         if resolved is None:
             return None
@@ -284,10 +275,7 @@ class LayerSettler:
         return raw
 
     def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> int | None:
-        cell = brackets.param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            self.say(f"没有与本次就诊对应的分段，{self.layer.name}不予支付")
-            return 0
+        cell = terms.required_cell(brackets.param, self.claim.date, self.facts)
         bands = cell.value.bands  # type: ignore[union-attr]
         if brackets.base == "累计费用":
             return self.bracket_cost_pay(bands, base, cell)
@@ -332,10 +320,7 @@ class LayerSettler:
         return paid
 
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
-        cell = fixed.param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            self.say(f"没有与本次就诊对应的定额标准，{self.layer.name}不予支付")
-            return 0
+        cell = terms.required_cell(fixed.param, self.claim.date, self.facts)
         standard = self.amount(cell.value, cell.origin)
         if standard is None:
             return None
@@ -347,8 +332,8 @@ class LayerSettler:
 
     def cap(self, cap: ir.Cap, pay: int) -> int | None:
         found = self.limit(cap.param, self.key("cap", cap.scope, stay_days=cap.stay_days))
-        if not found:
-            return pay if found is False else None
+        if found is None:
+            return None
         cell, limit, used = found
         room = max(0, int(limit) - used)
         name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
@@ -363,11 +348,10 @@ class LayerSettler:
         """津贴: (days, amount in 分), or None if the daily rate is unknown."""
         allowance = self.layer.allowance
         assert allowance is not None
+        terms.required_cell(allowance.days, self.claim.date, self.facts)
         found = terms.allowance_days(allowance, self.facts, self.claim.date)
         cell = found.cell
-        if cell is None:
-            self.say("没有适用的津贴天数")
-            return 0, 0
+        assert cell is not None
         days = cell.value.n  # type: ignore[union-attr]
         self.say(f"{self.layer.name}：基本津贴天数 {days} 天{_label(cell)}", cell.origin)
         for rule, added in found.steps:

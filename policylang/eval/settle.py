@@ -73,6 +73,31 @@ class ClaimResult:
         return next((ls.paid for ls in self.layers if ls.name == name), None)
 
 
+class Ledger(defaultdict):
+    """The accumulators of one person, journalled per claim: a refused claim's writes are undone, so a claim
+    that reaches a missing table cell consumes no deductible, cap or count."""
+
+    def __init__(self) -> None:
+        super().__init__(int)
+        self.journal: dict | None = None
+
+    def __setitem__(self, key, value) -> None:
+        if self.journal is not None and key not in self.journal:
+            self.journal[key] = (key in self, self.get(key))
+        super().__setitem__(key, value)
+
+    def begin(self) -> None:
+        self.journal = {}
+
+    def undo(self) -> None:
+        journal, self.journal = self.journal or {}, None
+        for key, (present, old) in journal.items():
+            if present:
+                super().__setitem__(key, old)
+            else:
+                self.pop(key, None)
+
+
 class Places(Protocol):
     """Where other regions' policies come from, for claims treated elsewhere (就医地)."""
 
@@ -88,6 +113,7 @@ class ClaimSettler:
         self.claim = claim
         self.facts = dict(facts)
         self.trace: list[TraceLine] = []
+        self.scheme: ir.Scheme | None = None
 
     def say(self, text: str, origin: Span | None = None) -> None:
         self.trace.append(TraceLine(text, origin))
@@ -99,12 +125,25 @@ class ClaimSettler:
                            c.amount, (), tuple(self.trace), tuple(reasons))
 
     def run(self) -> ClaimResult:
+        journalled = isinstance(self.acc, Ledger)
+        if journalled:
+            self.acc.begin()
+        try:
+            return self.settle()
+        except terms.NoCell as e:
+            if journalled:
+                self.acc.undo()
+            self.say(f"{e.reason}：本次就诊不予支付，不计入起付线与封顶线", e.origin)
+            return self.refuse(self.scheme, [e.reason])
+
+    def settle(self) -> ClaimResult:
         claim, day = self.claim, self.claim.date
         scheme = self.policy.scheme_for(self.facts, day)
         if scheme is None:
             self.say(f"{day} 的就诊没有适用的方案，不予支付")
             return self.refuse(None, ["没有适用的方案"])
         self.say(f"适用方案：{scheme.name}", scheme.origin)
+        self.scheme = scheme
         reasons = self.eligibility(scheme)
         if reasons:
             return self.refuse(scheme, reasons)
@@ -294,7 +333,7 @@ def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],
     places: the other regions a claim may name as its 就医地 (place of treatment).
     """
     claims = list(claims)
-    acc: defaultdict[tuple, int] = defaultdict(int)
+    acc = Ledger()
     defaults = policy.defaults()
     results: list[ClaimResult | None] = [None] * len(claims)
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):

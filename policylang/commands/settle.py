@@ -55,6 +55,8 @@ def _print_table(results: tuple[ClaimResult, ...]) -> None:
         console.print(f"\n[bold]第 {i} 次就诊 {r.claim.date}[/bold]", highlight=False)
         for line in r.trace:
             console.print(f"  {safe(line.render())}", highlight=False, markup=False)
+        if r.refused:
+            console.print(f"  不予支付原因 (refused)：{safe('；'.join(r.refused))}", highlight=False, markup=False)
 
 
 @click.command("settle", context_settings=CONTEXT)

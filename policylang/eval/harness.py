@@ -56,6 +56,11 @@ def run_case(policy: ir.Policy, case: TestCase, places: Places | None = None,
         what = f"第 {i + 1} 次就诊"
         if tc.refused is not None and not result.refused:
             failures.append(Failure(what, "不予支付", "不予支付", "已支付", result.trace, tc.refused))
+        if tc.refused is None and any(map(terms.is_no_cell, result.refused)):  # never passes as a payment of 0
+            refused = f"不予支付：{'；'.join(result.refused)}"
+            failures += [Failure(what, exp.output, _show(exp.output, exp.amount), refused, result.trace, exp.origin)
+                         for exp in tc.expects] or [Failure(what, "结算", "结算", refused, result.trace, case.origin)]
+            continue
         for exp in tc.expects:
             actual = result.output(exp.output)
             if actual != exp.amount:

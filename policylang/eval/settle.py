@@ -133,7 +133,7 @@ class ClaimSettler:
         except terms.NoCell as e:
             if journalled:
                 self.acc.undo()
-            self.say(f"{e.reason}：本次就诊不予支付，不计入起付线与封顶线", e.origin)
+            self.say(f"本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：{e.reason}", e.origin)
             return self.refuse(self.scheme, [e.reason])
 
     def settle(self) -> ClaimResult:

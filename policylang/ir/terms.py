@@ -9,6 +9,7 @@ validity intervals overlap, and the names of the outputs a test may expect.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 
 import attrs
@@ -62,6 +63,15 @@ def table_key(version: ir.Version, facts: ir.Facts) -> str:
     """The claim's values for the fields a table is keyed by (三级; 职工医保·退休), as the missing key."""
     fields = version.table.fields
     return "·".join(str(facts.get(f) or f"未填{f}") for f in fields) if fields else "默认值"
+
+
+_NO_CELL = re.compile(r"^\S+(表没有 .+ \(no .+ for .+\)|在就诊日没有生效的版本 \(no .+ in force on the claim's date\))$")
+
+
+def is_no_cell(reason: str) -> bool:
+    """Whether a refusal reason is a missing table cell (required_cell's wording; the batch carries only text):
+    such a claim was not settled at all, so a test expecting amounts of it fails instead of passing on 0."""
+    return _NO_CELL.match(reason) is not None
 
 
 def required_cell(param: ir.Param, day: dt.date, facts: ir.Facts) -> ir.Cell:
@@ -287,6 +297,7 @@ __all__ = [
     "first_pay",
     "formula_value",
     "in_force",
+    "is_no_cell",
     "layer_names",
     "output_names",
     "output_value",

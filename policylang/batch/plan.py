@@ -67,8 +67,8 @@ def _fen(policy: ir.Policy, value: ir.Value, facts: dict, day: dt.date) -> int:
     """A money cell's value for the row (terms.resolve), in whole 分."""
     try:
         return int(terms.resolve(value, policy, facts, day).value)  # type: ignore[call-overload]
-    except terms.Missing:
-        raise _Missing(value.describe() if isinstance(value, ir.RefValue) else str(value)) from None
+    except terms.Missing as e:
+        raise _Missing(str(e)) from None
 
 
 def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> LayerPlan:
@@ -162,7 +162,7 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
             stop = len(layers)
             layers.append(m.partial)
             layers += [LayerPlan(False)] * (len(scheme.layers) - len(layers))
-            why = "缺少计算津贴所需的数值" if layer.allowance is not None else f"{layer.name}缺少当年的参考值，无法结算"
+            why = "缺少计算津贴所需的数值" if layer.allowance is not None else terms.unsettled_reason(layer.name, str(m))
             return RowPlan(index, (), None, share, tuple(layers), stop, why)
     return RowPlan(index, (), None, share, tuple(layers))
 

@@ -65,6 +65,7 @@ class LayerSettler:
                  say: Callable) -> None:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
         self.claim, self.facts, self.say = claim, facts, say
+        self.why = ""  # why a value could not be had (terms.Missing), for the refusal reason
 
     def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: int | None = None) -> tuple:
         return (self.scheme.name, self.layer.name, what, scope,
@@ -75,9 +76,11 @@ class LayerSettler:
         try:
             resolved = terms.resolve(value, self.policy, self.facts, self.claim.date)
         except terms.FormulaError as e:
-            self.say(f"无法计算“{value.text}”：{e}", origin)  # type: ignore[union-attr]
+            self.why = str(e)
+            self.say(f"无法计算“{value.text}”：{e}，本次就诊不予支付", origin)  # type: ignore[union-attr]
             return None
         except terms.Missing as e:
+            self.why = str(e)
             ref = self.policy.reference(value.name)  # type: ignore[union-attr]
             self.say(f"{e}（{value.describe()}），无法结算", ref.origin if ref else None)  # type: ignore[union-attr]
             return None

@@ -178,7 +178,7 @@ class ClaimSettler:
                 continue
             outcome = settler.settle(base)
             if outcome is None:
-                return self.refuse(scheme, [f"{layer.name}缺少当年的参考值，无法结算"])
+                return self.refuse(scheme, [terms.unsettled_reason(layer.name, settler.why)])
             paid, counted = outcome
             shares.append(LayerShare(layer.name, paid, counted))
             base -= paid

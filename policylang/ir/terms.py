@@ -65,6 +65,11 @@ def table_key(version: ir.Version, facts: ir.Facts) -> str:
     return "·".join(str(facts.get(f) or f"未填{f}") for f in fields) if fields else "默认值"
 
 
+def unsettled_reason(layer: str, why: str) -> str:
+    """The refusal reason of a claim whose layer lacks a value (a reference value, a formula's input)."""
+    return f"{layer}无法结算：{why}" if why else f"{layer}缺少当年的参考值，无法结算"
+
+
 _NO_CELL = re.compile(r"^\S+(表没有 .+ \(no .+ for .+\)|在就诊日没有生效的版本 \(no .+ in force on the claim's date\))$")
 
 
@@ -306,5 +311,6 @@ __all__ = [
     "required_cell",
     "resolve",
     "table_key",
+    "unsettled_reason",
     "waiver",
 ]

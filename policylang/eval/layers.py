@@ -56,6 +56,22 @@ def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
     return total
 
 
+def _show(x: int | Fraction) -> str:
+    """An amount of 分 in 元: exact (with its fraction of a 分) while it is not yet rounded."""
+    return f"{fmt_yuan(int(x))} 元" if isinstance(x, int) or x.denominator == 1 else str(Money(x))
+
+
+def cumulative_scope(layer: ir.Layer) -> ir.Scope | None:
+    """The accumulator a layer rounds its payments over, if any: a layer that pays by brackets (the period) or
+    under a 费用限额 wider than one claim pays round(X after) − round(X before) of its exact running payment X,
+    so no 分 moves between claims; other layers round each claim's payment."""
+    if layer.brackets is not None:
+        return ir.Scope.PERIOD
+    if layer.ratio is not None and layer.fee_limit is not None and layer.fee_limit.scope is not ir.Scope.VISIT:
+        return layer.fee_limit.scope
+    return None
+
+
 def _label(cell: ir.Cell) -> str:
     return f"（{cell.label()}）" if cell.keys else ""
 
@@ -112,8 +128,9 @@ class LayerSettler:
                 return None
             counted = found
         eligible = base - counted
+        running = cumulative_scope(layer)
         if layer.ratio is not None:
-            raw = self.ratio_pay(layer.ratio, eligible)
+            raw = self.ratio_pay(layer.ratio, eligible, exact=running is not None)
         elif layer.brackets is not None:
             raw = self.bracket_pay(layer.brackets, eligible, base)
         elif layer.fixed is not None:
@@ -130,9 +147,24 @@ class LayerSettler:
             if capped is None:
                 return None
             paid = capped
-        for cap in layer.caps:
+        for cap in layer.caps:  # exact where the layer rounds cumulatively: the caps see what X saw
             self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
-        return paid, counted
+        if running is not None:
+            paid = self.round_running(running, paid, shown=paid != raw or layer.ratio is not None)
+        return paid, counted  # type: ignore[return-value]
+
+    def round_running(self, scope: ir.Scope, exact: Fraction | int, shown: bool) -> int:
+        """round(X after) − round(X before) of the layer's exact running payment X in the scope."""
+        key = self.key("paid_exact", scope)
+        before = self.acc[key]
+        after = before + exact
+        self.acc[key] = after
+        mode = self.policy.rounding
+        paid = round_fen(after, mode) - round_fen(before, mode)
+        if shown and ((isinstance(exact, Fraction) and exact.denominator != 1) or paid != exact):
+            self.say(f"累计舍入：{_SCOPE_WORD[scope]}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
+                     f"{fmt_yuan(round_fen(before, mode))} 元，本次支付 {fmt_yuan(paid)} 元（分不在就诊之间移动）")
+        return paid
 
     def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | None:
         """A limit's cell, amount and what its accumulator already holds; None if its amount cannot be computed
@@ -254,7 +286,7 @@ class LayerSettler:
                 amount = lowered
         return amount
 
-    def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int) -> int | None:
+    def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int, exact: bool = False) -> int | Fraction | None:
         cell = terms.required_cell(ratio_rule.param, self.claim.date, self.facts)
         resolved = self.resolve(cell.value, cell.origin)
         if resolved is None:
@@ -271,13 +303,17 @@ class LayerSettler:
         if clamped != ratio:
             ratio = clamped
             self.say(f"比例按 0%–100% 截取为 {ratio}")
-        exact = Money(eligible) * ratio
-        raw = exact.rounded(self.policy.rounding).fen
-        rounded = "" if exact.whole else f"（{self.policy.rounding}到分）"
+        product = Money(eligible) * ratio
+        if exact:  # rounded cumulatively (round_running)
+            self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {ratio} = {product}")
+            return product.fen
+        raw = product.rounded(self.policy.rounding).fen
+        rounded = "" if product.whole else f"（{self.policy.rounding}到分）"
         self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {ratio} = {fmt_yuan(raw)} 元{rounded}")
         return raw
 
-    def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> int | None:
+    def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> Fraction:
+        """F(after) − F(before), exact: the layer rounds its running payment (round_running)."""
         cell = terms.required_cell(brackets.param, self.claim.date, self.facts)
         bands = cell.value.bands  # type: ignore[union-attr]
         if brackets.base == "累计费用":
@@ -295,12 +331,15 @@ class LayerSettler:
                 upper = "以上" if band.upper is None else f"至 {band.upper}"
                 part = (Money(hi - lo) * band.ratio).rounded(self.policy.rounding)
                 self.say(f"  {band.lower}{upper}部分 {fmt_yuan(hi - lo)} 元 × {band.ratio} = {part}", band.origin)
+        return self._bracket_share(bands, before, after)
+
+    def _bracket_share(self, bands: tuple[ir.Band, ...], before: int, after: int) -> Fraction:
         mode = self.policy.rounding
         paid = round_fen(band_value(bands, after), mode) - round_fen(band_value(bands, before), mode)
         self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
-        return paid
+        return band_value(bands, after) - band_value(bands, before)
 
-    def bracket_cost_pay(self, bands: tuple[ir.Band, ...], base: int, cell: ir.Cell) -> int:
+    def bracket_cost_pay(self, bands: tuple[ir.Band, ...], base: int, cell: ir.Cell) -> Fraction:
         """分段 按累计费用: bands on the period's cumulative cost; only the part above the deductible is paid."""
         key = self.key("brackets_cost", ir.Scope.PERIOD)
         before = self.acc[key]
@@ -317,10 +356,7 @@ class LayerSettler:
             if hi > lo:
                 self.say(f"  累计费用 {band.lower}{'以上' if band.upper is None else f'至 {band.upper}'}"
                          f"部分 {fmt_yuan(hi - lo)} 元 × {band.ratio}", orig.origin)
-        mode = self.policy.rounding
-        paid = round_fen(band_value(shifted, after), mode) - round_fen(band_value(shifted, before), mode)
-        self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
-        return paid
+        return self._bracket_share(shifted, before, after)
 
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
         cell = terms.required_cell(fixed.param, self.claim.date, self.facts)
@@ -333,16 +369,16 @@ class LayerSettler:
                  f"{fmt_yuan(paid)} 元", cell.origin)
         return paid
 
-    def cap(self, cap: ir.Cap, pay: int) -> int | None:
+    def cap(self, cap: ir.Cap, pay: int | Fraction) -> int | Fraction | None:
         found = self.limit(cap.param, self.key("cap", cap.scope, stay_days=cap.stay_days))
         if found is None:
             return None
         cell, limit, used = found
         room = max(0, int(limit) - used)
         name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
-        before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {fmt_yuan(used)} 元，"
+        before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {_show(used)}，"
         if pay > room:
-            self.say(f"达到{name}：{before}本次支付由 {fmt_yuan(pay)} 元减至 {fmt_yuan(room)} 元", cell.origin)
+            self.say(f"达到{name}：{before}本次支付由 {_show(pay)} 减至 {_show(room)}", cell.origin)
             return room
         self.say(f"{before}未超过{name}", cell.origin)
         return pay

@@ -13,6 +13,8 @@ from policylang.commands.messages import CONTEXT, echo_err, safe, show_diagnosti
 from policylang.diagnostics import render, sort_key
 from policylang.eval.settle import ClaimResult, settle
 from policylang.inputs.claimfile import read_claims
+from policylang.ir import terms
+from policylang.ir.cases import UNITS
 from policylang.ir.units import fmt_plain, fmt_yuan
 
 
@@ -29,6 +31,8 @@ def _result_json(r: ClaimResult) -> dict:
         "政策范围内费用": fmt_plain(r.policy_range),
         "基金支付": fmt_plain(r.total_fund),
         "分层": {ls.name: fmt_plain(ls.paid) for ls in r.layers},
+        "各项数值": {name: str(terms.output_value(name, v).n) if name in UNITS else fmt_plain(v)
+                     for name, v in r.outputs().items()},
         "说明": [t.render() for t in r.trace],
     }
     if r.refused:

@@ -10,6 +10,7 @@ import attrs
 
 from policylang import ir
 from policylang.ir import terms
+from policylang.ir.cases import band_figure
 from policylang.ir.claims import Claim
 from policylang.ir.rounding import round_fen
 from policylang.ir.units import fmt_yuan
@@ -78,9 +79,15 @@ def _label(cell: ir.Cell) -> str:
 
 class LayerSettler:
     def __init__(self, policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, acc, claim: Claim, facts: ir.Facts,
-                 say: Callable) -> None:
+                 say: Callable, figures: dict[str, int] | None = None) -> None:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
         self.claim, self.facts, self.say = claim, facts, say
+        self.figures = {} if figures is None else figures  # named figures a test may expect (ir.cases)
+
+    def figure(self, suffix: str, value: int | Fraction) -> None:
+        """Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins."""
+        name = self.layer.name + suffix
+        self.figures.setdefault(name, value if isinstance(value, int) else round_fen(value, self.policy.rounding))
         self.why = ""  # why a value could not be had (terms.Missing), for the refusal reason
 
     def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: int | None = None) -> tuple:
@@ -113,6 +120,7 @@ class LayerSettler:
     def settle(self, base: int) -> tuple[int, int] | None:
         """Pay on base; returns (paid, deductible counted), or None if a reference value is missing."""
         layer = self.layer
+        self.figure("进入", base)
         if len(self.scheme.layers) > 1:
             self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
         if layer.fee_limit is not None:
@@ -128,6 +136,8 @@ class LayerSettler:
                 return None
             counted = found
         eligible = base - counted
+        self.figure("起付线", counted)
+        self.figure("起付线以上", eligible)
         running = cumulative_scope(layer)
         if layer.ratio is not None:
             raw = self.ratio_pay(layer.ratio, eligible, exact=running is not None)
@@ -142,6 +152,7 @@ class LayerSettler:
         if raw is None:
             return None
         paid = raw
+        self.figure("封顶前", raw)
         for cap in layer.caps:
             capped = self.cap(cap, paid)
             if capped is None:
@@ -199,6 +210,7 @@ class LayerSettler:
         if not self.acc[seen]:
             self.acc[counter] += 1
             self.acc[seen] = self.acc[counter]
+        self.figures.setdefault("住院次数", self.acc[seen])
         return self.acc[seen]
 
     def once_pay(self, once: ir.OneOff, base: int) -> int:
@@ -324,12 +336,13 @@ class LayerSettler:
         self.acc[key] = after
         self.say(f"分段计算{_label(cell)}（按起付线以上部分累计）：本年此前累计 {fmt_yuan(before)} 元，"
                  f"本次 {fmt_yuan(eligible)} 元，累计 {fmt_yuan(after)} 元", cell.origin)
-        for band in bands:
+        for k, band in enumerate(bands, 1):
             lo = max(before, int(band.lower))
             hi = after if band.upper is None else min(after, int(band.upper))
             if hi > lo:
                 upper = "以上" if band.upper is None else f"至 {band.upper}"
                 part = (Money(hi - lo) * band.ratio).rounded(self.policy.rounding)
+                self.figure(band_figure(k), part.fen)
                 self.say(f"  {band.lower}{upper}部分 {fmt_yuan(hi - lo)} 元 × {band.ratio} = {part}", band.origin)
         return self._bracket_share(bands, before, after)
 
@@ -350,10 +363,11 @@ class LayerSettler:
                  f"累计 {fmt_yuan(after)} 元，起付线 {fmt_yuan(floor)} 元以下部分不支付", cell.origin)
         shifted = tuple(attrs.evolve(b, lower=Money(max(int(b.lower), floor)),
                                      upper=None if b.upper is None else Money(max(int(b.upper), floor))) for b in bands)
-        for band, orig in zip(shifted, bands, strict=True):
+        for k, (band, orig) in enumerate(zip(shifted, bands, strict=True), 1):
             lo = max(before, int(band.lower))
             hi = after if band.upper is None else min(after, int(band.upper))
             if hi > lo:
+                self.figure(band_figure(k), (Money(hi - lo) * band.ratio).rounded(self.policy.rounding).fen)
                 self.say(f"  累计费用 {band.lower}{'以上' if band.upper is None else f'至 {band.upper}'}"
                          f"部分 {fmt_yuan(hi - lo)} 元 × {band.ratio}", orig.origin)
         return self._bracket_share(shifted, before, after)
@@ -406,6 +420,8 @@ class LayerSettler:
             return None
         exact = Days(days) * rate
         amount = exact.rounded(self.policy.rounding).fen
+        self.figures.setdefault("日津贴", rate.rounded(self.policy.rounding).fen)
+        self.figure("", amount)
         rounded = "" if exact.whole and amount == exact.fen else f"（{self.policy.rounding}到分）"
         self.say(f"津贴 {days} 天 × 日津贴 {rate} = {fmt_yuan(amount)} 元{rounded}", allowance.rate_origin)
         return days, amount

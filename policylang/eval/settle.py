@@ -51,6 +51,7 @@ class ClaimResult:
     allowance_days: int = 0
     allowance: int = 0  # 津贴
     account: int = 0  # 个人账户支付: the part of the person's share the account paid
+    figures: tuple[tuple[str, int], ...] = ()  # every other named figure (ir.cases.claim_outputs), in trace order
 
     @property
     def cash(self) -> int:
@@ -70,7 +71,18 @@ class ClaimResult:
                  "个人账户支付": self.account, "现金支付": self.cash}
         if name in fixed:
             return fixed[name]
-        return next((ls.paid for ls in self.layers if ls.name == name), None)
+        paid = next((ls.paid for ls in self.layers if ls.name == name), None)
+        return paid if paid is not None else dict(self.figures).get(name)
+
+    def outputs(self) -> dict[str, int]:
+        """Every figure of the settlement by the name a test expects it under (layers first-come)."""
+        out = {name: self.output(name) for name in ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付",
+                                                    "基金支付", "个人自付", "个人账户支付", "现金支付", "津贴", "津贴天数")}
+        for ls in self.layers:
+            out.setdefault(ls.name, ls.paid)
+        for name, value in self.figures:
+            out.setdefault(name, value)
+        return out  # type: ignore[return-value]
 
 
 class Ledger(defaultdict):
@@ -114,6 +126,7 @@ class ClaimSettler:
         self.facts = dict(facts)
         self.trace: list[TraceLine] = []
         self.scheme: ir.Scheme | None = None
+        self.figures: dict[str, int] = {}
 
     def say(self, text: str, origin: Span | None = None) -> None:
         self.trace.append(TraceLine(text, origin))
@@ -169,7 +182,7 @@ class ClaimSettler:
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
                 continue
-            settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say)
+            settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say, self.figures)
             if layer.allowance is not None:
                 result = settler.allowance()
                 if result is None:
@@ -197,7 +210,8 @@ class ClaimSettler:
                  "个人自付": personal}
         account = self.account(scheme, parts, personal)
         return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
-                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account)
+                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account,
+                           tuple(self.figures.items()))
 
     def account(self, scheme: ir.Scheme, parts: dict[str, int], personal: int) -> int:
         """个人账户: pays the named parts of the person's share, up to the balance carried across claims."""
@@ -223,6 +237,7 @@ class ClaimSettler:
         balance = self.acc[balance_key]
         paid = min(balance, due)
         self.acc[balance_key] = balance - paid
+        self.figures["个人账户余额"] = balance - paid
         self.say(f"个人账户支付{'、'.join(acc.parts)}共 {fmt_yuan(paid)} 元（余额 {fmt_yuan(balance)} 元 → "
                  f"{fmt_yuan(balance - paid)} 元），现金支付 {fmt_yuan(personal - paid)} 元", acc.origin)
         return paid

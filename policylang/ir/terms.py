@@ -15,8 +15,20 @@ from fractions import Fraction
 import attrs
 
 from policylang.ir import nodes as ir
-from policylang.ir.cases import OUTPUTS
-from policylang.ir.values import ONE, ZERO, ArithOp, Days, FieldType, FormulaKind, Money, Ratio, RoundTo
+from policylang.ir.cases import OUTPUTS, SUMMARY_OUTPUTS, UNITS, claim_outputs
+from policylang.ir.units import Kind
+from policylang.ir.values import (
+    ONE,
+    ZERO,
+    ArithOp,
+    Count,
+    Days,
+    FieldType,
+    FormulaKind,
+    Money,
+    Ratio,
+    RoundTo,
+)
 from policylang.source import Span
 
 
@@ -270,17 +282,18 @@ def layer_names(policy: ir.Policy, allowances: bool = True) -> tuple[str, ...]:
 
 
 DAYS_OUTPUT = "津贴天数"  # the one output counted in days; every other is money in 分
-MONEY_OUTPUTS = tuple(o for o in OUTPUTS if o != DAYS_OUTPUT)
+MONEY_OUTPUTS = tuple(o for o in SUMMARY_OUTPUTS if o != DAYS_OUTPUT)
 
 
-def output_value(name: str, amount: int) -> Money | Days:
-    """An output's amount as a typed value (津贴天数 in days, the rest in 分), so it prints with its unit."""
-    return Days(amount) if name == DAYS_OUTPUT else Money(amount)
+def output_value(name: str, amount: int) -> Money | Days | Count:
+    """An output's amount as a typed value (津贴天数 in days, 住院次数 a count, the rest in 分), printed with its unit."""
+    unit = UNITS.get(name)
+    return Days(amount) if unit is Kind.DURATION else Count(amount) if unit is Kind.COUNT else Money(amount)
 
 
 def output_names(policy: ir.Policy) -> tuple[str, ...]:
-    """The names a test may expect: the fixed outputs, then each layer's payment."""
-    return (*OUTPUTS, *(n for n in layer_names(policy) if n not in OUTPUTS))
+    """The names a test may expect: the fixed outputs, then each layer's payment and figures."""
+    return claim_outputs(n for n in layer_names(policy) if n not in OUTPUTS)
 
 
 __all__ = [

@@ -8,13 +8,15 @@ import attrs
 
 from policylang.diagnostics import error
 from policylang.ir.cases import (
-    OUTPUTS,
     PAYMENT_OUTPUTS,
+    UNITS,
     Expectation,
     TestAsk,
     TestCase,
     TestClaim,
     TestPayment,
+    claim_outputs,
+    output_hint,
 )
 from policylang.ir.claims import CLASSES, Claim, Item, Person, facts
 from policylang.ir.units import Kind
@@ -57,10 +59,10 @@ def _expectations(ctx: Context, expects: Iterable[object], pool: tuple[str, ...]
             continue
         name = e.name.text
         if name not in pool:
-            ctx.report(error("E017", f"未知的期望项“{name}”", e.name.span, did_you_mean(name, list(pool))))
+            ctx.report(error("E017", f"未知的期望项“{name}”", e.name.span, output_hint(name, pool)))
             continue
-        if name == "津贴天数":
-            v = whole(ctx, e.value, Kind.DURATION, name)
+        if name in UNITS:
+            v = whole(ctx, e.value, UNITS[name], name)
         else:
             v = quantity(ctx, e.value, Kind.MONEY, name)
         if v is not None:
@@ -78,7 +80,7 @@ def _claim(ctx: Context, outputs: Outputs, c: ast.Claim, index: int) -> TestClai
         ctx.report(error("E031", "就诊缺少费用：在日期和类别之后写上金额，例如 2000 元", c.span))
         return None
     amount = quantity(ctx, c.amount, Kind.MONEY, "费用") if c.amount is not None else sum(i.amount for i in items)
-    expects = _expectations(ctx, c.expects, (*OUTPUTS, *sorted(outputs.layers)))
+    expects = _expectations(ctx, c.expects, claim_outputs(sorted(outputs.layers)))
     refused = next((e.span for e in c.expects if isinstance(e, ast.Refused)), None)
     if day is None or amount is None or len(items) != len(c.items):
         return None

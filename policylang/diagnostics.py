@@ -49,7 +49,7 @@ CODES: dict[str, Code] = _codes(
     ("E015", "未知字段", "unknown field", "使用已声明的枚举名作为字段，或内置字段（日期、费用）。"),
     ("E016", "缺少支付规则", "no payment rule",
      "每个方案或层要有支付规则：比例、分段、定额、津贴天数 或 一次性支付。"),
-    ("E017", "期望项未知", "unknown expected output", "期望项可为 统筹支付、个人自付、起付线、费用。"),
+    ("E017", "期望项未知", "unknown expected output", "期望项可为 统筹支付、个人自付、起付线、费用 等或层的名称，全部名称见“期望项一览”。"),
     ("E018", "文件无法读取", "file cannot be read", "确认文件存在且为 UTF-8 编码。"),
     ("E019", "生效日期无效", "invalid validity period", "失效日期应晚于生效日期。"),
     ("E020", "测试缺少参保人", "test has no insured person", "在测试块开头写 参保人 语句。"),

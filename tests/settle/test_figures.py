@@ -3,7 +3,10 @@ an unknown name's hint lists the closest valid names."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from batch.batchcheck import ROOT, policy_of
 from conftest import compile_text
 
 from policylang.api import check_path
@@ -11,6 +14,7 @@ from policylang.batch.persons import settle as batch_settle
 from policylang.eval.harness import run_case
 from policylang.eval.settle import settle
 from policylang.ir import terms
+from policylang.ir.claims import Claim, Person, facts
 
 RULES = """地区 测试市
 依据 《测试细则》
@@ -63,3 +67,24 @@ def test_an_unknown_name_lists_the_closest_valid_names(tmp_path):
     checked = _compiled(tmp_path, RULES.replace("基本医保封顶前 15200 元", "基本医保封顶 15200 元"))
     (d,) = [d for d in checked.diagnostics if d.code == "E017"]
     assert d.help is not None and d.help.startswith("最接近的期望项：") and "基本医保封顶前" in d.help
+
+
+def _first_case_results(name: str):
+    checked = check_path(ROOT / "tests" / "vocabulary" / name)
+    case = checked.compiled.tests[0]
+    return settle(policy_of(name), case.person, [tc.claim for tc in case.claims])
+
+
+def test_the_admission_count_the_balance_and_the_daily_allowance_are_figures():
+    counted = _first_case_results("counters")
+    assert [r.output("住院次数") for r in counted][:3] == [1, 2, 3]
+    assert terms.output_value("住院次数", 2).__str__() == "2 次"
+    accounts = _first_case_results("accounts")
+    balances = [r.output("个人账户余额") for r in accounts]
+    assert balances == [0, 0, 50_000]  # 600 元 used up in 2024; 2025's allocation less the 500 元 paid
+
+
+def test_the_daily_allowance_and_each_allowance_layer_are_figures():
+    who = Person("p", facts({"险种": "职工医保", "人员类别": "在职", "连续缴费月数": 12, "日工资": 20_000}))
+    (r,) = settle(policy_of("maternity"), who, [Claim(dt.date(2024, 3, 1), 0, facts({"就医类型": "生育津贴"}))])
+    assert r.output("日津贴") == 20_000 and r.output("生育津贴") == r.output("津贴") == 98 * 20_000

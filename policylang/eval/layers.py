@@ -2,75 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
 
 from policylang import ir
+from policylang.eval.accumulators import (
+    CAP_WORD,
+    SCOPE_WORD,
+    band_value,
+    cumulative_scope,
+    period_key,
+    scope_key,
+)
+from policylang.eval.accumulators import show_amount as _show
 from policylang.ir import terms
 from policylang.ir.cases import band_figure
 from policylang.ir.claims import Claim
 from policylang.ir.rounding import round_fen
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import Days, Money, Ratio
-
-_SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
-               ir.Scope.STAY: "本住院期间"}
-_CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度",
-             ir.Scope.STAY: "每个住院计算期"}
-
-
-def period_key(period: ir.Period, claim: Claim, facts: ir.Facts) -> int:
-    """The period a claim counts in: by its date, or by the date field the 周期 names (出院日期)."""
-    day = facts.get(period.by) if period.by else None
-    return period.key(day if isinstance(day, dt.date) else claim.date)
-
-
-def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False,
-              stay_days: int | None = None) -> tuple:
-    """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
-    if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
-        return ("referral", facts["转诊号"])
-    if scope is ir.Scope.VISIT:
-        return ("visit", claim.index)
-    if scope is ir.Scope.DAY:
-        return ("day", claim.date)
-    if scope is ir.Scope.ADMISSION:
-        return ("admission", facts.get("住院号") or claim.index)
-    if scope is ir.Scope.STAY:
-        admitted = facts.get("入院日期")
-        start = admitted if isinstance(admitted, dt.date) else claim.date
-        return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days or 1))
-    return ("period", period_key(period, claim, facts))
-
-
-def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
-    """F(x): what the bands pay on a cumulative base of x 分 (exact)."""
-    total = Fraction(0)
-    for band in bands:
-        lower = band.lower.fen
-        top = x if band.upper is None else min(x, band.upper.fen)
-        if top > lower:
-            total += (top - lower) * band.ratio.value
-    return total
-
-
-def _show(x: int | Fraction) -> str:
-    """An amount of 分 in 元: exact (with its fraction of a 分) while it is not yet rounded."""
-    return f"{fmt_yuan(int(x))} 元" if isinstance(x, int) or x.denominator == 1 else str(Money(x))
-
-
-def cumulative_scope(layer: ir.Layer) -> ir.Scope | None:
-    """The accumulator a layer rounds its payments over, if any: a layer that pays by brackets (the period) or
-    under a 费用限额 wider than one claim pays round(X after) − round(X before) of its exact running payment X,
-    so no 分 moves between claims; other layers round each claim's payment."""
-    if layer.brackets is not None:
-        return ir.Scope.PERIOD
-    if layer.ratio is not None and layer.fee_limit is not None and layer.fee_limit.scope is not ir.Scope.VISIT:
-        return layer.fee_limit.scope
-    return None
 
 
 def _label(cell: ir.Cell) -> str:
@@ -173,7 +125,7 @@ class LayerSettler:
         mode = self.policy.rounding
         paid = round_fen(after, mode) - round_fen(before, mode)
         if shown and ((isinstance(exact, Fraction) and exact.denominator != 1) or paid != exact):
-            self.say(f"累计舍入：{_SCOPE_WORD[scope]}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
+            self.say(f"累计舍入：{SCOPE_WORD[scope]}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
                      f"{fmt_yuan(round_fen(before, mode))} 元，本次支付 {fmt_yuan(paid)} 元（分不在就诊之间移动）")
         return paid
 
@@ -196,7 +148,7 @@ class LayerSettler:
         self.acc[key] += entering
         rest = base - entering
         tail = f"，其余 {fmt_yuan(rest)} 元不进入本层，转入下一层" if rest else ""
-        self.say(f"{_CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元：{_SCOPE_WORD[limit.scope]}已计入 "
+        self.say(f"{CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元：{SCOPE_WORD[limit.scope]}已计入 "
                  f"{fmt_yuan(used)} 元，本次计入 {fmt_yuan(entering)} 元{tail}", cell.origin)
         return entering
 
@@ -264,7 +216,7 @@ class LayerSettler:
         counted = min(base, max(0, int(amount) - used))
         self.acc[key] += counted
         source = f"（{cell.value.describe()}）" if isinstance(cell.value, ir.RefValue) else _label(cell)
-        word = "同一转诊已" if key[-1][0] == "referral" else _SCOPE_WORD[ded.scope] + "已"
+        word = "同一转诊已" if key[-1][0] == "referral" else SCOPE_WORD[ded.scope] + "已"
         if ded.scope is ir.Scope.VISIT:
             self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}，本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
         else:
@@ -389,8 +341,8 @@ class LayerSettler:
             return None
         cell, limit, used = found
         room = max(0, int(limit) - used)
-        name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
-        before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {_show(used)}，"
+        name = f"{CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
+        before = "" if cap.scope is ir.Scope.VISIT else f"{SCOPE_WORD[cap.scope]}已支付 {_show(used)}，"
         if pay > room:
             self.say(f"达到{name}：{before}本次支付由 {_show(pay)} 减至 {_show(room)}", cell.origin)
             return room
@@ -449,4 +401,4 @@ class LayerSettler:
         return None if resolved is None else Money(int(resolved))  # type: ignore[call-overload]
 
 
-__all__ = ["LayerSettler", "band_value", "scope_key"]
+__all__ = ["LayerSettler", "band_value", "period_key", "scope_key"]

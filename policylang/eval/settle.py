@@ -15,7 +15,8 @@ from typing import Protocol
 import attrs
 
 from policylang import ir
-from policylang.eval.layers import LayerSettler, period_key
+from policylang.eval.accumulators import period_key
+from policylang.eval.layers import LayerSettler
 from policylang.eval.trace import TraceLine
 from policylang.ir import terms
 from policylang.ir.claims import Claim, Person

@@ -25,6 +25,8 @@ TABLES = {
     "比例": lambda levels: "比例 " + ", ".join(f"{lv} {90 - 5 * i}%" for i, lv in levels),
     "封顶线": lambda levels: "封顶线 年度 " + ", ".join(f"{lv} {2000 + 500 * i} 元" for i, lv in levels),
     "定额": lambda levels: "定额 " + ", ".join(f"{lv} {100 + 50 * i} 元" for i, lv in levels),
+    "分段": lambda levels: "\n    ".join(f"分段 {lv} {{ 1万元(含)以内 {50 + 5 * i}%, 超过 1万元 {60 + 5 * i}% }}"
+                                       for i, lv in levels),
 }
 
 
@@ -34,7 +36,8 @@ def incomplete(draw) -> tuple[str, str, frozenset[str]]:
     kind = draw(st.sampled_from(sorted(TABLES)))
     present = draw(st.sets(st.sampled_from(LEVELS), min_size=1, max_size=2))
     levels = [(i, lv) for i, lv in enumerate(LEVELS) if lv in present]
-    rest = {"起付线": ["比例 80%"], "比例": ["起付线 年度 500 元"], "封顶线": ["比例 80%"], "定额": []}[kind]
+    rest = {"起付线": ["比例 80%"], "比例": ["起付线 年度 500 元"], "封顶线": ["比例 80%"], "定额": [],
+            "分段": ["起付线 年度 500 元", "封顶线 年度 3000 元"]}[kind]
     body = "\n    ".join([TABLES[kind](levels), *rest])
     text = (HEADER.format(rounding="四舍五入") + "方案 住院 (险种 = 职工医保) {\n    周期 自然年度\n    "
             f"{body}\n    层 医疗救助 {{ 比例 50% }}\n}}\n")

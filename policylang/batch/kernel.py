@@ -233,10 +233,11 @@ class _Kernel:
                 cum = seg_cumsum(b, gid)
                 counted[has] = np.minimum(cum, d) - np.minimum(cum - b, d)
         eligible = base - counted
+        den = 1  # brackets: amounts are exact, in 1/den 分, until the layer's running payment is rounded
         if layer.ratio is not None:
             raw = self.ratio(lp, pid, eligible)
         elif layer.brackets is not None:
-            raw = self.brackets(scheme, lp, rows, pid, eligible)
+            raw, den = self.brackets(scheme, lp, rows, pid, eligible)
         elif layer.fixed is not None:
             std = np.array([0 if x.fixed is None else x.fixed for x in lp], dtype=np.int64)[pid]
             has_std = np.array([x.fixed is not None for x in lp], dtype=bool)[pid]
@@ -245,7 +246,10 @@ class _Kernel:
             raw = np.zeros(len(rows), dtype=np.int64)
         paid = np.where(stopped, 0, raw)  # a claim refused in this layer adds nothing to its caps
         for ci, cap in sorted(enumerate(layer.caps), key=lambda t: SCOPE_ORDER[t[1].scope]):
-            paid = self.cap(scheme, cap, ci, lp, rows, pid, paid)
+            paid = self.cap(scheme, cap, ci, lp, rows, pid, paid, den)
+        if layer.brackets is not None:  # round(X after) − round(X before) of the period's running payment X
+            running = seg_cumsum(paid, group_ids(self.c.person[rows], self.period_key(scheme, rows)))
+            paid = (round_div(running, den, self.mode) - round_div(running - paid, den, self.mode)).astype(np.int64)
         return paid, counted
 
     def _constant(self, values: np.ndarray, gid: np.ndarray, rows: np.ndarray, why: str) -> None:
@@ -258,47 +262,49 @@ class _Kernel:
         return mul_round(eligible, num[pid], den[pid], self.mode)
 
     def brackets(self, scheme: ir.Scheme, lp: list[LayerPlan], rows: np.ndarray, pid: np.ndarray,
-                 eligible: np.ndarray) -> np.ndarray:
+                 eligible: np.ndarray) -> tuple[np.ndarray, int]:
+        """Each claim's exact share F(after) − F(before), in 1/den 分 (den: the bands' common denominator)."""
         band_of_plan = [x.bands for x in lp]
         ids = {b: i for i, b in enumerate(dict.fromkeys(b for b in band_of_plan if b is not None))}
         band_id = np.array([-1 if b is None else ids[b] for b in band_of_plan], dtype=np.int64)[pid]
-        raw = np.zeros(len(rows), dtype=np.int64)
+        den = lcm(1, *(band.ratio.value.denominator for b in ids for band in b.bands))
         has = band_id >= 0
+        width = sum(len(b.bands) for b in ids) or 1
+        raw = np.zeros(len(rows), dtype=np.int64 if fits(eligible, 2 * den * width) and fits(
+            seg_cumsum(eligible, group_ids(self.c.person[rows], self.period_key(scheme, rows))), 2 * den * width)
+            else object)
         if not has.any():
-            return raw
+            return raw, den
         sub = rows[has]
         gid = group_ids(self.c.person[sub], self.period_key(scheme, sub))
         after = seg_cumsum(eligible[has], gid)
         before = after - eligible[has]
-        paid = np.zeros(len(sub), dtype=np.int64)
+        paid = np.zeros(len(sub), dtype=raw.dtype)
         for bandset, i in ids.items():
             m = band_id[has] == i
-            paid[m] = self._band_pay(bandset, before[m], after[m])
+            paid[m] = self._band_share(bandset, before[m], after[m], den, raw.dtype)
         raw[has] = paid
-        return raw
+        return raw, den
 
-    def _band_pay(self, bandset: ir.BandSet, before: np.ndarray, after: np.ndarray) -> np.ndarray:
-        den = lcm(*(b.ratio.value.denominator for b in bandset.bands)) if bandset.bands else 1
+    @staticmethod
+    def _band_share(bandset: ir.BandSet, before: np.ndarray, after: np.ndarray, den: int, dtype) -> np.ndarray:
+        """den · (F(after) − F(before)), exact."""
 
         def scaled(x: np.ndarray) -> np.ndarray:
-            total = np.zeros(len(x), dtype=object if not fits(x, 2 * den * len(bandset.bands)) else np.int64)
+            total = np.zeros(len(x), dtype=dtype)
             for band in bandset.bands:
                 top = x if band.upper is None else np.minimum(x, int(band.upper))
-                total = total + np.maximum(top - int(band.lower), 0) * int(band.ratio.value * den)
+                total = total + np.maximum(top - int(band.lower), 0).astype(dtype) * int(band.ratio.value * den)
             return total
 
-        f_after, f_before = scaled(after), scaled(before)
-        if f_after.dtype == object or f_before.dtype == object:
-            from policylang.ir.rounding import round_fen
-            return np.array([round_fen(Fraction(int(a), den), self.mode) - round_fen(Fraction(int(b), den), self.mode)
-                             for a, b in zip(f_after, f_before, strict=True)], dtype=np.int64)
-        return round_div(f_after, den, self.mode) - round_div(f_before, den, self.mode)
+        return scaled(after) - scaled(before)
 
     def cap(self, scheme: ir.Scheme, cap: ir.Cap, ci: int, lp: list[LayerPlan], rows: np.ndarray,
-            pid: np.ndarray, paid: np.ndarray) -> np.ndarray:
+            pid: np.ndarray, paid: np.ndarray, den: int = 1) -> np.ndarray:
+        """What a cap leaves of each claim's payment (paid and the cap in 1/den 分)."""
         limit = np.array([-1 if not x.caps or x.caps[ci] is None else x.caps[ci] for x in lp], dtype=np.int64)[pid]
         has = np.array([bool(x.caps) and x.caps[ci] is not None for x in lp], dtype=bool)[pid]
-        room = np.maximum(limit, 0)
+        room = np.maximum(limit, 0).astype(paid.dtype) * den
         if cap.scope is ir.Scope.VISIT:
             return np.where(has, np.minimum(paid, room), paid)
         gid = self.segments(scheme, cap.scope, rows)

@@ -67,8 +67,8 @@ def _fen(policy: ir.Policy, value: ir.Value, facts: dict, day: dt.date) -> int:
     """A money cell's value for the row (terms.resolve), in whole 分."""
     try:
         return int(terms.resolve(value, policy, facts, day).value)  # type: ignore[call-overload]
-    except terms.Missing:
-        raise _Missing(value.describe() if isinstance(value, ir.RefValue) else str(value)) from None
+    except terms.Missing as e:
+        raise _Missing(str(e)) from None
 
 
 def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> LayerPlan:
@@ -80,38 +80,33 @@ def _layer(policy: ir.Policy, layer: ir.Layer, facts: dict, day: dt.date) -> Lay
     if layer.deductible is not None:
         d = layer.deductible
         waived = terms.waiver(d, facts, day) is not None
-        cell = None if waived else terms.cell(d.param, day, facts)
-        if cell is not None:
-            ded = _fen(policy, cell.value, facts, day)
+        if not waived:
+            ded = _fen(policy, terms.required_cell(d.param, day, facts).value, facts, day)
     ratio = bands = fixed = None
     if layer.ratio is not None:
-        cell = terms.cell(layer.ratio.param, day, facts)
-        if cell is not None:
-            ratio = terms.final_ratio(cell.value, layer.ratio.adjustments, facts, day).value  # type: ignore[arg-type]
+        cell = terms.required_cell(layer.ratio.param, day, facts)
+        ratio = terms.final_ratio(cell.value, layer.ratio.adjustments, facts, day).value  # type: ignore[arg-type]
     elif layer.brackets is not None:
-        cell = terms.cell(layer.brackets.param, day, facts)
-        bands = cell.value if cell is not None else None  # type: ignore[assignment]
+        bands = terms.required_cell(layer.brackets.param, day, facts).value  # type: ignore[assignment]
     elif layer.fixed is not None:
-        cell = terms.cell(layer.fixed.param, day, facts)
-        if cell is not None:
-            try:
-                fixed = _fen(policy, cell.value, facts, day)
-            except _Missing as m:
-                raise _Missing(str(m), LayerPlan(True, ded)) from None
+        cell = terms.required_cell(layer.fixed.param, day, facts)
+        try:
+            fixed = _fen(policy, cell.value, facts, day)
+        except _Missing as m:
+            raise _Missing(str(m), LayerPlan(True, ded)) from None
     caps = []
     for cap in layer.caps:
-        cell = terms.cell(cap.param, day, facts)
+        cell = terms.required_cell(cap.param, day, facts)
         try:
-            caps.append(None if cell is None else _fen(policy, cell.value, facts, day))
+            caps.append(_fen(policy, cell.value, facts, day))
         except _Missing as m:  # the deductible and the brackets' base were already counted
             raise _Missing(str(m), LayerPlan(True, ded, None, bands)) from None
     return LayerPlan(True, ded, ratio, bands, fixed, tuple(caps))  # type: ignore[arg-type]
 
 
 def _allowance(policy: ir.Policy, allowance: ir.Allowance, facts: dict, day: dt.date) -> LayerPlan:
+    terms.required_cell(allowance.days, day, facts)
     found = terms.allowance_days(allowance, facts, day)
-    if found.cell is None:
-        return LayerPlan(True)
     days = found.total.n
     rate = allowance.rate
     if isinstance(rate, str):
@@ -161,11 +156,13 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
     for layer in scheme.layers:
         try:
             layers.append(_layer(policy, layer, facts, day))
+        except terms.NoCell as e:  # refused whole: the claim consumes no deductible or cap
+            return RowPlan(index, (e.reason,))
         except _Missing as m:
             stop = len(layers)
             layers.append(m.partial)
             layers += [LayerPlan(False)] * (len(scheme.layers) - len(layers))
-            why = "缺少计算津贴所需的数值" if layer.allowance is not None else f"{layer.name}缺少当年的参考值，无法结算"
+            why = "缺少计算津贴所需的数值" if layer.allowance is not None else terms.unsettled_reason(layer.name, str(m))
             return RowPlan(index, (), None, share, tuple(layers), stop, why)
     return RowPlan(index, (), None, share, tuple(layers))
 

@@ -13,7 +13,10 @@ from policylang.commands.messages import CONTEXT, echo_err, safe, show_diagnosti
 from policylang.diagnostics import render, sort_key
 from policylang.eval.settle import ClaimResult, settle
 from policylang.inputs.claimfile import read_claims
+from policylang.ir import terms
+from policylang.ir.outputs import BY_NAME
 from policylang.ir.units import fmt_plain, fmt_yuan
+from policylang.ir.values import Money
 
 
 def _result_json(r: ClaimResult) -> dict:
@@ -29,6 +32,8 @@ def _result_json(r: ClaimResult) -> dict:
         "政策范围内费用": fmt_plain(r.policy_range),
         "基金支付": fmt_plain(r.total_fund),
         "分层": {ls.name: fmt_plain(ls.paid) for ls in r.layers},
+        "各项数值": {name: str(terms.output_value(name, v).n) if name in BY_NAME and BY_NAME[name].unit is not Money else fmt_plain(v)
+                     for name, v in r.outputs().items()},
         "说明": [t.render() for t in r.trace],
     }
     if r.refused:
@@ -55,6 +60,8 @@ def _print_table(results: tuple[ClaimResult, ...]) -> None:
         console.print(f"\n[bold]第 {i} 次就诊 {r.claim.date}[/bold]", highlight=False)
         for line in r.trace:
             console.print(f"  {safe(line.render())}", highlight=False, markup=False)
+        if r.refused:
+            console.print(f"  不予支付原因 (refused)：{safe('；'.join(r.refused))}", highlight=False, markup=False)
 
 
 @click.command("settle", context_settings=CONTEXT)

@@ -14,6 +14,7 @@ from policylang.eval.trace import TraceLine
 from policylang.ir import terms
 from policylang.ir.cases import TestCase
 from policylang.ir.claims import Claim, Person
+from policylang.ir.outputs import OUTPUT_NAMES
 from policylang.source import Span
 
 SettleClaims = Callable[[ir.Policy, Person, list[Claim], Places | None], Sequence[ClaimResult]]
@@ -50,14 +51,29 @@ def run_case(policy: ir.Policy, case: TestCase, places: Places | None = None,
              settle_claims: SettleClaims = settle) -> Outcome:
     """Settle the test's claims, subsidies and questions and compare every stated expectation, to the 分.
     `settle_claims` is the backend (the scalar evaluator, or the batch kernel: the same test, both engines)."""
-    results = tuple(settle_claims(policy, case.person, [tc.claim for tc in case.claims], places))
+    claims = [tc.claim for tc in case.claims]
+    results = tuple(settle_claims(policy, case.person, claims, places))
+    scalar: list[tuple[ClaimResult, ...]] = []  # a backend without the figures on the way: the scalar's, once
+
+    def figure(i: int, name: str) -> int | None:
+        if not scalar:
+            scalar.append(tuple(settle(policy, case.person, claims, places)))
+        return scalar[0][i].output(name)
+
     failures = []
     for i, (tc, result) in enumerate(zip(case.claims, results, strict=True)):
         what = f"第 {i + 1} 次就诊"
         if tc.refused is not None and not result.refused:
             failures.append(Failure(what, "不予支付", "不予支付", "已支付", result.trace, tc.refused))
+        if tc.refused is None and any(map(terms.is_no_cell, result.refused)):  # never passes as a payment of 0
+            refused = f"不予支付：{'；'.join(result.refused)}"
+            failures += [Failure(what, exp.output, _show(exp.output, exp.amount), refused, result.trace, exp.origin)
+                         for exp in tc.expects] or [Failure(what, "结算", "结算", refused, result.trace, case.origin)]
+            continue
         for exp in tc.expects:
             actual = result.output(exp.output)
+            if actual is None and settle_claims is not settle and exp.output not in OUTPUT_NAMES:
+                actual = figure(i, exp.output)
             if actual != exp.amount:
                 failures.append(Failure(what, exp.output, _show(exp.output, exp.amount), _show(exp.output, actual),
                                         result.trace, exp.origin))

@@ -2,58 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
 
 from policylang import ir
+from policylang.eval.accumulators import (
+    CAP_WORD,
+    SCOPE_WORD,
+    band_value,
+    cumulative_scope,
+    period_key,
+    scope_key,
+)
+from policylang.eval.accumulators import show_amount as _show
 from policylang.ir import terms
 from policylang.ir.claims import Claim
+from policylang.ir.outputs import band_figure
 from policylang.ir.rounding import round_fen
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import Days, Money, Ratio
-
-_SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
-               ir.Scope.STAY: "本住院期间"}
-_CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度",
-             ir.Scope.STAY: "每个住院计算期"}
-
-
-def period_key(period: ir.Period, claim: Claim, facts: ir.Facts) -> int:
-    """The period a claim counts in: by its date, or by the date field the 周期 names (出院日期)."""
-    day = facts.get(period.by) if period.by else None
-    return period.key(day if isinstance(day, dt.date) else claim.date)
-
-
-def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False,
-              stay_days: Days | None = None) -> tuple:
-    """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
-    if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
-        return ("referral", facts["转诊号"])
-    if scope is ir.Scope.VISIT:
-        return ("visit", claim.index)
-    if scope is ir.Scope.DAY:
-        return ("day", claim.date)
-    if scope is ir.Scope.ADMISSION:
-        return ("admission", facts.get("住院号") or claim.index)
-    if scope is ir.Scope.STAY:
-        admitted = facts.get("入院日期")
-        start = admitted if isinstance(admitted, dt.date) else claim.date
-        return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days.n if stay_days else 1))
-    return ("period", period_key(period, claim, facts))
-
-
-def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
-    """F(x): what the bands pay on a cumulative base of x 分 (exact)."""
-    total = Fraction(0)
-    for band in bands:
-        lower = band.lower.fen
-        top = x if band.upper is None else min(x, band.upper.fen)
-        if top > lower:
-            total += (top - lower) * band.ratio.value
-    return total
 
 
 def _label(cell: ir.Cell) -> str:
@@ -62,11 +31,18 @@ def _label(cell: ir.Cell) -> str:
 
 class LayerSettler:
     def __init__(self, policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, acc, claim: Claim, facts: ir.Facts,
-                 say: Callable) -> None:
+                 say: Callable, figures: dict[str, int] | None = None) -> None:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
         self.claim, self.facts, self.say = claim, facts, say
+        self.figures = {} if figures is None else figures  # named figures a test may expect (ir.cases)
 
-    def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: int | None = None) -> tuple:
+    def figure(self, suffix: str, value: int | Fraction) -> None:
+        """Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins."""
+        name = self.layer.name + suffix
+        self.figures.setdefault(name, value if isinstance(value, int) else round_fen(value, self.policy.rounding))
+        self.why = ""  # why a value could not be had (terms.Missing), for the refusal reason
+
+    def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: Days | None = None) -> tuple:
         return (self.scheme.name, self.layer.name, what, scope,
                 scope_key(scope, self.scheme.period, self.claim, self.facts, shared, stay_days))
 
@@ -75,9 +51,11 @@ class LayerSettler:
         try:
             resolved = terms.resolve(value, self.policy, self.facts, self.claim.date)
         except terms.FormulaError as e:
-            self.say(f"无法计算“{value.text}”：{e}", origin)  # type: ignore[union-attr]
+            self.why = str(e)
+            self.say(f"无法计算“{value.text}”：{e}，本次就诊不予支付", origin)  # type: ignore[union-attr]
             return None
         except terms.Missing as e:
+            self.why = str(e)
             ref = self.policy.reference(value.name)  # type: ignore[union-attr]
             self.say(f"{e}（{value.describe()}），无法结算", ref.origin if ref else None)  # type: ignore[union-attr]
             return None
@@ -94,6 +72,7 @@ class LayerSettler:
     def settle(self, base: int) -> tuple[int, int] | None:
         """Pay on base; returns (paid, deductible counted), or None if a reference value is missing."""
         layer = self.layer
+        self.figure("进入", base)
         if len(self.scheme.layers) > 1:
             self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
         if layer.fee_limit is not None:
@@ -109,8 +88,11 @@ class LayerSettler:
                 return None
             counted = found
         eligible = base - counted
+        self.figure("起付线", counted)
+        self.figure("起付线以上", eligible)
+        running = cumulative_scope(layer)
         if layer.ratio is not None:
-            raw = self.ratio_pay(layer.ratio, eligible)
+            raw = self.ratio_pay(layer.ratio, eligible, exact=running is not None)
         elif layer.brackets is not None:
             raw = self.bracket_pay(layer.brackets, eligible, base)
         elif layer.fixed is not None:
@@ -122,21 +104,35 @@ class LayerSettler:
         if raw is None:
             return None
         paid = raw
+        self.figure("封顶前", raw)
         for cap in layer.caps:
             capped = self.cap(cap, paid)
             if capped is None:
                 return None
             paid = capped
-        for cap in layer.caps:
+        for cap in layer.caps:  # exact where the layer rounds cumulatively: the caps see what X saw
             self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
-        return paid, counted
+        if running is not None:
+            paid = self.round_running(running, paid, shown=paid != raw or layer.ratio is not None)
+        return paid, counted  # type: ignore[return-value]
 
-    def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | bool | None:
-        """A limit's cell, amount and what its accumulator already holds; False if none applies to the claim,
-        None if its amount cannot be computed (the claim is refused)."""
-        cell = param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            return False
+    def round_running(self, scope: ir.Scope, exact: Fraction | int, shown: bool) -> int:
+        """round(X after) − round(X before) of the layer's exact running payment X in the scope."""
+        key = self.key("paid_exact", scope)
+        before = self.acc[key]
+        after = before + exact
+        self.acc[key] = after
+        mode = self.policy.rounding
+        paid = round_fen(after, mode) - round_fen(before, mode)
+        if shown and ((isinstance(exact, Fraction) and exact.denominator != 1) or paid != exact):
+            self.say(f"累计舍入：{SCOPE_WORD[scope]}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
+                     f"{fmt_yuan(round_fen(before, mode))} 元，本次支付 {fmt_yuan(paid)} 元（分不在就诊之间移动）")
+        return paid
+
+    def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | None:
+        """A limit's cell, amount and what its accumulator already holds; None if its amount cannot be computed
+        (the claim is refused). A claim the table has no cell for is refused (terms.NoCell)."""
+        cell = terms.required_cell(param, self.claim.date, self.facts)
         amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
@@ -145,14 +141,14 @@ class LayerSettler:
     def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
         key = self.key("fee_limit", limit.scope)
         found = self.limit(limit.param, key)
-        if not found:
-            return base if found is False else None
+        if found is None:
+            return None
         cell, amount, used = found
         entering = min(base, max(0, int(amount) - used))
         self.acc[key] += entering
         rest = base - entering
         tail = f"，其余 {fmt_yuan(rest)} 元不进入本层，转入下一层" if rest else ""
-        self.say(f"{_CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元：{_SCOPE_WORD[limit.scope]}已计入 "
+        self.say(f"{CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元：{SCOPE_WORD[limit.scope]}已计入 "
                  f"{fmt_yuan(used)} 元，本次计入 {fmt_yuan(entering)} 元{tail}", cell.origin)
         return entering
 
@@ -166,6 +162,7 @@ class LayerSettler:
         if not self.acc[seen]:
             self.acc[counter] += 1
             self.acc[seen] = self.acc[counter]
+        self.figures.setdefault("住院次数", self.acc[seen])
         return self.acc[seen]
 
     def once_pay(self, once: ir.OneOff, base: int) -> int:
@@ -198,10 +195,7 @@ class LayerSettler:
             who = "、".join(sorted(v for c in waiver.when for v in c.values))
             self.say(f"{who}免起付线", waiver.origin)
             return 0
-        cell = ded.param.lookup(day, self.facts)
-        if cell is None:
-            self.say("没有适用的起付线，按 0 元计")
-            return 0
+        cell = terms.required_cell(ded.param, day, self.facts)
         amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
@@ -222,7 +216,7 @@ class LayerSettler:
         counted = min(base, max(0, int(amount) - used))
         self.acc[key] += counted
         source = f"（{cell.value.describe()}）" if isinstance(cell.value, ir.RefValue) else _label(cell)
-        word = "同一转诊已" if key[-1][0] == "referral" else _SCOPE_WORD[ded.scope] + "已"
+        word = "同一转诊已" if key[-1][0] == "referral" else SCOPE_WORD[ded.scope] + "已"
         if ded.scope is ir.Scope.VISIT:
             self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}，本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
         else:
@@ -256,12 +250,8 @@ class LayerSettler:
                 amount = lowered
         return amount
 
-    def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int) -> int | None:
-        cell = ratio_rule.param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            version = ratio_rule.param.at(self.claim.date)
-            self.say(f"比例表中没有与本次就诊对应的比例，{self.layer.name}不予支付", version.origin if version else None)
-            return 0
+    def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int, exact: bool = False) -> int | Fraction | None:
+        cell = terms.required_cell(ratio_rule.param, self.claim.date, self.facts)
         resolved = self.resolve(cell.value, cell.origin)
         if resolved is None:
             return None
@@ -277,17 +267,18 @@ class LayerSettler:
         if clamped != ratio:
             ratio = clamped
             self.say(f"比例按 0%–100% 截取为 {ratio}")
-        exact = Money(eligible) * ratio
-        raw = exact.rounded(self.policy.rounding).fen
-        rounded = "" if exact.whole else f"（{self.policy.rounding}到分）"
+        product = Money(eligible) * ratio
+        if exact:  # rounded cumulatively (round_running)
+            self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {ratio} = {product}")
+            return product.fen
+        raw = product.rounded(self.policy.rounding).fen
+        rounded = "" if product.whole else f"（{self.policy.rounding}到分）"
         self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {ratio} = {fmt_yuan(raw)} 元{rounded}")
         return raw
 
-    def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> int | None:
-        cell = brackets.param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            self.say(f"没有与本次就诊对应的分段，{self.layer.name}不予支付")
-            return 0
+    def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> Fraction:
+        """F(after) − F(before), exact: the layer rounds its running payment (round_running)."""
+        cell = terms.required_cell(brackets.param, self.claim.date, self.facts)
         bands = cell.value.bands  # type: ignore[union-attr]
         if brackets.base == "累计费用":
             return self.bracket_cost_pay(bands, base, cell)
@@ -297,19 +288,23 @@ class LayerSettler:
         self.acc[key] = after
         self.say(f"分段计算{_label(cell)}（按起付线以上部分累计）：本年此前累计 {fmt_yuan(before)} 元，"
                  f"本次 {fmt_yuan(eligible)} 元，累计 {fmt_yuan(after)} 元", cell.origin)
-        for band in bands:
+        for k, band in enumerate(bands, 1):
             lo = max(before, int(band.lower))
             hi = after if band.upper is None else min(after, int(band.upper))
             if hi > lo:
                 upper = "以上" if band.upper is None else f"至 {band.upper}"
                 part = (Money(hi - lo) * band.ratio).rounded(self.policy.rounding)
+                self.figure(band_figure(k), part.fen)
                 self.say(f"  {band.lower}{upper}部分 {fmt_yuan(hi - lo)} 元 × {band.ratio} = {part}", band.origin)
+        return self._bracket_share(bands, before, after)
+
+    def _bracket_share(self, bands: tuple[ir.Band, ...], before: int, after: int) -> Fraction:
         mode = self.policy.rounding
         paid = round_fen(band_value(bands, after), mode) - round_fen(band_value(bands, before), mode)
         self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
-        return paid
+        return band_value(bands, after) - band_value(bands, before)
 
-    def bracket_cost_pay(self, bands: tuple[ir.Band, ...], base: int, cell: ir.Cell) -> int:
+    def bracket_cost_pay(self, bands: tuple[ir.Band, ...], base: int, cell: ir.Cell) -> Fraction:
         """分段 按累计费用: bands on the period's cumulative cost; only the part above the deductible is paid."""
         key = self.key("brackets_cost", ir.Scope.PERIOD)
         before = self.acc[key]
@@ -320,22 +315,17 @@ class LayerSettler:
                  f"累计 {fmt_yuan(after)} 元，起付线 {fmt_yuan(floor)} 元以下部分不支付", cell.origin)
         shifted = tuple(attrs.evolve(b, lower=Money(max(int(b.lower), floor)),
                                      upper=None if b.upper is None else Money(max(int(b.upper), floor))) for b in bands)
-        for band, orig in zip(shifted, bands, strict=True):
+        for k, (band, orig) in enumerate(zip(shifted, bands, strict=True), 1):
             lo = max(before, int(band.lower))
             hi = after if band.upper is None else min(after, int(band.upper))
             if hi > lo:
+                self.figure(band_figure(k), (Money(hi - lo) * band.ratio).rounded(self.policy.rounding).fen)
                 self.say(f"  累计费用 {band.lower}{'以上' if band.upper is None else f'至 {band.upper}'}"
                          f"部分 {fmt_yuan(hi - lo)} 元 × {band.ratio}", orig.origin)
-        mode = self.policy.rounding
-        paid = round_fen(band_value(shifted, after), mode) - round_fen(band_value(shifted, before), mode)
-        self.say(f"分段合计本次支付 {fmt_yuan(paid)} 元")
-        return paid
+        return self._bracket_share(shifted, before, after)
 
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
-        cell = fixed.param.lookup(self.claim.date, self.facts)
-        if cell is None:
-            self.say(f"没有与本次就诊对应的定额标准，{self.layer.name}不予支付")
-            return 0
+        cell = terms.required_cell(fixed.param, self.claim.date, self.facts)
         standard = self.amount(cell.value, cell.origin)
         if standard is None:
             return None
@@ -345,16 +335,16 @@ class LayerSettler:
                  f"{fmt_yuan(paid)} 元", cell.origin)
         return paid
 
-    def cap(self, cap: ir.Cap, pay: int) -> int | None:
+    def cap(self, cap: ir.Cap, pay: int | Fraction) -> int | Fraction | None:
         found = self.limit(cap.param, self.key("cap", cap.scope, stay_days=cap.stay_days))
-        if not found:
-            return pay if found is False else None
+        if found is None:
+            return None
         cell, limit, used = found
         room = max(0, int(limit) - used)
-        name = f"{_CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
-        before = "" if cap.scope is ir.Scope.VISIT else f"{_SCOPE_WORD[cap.scope]}已支付 {fmt_yuan(used)} 元，"
+        name = f"{CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
+        before = "" if cap.scope is ir.Scope.VISIT else f"{SCOPE_WORD[cap.scope]}已支付 {_show(used)}，"
         if pay > room:
-            self.say(f"达到{name}：{before}本次支付由 {fmt_yuan(pay)} 元减至 {fmt_yuan(room)} 元", cell.origin)
+            self.say(f"达到{name}：{before}本次支付由 {_show(pay)} 减至 {_show(room)}", cell.origin)
             return room
         self.say(f"{before}未超过{name}", cell.origin)
         return pay
@@ -363,11 +353,10 @@ class LayerSettler:
         """津贴: (days, amount in 分), or None if the daily rate is unknown."""
         allowance = self.layer.allowance
         assert allowance is not None
+        terms.required_cell(allowance.days, self.claim.date, self.facts)
         found = terms.allowance_days(allowance, self.facts, self.claim.date)
         cell = found.cell
-        if cell is None:
-            self.say("没有适用的津贴天数")
-            return 0, 0
+        assert cell is not None
         days = cell.value.n  # type: ignore[union-attr]
         self.say(f"{self.layer.name}：基本津贴天数 {days} 天{_label(cell)}", cell.origin)
         for rule, added in found.steps:
@@ -383,6 +372,8 @@ class LayerSettler:
             return None
         exact = Days(days) * rate
         amount = exact.rounded(self.policy.rounding).fen
+        self.figures.setdefault("日津贴", rate.rounded(self.policy.rounding).fen)
+        self.figure("", amount)
         rounded = "" if exact.whole and amount == exact.fen else f"（{self.policy.rounding}到分）"
         self.say(f"津贴 {days} 天 × 日津贴 {rate} = {fmt_yuan(amount)} 元{rounded}", allowance.rate_origin)
         return days, amount
@@ -410,4 +401,4 @@ class LayerSettler:
         return None if resolved is None else Money(int(resolved))  # type: ignore[call-overload]
 
 
-__all__ = ["LayerSettler", "band_value", "scope_key"]
+__all__ = ["LayerSettler", "band_value", "period_key", "scope_key"]

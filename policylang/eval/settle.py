@@ -15,7 +15,8 @@ from typing import Protocol
 import attrs
 
 from policylang import ir
-from policylang.eval.layers import LayerSettler, period_key
+from policylang.eval.accumulators import period_key
+from policylang.eval.layers import LayerSettler
 from policylang.eval.trace import TraceLine
 from policylang.ir import terms
 from policylang.ir.claims import Claim, Person
@@ -51,6 +52,7 @@ class ClaimResult:
     allowance_days: int = 0
     allowance: int = 0  # 津贴
     account: int = 0  # 个人账户支付: the part of the person's share the account paid
+    figures: tuple[tuple[str, int], ...] = ()  # every other named figure (ir.outputs.expectable), in trace order
 
     @property
     def cash(self) -> int:
@@ -70,7 +72,43 @@ class ClaimResult:
                  "个人账户支付": self.account, "现金支付": self.cash}
         if name in fixed:
             return fixed[name]
-        return next((ls.paid for ls in self.layers if ls.name == name), None)
+        paid = next((ls.paid for ls in self.layers if ls.name == name), None)
+        return paid if paid is not None else dict(self.figures).get(name)
+
+    def outputs(self) -> dict[str, int]:
+        """Every figure of the settlement by the name a test expects it under (layers first-come)."""
+        out = {name: self.output(name) for name in ("费用", "全自费", "先行自付", "政策范围内费用", "起付线", "统筹支付",
+                                                    "基金支付", "个人自付", "个人账户支付", "现金支付", "津贴", "津贴天数")}
+        for ls in self.layers:
+            out.setdefault(ls.name, ls.paid)
+        for name, value in self.figures:
+            out.setdefault(name, value)
+        return out  # type: ignore[return-value]
+
+
+class Ledger(defaultdict):
+    """The accumulators of one person, journalled per claim: a refused claim's writes are undone, so a claim
+    that reaches a missing table cell consumes no deductible, cap or count."""
+
+    def __init__(self) -> None:
+        super().__init__(int)
+        self.journal: dict | None = None
+
+    def __setitem__(self, key, value) -> None:
+        if self.journal is not None and key not in self.journal:
+            self.journal[key] = (key in self, self.get(key))
+        super().__setitem__(key, value)
+
+    def begin(self) -> None:
+        self.journal = {}
+
+    def undo(self) -> None:
+        journal, self.journal = self.journal or {}, None
+        for key, (present, old) in journal.items():
+            if present:
+                super().__setitem__(key, old)
+            else:
+                self.pop(key, None)
 
 
 class Places(Protocol):
@@ -88,6 +126,8 @@ class ClaimSettler:
         self.claim = claim
         self.facts = dict(facts)
         self.trace: list[TraceLine] = []
+        self.scheme: ir.Scheme | None = None
+        self.figures: dict[str, int] = {}
 
     def say(self, text: str, origin: Span | None = None) -> None:
         self.trace.append(TraceLine(text, origin))
@@ -99,12 +139,25 @@ class ClaimSettler:
                            c.amount, (), tuple(self.trace), tuple(reasons))
 
     def run(self) -> ClaimResult:
+        journalled = isinstance(self.acc, Ledger)
+        if journalled:
+            self.acc.begin()
+        try:
+            return self.settle()
+        except terms.NoCell as e:
+            if journalled:
+                self.acc.undo()
+            self.say(f"本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：{e.reason}", e.origin)
+            return self.refuse(self.scheme, [e.reason])
+
+    def settle(self) -> ClaimResult:
         claim, day = self.claim, self.claim.date
         scheme = self.policy.scheme_for(self.facts, day)
         if scheme is None:
             self.say(f"{day} 的就诊没有适用的方案，不予支付")
             return self.refuse(None, ["没有适用的方案"])
         self.say(f"适用方案：{scheme.name}", scheme.origin)
+        self.scheme = scheme
         reasons = self.eligibility(scheme)
         if reasons:
             return self.refuse(scheme, reasons)
@@ -130,7 +183,7 @@ class ClaimSettler:
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
                 continue
-            settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say)
+            settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say, self.figures)
             if layer.allowance is not None:
                 result = settler.allowance()
                 if result is None:
@@ -139,7 +192,7 @@ class ClaimSettler:
                 continue
             outcome = settler.settle(base)
             if outcome is None:
-                return self.refuse(scheme, [f"{layer.name}缺少当年的参考值，无法结算"])
+                return self.refuse(scheme, [terms.unsettled_reason(layer.name, settler.why)])
             paid, counted = outcome
             shares.append(LayerShare(layer.name, paid, counted))
             base -= paid
@@ -158,7 +211,8 @@ class ClaimSettler:
                  "个人自付": personal}
         account = self.account(scheme, parts, personal)
         return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
-                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account)
+                           fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account,
+                           tuple(self.figures.items()))
 
     def account(self, scheme: ir.Scheme, parts: dict[str, int], personal: int) -> int:
         """个人账户: pays the named parts of the person's share, up to the balance carried across claims."""
@@ -184,6 +238,7 @@ class ClaimSettler:
         balance = self.acc[balance_key]
         paid = min(balance, due)
         self.acc[balance_key] = balance - paid
+        self.figures["个人账户余额"] = balance - paid
         self.say(f"个人账户支付{'、'.join(acc.parts)}共 {fmt_yuan(paid)} 元（余额 {fmt_yuan(balance)} 元 → "
                  f"{fmt_yuan(balance - paid)} 元），现金支付 {fmt_yuan(personal - paid)} 元", acc.origin)
         return paid
@@ -294,7 +349,7 @@ def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],
     places: the other regions a claim may name as its 就医地 (place of treatment).
     """
     claims = list(claims)
-    acc: defaultdict[tuple, int] = defaultdict(int)
+    acc = Ledger()
     defaults = policy.defaults()
     results: list[ClaimResult | None] = [None] * len(claims)
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):

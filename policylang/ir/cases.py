@@ -7,8 +7,6 @@ import datetime as dt
 import attrs
 
 from policylang.ir.claims import Claim, Facts, Person
-from policylang.ir.outputs import OUTPUT_NAMES as OUTPUTS  # noqa: F401  (the one list: ir.outputs)
-from policylang.ir.outputs import PAYMENT_OUTPUTS  # noqa: F401
 from policylang.source import Span
 
 

@@ -34,23 +34,58 @@ def _cap_below_deductible(scheme: ir.Scheme, layer: ir.Layer) -> list[Diagnostic
     return out
 
 
-def _ratio_table_complete(policy: ir.Policy, layer: ir.Layer) -> list[Diagnostic]:
+# The standard enumerations' own relation (stdlib/enums.policy): 人员类别 居民、学生儿童 exist only under
+# 城乡居民医保, 在职、退休 only under 职工医保; a scheme's condition on 险种 so also narrows 人员类别.
+IMPLIED: dict[tuple[str, str], dict[str, frozenset[str]]] = {
+    ("险种", "职工医保"): {"人员类别": frozenset({"在职", "退休"})},
+    ("险种", "城乡居民医保"): {"人员类别": frozenset({"居民", "学生儿童"})},
+}
+_LISTED = 12  # missing keys named in one warning; the rest are counted
+
+
+def _domains(policy: ir.Policy, conds: tuple[ir.Condition, ...], fields: tuple[str, ...]) -> list[tuple[str, ...]] | None:
+    """The values each field can take for a claim the conditions admit (None: a field is not an enumeration)."""
+    allowed: dict[str, set[str]] = {}
+    for cond in conds:
+        allowed[cond.field] = allowed.get(cond.field, set(cond.values)) & set(cond.values)
+    for cond in conds:
+        if len(cond.values) == 1:
+            for field, values in IMPLIED.get((cond.field, next(iter(cond.values))), {}).items():
+                allowed[field] = allowed.get(field, set(values)) & values
+    out = []
+    for field in fields:
+        enum = policy.enum(field)
+        if enum is None:
+            return None
+        out.append(tuple(v for v in enum.values if field not in allowed or v in allowed[field]))
+    return out
+
+
+def _layer_params(layer: ir.Layer) -> list[ir.Param]:
+    """Every table a claim in the layer reaches (a missing cell refuses the claim)."""
+    out = [layer.fee_limit.param] if layer.fee_limit is not None else []
+    return out + list(_params_of(layer))
+
+
+def _tables_complete(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer) -> list[Diagnostic]:
+    """W102: a table with no cell for some claim the scheme's and layer's conditions admit."""
     out: list[Diagnostic] = []
-    if layer.ratio is None:
-        return out
-    for version in layer.ratio.param.versions:
-        table = version.table
-        if any(not c.keys for c in table.cells):
-            continue  # a default covers every member
-        for field in table.fields:
-            enum = policy.enum(field)
-            if enum is None:
+    conds = (*scheme.when, *layer.when)
+    for param in _layer_params(layer):
+        for version in param.versions:
+            fields = version.table.fields
+            domains = _domains(policy, conds, fields) if fields else None
+            if domains is None:
+                continue  # a default covers everything, or a key is not an enumeration
+            missing = ["·".join(combo) for combo in itertools.product(*domains)
+                       if version.table.lookup(dict(zip(fields, combo, strict=True))) is None]
+            if not missing:
                 continue
-            present = {v for c in table.cells for f, v in c.keys if f == field}
-            missing = [v for v in enum.values if v not in present]
-            if missing:
-                out.append(warning("W102", f"比例表缺少{field}：{'、'.join(missing)}", version.origin,
-                                   f"为 {'、'.join(missing)} 补上比例，或写一个不带条件的默认比例"))
+            shown = "、".join(missing[:_LISTED]) + (f" 等 {len(missing)} 项" if len(missing) > _LISTED else "")
+            what = fields[0] if len(fields) == 1 else "、".join(fields) + "的组合"
+            out.append(warning("W102", f"{param.name}表缺少{what}：{shown}", version.origin,
+                               f"为 {shown} 补上{param.name}，或写一个不带条件的默认{param.name}；"
+                               f"否则这些就诊将被拒付"))
     return out
 
 
@@ -83,15 +118,19 @@ def _highest_ratio(value: ir.Value) -> tuple[Ratio | None, str]:
 
 def _params(scheme: ir.Scheme):
     for layer in scheme.layers:
-        if layer.deductible:
-            yield layer.deductible.param
-        for part in (layer.ratio, layer.brackets, layer.fixed):
-            if part is not None:
-                yield part.param
-        for cap in layer.caps:
-            yield cap.param
-        if layer.allowance:
-            yield layer.allowance.days
+        yield from _params_of(layer)
+
+
+def _params_of(layer: ir.Layer):
+    if layer.deductible:
+        yield layer.deductible.param
+    for part in (layer.ratio, layer.brackets, layer.fixed):
+        if part is not None:
+            yield part.param
+    for cap in layer.caps:
+        yield cap.param
+    if layer.allowance:
+        yield layer.allowance.days
 
 
 def version_gaps(scheme: ir.Scheme) -> list[Diagnostic]:
@@ -113,7 +152,7 @@ def lint(policy: ir.Policy) -> list[Diagnostic]:
         out += version_gaps(scheme)
         for layer in scheme.layers:
             out += _cap_below_deductible(scheme, layer)
-            out += _ratio_table_complete(policy, layer)
+            out += _tables_complete(policy, scheme, layer)
             out += _adjusted_ratio(layer)
     return out
 

@@ -9,6 +9,7 @@ validity intervals overlap, and the names of the outputs a test may expect.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 
 import attrs
@@ -27,6 +28,7 @@ from policylang.ir.values import (
     RoundTo,
     magnitude,
 )
+from policylang.source import Span
 
 
 class Missing(Exception):
@@ -35,6 +37,17 @@ class Missing(Exception):
 
 class FormulaError(Missing):
     """The expression cannot be computed for this claim (a missing field or value, division by zero)."""
+
+
+class NoCell(Exception):
+    """A table the claim reaches has no cell for it: the claim is refused (拒付), never paid as if it were 0.
+
+    reason is the officer's sentence (比例表没有 三级 (no ratio for 三级)); origin the table's span.
+    """
+
+    def __init__(self, reason: str, origin: Span | None) -> None:
+        super().__init__(reason)
+        self.reason, self.origin = reason, origin
 
 
 # ---- validity -----------------------------------------------------------------------------------
@@ -51,6 +64,44 @@ def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
 def cell(param: ir.Param, day: dt.date, facts: ir.Facts) -> ir.Cell | None:
     """The table cell of a parameter for a claim: the version in force, its most specific matching cell."""
     return param.lookup(day, facts)
+
+
+TABLE_GLOSS = {"比例": "ratio", "起付线": "deductible", "封顶线": "cap", "费用限额": "fee limit", "定额": "fixed standard",
+               "分段": "brackets", "津贴天数": "allowance days"}
+
+
+def table_key(version: ir.Version, facts: ir.Facts) -> str:
+    """The claim's values for the fields a table is keyed by (三级; 职工医保·退休), as the missing key."""
+    fields = version.table.fields
+    return "·".join(str(facts.get(f) or f"未填{f}") for f in fields) if fields else "默认值"
+
+
+def unsettled_reason(layer: str, why: str) -> str:
+    """The refusal reason of a claim whose layer lacks a value (a reference value, a formula's input)."""
+    return f"{layer}无法结算：{why}" if why else f"{layer}缺少当年的参考值，无法结算"
+
+
+_NO_CELL = re.compile(r"^\S+(表没有 .+ \(no .+ for .+\)|在就诊日没有生效的版本 \(no .+ in force on the claim's date\))$")
+
+
+def is_no_cell(reason: str) -> bool:
+    """Whether a refusal reason is a missing table cell (required_cell's wording; the batch carries only text):
+    such a claim was not settled at all, so a test expecting amounts of it fails instead of passing on 0."""
+    return _NO_CELL.match(reason) is not None
+
+
+def required_cell(param: ir.Param, day: dt.date, facts: ir.Facts) -> ir.Cell:
+    """The cell a claim must have from a table it reaches; NoCell (a located refusal) when there is none."""
+    version = param.at(day)
+    gloss = TABLE_GLOSS.get(param.name, param.name)
+    if version is None:
+        first = param.versions[0].origin if param.versions else None
+        raise NoCell(f"{param.name}在就诊日没有生效的版本 (no {gloss} in force on the claim's date)", first)
+    found = version.table.lookup(facts)
+    if found is None:
+        key = table_key(version, facts)
+        raise NoCell(f"{param.name}表没有 {key} (no {gloss} for {key})", version.origin)
+    return found
 
 
 def reference_value(policy: ir.Policy, ref: ir.RefValue, day: dt.date) -> Money:
@@ -237,9 +288,11 @@ def output_names(policy: ir.Policy) -> tuple[str, ...]:
 __all__ = [
     "DAYS_OUTPUT",
     "MONEY_OUTPUTS",
+    "TABLE_GLOSS",
     "AllowanceDays",
     "FormulaError",
     "Missing",
+    "NoCell",
     "Resolved",
     "adjust",
     "adjusted",
@@ -251,11 +304,15 @@ __all__ = [
     "first_pay",
     "formula_value",
     "in_force",
+    "is_no_cell",
     "layer_names",
     "output_names",
     "output_value",
     "overlap",
     "reference_value",
+    "required_cell",
     "resolve",
+    "table_key",
+    "unsettled_reason",
     "waiver",
 ]

@@ -9,8 +9,9 @@ import attrs
 from policylang.diagnostics import error
 from policylang.ir.cases import Expectation, TestAsk, TestCase, TestClaim, TestPayment
 from policylang.ir.claims import CLASSES, Claim, Item, Person, facts
-from policylang.ir.outputs import DAYS_OUTPUT, PAYMENT_OUTPUTS
+from policylang.ir.outputs import BY_NAME, PAYMENT_OUTPUTS, output_hint
 from policylang.ir.units import Kind
+from policylang.ir.values import Days, Money
 from policylang.lower.conditions import fact
 from policylang.lower.context import FIRST_DEFINED, Context, Definitions
 from policylang.lower.values import date, money_value, whole
@@ -51,10 +52,11 @@ def _expectations(ctx: Context, expects: Iterable[object], pool: tuple[str, ...]
             continue
         name = e.name.text
         if name not in pool:
-            ctx.report(error("E017", f"未知的期望项“{name}”", e.name.span, did_you_mean(name, list(pool))))
+            ctx.report(error("E017", f"未知的期望项“{name}”", e.name.span, output_hint(name, pool)))
             continue
-        if name == DAYS_OUTPUT:
-            v = whole(ctx, e.value, Kind.DURATION, name)
+        unit = BY_NAME[name].unit if name in BY_NAME else Money
+        if unit is not Money:
+            v = whole(ctx, e.value, Kind.DURATION if unit is Days else Kind.COUNT, name)
         else:
             v = money_value(ctx, e.value, name)
         if v is not None:

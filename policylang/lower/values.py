@@ -107,7 +107,11 @@ def whole(ctx: Context, q: ast.Quantity, want: Kind, what: str) -> int | None:
 
 
 def days(ctx: Context, q: ast.Quantity, what: str) -> Days | None:
-    """A whole number of days (津贴天数, 加 15 天)."""
+    """A whole number of days (津贴天数, 加 15 天): 3 个月 is not 3 days, so any unit but 天 is refused."""
+    if q.unit not in (None, "天"):
+        ctx.report(error("E005", f"{what} 应以 天 为单位，不能写 {q.unit}", q.span,
+                         f"写成天数，例如 {q.number} 天"))
+        return None
     n = whole(ctx, q, Kind.DURATION, what)
     return None if n is None else Days(n)
 

@@ -7,7 +7,7 @@ import re
 
 from lsprotocol import types as lsp
 
-from policylang.ir.cases import OUTPUTS, PAYMENT_OUTPUTS
+from policylang.ir.outputs import DETAIL_NAMES, OUTPUT_NAMES, PAYMENT_OUTPUTS
 from policylang.lsp import index
 from policylang.syntax import ast
 from policylang.syntax.parser import keywords
@@ -38,7 +38,7 @@ def completions(prefix: str, modules: list[ast.Module]) -> list[lsp.CompletionIt
     current = re.search(r"[^\s,，、=(（/|]*$", prefix).group()
     before = prefix[: len(prefix) - len(current)]
     if "期望" in before and re.search(r"(期望|[,，、])\s*$", before):
-        pool = PAYMENT_OUTPUTS if before.lstrip().startswith("缴费") else (*OUTPUTS, *_layer_names(modules))
+        pool = PAYMENT_OUTPUTS if before.lstrip().startswith("缴费") else (*OUTPUT_NAMES, *DETAIL_NAMES, *_layer_names(modules))
         return _items(pool, _KIND.Value, "期望项 expected output")
     enums = _enums(modules)
     field = re.search(r"([^\s,，、=(（]+)\s*=\s*$", before)

@@ -23,12 +23,15 @@ from policylang.source import Span
 
 SpanKey = tuple[str, int, int]
 
-# Chinese names of the IR classes an item may be; an unknown class is shown by its own name.
+# Chinese names of the IR classes an item may be (tests/check pins that every IR class with a span has one);
+# an officer never sees a class name: a class added without a name here is shown as 规则.
 KIND_NAMES = {"Scheme": "方案", "Adjustment": "比例调整", "Version": "参数版本", "Layer": "待遇层",
               "Band": "分段", "Waiver": "免起付线", "Exclusion": "不予报销", "ClassShare": "乙类先行自付",
               "FirstSelfPay": "先行自付", "Requirement": "资格条件", "DaysAddition": "津贴加天",
               "DaysPerCount": "津贴按胎数加天", "Subsidy": "资助", "SubsidyRule": "资助规则", "Question": "判断",
-              "Allow": "判断条件"}
+              "Allow": "判断条件", "Account": "个人账户", "CountRule": "第 n 次规则", "OneOff": "一次性支付",
+              "Cell": "表项", "Enumeration": "枚举", "FieldDef": "字段", "Reference": "参考值"}
+UNNAMED_KIND = "规则"
 
 
 def span_key(span: Span) -> SpanKey:
@@ -85,7 +88,7 @@ def _kind(obj: object, path: list[object]) -> str:
     if isinstance(obj, ir.Cell):
         param = next((p for p in reversed(path) if isinstance(p, ir.Param)), None)
         return f"{param.name}表项" if param else "表项"
-    return KIND_NAMES.get(type(obj).__name__, type(obj).__name__)
+    return KIND_NAMES.get(type(obj).__name__, UNNAMED_KIND)
 
 
 def _walk(obj: object, path: list[object], out: list[Item]) -> bool:

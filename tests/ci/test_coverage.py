@@ -71,7 +71,7 @@ def test_unknown_primitives_with_spans_are_coverable(suizhou_policy):
                         Span.point("x.policy", 2, 1))
     scheme = attrs.evolve(suizhou_policy.schemes[0], layers=(*suizhou_policy.schemes[0].layers, layer))
     policy = attrs.evolve(suizhou_policy, schemes=(scheme,))
-    items = [it for it in coverable(policy) if it.kind == "Bracket"]
+    items = [it for it in coverable(policy) if it.kind == "规则"]
     assert [it.origin.line for it in items] == [3, 4]
     assert all("大病保险" in it.label for it in items)
     assert measure("x", policy, []).missing[-2:] == tuple(items)
@@ -81,3 +81,32 @@ def test_items_are_one_per_span(suizhou_policy):
     items = coverable(suizhou_policy)
     assert len({it.key for it in items}) == len(items)
     assert all(not isinstance(it, ir.Layer) for it in items)
+
+
+def test_every_coverable_ir_class_has_a_chinese_kind():
+    """Coverage never shows an internal class name (Account, CountRule …): every IR class with a span is named."""
+    import inspect
+
+    import attrs as attrs_
+
+    from policylang.ir import nodes, params
+    from policylang.tools.coverage import KIND_NAMES
+
+    spanned = {name for mod in (nodes, params) for name, cls in vars(mod).items()
+               if inspect.isclass(cls) and attrs_.has(cls) and cls.__module__ == mod.__name__
+               and "origin" in attrs_.fields_dict(cls)}
+    assert spanned - set(KIND_NAMES) == set()
+    assert all(not kind.isascii() for kind in KIND_NAMES.values())
+
+
+def test_accounts_and_counters_are_listed_in_chinese():
+    from pathlib import Path
+
+    from policylang.tools.reports import run_region
+
+    root = Path(__file__).resolve().parents[1] / "vocabulary"
+    for name in ("accounts", "counters"):
+        run = run_region(root / name)
+        assert run.coverage is not None
+        kinds = set(run.coverage.by_kind())
+        assert not any(k.isascii() for k in kinds), kinds

@@ -131,7 +131,10 @@ def test_settle_json_shape(capsys, region: Path) -> None:
     assert set(doc) == {"就诊", "合计"}
     first = doc["就诊"][0]
     assert set(first) == {"日期", "方案", "费用", "起付线", "统筹支付", "个人自付", "全自费", "先行自付", "政策范围内费用",
-                          "基金支付", "分层", "说明"}
+                          "基金支付", "分层", "各项数值", "说明"}
+    figures = first["各项数值"]  # every figure by the name a test expects it under
+    assert figures["基本医保起付线以上"] == "1500.00" and figures["基本医保封顶前"] == "1050.00"
+    assert figures["现金支付"] == "950.00" and figures["津贴天数"] == "0"
     money = [first[k] for k in ("费用", "起付线", "统筹支付", "个人自付")]
     money += [v for r in doc["就诊"] for v in r["分层"].values()] + list(doc["合计"].values())
     assert all(isinstance(m, str) and re.fullmatch(r"\d+\.\d\d", m) for m in money)

@@ -8,7 +8,7 @@ from pathlib import Path
 from policylang.api import compile_path
 from policylang.batch import kernel
 from policylang.eval.settle import settle
-from policylang.ir import cases, outputs, terms
+from policylang.ir import outputs, terms
 from policylang.ir.claims import Claim, Person
 from policylang.ir.values import Days, Money
 
@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_reader_takes_the_names_from_the_one_list() -> None:
     assert kernel.MONEY == terms.MONEY_OUTPUTS == outputs.MONEY_OUTPUTS
-    assert cases.OUTPUTS == outputs.OUTPUT_NAMES
     assert terms.DAYS_OUTPUT == "津贴天数" and terms.DAYS_OUTPUT not in kernel.MONEY
     # the batch's money columns: the cost first, then how it divides, then who pays
     assert kernel.MONEY[:5] == ("费用", "全自费", "先行自付", "政策范围内费用", "起付线")
@@ -42,4 +41,7 @@ def test_a_test_may_name_the_outputs_and_each_layer_once() -> None:
     names = terms.output_names(policy)
     assert names[:len(outputs.OUTPUTS)] == outputs.OUTPUT_NAMES
     assert len(names) == len(set(names))
-    assert set(names[len(outputs.OUTPUTS):]) == set(terms.layer_names(policy)) - set(outputs.OUTPUT_NAMES)
+    layers = [n for n in terms.layer_names(policy) if n not in outputs.BY_NAME]
+    figures = {n for layer in layers for n in outputs.layer_outputs(layer)}
+    assert set(names[len(outputs.OUTPUTS):]) == set(outputs.DETAIL_NAMES) | figures
+    assert {"大病保险", "大病保险进入", "大病保险第二段", "个人账户余额"} <= set(names)

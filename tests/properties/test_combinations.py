@@ -55,8 +55,9 @@ def test_combined_primitives_keep_every_invariant(text, seed):
     policy = script(text)
     report = v.verify(policy, seed=seed, examples=4)
     found = report.violation
-    # known: per-claim rounding next to a period accumulator (费用限额; 分段 with a cap or with a later ratio
-    # layer) can lose 1 分 when a claim costs more (strict xfails in test_mechanisms); anything else fails
+    # known: a later layer that rounds each claim, after a layer whose base a period accumulator shifts between
+    # claims (费用限额, 分段), can lose 1 分 when a claim costs more (the limited layers themselves round
+    # cumulatively: test_mechanisms pins that they do not); anything else fails
     # and a yearly 费用限额 counts cost, not payment: next to a per-visit or per-day cap, cost that the cap
     # will not pay still uses up the year's limit, so one claim costing more can leave another less room.
     # That is the rule as written, not an evaluator error.

@@ -1,0 +1,71 @@
+"""The accumulator model's keys and exact amounts: which running total a claim adds to (its scope), F of the
+brackets, and which layers round their running payment rather than each claim (cumulative rounding)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from policylang import ir
+from policylang.ir.claims import Claim
+from policylang.ir.units import fmt_yuan
+from policylang.ir.values import Days, Money
+
+SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
+               ir.Scope.STAY: "本住院期间"}
+CAP_WORD = {ir.Scope.VISIT: "每次", ir.Scope.DAY: "每日", ir.Scope.ADMISSION: "每次住院", ir.Scope.PERIOD: "年度",
+             ir.Scope.STAY: "每个住院计算期"}
+
+
+def period_key(period: ir.Period, claim: Claim, facts: ir.Facts) -> int:
+    """The period a claim counts in: by its date, or by the date field the 周期 names (出院日期)."""
+    day = facts.get(period.by) if period.by else None
+    return period.key(day if isinstance(day, dt.date) else claim.date)
+
+
+def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False,
+              stay_days: Days | None = None) -> tuple:
+    """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
+    if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
+        return ("referral", facts["转诊号"])
+    if scope is ir.Scope.VISIT:
+        return ("visit", claim.index)
+    if scope is ir.Scope.DAY:
+        return ("day", claim.date)
+    if scope is ir.Scope.ADMISSION:
+        return ("admission", facts.get("住院号") or claim.index)
+    if scope is ir.Scope.STAY:
+        admitted = facts.get("入院日期")
+        start = admitted if isinstance(admitted, dt.date) else claim.date
+        return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days.n if stay_days else 1))
+    return ("period", period_key(period, claim, facts))
+
+
+def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
+    """F(x): what the bands pay on a cumulative base of x 分 (exact)."""
+    total = Fraction(0)
+    for band in bands:
+        lower = band.lower.fen
+        top = x if band.upper is None else min(x, band.upper.fen)
+        if top > lower:
+            total += (top - lower) * band.ratio.value
+    return total
+
+
+def show_amount(x: int | Fraction) -> str:
+    """An amount of 分 in 元: exact (with its fraction of a 分) while it is not yet rounded."""
+    return f"{fmt_yuan(int(x))} 元" if isinstance(x, int) or x.denominator == 1 else str(Money(x))
+
+
+def cumulative_scope(layer: ir.Layer) -> ir.Scope | None:
+    """The accumulator a layer rounds its payments over, if any: a layer that pays by brackets (the period) or
+    under a 费用限额 wider than one claim pays round(X after) − round(X before) of its exact running payment X,
+    so no 分 moves between claims; other layers round each claim's payment."""
+    if layer.brackets is not None:
+        return ir.Scope.PERIOD
+    if layer.ratio is not None and layer.fee_limit is not None and layer.fee_limit.scope is not ir.Scope.VISIT:
+        return layer.fee_limit.scope
+    return None
+
+
+__all__ = ["CAP_WORD", "SCOPE_WORD", "band_value", "cumulative_scope", "period_key", "scope_key", "show_amount"]

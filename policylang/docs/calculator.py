@@ -82,4 +82,69 @@ def run_node(policy: ir.Policy, people: list[dict], workdir: Path) -> list[list[
     return json.loads(done.stdout)
 
 
-__all__ = ["PAGE_SCRIPTS", "SCRIPTS", "STATIC", "UNSUPPORTED", "person_input", "result_output", "run_node"]
+# ---- the form on the region page -----------------------------------------------------------------
+VISIT_TYPED = ("住院号", "转诊号", "入院日期", "出院日期")  # typed fields that belong to one visit
+UNITS = {"金额": "元", "年数": "年", "月数": "个月", "天数": "天", "次数": "次", "年龄": "岁"}
+
+
+def form_spec(policy: ir.Policy) -> dict:
+    """The fields the region's schemes read: enumerations (with their values) and typed fields, split into the
+    person's and each visit's. Only these change a result, so only these are asked."""
+    from policylang.inputs.claimtable import PERSON_FIELDS
+    from policylang.tools.generate import typed_fields, used_fields
+
+    used = used_fields(policy) | {"险种", "人员类别"}
+    person, visit = [], []
+    for e in policy.enums:
+        if e.name in used:
+            spec = {"name": e.name, "kind": "enum", "values": list(e.values), "default": e.default}
+            (person if e.name in PERSON_FIELDS else visit).append(spec)
+    for name, fdef in typed_fields(policy).items():
+        if name == "就医地":
+            continue  # another region's catalogue: not in the calculator (UNSUPPORTED)
+        spec = {"name": name, "kind": str(fdef.type), "unit": UNITS.get(str(fdef.type), ""),
+                "optional": fdef.optional}
+        (visit if name in VISIT_TYPED else person).append(spec)
+    return {"region": policy.region, "person": person, "visit": visit}
+
+
+def examples(tests: Iterable) -> list[dict]:
+    """The script's own test blocks with claims, as prefills ("用这个算例试试")."""
+    out = []
+    for case in tests:
+        claims = [tc.claim for tc in case.claims]
+        if claims:
+            out.append({"title": case.name, **person_input(case.person, claims)})
+    return out
+
+
+def _json_script(element_id: str, data: object) -> str:
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def page_html(policy: ir.Policy, tests: Iterable) -> str:
+    """The calculator as one block of HTML: the policy and examples as JSON, the scripts inline (a page opened
+    from disk may not load module scripts or fetch files, so nothing is loaded from elsewhere)."""
+    scripts = "\n".join(f"<script>\n{(STATIC / name).read_text(encoding='utf-8')}</script>" for name in PAGE_SCRIPTS)
+    style = (STATIC / "form.css").read_text(encoding="utf-8")
+    return (f'<div class="policy-calculator" id="pc-root"><style>{style}</style>'
+            '<noscript><p>本计算器需要在浏览器中启用 JavaScript。</p></noscript></div>'
+            f'{_json_script("pc-policy", to_json(policy))}{_json_script("pc-spec", form_spec(policy))}'
+            f'{_json_script("pc-examples", examples(tests))}{scripts}')
+
+
+def section(document, policy: ir.Policy, tests: Iterable):
+    """The docs section "算一算我能报销多少" holding the calculator (a raw HTML node; HTML builders only)."""
+    from docutils import nodes
+
+    sec = nodes.section(ids=["calculator"])
+    sec["names"].append("calculator")
+    document.note_implicit_target(sec, sec)
+    title = "算一算：我能报销多少"
+    sec += nodes.title(title, title)
+    sec += nodes.raw("", page_html(policy, tests), format="html")
+    return sec
+
+
+__all__ = ["PAGE_SCRIPTS", "SCRIPTS", "STATIC", "UNSUPPORTED", "examples", "form_spec", "page_html", "person_input", "result_output", "run_node", "section"]

@@ -143,8 +143,39 @@ def section(document, policy: ir.Policy, tests: Iterable):
     document.note_implicit_target(sec, sec)
     title = "算一算：我能报销多少"
     sec += nodes.title(title, title)
+    lines = typical_bills(policy, tests)
+    if lines:
+        sec += nodes.paragraph("", "按本页算例，一笔典型费用中医保支付的部分：")
+        items = nodes.bullet_list(bullet="-")
+        for line in lines:
+            items += nodes.list_item("", nodes.paragraph(line, line))
+        sec += items
     sec += nodes.raw("", page_html(policy, tests), format="html")
     return sec
 
 
-__all__ = ["PAGE_SCRIPTS", "SCRIPTS", "STATIC", "UNSUPPORTED", "examples", "form_spec", "page_html", "person_input", "result_output", "run_node", "section"]
+def typical_bills(policy: ir.Policy, tests: Iterable, limit: int = 4) -> list[str]:
+    """What a citizen asks first: of a typical bill (the script's worked examples), how much comes back."""
+    from policylang.eval.settle import settle
+    from policylang.ir.rounding import round_fen
+    from policylang.ir.units import fmt_yuan
+
+    out = []
+    for case in tests:
+        claims = [tc.claim for tc in case.claims]
+        if not claims or len(out) >= limit:
+            continue
+        results = settle(policy, case.person, claims)
+        if any(r.refused for r in results):
+            continue
+        cost = sum(r.cost for r in results)
+        fund = sum(r.total_fund for r in results)
+        if cost <= 0:
+            continue
+        share = Fraction(fund * 100, cost)
+        out.append(f"{case.name}：费用 {fmt_yuan(cost)} 元，医保支付 {fmt_yuan(fund)} 元（约 {round_fen(share)}%），"
+                   f"个人负担 {fmt_yuan(cost - fund)} 元。")
+    return out
+
+
+__all__ = ["PAGE_SCRIPTS", "SCRIPTS", "STATIC", "UNSUPPORTED", "examples", "form_spec", "page_html", "person_input", "result_output", "run_node", "section", "typical_bills"]

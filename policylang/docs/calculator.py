@@ -18,7 +18,7 @@ from pathlib import Path
 
 from policylang import ir
 from policylang.eval.settle import ClaimResult
-from policylang.ir.claims import Claim, Person
+from policylang.ir.claims import CLASSES, Claim, Person
 from policylang.ir.serial import to_json
 
 STATIC = Path(__file__).parent / "static" / "calculator"
@@ -105,7 +105,12 @@ def form_spec(policy: ir.Policy) -> dict:
         spec = {"name": name, "kind": str(fdef.type), "unit": UNITS.get(str(fdef.type), ""),
                 "optional": fdef.optional}
         (visit if name in VISIT_TYPED else person).append(spec)
-    return {"region": policy.region, "person": person, "visit": visit}
+    catalogues = [s.catalogue for s in policy.schemes if s.catalogue.exclusions or s.catalogue.shares]
+    items = None
+    if catalogues:  # 明细 change a result only where a scheme has a catalogue: ask for them only there
+        names = dict.fromkeys(e.name for c in catalogues for e in c.exclusions)
+        items = {"classes": list(CLASSES), "names": list(names)}
+    return {"region": policy.region, "person": person, "visit": visit, "items": items}
 
 
 def examples(tests: Iterable) -> list[dict]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import warnings
 import itertools
 import logging
+import warnings
 from pathlib import Path
 
 import attrs

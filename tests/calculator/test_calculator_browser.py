@@ -48,7 +48,12 @@ document.addEventListener("DOMContentLoaded", () => {
       plan.visits.forEach((visit, i) => {
         if (i > 0) document.getElementById("pc-add").click();
         const box = document.querySelectorAll(".pc-visit")[i];
-        for (const [k, v] of Object.entries(visit)) set(box, k, v);
+        for (const [k, v] of Object.entries(visit)) if (k !== "items") set(box, k, v);
+        for (const item of visit.items || []) {
+          box.querySelector(".pc-add-item").click();
+          const rows = box.querySelectorAll(".pc-item"), row = rows[rows.length - 1];
+          for (const [k, v] of Object.entries(item)) set(row, k, v);
+        }
       });
       document.getElementById("pc-go").click();
     }
@@ -85,13 +90,13 @@ def _text(policy, name: str, value: object) -> str:
     return str(value)
 
 
-def _case(region: Path):
-    """The region's first worked example without itemised bills (the form asks for the total cost)."""
+def _case(region: Path, items: bool = False):
+    """The region's first worked example without itemised bills (with them, when items is set)."""
     checked = check_path(region)
     for i, case in enumerate(c for c in checked.compiled.tests if c.claims):
-        if not any(tc.claim.items for tc in case.claims):
+        if any(tc.claim.items for tc in case.claims) == items:
             return checked.policy, i, case
-    pytest.skip(f"{region.name}: no worked example without items")
+    pytest.skip(f"{region.name}: no such worked example")
 
 
 def _plan(policy, case) -> tuple[dict, dict]:
@@ -105,11 +110,16 @@ def _plan(policy, case) -> tuple[dict, dict]:
     for tc in case.claims:
         c = tc.claim
         merged = {**facts, **dict(c.facts)}
-        visit = {"日期": c.date.isoformat(), "费用": fmt_plain(c.amount)}
+        visit: dict = {"日期": c.date.isoformat(), "费用": "" if c.items else fmt_plain(c.amount)}
         visit.update({k: _text(policy, k, v) for k, v in merged.items() if k in visit_fields})
+        claim: dict = {"日期": c.date.isoformat(), **{k: _text(policy, k, v) for k, v in dict(c.facts).items()}}
+        if c.items:  # typed item by item; 费用 left empty, so the form takes the items' total
+            visit["items"] = [{"名称": i.name, "类别": i.cls, "金额": fmt_plain(i.amount)} for i in c.items]
+            claim["明细"] = [{"名称": i.name, "类别": i.cls, "金额": fmt_plain(i.amount)} for i in c.items]
+        else:
+            claim["费用"] = fmt_plain(c.amount)
         visits.append(visit)
-        claims.append({"日期": c.date.isoformat(), "费用": fmt_plain(c.amount),
-                       **{k: _text(policy, k, v) for k, v in dict(c.facts).items()}})
+        claims.append(claim)
     claim_file = {"参保人": {k: _text(policy, k, v) for k, v in facts.items()}, "就诊": claims}
     return {"person": person, "visits": visits}, claim_file
 
@@ -150,6 +160,17 @@ def test_form_filled_by_hand_equals_settle(region, site, tmp_path):
     want_rows = [[v["统筹支付"], v["基金支付"], v["个人自付"]] for v in expected["就诊"]]
     assert got["rows"] == want_rows
     assert got["total"] == expected["合计"]["个人自付"]
+    assert got["steps"] == [[_strip(line) for line in v["说明"]] for v in expected["就诊"]]
+
+
+@pytest.mark.parametrize("name", ["zhongshan-zhen"])  # beijing's itemised examples are treated elsewhere (就医地)
+def test_form_with_itemised_bills_equals_settle(name, site, tmp_path):
+    region = ROOT / "regions" / name
+    policy, _, case = _case(region, items=True)
+    plan, claim_file = _plan(policy, case)
+    expected = _settle(region, claim_file, tmp_path)
+    got = _browse(site / f"{name}.html", {"example": None, **plan}, tmp_path)
+    assert got["rows"] == [[v["统筹支付"], v["基金支付"], v["个人自付"]] for v in expected["就诊"]]
     assert got["steps"] == [[_strip(line) for line in v["说明"]] for v in expected["就诊"]]
 
 

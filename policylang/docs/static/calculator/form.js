@@ -113,16 +113,56 @@
       const box = el("fieldset", { class: "pc-visit" }, el("legend", { text: `第 ${n} 次就诊` }));
       box.append(field({ name: "日期", kind: "日期" }, "v"), field({ name: "费用", kind: "金额", unit: "元" }, "v"));
       for (const s of spec.visit) box.append(field(s, "v"));
+      if (spec.items) box.append(itemsBox(values && values.items));
       const del = el("button", { type: "button", class: "pc-remove", text: "删除这次就诊" });
       del.addEventListener("click", () => { box.remove(); renumber(); });
       box.append(el("div", {}, del));
       visits.append(box);
       if (values) for (const [k, v] of Object.entries(values)) {
+        if (k === "items") continue;
         const input = box.querySelector(`[data-field="${CSS.escape(k)}"]`);
         if (input) input.value = v;
       }
       return box;
     }
+    /** 明细 (optional): each billed item's name, catalogue class and amount; 费用 may then be left empty. */
+    function itemsBox(items) {
+      const box = el("div", { class: "pc-items" });
+      const list = el("div", { class: "pc-item-list" });
+      const listId = `pc-names-${++uid}`;
+      const names = el("datalist", { id: listId });
+      for (const n of spec.items.names) names.append(el("option", { value: n }));
+      function addItem(item) {
+        const row = el("div", { class: "pc-item" });
+        const name = field({ name: "名称", kind: "文字" }, "i"), cls = field({ name: "类别", kind: "enum",
+          values: spec.items.classes, default: "甲类" }, "i"), amount = field({ name: "金额", kind: "金额", unit: "元" }, "i");
+        name.querySelector("input").setAttribute("list", listId);
+        const del = el("button", { type: "button", class: "pc-remove-item", text: "删除明细" });
+        del.addEventListener("click", () => row.remove());
+        row.append(name, cls, amount, del);
+        if (item) {
+          row.querySelector('[data-field="名称"]').value = item.name;
+          row.querySelector('[data-field="类别"]').value = item.cls;
+          row.querySelector('[data-field="金额"]').value = PC.fmtPlain(BigInt(item.amount));
+        }
+        list.append(row);
+        return row;
+      }
+      const add = el("button", { type: "button", class: "pc-add-item", text: "添加费用明细（可选）" });
+      add.addEventListener("click", () => addItem().querySelector("input").focus());
+      box.append(names, list, add);
+      for (const item of items || []) addItem(item);
+      return box;
+    }
+    function readItems(box) {
+      return [...box.querySelectorAll(".pc-item")].map((row) => {
+        const name = row.querySelector('[data-field="名称"]').value.trim();
+        const amount = parseYuan(row.querySelector('[data-field="金额"]').value);
+        if (!name || amount === null) throw new Error("每条明细都要填写名称和金额");
+        return { name, cls: row.querySelector('[data-field="类别"]').value, amount };
+      });
+    }
+
     function renumber() {
       [...visits.children].forEach((b, i) => { b.querySelector("legend").textContent = `第 ${i + 1} 次就诊`; });
     }
@@ -136,7 +176,7 @@
       }
       visits.replaceChildren();
       for (const c of ex.claims) {
-        const values = { "日期": c.date, "费用": PC.fmtPlain(BigInt(c.amount)) };
+        const values = { "日期": c.date, "费用": PC.fmtPlain(BigInt(c.amount)), items: c.items };
         for (const [k, v] of Object.entries({ ...ex.facts, ...c.facts })) {
           if (specs.has(k) && spec.visit.includes(specs.get(k))) values[k] = factText(specs.get(k), v);
         }
@@ -153,9 +193,13 @@
         claims = [...visits.children].map((box, i) => {
           const facts = readFields(box, spec.visit);
           const day = box.querySelector('[data-field="日期"]').value;
-          const cost = parseYuan(box.querySelector('[data-field="费用"]').value);
+          const items = readItems(box);
+          const total = items.reduce((s, it) => s + it.amount, 0n);
+          let cost = parseYuan(box.querySelector('[data-field="费用"]').value);
+          if (cost === null && items.length) cost = total;
           if (!day || cost === null) throw new Error(`第 ${i + 1} 次就诊：请填写日期和费用`);
-          return { date: PC.PDate.parse(day), amount: cost, facts, items: [] };
+          if (items.length && cost !== total) throw new Error(`第 ${i + 1} 次就诊：费用与明细合计（${PC.fmtYuan(total)} 元）不符`);
+          return { date: PC.PDate.parse(day), amount: cost, facts, items };
         });
         const missing = spec.person.filter((s) => (s.name === "险种" || s.name === "人员类别") && !person.has(s.name)).map((s) => s.name);
         if (missing.length) throw new Error(`请选择${missing.join("、")}`);

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -35,6 +36,11 @@ UNSUPPORTED = (
 
 def node() -> str | None:
     return shutil.which("node")
+
+
+def node_required() -> bool:
+    """CI sets POLICYLANG_REQUIRE_NODE=1: the differential tests then fail, not skip, when node is missing."""
+    return os.environ.get("POLICYLANG_REQUIRE_NODE") == "1"
 
 
 def fact(value: ir.Fact) -> object:

@@ -61,4 +61,19 @@ def test_unsupported_mechanisms_are_listed():
         "就医地为其他地区的就诊（按就医地目录结算需要其他地区的政策）",
         "不以日期为参照的月日比较（Python 以运行当天的年份为参照）",
         "不同类型的值的大小比较",
+        "本计算器不认识的舍入方式、单位或表达式（导出格式中新增的机制）",
     )
+
+
+def test_a_claim_treated_elsewhere_is_refused_not_guessed(tmp_path):
+    """就医地 in another region needs that region's policy: the calculator says so instead of a number."""
+    policy = _policy(ROOT / "regions" / "beijing")
+    case = next(c for c in check_path(ROOT / "regions" / "beijing").compiled.tests
+                if any(dict(tc.claim.facts).get("就医地") for tc in c.claims))
+    claims = [tc.claim for tc in case.claims]
+    [got] = calculator.run_node(policy, [calculator.person_input(case.person, claims)], tmp_path)
+    elsewhere = [r for r, c in zip(got, claims, strict=True) if dict(c.facts).get("就医地") not in (None, "北京市")]
+    assert elsewhere
+    for r in elsewhere:
+        assert r["refused"][0].startswith("本计算器暂不支持按其他地区（就医地“")
+        assert r["fund"] == "0" and r["personal"] == r["cost"]

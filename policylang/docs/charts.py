@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import itertools
 import logging
+import warnings
 from pathlib import Path
 
 import attrs
@@ -174,7 +175,7 @@ _CJK_HINTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "Dro
 
 @functools.cache
 def cjk_font() -> str | None:
-    """The family name of an installed CJK-capable font, or None (charts then use ASCII labels)."""
+    """The family name of an installed CJK-capable font (for layout metrics), or None."""
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
@@ -189,7 +190,7 @@ def cjk_font() -> str | None:
                 return font_manager.FontProperties(fname=path).get_name()
             except (OSError, RuntimeError, ValueError):
                 continue
-    log.warning("policylang docs: no CJK font found; chart labels fall back to ASCII")
+    log.info("policylang docs: no CJK font found; chart text is kept as text for the reader's browser to draw")
     return None
 
 
@@ -205,24 +206,26 @@ def draw_svg(data: ChartData, path: Path) -> None:
     from matplotlib import pyplot as plt
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    # Text stays text in the SVG (svg.fonttype none): the reader's browser draws it with its own fonts, so the
+    # labels are Chinese on every machine; a local CJK font, when there is one, only improves the layout metrics.
     font = cjk_font()
-    cn = font is not None
-    rc = {"svg.hashsalt": "policylang", "font.family": [font, "DejaVu Sans"] if cn else ["DejaVu Sans"],
-          "axes.unicode_minus": False}
+    rc = {"svg.hashsalt": "policylang", "svg.fonttype": "none", "axes.unicode_minus": False,
+          "font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
     n = len(data.panels)
     cols = min(3, n)
     rows = -(-n // cols)
-    with plt.rc_context(rc):
+    with plt.rc_context(rc), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from")  # no local CJK font: metrics only
         fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows + 0.6), squeeze=False,
                                  sharex=True, sharey=True)
         xs = [x / 100 for x in data.xs]
-        for i, (ax, panel) in enumerate(zip(axes.flat, data.panels, strict=False)):
-            names = [name if cn else f"fund layer {j + 1}" for j, (name, _) in enumerate(panel.layers)]
+        for ax, panel in zip(axes.flat, data.panels, strict=False):
+            names = [name for name, _ in panel.layers]
             series = [[y / 100 for y in ys] for _, ys in panel.layers] + [[y / 100 for y in panel.personal]]
-            labels = [f"统筹支付：{n}" if cn else n for n in names] + ["个人负担" if cn else "personal"]
+            labels = [f"统筹支付：{n}" for n in names] + ["个人负担"]
             colours = [_FUND_COLOURS[j % len(_FUND_COLOURS)] for j in range(len(panel.layers))] + [_PERSON_COLOUR]
             ax.stackplot(xs, *series, labels=labels, colors=colours, alpha=0.85)
-            ax.set_title(panel.label if cn else f"panel {i + 1}", fontsize=11)
+            ax.set_title(panel.label, fontsize=11)
             ax.grid(alpha=0.3)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -232,8 +235,8 @@ def draw_svg(data: ChartData, path: Path) -> None:
             ax.set_visible(False)
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False)
-        fig.supxlabel("年度政策范围内费用（元）" if cn else "annual eligible cost (yuan)")
-        fig.supylabel("金额（元）" if cn else "amount (yuan)")
+        fig.supxlabel("年度政策范围内费用（元）")
+        fig.supylabel("金额（元）")
         fig.tight_layout(rect=(0, 0, 1, 0.93))
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="svg", metadata={"Date": None})

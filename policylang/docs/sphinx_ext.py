@@ -27,7 +27,7 @@ from sphinx.util import logging
 
 from policylang.api import Checked, Regions, check_path
 from policylang.diagnostics import CODES, render_all
-from policylang.docs import render
+from policylang.docs import calculator, render
 from policylang.docs.blocks import Table
 from policylang.docs.charts import ChartData, draw_svg
 from policylang.docs.compare import comparison
@@ -95,7 +95,9 @@ class RegionDirective(_PolicyDirective):
                 if ex.mismatches:
                     log.warning("算例“%s”与脚本期望不一致 (worked example disagrees with the script): %s",
                                 ex.title, "；".join(ex.mismatches), location=self.get_location())
-        return [render.region(self.state.document, page, self.chart_uri)]
+        sec = render.region(self.state.document, page, self.chart_uri)
+        sec.insert(2, calculator.section(self.state.document, checked.policy, checked.compiled.tests))  # after the intro
+        return [sec]
 
 
 class ComparisonDirective(_PolicyDirective):

@@ -1,0 +1,371 @@
+/* policylang calculator — one layer of a settlement (eval/layers.py): deductible, ratio, brackets, fixed
+ * standard, one-off payment, fee limit, caps; or an allowance. Same accumulators, same trace lines. */
+(function (root) {
+  "use strict";
+  const PC = root.PolicyCalc;
+  const { Frac, PDate, roundFen, fmtYuan: Y, show, label } = PC;
+
+  const SCOPE_WORD = { "每次": "本次", "每日": "当日", "每次住院": "本次住院", "年度": "本年", "每N天": "本住院期间" };
+  const CAP_WORD = { "每次": "每次", "每日": "每日", "每次住院": "每次住院", "年度": "年度", "每N天": "每个住院计算期" };
+
+  /** A stable text key for a Python accumulator tuple. */
+  function key(parts) {
+    return JSON.stringify(parts, (k, v) => (typeof v === "bigint" ? `I:${v}` : v instanceof PDate ? `D:${v}` : v));
+  }
+  /** The accumulators: Python's defaultdict(int), values BigInt. */
+  class Acc {
+    constructor() { this.m = new Map(); }
+    get(parts) { const v = this.m.get(key(parts)); return v === undefined ? 0n : v; }
+    has(parts) { return this.m.has(key(parts)); }
+    set(parts, v) { this.m.set(key(parts), BigInt(v)); }
+    add(parts, v) { this.set(parts, this.get(parts) + BigInt(v)); }
+  }
+
+  const periodKeyOfDay = (period, day) => BigInt(day.month >= period.start_month ? day.year : day.year - 1);
+  function periodKey(period, claim, facts) {
+    const day = period.by ? facts.get(period.by) : null;
+    return periodKeyOfDay(period, day instanceof PDate ? day : claim.date);
+  }
+  function scopeKey(scope, period, claim, facts, shared = false, stayDays = null) {
+    if (shared && scope !== "年度" && facts.get("转诊号")) return ["referral", facts.get("转诊号")];
+    if (scope === "每次") return ["visit", BigInt(claim.index)];
+    if (scope === "每日") return ["day", claim.date];
+    if (scope === "每次住院") return ["admission", facts.get("住院号") || BigInt(claim.index)];
+    if (scope === "每N天") {
+      const admitted = facts.get("入院日期");
+      const start = admitted instanceof PDate ? admitted : claim.date;
+      const n = stayDays || 1;
+      return ["stay", facts.get("住院号") || BigInt(claim.index), BigInt(Math.floor((claim.date.ord - start.ord) / n))];
+    }
+    return ["period", periodKey(period, claim, facts)];
+  }
+
+  /** F(x): what the bands pay on a cumulative base of x 分 (exact). */
+  function bandValue(bands, x) {
+    let total = new Frac(0n);
+    for (const b of bands) {
+      const lower = b.lower.v.n;
+      const top = b.upper == null ? x : (x < b.upper.v.n ? x : b.upper.v.n);
+      if (top > lower) total = total.add(b.ratio.v.mul(top - lower));
+    }
+    return total;
+  }
+  const money = (fen) => ({ unit: "money", v: new Frac(BigInt(fen)) });
+  const max = (a, b) => (a > b ? a : b);
+  const min = (a, b) => (a < b ? a : b);
+
+  class LayerSettler {
+    constructor(policy, scheme, layer, acc, claim, facts, say) {
+      Object.assign(this, { policy, scheme, layer, acc, claim, facts, say });
+      this.deductibleAmount = 0n;
+    }
+    key(what, scope, shared = false, stayDays = null) {
+      return [this.scheme.name, this.layer.name, what, scope,
+        scopeKey(scope, this.scheme.period, this.claim, this.facts, shared, stayDays)];
+    }
+    resolve(value, origin) {
+      let resolved, note;
+      try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.claim.date); } catch (e) {
+        if (e instanceof PC.FormulaError) { this.say(`无法计算“${value.text}”：${e.message}`, origin); return null; }
+        if (e instanceof PC.Missing) {
+          const ref = PC.reference(this.policy, value.name);
+          this.say(`${e.message}（${PC.refDescribe(value)}），无法结算`, ref ? ref.origin : null);
+          return null;
+        }
+        throw e;
+      }
+      if (value.node === "Formula") this.say(`${value.text} = ${show(resolved)}${note ? "（" + note + "）" : ""}`, origin);
+      return resolved;
+    }
+    amount(value, origin) {
+      const found = this.resolve(value, origin);
+      return found === null ? null : found.v.n; // whole 分
+    }
+
+    settle(base) {
+      const layer = this.layer;
+      if (this.scheme.layers.length > 1) this.say(`【${layer.name}】本次进入 ${Y(base)} 元`, layer.origin);
+      if (layer.fee_limit != null) {
+        const limited = this.feeLimit(layer.fee_limit, base);
+        if (limited === null) return null;
+        base = limited;
+      }
+      let counted = 0n;
+      this.deductibleAmount = 0n;
+      if (layer.deductible != null) {
+        const found = this.deductible(layer.deductible, base);
+        if (found === null) return null;
+        counted = found;
+      }
+      const eligible = base - counted;
+      let raw;
+      if (layer.ratio != null) raw = this.ratioPay(layer.ratio, eligible);
+      else if (layer.brackets != null) raw = this.bracketPay(layer.brackets, eligible, base);
+      else if (layer.fixed != null) raw = this.fixedPay(layer.fixed, eligible);
+      else if (layer.once != null) raw = this.oncePay(layer.once, eligible);
+      else raw = 0n;
+      if (raw === null) return null;
+      let paid = raw;
+      for (const cap of layer.caps) {
+        const capped = this.cap(cap, paid);
+        if (capped === null) return null;
+        paid = capped;
+      }
+      for (const cap of layer.caps) this.acc.add(this.key("cap", cap.scope, false, cap.stay_days), paid);
+      return [paid, counted];
+    }
+
+    limit(param, k) {
+      const cell = PC.lookup(param, this.claim.date, this.facts);
+      if (cell === null) return false;
+      const amount = this.amount(cell.value, cell.origin);
+      if (amount === null) return null;
+      return [cell, amount, this.acc.get(k)];
+    }
+
+    feeLimit(lim, base) {
+      const k = this.key("fee_limit", lim.scope);
+      const found = this.limit(lim.param, k);
+      if (!found) return found === false ? base : null;
+      const [cell, amount, used] = found;
+      const entering = min(base, max(0n, amount - used));
+      this.acc.add(k, entering);
+      const rest = base - entering;
+      const tail = rest ? `，其余 ${Y(rest)} 元不进入本层，转入下一层` : "";
+      this.say(`${CAP_WORD[lim.scope]}费用限额 ${Y(amount)} 元：${SCOPE_WORD[lim.scope]}已计入 ${Y(used)} 元，本次计入 ${Y(entering)} 元${tail}`, cell.origin);
+      return entering;
+    }
+
+    count(what) {
+      const period = periodKey(this.scheme.period, this.claim, this.facts);
+      const admission = this.facts.get("住院号") || ["claim", BigInt(this.claim.index)];
+      const seen = [this.scheme.name, this.layer.name, what, "seen", period, admission];
+      const counter = [this.scheme.name, this.layer.name, what, "count", period];
+      if (!this.acc.get(seen)) { this.acc.add(counter, 1n); this.acc.set(seen, this.acc.get(counter)); }
+      return this.acc.get(seen);
+    }
+
+    oncePay(once, base) {
+      const k = this.key("once_base", "年度"), owedKey = this.key("once_owed", "年度");
+      const before = this.acc.get(k), after = before + base;
+      this.acc.set(k, after);
+      const threshold = once.threshold.v.n;
+      if (before <= threshold && threshold < after) {
+        this.acc.set(owedKey, once.amount.v.n);
+        this.say(`本年累计 ${Y(after)} 元，首次超过 ${show(once.threshold)}：应一次性支付 ${show(once.amount)}`, once.origin);
+      }
+      const owed = this.acc.get(owedKey);
+      if (owed <= 0n) {
+        const state = after > threshold ? "已支付" : "未超过";
+        this.say(`本年累计 ${Y(after)} 元，${state}一次性支付的门槛 ${show(once.threshold)}`, once.origin);
+        return 0n;
+      }
+      const paid = min(owed, base);
+      this.acc.set(owedKey, owed - paid);
+      const rest = owed > paid ? `，余下 ${Y(owed - paid)} 元在本年以后的就诊中支付` : "";
+      this.say(`一次性支付本次支付 ${Y(paid)} 元${rest}`, once.origin);
+      return paid;
+    }
+
+    deductible(ded, base) {
+      const day = this.claim.date;
+      const waiver = ded.waivers.find((w) => PC.applies(w, this.facts, day));
+      if (waiver) { this.say(`${PC.who(waiver)}免起付线`, waiver.origin); return 0n; }
+      const cell = PC.lookup(ded.param, day, this.facts);
+      if (cell === null) { this.say("没有适用的起付线，按 0 元计"); return 0n; }
+      let amount = this.amount(cell.value, cell.origin);
+      if (amount === null) return null;
+      amount = this.adjustDeductible(ded, amount, cell);
+      if (amount === null) return null;
+      const k = this.key("deductible", ded.scope, ded.shared, ded.stay_days);
+      const referral = k[k.length - 1][0] === "referral";
+      if (referral) {
+        const first = [...k, "first"];
+        if (!this.acc.get(first)) this.acc.set(first, amount + 1n);
+        else if (this.acc.get(first) - 1n !== amount) this.say(`同一转诊只计算首次起付线 ${Y(this.acc.get(first) - 1n)} 元`, cell.origin);
+        amount = this.acc.get(first) - 1n;
+      }
+      this.deductibleAmount = amount;
+      const used = this.acc.get(k);
+      const counted = min(base, max(0n, amount - used));
+      this.acc.add(k, counted);
+      const source = cell.value.node === "RefValue" ? `（${PC.refDescribe(cell.value)}）` : label(cell);
+      const word = referral ? "同一转诊已" : SCOPE_WORD[ded.scope] + "已";
+      if (ded.scope === "每次") this.say(`起付线 ${Y(amount)} 元${source}，本次计入起付 ${Y(counted)} 元`, cell.origin);
+      else this.say(`起付线 ${Y(amount)} 元${source}：${word}累计起付 ${Y(used)} 元，本次计入起付 ${Y(counted)} 元`, cell.origin);
+      return counted;
+    }
+
+    adjustDeductible(ded, amount, cell) {
+      if (ded.highest) {
+        const k = this.key("deductible_highest", ded.scope);
+        const highest = max(this.acc.get(k), amount);
+        this.acc.set(k, highest);
+        if (highest > amount) this.say(`起付线按本年就诊过的最高等级计 ${Y(highest)} 元`, cell.origin);
+        amount = highest;
+      }
+      if (ded.counts.length || ded.step != null) {
+        const n = this.count("deductible");
+        const rule = PC.countValue(ded.counts, Number(n));
+        if (rule) {
+          const scaled = roundFen(rule.value.v.mul(amount), this.policy.rounding);
+          this.say(`本年第 ${n} 次住院：起付线按 ${show(rule.value)} 计，${Y(amount)} 元 → ${Y(scaled)} 元`, rule.origin);
+          amount = scaled;
+        }
+        if (ded.step != null && n > 1n) {
+          const floorCell = ded.floors ? PC.tableLookup(ded.floors, this.facts) : null;
+          const floor = floorCell ? floorCell.value.v.n : 0n;
+          const lowered = max(floor, amount - ded.step.v.n * (n - 1n));
+          this.say(`本年第 ${n} 次住院：起付线每次递减 ${show(ded.step)}，最低 ${Y(floor)} 元，计 ${Y(lowered)} 元`, floorCell ? floorCell.origin : null);
+          amount = lowered;
+        }
+      }
+      return amount;
+    }
+
+    ratioPay(rule, eligible) {
+      const cell = PC.lookup(rule.param, this.claim.date, this.facts);
+      if (cell === null) {
+        const version = PC.versionAt(rule.param, this.claim.date);
+        this.say(`比例表中没有与本次就诊对应的比例，${this.layer.name}不予支付`, version ? version.origin : null);
+        return 0n;
+      }
+      let ratio = this.resolve(cell.value, cell.origin);
+      if (ratio === null) return null;
+      this.say(`适用比例 ${show(ratio)}${label(cell)}`, cell.origin);
+      for (const [adj, after, stop] of PC.adjusted(ratio, rule.adjustments, this.facts, this.claim.date)) {
+        ratio = after;
+        const raises = adj.delta.v.cmp(0n) >= 0;
+        const bound = stop === null ? "" : `（${raises ? "最高" : "最低"} ${show(stop)}）`;
+        this.say(`${PC.who(adj)}比例${raises ? "提高" : "降低"} ${show({ unit: "ratio", v: adj.delta.v.abs() })}，适用比例 ${show(ratio)}${bound}`, adj.origin);
+      }
+      const clamped = PC.clamp(ratio);
+      if (!clamped.v.eq(ratio.v)) { ratio = clamped; this.say(`比例按 0%–100% 截取为 ${show(ratio)}`); }
+      const exact = ratio.v.mul(eligible);
+      const raw = roundFen(exact, this.policy.rounding);
+      const rounded = exact.whole ? "" : `（${this.policy.rounding}到分）`;
+      this.say(`进入报销部分 ${Y(eligible)} 元 × ${show(ratio)} = ${Y(raw)} 元${rounded}`);
+      return raw;
+    }
+
+    bracketPay(brackets, eligible, base) {
+      const cell = PC.lookup(brackets.param, this.claim.date, this.facts);
+      if (cell === null) { this.say(`没有与本次就诊对应的分段，${this.layer.name}不予支付`); return 0n; }
+      const bands = cell.value.bands;
+      if (brackets.base === "累计费用") return this.bracketCostPay(bands, base, cell);
+      const k = this.key("brackets", "年度");
+      const before = this.acc.get(k), after = before + eligible;
+      this.acc.set(k, after);
+      this.say(`分段计算${label(cell)}（按起付线以上部分累计）：本年此前累计 ${Y(before)} 元，本次 ${Y(eligible)} 元，累计 ${Y(after)} 元`, cell.origin);
+      const mode = this.policy.rounding;
+      for (const b of bands) {
+        const lo = max(before, b.lower.v.n);
+        const hi = b.upper == null ? after : min(after, b.upper.v.n);
+        if (hi > lo) {
+          const upper = b.upper == null ? "以上" : `至 ${show(b.upper)}`;
+          const part = money(roundFen(b.ratio.v.mul(hi - lo), mode));
+          this.say(`  ${show(b.lower)}${upper}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)} = ${show(part)}`, b.origin);
+        }
+      }
+      const paid = roundFen(bandValue(bands, after), mode) - roundFen(bandValue(bands, before), mode);
+      this.say(`分段合计本次支付 ${Y(paid)} 元`);
+      return paid;
+    }
+
+    bracketCostPay(bands, base, cell) {
+      const k = this.key("brackets_cost", "年度");
+      const before = this.acc.get(k), after = before + base;
+      this.acc.set(k, after);
+      const floor = this.deductibleAmount;
+      this.say(`分段计算${label(cell)}（按累计费用）：本年此前累计费用 ${Y(before)} 元，本次 ${Y(base)} 元，累计 ${Y(after)} 元，起付线 ${Y(floor)} 元以下部分不支付`, cell.origin);
+      const shifted = bands.map((b) => ({ ...b, lower: money(max(b.lower.v.n, floor)),
+        upper: b.upper == null ? null : money(max(b.upper.v.n, floor)) }));
+      shifted.forEach((b, i) => {
+        const lo = max(before, b.lower.v.n);
+        const hi = b.upper == null ? after : min(after, b.upper.v.n);
+        if (hi > lo) this.say(`  累计费用 ${show(b.lower)}${b.upper == null ? "以上" : `至 ${show(b.upper)}`}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)}`, bands[i].origin);
+      });
+      const mode = this.policy.rounding;
+      const paid = roundFen(bandValue(shifted, after), mode) - roundFen(bandValue(shifted, before), mode);
+      this.say(`分段合计本次支付 ${Y(paid)} 元`);
+      return paid;
+    }
+
+    fixedPay(fixed, eligible) {
+      const cell = PC.lookup(fixed.param, this.claim.date, this.facts);
+      if (cell === null) { this.say(`没有与本次就诊对应的定额标准，${this.layer.name}不予支付`); return 0n; }
+      const standard = this.amount(cell.value, cell.origin);
+      if (standard === null) return null;
+      const paid = min(eligible, standard);
+      const how = eligible >= standard ? "按定额标准支付" : "实际费用低于定额标准，按实际费用支付";
+      this.say(`定额标准 ${Y(standard)} 元${label(cell)}，实际 ${Y(eligible)} 元，${how} ${Y(paid)} 元`, cell.origin);
+      return paid;
+    }
+
+    cap(cap, pay) {
+      const found = this.limit(cap.param, this.key("cap", cap.scope, false, cap.stay_days));
+      if (!found) return found === false ? pay : null;
+      const [cell, lim, used] = found;
+      const room = max(0n, lim - used);
+      const name = `${CAP_WORD[cap.scope]}封顶线 ${Y(lim)} 元${label(cell)}`;
+      const before = cap.scope === "每次" ? "" : `${SCOPE_WORD[cap.scope]}已支付 ${Y(used)} 元，`;
+      if (pay > room) { this.say(`达到${name}：${before}本次支付由 ${Y(pay)} 元减至 ${Y(room)} 元`, cell.origin); return room; }
+      this.say(`${before}未超过${name}`, cell.origin);
+      return pay;
+    }
+
+    allowance() {
+      const al = this.layer.allowance;
+      const cell = PC.lookup(al.days, this.claim.date, this.facts);
+      if (cell === null) { this.say("没有适用的津贴天数"); return [0n, 0n]; }
+      let days = cell.value.v.n;
+      this.say(`${this.layer.name}：基本津贴天数 ${days} 天${label(cell)}`, cell.origin);
+      for (const add of al.additions) {
+        if (!PC.allHold(add.when, this.facts)) continue;
+        days += add.days.v.n;
+        this.say(`${PC.who(add)}增加 ${show(add.days)}，共 ${days} 天`, add.origin);
+      }
+      for (const per of al.per_count) {
+        const has = this.facts.has(per.field);
+        const count = has ? Frac.of(this.facts.get(per.field)).trunc() : BigInt(per.base);
+        const extra = max(0n, count - BigInt(per.base));
+        if (!extra) continue;
+        const added = per.days.v.n * extra;
+        days += added;
+        this.say(`${per.field} ${count}，每多 1 增加 ${show(per.days)}，增加 ${added} 天，共 ${days} 天`, per.origin);
+      }
+      const rate = this.dailyRate(al);
+      if (rate === null) return null;
+      const exact = rate.mul(days);
+      const amount = roundFen(exact, this.policy.rounding);
+      const rounded = exact.whole && exact.n === amount ? "" : `（${this.policy.rounding}到分）`;
+      this.say(`津贴 ${days} 天 × 日津贴 ${show({ unit: "money", v: rate })} = ${Y(amount)} 元${rounded}`, al.rate_origin);
+      return [days, amount];
+    }
+
+    dailyRate(al) {
+      const rate = al.rate;
+      if (rate != null && rate.node === "Formula") {
+        let exact, note;
+        try { [exact, note] = PC.formulaValue(rate, this.policy, this.facts, this.claim.date); } catch (e) {
+          if (!(e instanceof PC.Missing)) throw e;
+          this.say(`无法计算日津贴“${rate.text}”：${e.message}`, al.rate_origin);
+          return null;
+        }
+        const how = note ? "已" + note : "不先取整，乘以天数后再舍入到分";
+        this.say(`日津贴 = ${rate.text}（${how}）`, al.rate_origin);
+        return exact.v;
+      }
+      if (typeof rate === "string") {
+        const value = this.facts.get(rate);
+        if (typeof value !== "bigint") { this.say(`缺少“${rate}”，无法计算津贴`, al.rate_origin); return null; }
+        return new Frac(value);
+      }
+      if (rate == null) return null;
+      const resolved = this.resolve(rate, null);
+      return resolved === null ? null : resolved.v;
+    }
+  }
+
+  Object.assign(PC, { Acc, LayerSettler, periodKey, scopeKey, bandValue });
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,0 +1,227 @@
+/* policylang calculator — row-local terms (ir/terms.py, ir/params.py, ir/eligibility.py): what a claim's facts
+ * and date alone decide: validity, conditions, table cells, reference values, formulas, adjustments, 要求.
+ *
+ * Facts are a Map: text as strings, Python ints (金额 in 分) as BigInt, other numbers as Frac, dates as PDate.
+ */
+(function (root) {
+  "use strict";
+  const PC = root.PolicyCalc;
+  const { Frac, PDate, roundFen, Unsupported } = PC;
+
+  class Missing extends Error {}
+  class FormulaError extends Missing {}
+  class FieldMissing extends Error { constructor(field) { super(field); this.field = field; } }
+
+  const inForce = (start, end, day) => (start == null || start.cmp(day) <= 0) && (end == null || day.cmp(end) <= 0);
+  const holds = (cond, facts) => cond.values.includes(facts.get(cond.field));
+  const allHold = (conds, facts) => conds.every((c) => holds(c, facts));
+  const applies = (rule, facts, day) => inForce(rule.start, rule.end, day) && allHold(rule.when, facts);
+  const who = (rule) => PC.sortedText(rule.when.flatMap((c) => c.values)).join("、");
+
+  function describe(policy, cond) {
+    const en = policy.enums.find((e) => e.name === cond.field);
+    const order = en ? en.values : [];
+    const key = (v) => (order.includes(v) ? order.indexOf(v) : order.length);
+    const values = [...cond.values].sort((a, b) => key(a) - key(b) || PC.cpCompare(a, b));
+    return `${cond.field}为${values.join("或")}`;
+  }
+
+  function cellMatches(cell, facts) { return cell.keys.every(([f, v]) => facts.get(f) === v); }
+  function tableLookup(table, facts) {
+    let best = null;
+    for (const c of table.cells) if (cellMatches(c, facts) && (best === null || c.keys.length > best.keys.length)) best = c;
+    return best;
+  }
+  function tableFields(table) {
+    const seen = [];
+    for (const c of table.cells) for (const [f] of c.keys) if (!seen.includes(f)) seen.push(f);
+    return seen;
+  }
+  const versionAt = (param, day) => param.versions.find((v) => inForce(v.start, v.end, day)) || null;
+  function lookup(param, day, facts) {
+    const v = versionAt(param, day);
+    return v ? tableLookup(v.table, facts) : null;
+  }
+  const cellLabel = (cell) => cell.keys.map(([, v]) => v).join("、");
+  const label = (cell) => (cell.keys.length ? `（${cellLabel(cell)}）` : "");
+
+  const reference = (policy, name) => policy.references.find((r) => r.name === name) || null;
+  const refDescribe = (ref) => `${ref.offset === -1 ? "上年度" : "当年"}${ref.name}`;
+
+  function referenceValue(policy, ref, day) {
+    const r = reference(policy, ref.name);
+    const year = day.year + ref.offset;
+    const found = r ? r.values.find(([y]) => y === year) : null;
+    if (!found) throw new Missing(`缺少 ${year} 年的${ref.name}`);
+    return found[1]; // {unit: money}
+  }
+
+  function arith(node, policy, facts, day) {
+    switch (node.node) {
+      case "Num": return node.value;
+      case "RefValue":
+        try { return referenceValue(policy, node, day).v; } catch (e) {
+          if (e instanceof Missing) throw new FormulaError(e.message);
+          throw e;
+        }
+      case "FieldRef": {
+        const value = facts.get(node.name);
+        if (value == null || typeof value === "string" || value instanceof PDate) throw new FormulaError(`缺少“${node.name}”`);
+        const fdef = policy.fields.find((f) => f.name === node.name);
+        const scale = fdef && fdef.type === "年数" ? new Frac(1n, 12n) : new Frac(1n);
+        return Frac.of(value).mul(scale);
+      }
+      case "Bin": {
+        const l = arith(node.left, policy, facts, day), r = arith(node.right, policy, facts, day);
+        if (node.op === "+") return l.add(r);
+        if (node.op === "-") return l.sub(r);
+        if (node.op === "×") return l.mul(r);
+        if (r.n === 0n) throw new FormulaError("除数为 0");
+        return l.div(r);
+      }
+      default: throw new Unsupported(`表达式“${node.node}”`);
+    }
+  }
+
+  const boundOf = (q) => q.v;
+
+  /** formula_value: exact, bounded, rounded as the formula says; [{unit, v}, note]. */
+  function formulaValue(formula, policy, facts, day) {
+    let exact = arith(formula.expr, policy, facts, day);
+    const notes = [];
+    if (formula.lower != null && exact.cmp(boundOf(formula.lower)) < 0) { exact = boundOf(formula.lower); notes.push("按最低值"); }
+    if (formula.upper != null && exact.cmp(boundOf(formula.upper)) > 0) { exact = boundOf(formula.upper); notes.push("按最高值"); }
+    if (formula.kind === "ratio") return [{ unit: "ratio", v: exact }, notes.join("，")];
+    if (formula.round_to != null) {
+      const mode = formula.round_mode || policy.rounding;
+      const unit = formula.round_to === "元" ? 100n : 1n;
+      const rounded = roundFen(exact.div(unit), mode) * unit;
+      if (!exact.eq(rounded)) notes.push(`${mode}取整到${formula.round_to}`);
+      exact = new Frac(rounded);
+    }
+    return [{ unit: "money", v: exact }, notes.join("，")];
+  }
+
+  /** resolve: a cell's value for a claim; throws Missing (FormulaError for a formula). */
+  function resolve(value, policy, facts, day) {
+    if (value.node === "RefValue") return [referenceValue(policy, value, day), ""];
+    if (value.node === "Formula") {
+      let [result, note] = formulaValue(value, policy, facts, day);
+      if (result.unit === "money" && !result.v.whole) {
+        result = { unit: "money", v: new Frac(roundFen(result.v, policy.rounding)) };
+        note = [note, `${policy.rounding}到分`].filter((x) => x).join("，");
+      }
+      return [result, note];
+    }
+    return [value, ""];
+  }
+
+  // ---- ratios ----
+  const ratio = (v) => ({ unit: "ratio", v });
+  function adjust(adj, r) {
+    const next = r.v.add(adj.delta.v);
+    const raises = adj.delta.v.cmp(0n) >= 0;
+    if (raises && adj.upper != null && next.cmp(adj.upper.v) > 0) return [r.v.cmp(adj.upper.v) >= 0 ? r : adj.upper, adj.upper];
+    if (!raises && adj.lower != null && next.cmp(adj.lower.v) < 0) return [r.v.cmp(adj.lower.v) <= 0 ? r : adj.lower, adj.lower];
+    return [ratio(next), null];
+  }
+  function adjusted(r, adjustments, facts, day) {
+    const steps = [];
+    for (const adj of adjustments) if (applies(adj, facts, day)) { const [after, stop] = adjust(adj, r); r = after; steps.push([adj, r, stop]); }
+    return steps;
+  }
+  function clamp(r) {
+    if (r.v.cmp(0n) < 0) return ratio(new Frac(0n));
+    if (r.v.cmp(1n) > 0) return ratio(new Frac(1n));
+    return r;
+  }
+  function countValue(rules, n) {
+    const exact = rules.find((r) => r.n === n);
+    if (exact) return exact;
+    let best = null;
+    for (const r of rules) if (r.onward && r.n <= n && (best === null || r.n > best.n)) best = r;
+    return best;
+  }
+
+  // ---- 要求 (ir/eligibility.py) ----
+  function magnitude(v) {
+    if (v !== null && typeof v === "object" && "unit" in v && !(v instanceof Frac)) return v.v;
+    return v;
+  }
+  function operand(op, facts, anchor) {
+    if (op.kind === "const") return magnitude(op.value);
+    if (op.kind === "month_day") {
+      const [month, d] = op.value;
+      if (!anchor) throw new Unsupported("不以日期为参照的月日比较");
+      return new PDate(anchor.year, month, Math.min(d, PC.monthDays(anchor.year, month)));
+    }
+    const value = facts.get(String(op.value));
+    if (value == null) throw new FieldMissing(String(op.value));
+    if (op.kind === "next_month" || op.kind === "this_month") {
+      const first = new PDate(value.year, value.month, 1);
+      return op.kind === "next_month" ? first.plusMonths(1) : first;
+    }
+    return value;
+  }
+  const isNum = (x) => typeof x === "bigint" || x instanceof Frac;
+  function evaluateExpr(expr, facts, anchor) {
+    let total = null;
+    for (const [sign, op] of expr.terms) {
+      const value = operand(op, facts, anchor);
+      if (total === null) total = value;
+      else if (total instanceof PDate) {
+        const n = Number(Frac.of(value).mul(BigInt(sign)).trunc());
+        total = op.unit === "月" ? total.plusMonths(n) : total.plusDays(n);
+      } else if (isNum(total) && isNum(value)) total = Frac.of(total).add(Frac.of(value).mul(BigInt(sign)));
+      else throw new Unsupported("这种条件表达式");
+    }
+    return total;
+  }
+  function compareValues(op, l, r) {
+    let c;
+    if (isNum(l) && isNum(r)) c = Frac.of(l).cmp(Frac.of(r));
+    else if (l instanceof PDate && r instanceof PDate) c = l.cmp(r);
+    else if (typeof l === "string" && typeof r === "string") {
+      if (op === "=") return l === r;
+      if (op === "!=") return l !== r;
+      c = PC.cpCompare(l, r);
+    } else {
+      if (op === "=") return false;
+      if (op === "!=") return true;
+      throw new Unsupported("不同类型的值的大小比较");
+    }
+    return { ">=": c >= 0, "<=": c <= 0, ">": c > 0, "<": c < 0, "=": c === 0, "!=": c !== 0 }[op];
+  }
+  function compare(c, facts) {
+    const left = evaluateExpr(c.lhs, facts, null);
+    let cell = null, right;
+    if (c.rhs.node === "Table") {
+      cell = tableLookup(c.rhs, facts);
+      if (cell === null) throw new FieldMissing(tableFields(c.rhs).join("、"));
+      right = magnitude(cell.value);
+    } else right = evaluateExpr(c.rhs, facts, left instanceof PDate ? left : null);
+    return [compareValues(c.op, left, right), cell];
+  }
+  /** check_requirement: [reason or null, cell or null]. */
+  function checkRequirement(req, facts, optional) {
+    try {
+      if (!req.guards.every((g) => compare(g, facts)[0])) return [null, null];
+    } catch (e) {
+      if (e instanceof FieldMissing) return [null, null];
+      throw e;
+    }
+    let ok, cell;
+    try { [ok, cell] = compare(req.predicate, facts); } catch (e) {
+      if (!(e instanceof FieldMissing)) throw e;
+      if (optional.has(e.field)) return [null, null];
+      return [`${req.reason}（缺少“${e.field}”，无法判断）`, null];
+    }
+    return [ok ? null : req.reason, cell];
+  }
+
+  Object.assign(PC, {
+    Missing, FormulaError, inForce, holds, allHold, applies, who, describe, tableLookup, versionAt, lookup, label,
+    cellLabel, reference, refDescribe, referenceValue, formulaValue, resolve, adjusted, clamp, countValue,
+    checkRequirement, magnitude,
+  });
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint clean docs bench
+.PHONY: run test setup lint clean docs bench fuzz
 
 $(BIN)/policylang: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -55,3 +55,9 @@ vsix: $(VSCODE)/node_modules
 
 bench-lsp: setup
 	$(BIN)/python bench/lsp_latency.py
+
+# Long fuzzing runs of the robustness properties (scripts of every region, stdlib and vocabulary mutated;
+# claim files of every region mutated): the suite runs them with 80 examples, this with FUZZ_EXAMPLES each.
+FUZZ_EXAMPLES ?= 20000
+fuzz: setup
+	POLICYLANG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/robustness -p no:cacheprovider -q

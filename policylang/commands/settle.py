@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import click
 
 from policylang.api import Regions, check_path
 from policylang.commands.messages import CONTEXT, echo_err, safe, show_diagnostics
 from policylang.diagnostics import render, sort_key
-from policylang.eval.settle import ClaimResult, settle
+from policylang.eval.settle import ClaimResult, settle, settle_each
 from policylang.inputs.claimfile import read_claims
 from policylang.ir import terms
 from policylang.ir.outputs import BY_NAME
@@ -44,6 +47,18 @@ def _result_json(r: ClaimResult) -> dict:
     return out
 
 
+# Up to this many claims the text output is a table and then each claim's explanation; beyond it (a year of
+# a hospital's claims) one block per claim, so the output streams in bounded memory.
+TABLE_CLAIMS = 500
+
+
+def _explanation(i: int, r: ClaimResult) -> list[str]:
+    lines = [f"  {safe(line.render())}" for line in r.trace]
+    if r.refused:
+        lines.append(f"  不予支付原因 (refused)：{safe('；'.join(r.refused))}")
+    return lines
+
+
 def _print_table(results: tuple[ClaimResult, ...]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -58,10 +73,33 @@ def _print_table(results: tuple[ClaimResult, ...]) -> None:
     console.print(table)
     for i, r in enumerate(results, 1):
         console.print(f"\n[bold]第 {i} 次就诊 {r.claim.date}[/bold]", highlight=False)
-        for line in r.trace:
-            console.print(f"  {safe(line.render())}", highlight=False, markup=False)
-        if r.refused:
-            console.print(f"  不予支付原因 (refused)：{safe('；'.join(r.refused))}", highlight=False, markup=False)
+        for line in _explanation(i, r):
+            console.print(line, highlight=False, markup=False)
+
+
+def _block(i: int, r: ClaimResult) -> str:
+    head = (f"第 {i + 1} 次就诊 {r.claim.date} {safe(r.scheme or '—')}：费用 {fmt_yuan(r.cost)} 元，"
+            f"起付线 {fmt_yuan(r.deductible)} 元，统筹支付 {fmt_yuan(r.fund)} 元，个人自付 {fmt_yuan(r.personal)} 元")
+    return "\n".join([head, *_explanation(i, r)]) + "\n\n"
+
+
+def _in_input_order(results: Iterator[tuple[int, ClaimResult]], n: int, render: Callable[[int, ClaimResult], str],
+                    out: IO[str]) -> tuple[int, int]:
+    """Write each result's text in input order while settling in date order, holding no result: each is
+    rendered to a spool file as it settles and copied out by position. Returns the fund and personal totals."""
+    offsets = [0] * n
+    fund = personal = 0
+    with tempfile.TemporaryFile() as spool:  # bytes: offsets and lengths in the same unit
+        for i, r in results:
+            fund, personal = fund + r.fund, personal + r.personal
+            offsets[i] = spool.tell()
+            spool.write(render(i, r).encode("utf-8"))
+        starts = sorted(offsets)
+        ends = dict(zip(starts, [*starts[1:], spool.tell()], strict=True)) if n else {}
+        for i in range(n):
+            spool.seek(offsets[i])
+            out.write(spool.read(ends[offsets[i]] - offsets[i]).decode("utf-8"))
+    return fund, personal
 
 
 @click.command("settle", context_settings=CONTEXT)
@@ -85,11 +123,22 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
         sources = {cf.source.path: cf.source}
         echo_err("\n\n".join(render(d, sources) for d in sorted(cf.diagnostics, key=sort_key)))
         sys.exit(1)
-    results = settle(checked.policy, cf.person, cf.claims, Regions.near(Path(path)))
-    if as_json:
-        total = sum(r.fund for r in results)
-        doc = {"就诊": [_result_json(r) for r in results], "合计": {"统筹支付": fmt_plain(total),
-               "个人自付": fmt_plain(sum(r.personal for r in results))}}
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        _print_table(results)
+    places = Regions.near(Path(path))
+    if not as_json and len(cf.claims) <= TABLE_CLAIMS:
+        _print_table(settle(checked.policy, cf.person, cf.claims, places))
+        return
+    each = settle_each(checked.policy, cf.person, cf.claims, places)
+    out = click.get_text_stream("stdout")
+    if not as_json:
+        _in_input_order(each, len(cf.claims), _block, out)
+        return
+    # The JSON document is written as it settles: the same shape as json.dumps(…, indent=2) of the whole.
+    out.write('{\n  "就诊": [')
+
+    def record(i: int, r: ClaimResult) -> str:
+        text = json.dumps(_result_json(r), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        return ("\n    " if i == 0 else ",\n    ") + text
+
+    fund, personal = _in_input_order(each, len(cf.claims), record, out)
+    totals = json.dumps({"统筹支付": fmt_plain(fund), "个人自付": fmt_plain(personal)}, ensure_ascii=False, indent=2)
+    out.write(("\n  ]" if cf.claims else "]") + ',\n  "合计": ' + totals.replace("\n", "\n  ") + "\n}\n")

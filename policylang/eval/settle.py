@@ -9,7 +9,7 @@ round(F(total after)) − round(F(total before)), so a year's payments always su
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -349,13 +349,21 @@ def settle(policy: ir.Policy, person: Person, claims: Iterable[Claim],
     places: the other regions a claim may name as its 就医地 (place of treatment).
     """
     claims = list(claims)
-    acc = Ledger()
-    defaults = policy.defaults()
     results: list[ClaimResult | None] = [None] * len(claims)
-    for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
-        claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
-        results[i] = ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
+    for i, result in settle_each(policy, person, claims, places):
+        results[i] = result
     return tuple(r for r in results if r is not None)
 
 
-__all__ = ["ClaimResult", "LayerShare", "TraceLine", "settle"]
+def settle_each(policy: ir.Policy, person: Person, claims: Sequence[Claim],
+                places: Places | None = None) -> Iterator[tuple[int, ClaimResult]]:
+    """The same settlement, one claim at a time in settlement (date) order, as (input position, result):
+    a caller writing a million results keeps none of them (`settle` collects them in input order)."""
+    acc = Ledger()
+    defaults = policy.defaults()
+    for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
+        claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
+        yield i, ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
+
+
+__all__ = ["ClaimResult", "LayerShare", "TraceLine", "settle", "settle_each"]

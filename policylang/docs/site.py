@@ -21,10 +21,15 @@ policylang_site_title = {title!r}
 html_title = {title!r}
 html_search_language = "zh"
 html_theme = "alabaster"
-html_theme_options = {{"page_width": "1180px", "sidebar_width": "230px"}}
+html_theme_options = {{"page_width": "1180px", "sidebar_width": "230px", "show_powered_by": False}}
+# The theme's English words (Related Topics, Search, Next) replaced by Chinese templates.
+templates_path = [{templates!r}]
 html_show_sourcelink = False
+html_show_sphinx = False
 exclude_patterns = ["_build"]
 """
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # The home page: its title and toctree come from the extension as nodes, never as text pasted into reST.
 INDEX = ".. policy-site-index::\n"
@@ -62,7 +67,7 @@ def build_site(regions: list[Path], outdir: Path, title: str = "医保待遇政�
         src = Path(tmp, "src")
         src.mkdir()
         paths = [str(r.resolve()) for r in regions]
-        (src / "conf.py").write_text(CONF.format(title=title, regions=paths), encoding="utf-8")
+        (src / "conf.py").write_text(CONF.format(title=title, regions=paths, templates=str(TEMPLATES)), encoding="utf-8")
         (src / "index.rst").write_text(INDEX, encoding="utf-8")
         warnings = io.StringIO()
         with docutils_namespace():

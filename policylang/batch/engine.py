@@ -136,10 +136,12 @@ class Summary:
 
 
 def _money_sql(col: str, kind: str) -> str:
+    """int64 分 as yuan, exactly: decimal arithmetic (× 0.01 is exact), as DECIMAL(18,2) for Parquet and its
+    text '1234.56' / '-0.05' for CSV (the same text as ir.units.fmt_plain)."""
     q = _quote(col)
-    text = (f"CASE WHEN {q} IS NULL THEN NULL ELSE (CASE WHEN {q} < 0 THEN '-' ELSE '' END) || "
-            f"(abs({q}) // 100)::VARCHAR || '.' || lpad((abs({q}) % 100)::VARCHAR, 2, '0') END")
-    return f"CAST({text} AS DECIMAL(18,2))" if kind == "parquet" else text
+    yuan = f"(CAST({q} AS DECIMAL(38,0)) * 0.01)"
+    text = f"CAST({yuan} AS DECIMAL(18,2))" if kind == "parquet" else f"CAST(CAST({yuan} AS DECIMAL(38,2)) AS VARCHAR)"
+    return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
 
 
 class Run:

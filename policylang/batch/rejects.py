@@ -19,8 +19,8 @@ import pyarrow as pa
 from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, RESERVED, Columns, FactColumn, day_number
 from policylang.diagnostics import did_you_mean
-from policylang.inputs.cells import MAX_AMOUNT_FEN, is_blank, parse_date
-from policylang.inputs.columnar import per_distinct, person_keys, plain_amounts
+from policylang.inputs.cells import MAX_AMOUNT_FEN, parse_date
+from policylang.inputs.columnar import blank_cells, per_distinct, person_keys, plain_amounts
 from policylang.inputs.factvalues import AMOUNT_HELP, parse_amount, parse_fact
 from policylang.inputs.tabletext import PROBLEM
 from policylang.ir.claims import CLASSES, Item
@@ -52,9 +52,12 @@ def _by_code(codes: np.ndarray, per_value: list, absent, dtype=bool) -> np.ndarr
     return np.array([*per_value, absent], dtype=dtype)[codes]
 
 
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.Array.from_pandas(values.astype(object), type=pa.string())
+
+
 def _blank(values: pd.Series) -> np.ndarray:
-    codes, blank = per_distinct(values, is_blank)
-    return _by_code(codes, blank, True)
+    return blank_cells(_arrow(values))
 
 
 def _errors(codes: np.ndarray, errs: list) -> np.ndarray:
@@ -99,7 +102,7 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
             reasons.setdefault(int(i), []).append(text(i) if callable(text) else text)
 
     unread = frame[PROBLEM].notna().to_numpy() if PROBLEM in frame else np.zeros(n, dtype=bool)
-    person = person_keys(pa.Array.from_pandas(frame[PERSON].astype(object), type=pa.string()))
+    person = person_keys(_arrow(frame[PERSON]))
     fail(person.is_null().to_numpy(zero_copy_only=False), "缺少“参保人ID”")
 
     blank_date = _blank(frame[DATE])
@@ -124,7 +127,7 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
     if AMOUNT in frame:
         blank_amount = _blank(frame[AMOUNT])
         fail(blank_amount & ~has_items, "缺少“费用”（或“明细”）")
-        plain, plain_fen = plain_amounts(pa.Array.from_pandas(frame[AMOUNT].astype(object), type=pa.string()))
+        plain, plain_fen = plain_amounts(_arrow(frame[AMOUNT]))
         acodes, avals, aerrs = _parse_unique(frame[AMOUNT].where(~blank_amount & ~plain), lambda r: (
             (a := parse_amount(str(r))), None if a is not None else
             f"费用无效：{r}（{AMOUNT_HELP}）"))

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from policylang.inputs.cells import person_id
+from policylang.inputs.cells import is_blank, person_id
 
 # Printable ASCII, no blank at either end: NFKC and the strip of cells.clean leave it as it is.
 _PLAIN_ID = r"^[!-~](?:[ -~]*[!-~])?$"
@@ -41,6 +41,18 @@ def person_keys(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     encoded = pc.if_else(plain, pa.nulls(len(values), pa.string()), values).dictionary_encode()
     keys = pa.array([person_id(v) for v in encoded.dictionary.to_pylist()], type=pa.string())
     return pc.if_else(plain, values, pc.take(keys, encoded.indices))
+
+
+def blank_cells(values: pa.Array) -> np.ndarray:
+    """cells.is_blank of every cell: a cell with a printable ASCII character is not blank (NFKC keeps it);
+    the others go through the rule once per distinct value."""
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    filled = _plain(values, "[!-~]")
+    encoded = pc.if_else(filled, pa.nulls(len(values), pa.string()), values).dictionary_encode()
+    blank = np.array([is_blank(v) for v in encoded.dictionary.to_pylist()] + [True], dtype=bool)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return ~filled.to_numpy(zero_copy_only=False) & blank[codes]
 
 
 def plain_amounts(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:

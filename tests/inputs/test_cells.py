@@ -19,7 +19,7 @@ from policylang.inputs.cells import (
     parse_number,
     person_id,
 )
-from policylang.inputs.columnar import person_keys, plain_amounts
+from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
 
 AMOUNTS = {
     "2000": 200000, "2,000.00": 200000, "1,234,567.8": 123456780, "０．５": 50, "２，０００": 200000,
@@ -150,3 +150,11 @@ def test_plain_amounts_agree_with_the_scalar_rule_on_any_text(values) -> None:
 @given(st.lists(st.one_of(st.none(), st.text(alphabet="Aa1 -_.\t\u3000Ａ\u200b", max_size=8)), max_size=30))
 def test_plain_and_other_person_ids_mixed_agree_with_the_scalar_rule(values) -> None:
     assert person_keys(pa.array(values, pa.string())).to_pylist() == [person_id(v) for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=" \t\u3000\u200b\ufeff\u00a0x\uff41\u2028", max_size=5),
+                          st.text(max_size=4)), max_size=30))
+def test_vectorised_blanks_agree_with_the_scalar_rule(values) -> None:
+    values = [v.encode("utf-8", "replace").decode() if v is not None else None for v in values]
+    assert blank_cells(pa.array(values, pa.string())).tolist() == [cells.is_blank(v) for v in values]

@@ -92,7 +92,7 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     out[REJECT] = reject
     names = [s.name for s in policy.schemes]
     scheme = np.full(n, None, dtype=object)
-    scheme[good] = [names[i] if i >= 0 else None for i in settled.scheme]
+    scheme[good] = np.array([*names, None], dtype=object)[np.asarray(settled.scheme)]  # −1 (none) → None
     out[SCHEME] = scheme
     ok = np.zeros(n, dtype=bool)
     ok[good] = True

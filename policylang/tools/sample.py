@@ -67,11 +67,12 @@ class _Field:
         return codes
 
     def array(self, codes: np.ndarray) -> pa.DictionaryArray:
-        return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(self.values, pa.string()))
+        index = pa.int8() if len(self.values) < 128 else pa.int32()
+        return pa.DictionaryArray.from_arrays(pa.array(codes, index), pa.array(self.values, pa.string()))
 
 
 def _search(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
-    return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1).astype(np.int8)
+    return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1).astype(np.int32)
 
 
 def _cum(values: tuple[str, ...], weights: dict[str, float] | None, usual: str | None) -> np.ndarray:

@@ -125,10 +125,13 @@ def main() -> None:
             f"{t:.1f} s end to end, {SAMPLE_BIG / t:,.0f} rows/s (target: under 10 s)")
         big.unlink()
 
-        t_hand = hand_pipeline(src, work / "hand.parquet")
-        t_batch, out = cli("batch", suizhou, src, "-o", work / "batch.parquet", "--quiet")
+        # alternated and best of two: the machine is shared, and a neighbour's burst should hit both or neither
+        t_hand, t_batch = float("inf"), float("inf")
+        for _ in range(2):
+            t_hand = min(t_hand, hand_pipeline(src, work / "hand.parquet"))
+            t_batch = min(t_batch, cli("batch", suizhou, src, "-o", work / "batch.parquet", "--quiet")[0])
         say(f"- hand-written pipeline (read Parquet, NumPy 随州 职工门诊, write Parquet with every input column): "
-            f"{t_hand:.1f} s; `policylang batch regions/suizhou` on the same file: {t_batch:.1f} s "
+            f"{t_hand:.1f} s; `policylang batch regions/suizhou` on the same file: {t_batch:.1f} s (best of 2 each) "
             f"→ {t_hand / t_batch:.2f}× the hand pipeline (target ≥ 0.5×)")
 
         say(f"- `policylang batch` on `policylang sample` output, {rows:,} rows per region:")

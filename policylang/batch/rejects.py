@@ -160,7 +160,7 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
     people = person.take(pa.array(good)).dictionary_encode()  # codes in order of first appearance
     pcodes, pids = people.indices.to_numpy(zero_copy_only=False), people.dictionary.to_pylist()
     date_days = _by_code(dcodes, [day_number(d) if d else 0 for d in dvals], 0, np.int64)
-    where = {int(p): i for i, p in enumerate(good)}
+    where = {int(p): i for i, p in enumerate(good)} if items else {}  # only itemised tables need it
     cols = Columns(rows[good], pcodes.astype(np.int64), tuple(str(p) for p in pids), date_days[good], amount[good],
                    {k: c.take(good) for k, c in facts.items()},
                    {where[p]: it for p, it in items.items() if p in where})

@@ -33,6 +33,8 @@ def test_silent_when_not_a_terminal(tmp_path):
     assert result.exit_code == 0
     assert result.stderr == "" and result.output.startswith("已写入")
     assert not shown(False)  # pytest's captured streams are not terminals
+    batch = CliRunner().invoke(cli, ["batch", str(SUIZHOU), str(tmp_path / "s.parquet"), "-o", str(tmp_path / "o.csv")])
+    assert batch.exit_code == 0 and batch.stderr == ""
 
 
 def test_drawn_on_a_terminal_unless_quiet(monkeypatch):

@@ -65,26 +65,34 @@ def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
-def process_chunk(policy: ir.Policy, frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    """Validate and settle one chunk (every claim of its persons): input columns plus results."""
-    frame = frame.reset_index(drop=True)
+def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> pa.Table:
+    """Validate and settle one chunk (every claim of its persons): input columns plus results.
+
+    Given an Arrow table, its input columns go to the result as they are (no copy through Python objects);
+    pandas is only the view the validation reads."""
+    table = frame if isinstance(frame, pa.Table) else None
+    frame = table.to_pandas() if table is not None else frame.reset_index(drop=True)
     cols, good, rejects = validate(policy, frame)
     if len(cols) and int(cols.amount.max()) * len(cols) >= SUM_LIMIT and sum(map(int, cols.amount)) >= SUM_LIMIT:
         raise BatchError("一个分区内的费用合计超出 64 位整数的范围，无法精确结算 (a chunk's total 费用 "
                          "would overflow int64)")
     settled = settle_columns(policy, cols)
     n = len(frame)
-    out: dict[str, object] = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
-                              for c in frame.columns if c not in (ROW, PROBLEM, KEY)}
+    if table is not None:
+        out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
+    else:
+        out = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
+               for c in frame.columns if c not in (ROW, PROBLEM, KEY)}
     out[ROW] = frame[ROW].to_numpy(dtype=np.int64)
-    out[KEY] = frame[KEY].astype(object).where(frame[KEY].notna(), None).to_numpy()
+    out[KEY] = table.column(KEY) if table is not None else \
+        frame[KEY].astype(object).where(frame[KEY].notna(), None).to_numpy()
     reject = np.full(n, None, dtype=object)
     bad = np.setdiff1d(np.arange(n), good)
     reject[bad] = rejects[REJECT].to_numpy(dtype=object)
     out[REJECT] = reject
     names = [s.name for s in policy.schemes]
     scheme = np.full(n, None, dtype=object)
-    scheme[good] = [names[i] if i >= 0 else None for i in settled.scheme]
+    scheme[good] = np.array([*names, None], dtype=object)[np.asarray(settled.scheme)]  # −1 (none) → None
     out[SCHEME] = scheme
     ok = np.zeros(n, dtype=bool)
     ok[good] = True
@@ -110,8 +118,8 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame, schema: pa.Schema) -> 
     why = np.full(n, None, dtype=object)
     why[good] = settled.scalar
     out[SCALAR] = np.where(ok & (why != ""), why, None)
-    arrays = [out[f.name] if isinstance(out[f.name], pa.Array) else pa.array(out[f.name], type=f.type)
-              for f in schema]
+    arrays = [out[f.name] if isinstance(out[f.name], pa.Array | pa.ChunkedArray)
+              else pa.array(out[f.name], type=f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -128,10 +136,12 @@ class Summary:
 
 
 def _money_sql(col: str, kind: str) -> str:
+    """int64 分 as yuan, exactly: decimal arithmetic (× 0.01 is exact), as DECIMAL(18,2) for Parquet and its
+    text '1234.56' / '-0.05' for CSV (the same text as ir.units.fmt_plain)."""
     q = _quote(col)
-    text = (f"CASE WHEN {q} IS NULL THEN NULL ELSE (CASE WHEN {q} < 0 THEN '-' ELSE '' END) || "
-            f"(abs({q}) // 100)::VARCHAR || '.' || lpad((abs({q}) % 100)::VARCHAR, 2, '0') END")
-    return f"CAST({text} AS DECIMAL(18,2))" if kind == "parquet" else text
+    yuan = f"(CAST({q} AS DECIMAL(38,0)) * 0.01)"
+    text = f"CAST({yuan} AS DECIMAL(18,2))" if kind == "parquet" else f"CAST(CAST({yuan} AS DECIMAL(38,2)) AS VARCHAR)"
+    return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
 
 
 class Run:
@@ -155,6 +165,7 @@ class Run:
         (self.work / "tmp").mkdir(parents=True)
         self.con = duckdb.connect(config={"memory_limit": memory_limit,
                                           "temp_directory": str(self.work / "tmp")})
+        self.con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into stdout
         try:
             self.inputs, self.numbered, self.rows = self._numbered_input()
         except BaseException:
@@ -187,17 +198,16 @@ class Run:
             folder = self.work / "in" / f"__part={k}"
             if not folder.exists():
                 continue
-            frame = self.con.sql(f"SELECT * EXCLUDE (__part) FROM read_parquet("
-                                 f"{_literal(str(folder / '*.parquet'))})").df()
-            yield k, frame
+            yield k, self.con.sql(f"SELECT * EXCLUDE (__part) FROM read_parquet("
+                                  f"{_literal(str(folder / '*.parquet'))})").to_arrow_table()
 
     def settle_local(self, advance: Callable[[int], None]) -> None:
         _, parts = self.partitions()
         (self.work / "out").mkdir()
-        for k, frame in self.chunks(parts):
-            table = process_chunk(self.policy, frame[[ROW, PROBLEM, KEY, *self.inputs]], self.schema)
+        for k, chunk in self.chunks(parts):
+            table = process_chunk(self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]), self.schema)
             pq.write_table(table, self.work / "out" / f"part-{k:05d}.parquet")
-            advance(len(frame))
+            advance(chunk.num_rows)
 
     def results_view(self, folder: Path) -> None:
         if not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result

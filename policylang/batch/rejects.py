@@ -1,8 +1,10 @@
 """Validation of claim-table rows: each row becomes typed columns or a reject with its reason.
 
-The rules are those of every reader (policylang/inputs/cells.py, through inputs/columnar.py: each rule
-applied once per distinct value of a column, so a million rows cost a few thousand parses). A row that
-tabletext.py could not read as cells (ragged, blanks only, not UTF-8) is rejected with that reason alone.
+The rules are those of every reader (policylang/inputs/cells.py, through inputs/columnar.py: plain IDs and
+amounts by Arrow compute, every other cell by its rule once per distinct value). Per-row work is NumPy:
+a rule's result per distinct value becomes an array indexed by the row's code. Only rejected rows get
+Python, for their reason text. A row that tabletext.py could not read as cells (ragged, blanks only, not
+UTF-8) is rejected with that reason alone.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import pyarrow as pa
 from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, RESERVED, Columns, FactColumn, day_number
 from policylang.diagnostics import did_you_mean
-from policylang.inputs.cells import MAX_AMOUNT_FEN, is_blank, parse_date
-from policylang.inputs.columnar import per_distinct, person_keys
+from policylang.inputs.cells import MAX_AMOUNT_FEN, parse_date
+from policylang.inputs.columnar import blank_cells, per_distinct, person_keys, plain_amounts
 from policylang.inputs.factvalues import AMOUNT_HELP, parse_amount, parse_fact
 from policylang.inputs.tabletext import PROBLEM
 from policylang.ir.claims import CLASSES, Item
@@ -45,9 +47,21 @@ def check_header(policy: ir.Policy, columns: Sequence[str]) -> None:
         raise TableError("缺少列“费用”（或“明细”） (missing column 费用)")
 
 
+def _by_code(codes: np.ndarray, per_value: list, absent, dtype=bool) -> np.ndarray:
+    """per_value[code] for every row, `absent` where code is −1: one NumPy take, no Python per row."""
+    return np.array([*per_value, absent], dtype=dtype)[codes]
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.Array.from_pandas(values.astype(object), type=pa.string())
+
+
 def _blank(values: pd.Series) -> np.ndarray:
-    codes, blank = per_distinct(values, is_blank)
-    return (codes < 0) | np.array([blank[c] if c >= 0 else True for c in codes], dtype=bool)
+    return blank_cells(_arrow(values))
+
+
+def _errors(codes: np.ndarray, errs: list) -> np.ndarray:
+    return _by_code(codes, [e is not None for e in errs], False)
 
 
 def _parse_unique(values: pd.Series, parse) -> tuple[np.ndarray, list, list]:
@@ -81,23 +95,21 @@ def _items(raw: str) -> tuple[tuple[Item, ...] | None, str | None]:
 def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarray, pd.DataFrame]:
     """(typed columns of the good rows, their positions in frame, rejects with row number and reason)."""
     n = len(frame)
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    reasons: dict[int, list[str]] = {}  # rejected rows only
 
     def fail(mask: np.ndarray, text) -> None:
         for i in np.nonzero(mask)[0]:
-            reasons[i].append(text(i) if callable(text) else text)
+            reasons.setdefault(int(i), []).append(text(i) if callable(text) else text)
 
     unread = frame[PROBLEM].notna().to_numpy() if PROBLEM in frame else np.zeros(n, dtype=bool)
-    person = pd.Series(person_keys(pa.Array.from_pandas(frame[PERSON].astype(object), type=pa.string()))
-                       .to_pylist(), dtype=object)
-    fail(person.isna().to_numpy(), "缺少“参保人ID”")
+    person = person_keys(_arrow(frame[PERSON]))
+    fail(person.is_null().to_numpy(zero_copy_only=False), "缺少“参保人ID”")
 
     blank_date = _blank(frame[DATE])
     fail(blank_date, "缺少“日期”")
     dcodes, dvals, derrs = _parse_unique(frame[DATE].where(~blank_date), lambda r: (
         (d := parse_date(str(r))), None if d else f"日期无效：{r}"))
-    fail(np.array([c >= 0 and derrs[c] is not None for c in dcodes], dtype=bool),
-         lambda i: derrs[dcodes[i]])
+    fail(_errors(dcodes, derrs), lambda i: derrs[dcodes[i]])
 
     amount = np.zeros(n, dtype=np.int64)
     items: dict[int, tuple[Item, ...]] = {}
@@ -108,20 +120,21 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
         for i in np.nonzero(has_items)[0]:
             parsed, error = _items(str(frame[ITEMS].iloc[i]))
             if error:
-                reasons[i].append(error)
+                reasons.setdefault(int(i), []).append(error)
             else:
                 items[int(i)] = parsed  # type: ignore[assignment]
                 amount[i] = sum(it.amount for it in parsed)  # type: ignore[union-attr]
     if AMOUNT in frame:
         blank_amount = _blank(frame[AMOUNT])
         fail(blank_amount & ~has_items, "缺少“费用”（或“明细”）")
-        acodes, avals, aerrs = _parse_unique(frame[AMOUNT].where(~blank_amount), lambda r: (
+        plain, plain_fen = plain_amounts(_arrow(frame[AMOUNT]))
+        acodes, avals, aerrs = _parse_unique(frame[AMOUNT].where(~blank_amount & ~plain), lambda r: (
             (a := parse_amount(str(r))), None if a is not None else
             f"费用无效：{r}（{AMOUNT_HELP}）"))
-        bad = np.array([c >= 0 and aerrs[c] is not None for c in acodes], dtype=bool)
+        bad = _errors(acodes, aerrs)
         fail(bad, lambda i: aerrs[acodes[i]])
-        fee = np.array([0 if c < 0 or avals[c] is None else avals[c] for c in acodes], dtype=np.int64)
-        given = (acodes >= 0) & ~bad
+        fee = np.where(plain, plain_fen, _by_code(acodes, [0 if v is None else v for v in avals], 0, np.int64))
+        given = (plain | (acodes >= 0)) & ~bad
         mismatch = given & has_items & (fee != amount)
         fail(mismatch, "费用与明细合计不符")
         amount = np.where(has_items, amount, fee)
@@ -135,21 +148,22 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
         blank = _blank(frame[name])
         codes, vals, errs = _parse_unique(frame[name].where(~blank), lambda r, name=name: (
             (p := parse_fact(policy, name, str(r)))[0], p[2]))
-        fail(np.array([c >= 0 and errs[c] is not None for c in codes], dtype=bool),
-             lambda i, errs=errs, codes=codes: errs[codes[i]])
+        fail(_errors(codes, errs), lambda i, errs=errs, codes=codes: errs[codes[i]])
         facts[name] = FactColumn(np.asarray(codes, dtype=np.int64), tuple(vals))
 
     for i in np.nonzero(unread)[0]:
-        reasons[i] = [frame[PROBLEM].iloc[i]]
-    ok = np.array([not r for r in reasons], dtype=bool)
+        reasons[int(i)] = [frame[PROBLEM].iloc[i]]
+    ok = np.ones(n, dtype=bool)
+    ok[list(reasons)] = False
     good = np.nonzero(ok)[0]
     rows = frame[ROW].to_numpy(dtype=np.int64)
-    pcodes, pids = pd.factorize(person.iloc[good].to_numpy(dtype=object))
-    date_days = np.array([day_number(dvals[c]) if c >= 0 and dvals[c] else 0 for c in dcodes], dtype=np.int64)
-    where = {int(p): i for i, p in enumerate(good)}
+    people = person.take(pa.array(good)).dictionary_encode()  # codes in order of first appearance
+    pcodes, pids = people.indices.to_numpy(zero_copy_only=False), people.dictionary.to_pylist()
+    date_days = _by_code(dcodes, [day_number(d) if d else 0 for d in dvals], 0, np.int64)
+    where = {int(p): i for i, p in enumerate(good)} if items else {}  # only itemised tables need it
     cols = Columns(rows[good], pcodes.astype(np.int64), tuple(str(p) for p in pids), date_days[good], amount[good],
                    {k: c.take(good) for k, c in facts.items()},
                    {where[p]: it for p, it in items.items() if p in where})
     bad_rows = np.nonzero(~ok)[0]
-    rejects = pd.DataFrame({ROW: rows[bad_rows], REJECT: ["；".join(reasons[i]) for i in bad_rows]})
+    rejects = pd.DataFrame({ROW: rows[bad_rows], REJECT: ["；".join(reasons[int(i)]) for i in bad_rows]})
     return cols, good, rejects

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from policylang.api import check_path
+from policylang.commands.progress import progress, quiet_option
 from policylang.diagnostics import render_all
 from policylang.ir.units import fmt_yuan
 
@@ -55,8 +55,9 @@ def _print_query(columns: list[str], rows: list[tuple], console: Console) -> Non
 @click.option("--sql", "sql", metavar="QUERY",
               help="对视图 结果/settled、拒绝/rejects 执行查询并打印；查询不能读写其他文件 "
                    "(run a summary query on the result views; no file access).")
+@quiet_option
 def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str, master: str | None,
-              chunk_rows: int, memory: str, sql: str | None) -> None:
+              chunk_rows: int, memory: str, sql: str | None, quiet: bool) -> None:
     """批量结算理赔表（CSV 或 Parquet），按原顺序输出结算列 (settle a claim table).
 
     \b
@@ -65,7 +66,6 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
     """
     from policylang.batch.engine import BatchError, Run  # numpy, pandas, DuckDB: only when batching
 
-    console = Console(stderr=True)
     checked = check_path(Path(path))
     if checked.policy is None:
         click.echo(render_all([d for d in checked.diagnostics if d.is_error], checked.unit.sources), err=True)
@@ -76,13 +76,7 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
         click.echo(f"错误：{e}", err=True)
         sys.exit(1)
     try:
-        with Progress(TextColumn("结算中 (settling)"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, disable=not console.is_terminal, transient=True) as progress:
-            task = progress.add_task("settle", total=None)
-
-            def advance(n: int) -> None:
-                progress.update(task, advance=n)
-
+        with progress("结算中 (settling)", run.rows, quiet) as advance:
             if engine == "spark":
                 from policylang.batch.spark import settle_spark
                 folder = settle_spark(run, master or "local[*]", advance)

@@ -10,6 +10,7 @@ import click
 
 from policylang.api import check_path
 from policylang.commands.messages import CONTEXT, show_table_errors
+from policylang.commands.progress import progress, quiet_option
 from policylang.diagnostics import render_all
 from policylang.inputs.claimtable import read_table
 from policylang.ir import Policy
@@ -56,7 +57,8 @@ def _compile(path: Path | None) -> Policy | bool | None:
     return checked.policy
 
 
-def _diff_all(old: Path | None, new: Path, old_name: str, relabel, claims_file: str | None) -> tuple[str, int]:
+def _diff_all(old: Path | None, new: Path, old_name: str, relabel, claims_file: str | None,
+              quiet: bool = False) -> tuple[str, int]:
     pairs = pair_regions(old, new)
     if claims_file and len(pairs) != 1:
         _err(f"错误：--claims 只能用于一个地区，这里有 {len(pairs)} 个 (--claims needs exactly one region)")
@@ -77,11 +79,15 @@ def _diff_all(old: Path | None, new: Path, old_name: str, relabel, claims_file: 
                 _err(f"✗ {table.path}: 理赔表有错误，未计算影响 (claim table has errors)")
                 return "", 1
             order = {e.name: e.values for e in pn.enums}
-            parts.append(render_impact(measure_impact(po, pn, table), table.path, order))
+            with progress("结算新旧两版 (settling both versions)", table.rows, quiet) as advance:
+                impact = measure_impact(po, pn, table)
+                advance(table.rows)
+            parts.append(render_impact(impact, table.path, order))
     return "\n".join(parts), 0
 
 
-def run_diff(paths: tuple[str, ...], base: str | None, claims_file: str | None, output: str | None) -> int:
+def run_diff(paths: tuple[str, ...], base: str | None, claims_file: str | None, output: str | None,
+             quiet: bool = False) -> int:
     """The whole command; the exit status (0 whether or not anything changed)."""
     if base is None and len(paths) != 2:
         _err("错误：请给出 OLD 与 NEW 两个路径，或用 --base GITREF 与一个路径 "
@@ -116,7 +122,7 @@ def run_diff(paths: tuple[str, ...], base: str | None, claims_file: str | None, 
                 file = f"{base}:{str(Path(file).resolve())[len(prefix):]}"
             return f"{file}:{span.line}"
 
-        text, status = _diff_all(old, new, old_name, where, claims_file)
+        text, status = _diff_all(old, new, old_name, where, claims_file, quiet)
     if status:
         return status
     if output:
@@ -136,7 +142,9 @@ def run_diff(paths: tuple[str, ...], base: str | None, claims_file: str | None, 
 @click.option("--claims", "claims_file", metavar="FILE",
               help="理赔表 CSV/Parquet：在新旧两版下结算并比较 (settle a claim table under both versions).")
 @click.option("-o", "--output", metavar="FILE", help="把 Markdown 写入文件 (write the Markdown to FILE).")
-def diff_cmd(paths: tuple[str, ...], base: str | None, claims_file: str | None, output: str | None) -> None:
+@quiet_option
+def diff_cmd(paths: tuple[str, ...], base: str | None, claims_file: str | None, output: str | None,
+             quiet: bool) -> None:
     """比较两个版本的规则，输出中文 Markdown (semantic diff of two versions, as Markdown).
 
     \b
@@ -144,4 +152,4 @@ def diff_cmd(paths: tuple[str, ...], base: str | None, claims_file: str | None, 
     policylang diff --base main regions/    工作区与 git 版本比较
     只报告参数与规则的变化；仅改格式、注释或顺序不算变化。
     """
-    sys.exit(run_diff(paths, base, claims_file, output))
+    sys.exit(run_diff(paths, base, claims_file, output, quiet))

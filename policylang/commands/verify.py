@@ -7,6 +7,7 @@ import sys
 import click
 
 from policylang.commands.messages import CONTEXT, compile_or_exit, echo, regions_or_exit
+from policylang.commands.progress import progress, quiet_option
 
 
 @click.command("verify", context_settings=CONTEXT)
@@ -14,7 +15,8 @@ from policylang.commands.messages import CONTEXT, compile_or_exit, echo, regions
 @click.option("--seed", type=int, default=0, show_default=True, help="随机种子 (random seed).")
 @click.option("-n", "--examples", type=click.IntRange(1), default=40, show_default=True,
               help="每种人员组合生成的就诊序列数 (claim sequences per person combination).")
-def verify_cmd(paths: tuple[str, ...], seed: int, examples: int) -> None:
+@quiet_option
+def verify_cmd(paths: tuple[str, ...], seed: int, examples: int, quiet: bool) -> None:
     """在生成的就诊上检查不变量 (check invariants on generated claims).
 
     \b
@@ -27,9 +29,13 @@ def verify_cmd(paths: tuple[str, ...], seed: int, examples: int) -> None:
     from policylang.tools.verify import render_violation, verify
 
     bad = 0
-    for region in regions_or_exit(paths):
-        policy = compile_or_exit(region)
-        report = verify(policy, seed=seed, examples=examples)
+    regions = regions_or_exit(paths)
+    reports = []
+    with progress("检查中 (verifying regions)", len(regions), quiet) as advance:
+        for region in regions:  # printed after the bar is gone, so the two never interleave
+            reports.append((region, verify(compile_or_exit(region), seed=seed, examples=examples)))
+            advance(1)
+    for region, report in reports:
         if report.violation is None:
             echo(f"✓ {region}: {report.sequences} 个就诊序列、{report.claims} 次就诊，不变量全部成立 "
                  f"(all invariants hold)")

@@ -7,7 +7,7 @@ from collections import Counter
 
 from ci.helpers import SUIZHOU
 from policylang.inputs.claimtable import amount_fen, read_table
-from policylang.tools.sample import sample_rows, write_table
+from policylang.tools.sample import sample_rows, sample_tables, write_sample
 
 
 def test_seeded_and_sized(suizhou_policy):
@@ -51,5 +51,25 @@ def test_written_tables_read_back_identically(tmp_path, suizhou_policy, run_cli)
 def test_unknown_suffix_is_refused(tmp_path, suizhou_policy, run_cli):
     result = run_cli("sample", SUIZHOU, "-n", "5", "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 1 and "不支持的文件类型" in result.stderr
-    write_table(sample_rows(suizhou_policy, 5), tmp_path / "ok.csv")
+    write_sample(suizhou_policy, tmp_path / "ok.csv", 5)
     assert (tmp_path / "ok.csv").read_text(encoding="utf-8").startswith("参保人ID,险种,人员类别,日期,就医类型,医院等级,费用")
+
+
+def test_a_seed_reproduces_the_file(tmp_path, run_cli):
+    for name in ("s.csv", "s.parquet"):
+        a, b, c = (tmp_path / f"{k}-{name}" for k in "abc")
+        for out, seed in ((a, "7"), (b, "7"), (c, "8")):
+            assert run_cli("sample", SUIZHOU, "-n", "500", "-o", out, "--seed", seed, "--quiet").exit_code == 0
+        assert a.read_bytes() == b.read_bytes() != c.read_bytes()
+
+
+def test_chunks_keep_date_order_and_whole_fen(suizhou_policy):
+    people, tables = sample_tables(suizhou_policy, 2500, seed=2, chunk=1000)
+    tables = list(tables)
+    assert [t.num_rows for t in tables] == [1000, 1000, 500]
+    dates = [d for t in tables for d in t.column("日期").to_pylist()]
+    assert dates == sorted(dates)
+    ids = {i for t in tables for i in t.column("参保人ID").to_pylist()}
+    assert len(ids) == people
+    for t in tables:
+        assert all(a > 0 and a == a.quantize(__import__("decimal").Decimal("0.01")) for a in t.column("费用").to_pylist())

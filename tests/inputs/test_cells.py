@@ -19,7 +19,7 @@ from policylang.inputs.cells import (
     parse_number,
     person_id,
 )
-from policylang.inputs.columnar import person_keys
+from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
 
 AMOUNTS = {
     "2000": 200000, "2,000.00": 200000, "1,234,567.8": 123456780, "０．５": 50, "２，０００": 200000,
@@ -121,3 +121,40 @@ def test_blanks_are_every_unicode_space() -> None:
 def test_vectorised_and_scalar_person_keys_agree_on_any_text(values) -> None:
     values = [v.encode("utf-8", "replace").decode() if v is not None else None for v in values]  # no lone surrogates
     assert person_keys(pa.array(values, pa.string())).to_pylist() == [person_id(v) for v in values]
+
+
+PLAIN_OR_NOT = ["0", "12", "12.3", "12.34", "007.50", "0.00", "999999999.99", "1000000000", "1000000000.00",
+                "1.234", "1,000", " 5", "5 ", "５", "-1", ".5", "5.", "", "1e3", "12.30", "1\u00a0", "٥"]
+
+
+def test_plain_amounts_by_arrow_are_the_scalar_rule() -> None:
+    """The fast form claims only texts it reads exactly as parse_amount does; it claims the usual ones."""
+    arr = pa.array([*PLAIN_OR_NOT, None], pa.string())
+    plain, fen = plain_amounts(arr)
+    for text, is_plain, value in zip(arr.to_pylist(), plain, fen, strict=True):
+        assert not is_plain or parse_amount(text) == value, text
+    assert plain.tolist()[:7] == [True] * 7 and not plain[-1]
+    sliced = arr.slice(2, 5)  # an Arrow slice has an offset into the buffer
+    assert plain_amounts(sliced)[1].tolist() == [1230, 1234, 750, 0, 99999999999]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789.,-e ５\u3000", max_size=14)), max_size=30))
+def test_plain_amounts_agree_with_the_scalar_rule_on_any_text(values) -> None:
+    plain, fen = plain_amounts(pa.array(values, pa.string()))
+    assert [int(f) if p else None for p, f in zip(plain, fen, strict=True)] == \
+        [parse_amount(v) if p else None for p, v in zip(plain, values, strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="Aa1 -_.\t\u3000Ａ\u200b", max_size=8)), max_size=30))
+def test_plain_and_other_person_ids_mixed_agree_with_the_scalar_rule(values) -> None:
+    assert person_keys(pa.array(values, pa.string())).to_pylist() == [person_id(v) for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=" \t\u3000\u200b\ufeff\u00a0x\uff41\u2028", max_size=5),
+                          st.text(max_size=4)), max_size=30))
+def test_vectorised_blanks_agree_with_the_scalar_rule(values) -> None:
+    values = [v.encode("utf-8", "replace").decode() if v is not None else None for v in values]
+    assert blank_cells(pa.array(values, pa.string())).tolist() == [cells.is_blank(v) for v in values]

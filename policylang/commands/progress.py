@@ -1,0 +1,61 @@
+"""The progress display of every long command (batch, sample, verify, diff --claims): one look, one rule.
+
+Rows done, rate and time left on stderr, only when both stdout and stderr are terminals and `--quiet` is
+not given: a pipe, a file or CI gets the command's output and nothing else.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+__all__ = ["Advance", "progress", "quiet_option", "shown"]
+
+Advance = Callable[[int], None]
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, default=False,
+                            help="不显示进度 (no progress display).")
+
+
+class _Rate(ProgressColumn):
+    """Rows per second, the figure a user compares runs by."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f} 行/s", style="progress.data.speed")
+
+
+def shown(quiet: bool) -> bool:
+    """Whether to draw: not quiet, and both streams are terminals (never in pipes, files, CI or tests)."""
+    return not quiet and sys.stdout.isatty() and sys.stderr.isatty()
+
+
+def _ignore(n: int) -> None:
+    return None
+
+
+@contextmanager
+def progress(label: str, total: int | None, quiet: bool = False) -> Iterator[Advance]:
+    """Yield `advance(rows)`; the bar is drawn on stderr and removed when the work is done."""
+    if not shown(quiet):
+        yield _ignore
+        return
+    console = Console(stderr=True)
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.update(task, advance=n)

@@ -34,7 +34,7 @@
     if (scope === "每N天") {
       const admitted = facts.get("入院日期");
       const start = admitted instanceof PDate ? admitted : claim.date;
-      const n = stayDays || 1;
+      const n = stayDays ? Number(stayDays.v.n) : 1;
       return ["stay", facts.get("住院号") || BigInt(claim.index), BigInt(Math.floor((claim.date.ord - start.ord) / n))];
     }
     return ["period", periodKey(period, claim, facts)];

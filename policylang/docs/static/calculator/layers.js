@@ -12,13 +12,61 @@
   function key(parts) {
     return JSON.stringify(parts, (k, v) => (typeof v === "bigint" ? `I:${v}` : v instanceof PDate ? `D:${v}` : v));
   }
-  /** The accumulators: Python's defaultdict(int), values BigInt. */
+  /** An exact amount as the accumulators hold it: BigInt when whole, else a Frac (Python's int | Fraction). */
+  const norm = (x) => (x instanceof Frac ? (x.whole ? x.n : x) : BigInt(x));
+  const nadd = (a, b) => (typeof a === "bigint" && typeof b === "bigint" ? a + b : norm(Frac.of(a).add(b)));
+  const nsub = (a, b) => (typeof a === "bigint" && typeof b === "bigint" ? a - b : norm(Frac.of(a).sub(b)));
+  const ncmp = (a, b) => Frac.of(a).cmp(b);
+  /** The accumulators: Python's defaultdict(int) journalled per claim (eval/settle.py Ledger): a refused claim's
+   * writes are undone, so a claim that reaches a missing table cell consumes no deductible, cap or count. */
   class Acc {
-    constructor() { this.m = new Map(); }
+    constructor() { this.m = new Map(); this.journal = null; }
     get(parts) { const v = this.m.get(key(parts)); return v === undefined ? 0n : v; }
     has(parts) { return this.m.has(key(parts)); }
-    set(parts, v) { this.m.set(key(parts), BigInt(v)); }
-    add(parts, v) { this.set(parts, this.get(parts) + BigInt(v)); }
+    set(parts, v) {
+      const k = key(parts);
+      if (this.journal !== null && !this.journal.has(k)) this.journal.set(k, [this.m.has(k), this.m.get(k)]);
+      this.m.set(k, norm(v));
+    }
+    add(parts, v) { this.set(parts, nadd(this.get(parts), v)); }
+    begin() { this.journal = new Map(); }
+    undo() {
+      const journal = this.journal || new Map();
+      this.journal = null;
+      for (const [k, [present, old]] of journal) { if (present) this.m.set(k, old); else this.m.delete(k); }
+    }
+  }
+  /** terms.required_cell: the cell a claim must have from a table it reaches; throws NoCell when there is none. */
+  class NoCell extends Error { constructor(reason, origin) { super(reason); this.reason = reason; this.origin = origin; } }
+  const TABLE_GLOSS = { "比例": "ratio", "起付线": "deductible", "封顶线": "cap", "费用限额": "fee limit", "定额": "fixed standard",
+    "分段": "brackets", "津贴天数": "allowance days" };
+  function tableFields(table) {
+    const seen = [];
+    for (const c of table.cells) for (const [f] of c.keys) if (!seen.includes(f)) seen.push(f);
+    return seen;
+  }
+  function requiredCell(param, day, facts) {
+    const version = PC.versionAt(param, day);
+    const gloss = TABLE_GLOSS[param.name] || param.name;
+    if (version === null) {
+      const first = param.versions.length ? param.versions[0].origin : null;
+      throw new NoCell(`${param.name}在就诊日没有生效的版本 (no ${gloss} in force on the claim's date)`, first);
+    }
+    const found = PC.tableLookup(version.table, facts);
+    if (found === null) {
+      const fields = tableFields(version.table);
+      const k = fields.length ? fields.map((f) => String(facts.get(f) || `未填${f}`)).join("·") : "默认值";
+      throw new NoCell(`${param.name}表没有 ${k} (no ${gloss} for ${k})`, version.origin);
+    }
+    return found;
+  }
+  /** show_amount: an amount of 分 in 元, exact (with its fraction of a 分) while it is not yet rounded. */
+  const showAmount = (x) => show({ unit: "money", v: Frac.of(x) });
+  /** cumulative_scope: the accumulator a layer rounds its payments over, if any. */
+  function cumulativeScope(layer) {
+    if (layer.brackets != null) return "年度";
+    if (layer.ratio != null && layer.fee_limit != null && layer.fee_limit.scope !== "每次") return layer.fee_limit.scope;
+    return null;
   }
 
   const periodKeyOfDay = (period, day) => BigInt(day.month >= period.start_month ? day.year : day.year - 1);
@@ -58,6 +106,7 @@
     constructor(policy, scheme, layer, acc, claim, facts, say) {
       Object.assign(this, { policy, scheme, layer, acc, claim, facts, say });
       this.deductibleAmount = 0n;
+      this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
     }
     key(what, scope, shared = false, stayDays = null) {
       return [this.scheme.name, this.layer.name, what, scope,
@@ -66,8 +115,13 @@
     resolve(value, origin) {
       let resolved, note;
       try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.claim.date); } catch (e) {
-        if (e instanceof PC.FormulaError) { this.say(`无法计算“${value.text}”：${e.message}`, origin); return null; }
+        if (e instanceof PC.FormulaError) {
+          this.why = e.message;
+          this.say(`无法计算“${value.text}”：${e.message}，本次就诊不予支付`, origin);
+          return null;
+        }
         if (e instanceof PC.Missing) {
+          this.why = e.message;
           const ref = PC.reference(this.policy, value.name);
           this.say(`${e.message}（${PC.refDescribe(value)}），无法结算`, ref ? ref.origin : null);
           return null;
@@ -98,8 +152,9 @@
         counted = found;
       }
       const eligible = base - counted;
+      const running = cumulativeScope(layer);
       let raw;
-      if (layer.ratio != null) raw = this.ratioPay(layer.ratio, eligible);
+      if (layer.ratio != null) raw = this.ratioPay(layer.ratio, eligible, running !== null);
       else if (layer.brackets != null) raw = this.bracketPay(layer.brackets, eligible, base);
       else if (layer.fixed != null) raw = this.fixedPay(layer.fixed, eligible);
       else if (layer.once != null) raw = this.oncePay(layer.once, eligible);
@@ -112,12 +167,26 @@
         paid = capped;
       }
       for (const cap of layer.caps) this.acc.add(this.key("cap", cap.scope, false, cap.stay_days), paid);
+      if (running !== null) paid = this.roundRunning(running, paid, ncmp(paid, raw) !== 0 || layer.ratio != null);
       return [paid, counted];
     }
 
+    /** round(X after) − round(X before) of the layer's exact running payment X in the scope. */
+    roundRunning(scope, exact, shown) {
+      const k = this.key("paid_exact", scope);
+      const before = this.acc.get(k), after = nadd(before, exact);
+      this.acc.set(k, after);
+      const mode = this.policy.rounding;
+      const paid = roundFen(Frac.of(after), mode) - roundFen(Frac.of(before), mode);
+      if (shown && ((exact instanceof Frac && !exact.whole) || ncmp(exact, paid) !== 0)) {
+        this.say(`累计舍入：${SCOPE_WORD[scope]}累计应付 ${showAmount(after)}，${mode}到分后减去此前已付 `
+          + `${Y(roundFen(Frac.of(before), mode))} 元，本次支付 ${Y(paid)} 元（分不在就诊之间移动）`);
+      }
+      return paid;
+    }
+
     limit(param, k) {
-      const cell = PC.lookup(param, this.claim.date, this.facts);
-      if (cell === null) return false;
+      const cell = requiredCell(param, this.claim.date, this.facts);
       const amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
       return [cell, amount, this.acc.get(k)];
@@ -126,7 +195,7 @@
     feeLimit(lim, base) {
       const k = this.key("fee_limit", lim.scope);
       const found = this.limit(lim.param, k);
-      if (!found) return found === false ? base : null;
+      if (found === null) return null;
       const [cell, amount, used] = found;
       const entering = min(base, max(0n, amount - used));
       this.acc.add(k, entering);
@@ -171,8 +240,7 @@
       const day = this.claim.date;
       const waiver = ded.waivers.find((w) => PC.applies(w, this.facts, day));
       if (waiver) { this.say(`${PC.who(waiver)}免起付线`, waiver.origin); return 0n; }
-      const cell = PC.lookup(ded.param, day, this.facts);
-      if (cell === null) { this.say("没有适用的起付线，按 0 元计"); return 0n; }
+      const cell = requiredCell(ded.param, day, this.facts);
       let amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
       amount = this.adjustDeductible(ded, amount, cell);
@@ -223,13 +291,8 @@
       return amount;
     }
 
-    ratioPay(rule, eligible) {
-      const cell = PC.lookup(rule.param, this.claim.date, this.facts);
-      if (cell === null) {
-        const version = PC.versionAt(rule.param, this.claim.date);
-        this.say(`比例表中没有与本次就诊对应的比例，${this.layer.name}不予支付`, version ? version.origin : null);
-        return 0n;
-      }
+    ratioPay(rule, eligible, cumulative = false) {
+      const cell = requiredCell(rule.param, this.claim.date, this.facts);
       let ratio = this.resolve(cell.value, cell.origin);
       if (ratio === null) return null;
       this.say(`适用比例 ${show(ratio)}${label(cell)}`, cell.origin);
@@ -242,6 +305,10 @@
       const clamped = PC.clamp(ratio);
       if (!clamped.v.eq(ratio.v)) { ratio = clamped; this.say(`比例按 0%–100% 截取为 ${show(ratio)}`); }
       const exact = ratio.v.mul(eligible);
+      if (cumulative) { // rounded cumulatively (roundRunning)
+        this.say(`进入报销部分 ${Y(eligible)} 元 × ${show(ratio)} = ${showAmount(exact)}`);
+        return norm(exact);
+      }
       const raw = roundFen(exact, this.policy.rounding);
       const rounded = exact.whole ? "" : `（${this.policy.rounding}到分）`;
       this.say(`进入报销部分 ${Y(eligible)} 元 × ${show(ratio)} = ${Y(raw)} 元${rounded}`);
@@ -249,8 +316,7 @@
     }
 
     bracketPay(brackets, eligible, base) {
-      const cell = PC.lookup(brackets.param, this.claim.date, this.facts);
-      if (cell === null) { this.say(`没有与本次就诊对应的分段，${this.layer.name}不予支付`); return 0n; }
+      const cell = requiredCell(brackets.param, this.claim.date, this.facts);
       const bands = cell.value.bands;
       if (brackets.base === "累计费用") return this.bracketCostPay(bands, base, cell);
       const k = this.key("brackets", "年度");
@@ -267,9 +333,15 @@
           this.say(`  ${show(b.lower)}${upper}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)} = ${show(part)}`, b.origin);
         }
       }
+      return this.bracketShare(bands, before, after);
+    }
+
+    /** F(after) − F(before), exact: the layer rounds its running payment (roundRunning). */
+    bracketShare(bands, before, after) {
+      const mode = this.policy.rounding;
       const paid = roundFen(bandValue(bands, after), mode) - roundFen(bandValue(bands, before), mode);
       this.say(`分段合计本次支付 ${Y(paid)} 元`);
-      return paid;
+      return norm(bandValue(bands, after).sub(bandValue(bands, before)));
     }
 
     bracketCostPay(bands, base, cell) {
@@ -285,15 +357,11 @@
         const hi = b.upper == null ? after : min(after, b.upper.v.n);
         if (hi > lo) this.say(`  累计费用 ${show(b.lower)}${b.upper == null ? "以上" : `至 ${show(b.upper)}`}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)}`, bands[i].origin);
       });
-      const mode = this.policy.rounding;
-      const paid = roundFen(bandValue(shifted, after), mode) - roundFen(bandValue(shifted, before), mode);
-      this.say(`分段合计本次支付 ${Y(paid)} 元`);
-      return paid;
+      return this.bracketShare(shifted, before, after);
     }
 
     fixedPay(fixed, eligible) {
-      const cell = PC.lookup(fixed.param, this.claim.date, this.facts);
-      if (cell === null) { this.say(`没有与本次就诊对应的定额标准，${this.layer.name}不予支付`); return 0n; }
+      const cell = requiredCell(fixed.param, this.claim.date, this.facts);
       const standard = this.amount(cell.value, cell.origin);
       if (standard === null) return null;
       const paid = min(eligible, standard);
@@ -304,20 +372,20 @@
 
     cap(cap, pay) {
       const found = this.limit(cap.param, this.key("cap", cap.scope, false, cap.stay_days));
-      if (!found) return found === false ? pay : null;
+      if (found === null) return null;
       const [cell, lim, used] = found;
-      const room = max(0n, lim - used);
+      const left = nsub(lim, used), room = ncmp(left, 0n) > 0 ? left : 0n;
       const name = `${CAP_WORD[cap.scope]}封顶线 ${Y(lim)} 元${label(cell)}`;
-      const before = cap.scope === "每次" ? "" : `${SCOPE_WORD[cap.scope]}已支付 ${Y(used)} 元，`;
-      if (pay > room) { this.say(`达到${name}：${before}本次支付由 ${Y(pay)} 元减至 ${Y(room)} 元`, cell.origin); return room; }
+      const before = cap.scope === "每次" ? "" : `${SCOPE_WORD[cap.scope]}已支付 ${showAmount(used)}，`;
+      if (ncmp(pay, room) > 0) { this.say(`达到${name}：${before}本次支付由 ${showAmount(pay)} 减至 ${showAmount(room)}`, cell.origin); return room; }
       this.say(`${before}未超过${name}`, cell.origin);
       return pay;
     }
 
     allowance() {
       const al = this.layer.allowance;
+      requiredCell(al.days, this.claim.date, this.facts);
       const cell = PC.lookup(al.days, this.claim.date, this.facts);
-      if (cell === null) { this.say("没有适用的津贴天数"); return [0n, 0n]; }
       let days = cell.value.v.n;
       this.say(`${this.layer.name}：基本津贴天数 ${days} 天${label(cell)}`, cell.origin);
       for (const add of al.additions) {
@@ -367,5 +435,5 @@
     }
   }
 
-  Object.assign(PC, { Acc, LayerSettler, periodKey, scopeKey, bandValue });
+  Object.assign(PC, { Acc, NoCell, requiredCell, LayerSettler, periodKey, scopeKey, bandValue });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -42,7 +42,7 @@
 
   class ClaimSettler {
     constructor(policy, acc, claim, facts) {
-      Object.assign(this, { policy, acc, claim, facts, trace: [] });
+      Object.assign(this, { policy, acc, claim, facts, trace: [], scheme: null });
     }
     say(text, origin = null) { this.trace.push({ text, origin: origin || null }); }
 
@@ -59,10 +59,23 @@
     }
 
     run() {
+      this.acc.begin();
+      try {
+        return this.settle();
+      } catch (e) {
+        if (!(e instanceof PC.NoCell)) throw e;
+        this.acc.undo();
+        this.say(`本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：${e.reason}`, e.origin);
+        return this.refuse(this.scheme, [e.reason]);
+      }
+    }
+
+    settle() {
       const claim = this.claim, day = claim.date, policy = this.policy;
       const scheme = policy.schemes.find((s) => PC.inForce(s.start, s.end, day) && PC.allHold(s.when, this.facts)) || null;
       if (scheme === null) { this.say(`${day} 的就诊没有适用的方案，不予支付`); return this.refuse(null, ["没有适用的方案"]); }
       this.say(`适用方案：${scheme.name}`, scheme.origin);
+      this.scheme = scheme;
       const reasons = this.requirements(scheme.requirements, "");
       if (reasons.length) return this.refuse(scheme, reasons);
       const catalogue = this.placeCatalogue(scheme);
@@ -92,7 +105,10 @@
           continue;
         }
         const outcome = settler.settle(base);
-        if (outcome === null) return this.refuse(scheme, [`${layer.name}缺少当年的参考值，无法结算`]);
+        if (outcome === null) {
+          const why = settler.why;
+          return this.refuse(scheme, [why ? `${layer.name}无法结算：${why}` : `${layer.name}缺少当年的参考值，无法结算`]);
+        }
         const [paid, counted] = outcome;
         shares.push({ name: layer.name, paid, deductible: counted });
         base -= paid;

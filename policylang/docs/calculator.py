@@ -71,7 +71,8 @@ def result_output(r: ClaimResult) -> dict:
             "policy_range": str(r.policy_range), "deductible": str(r.deductible), "fund": str(r.fund),
             "personal": str(r.personal), "layers": [[ls.name, str(ls.paid), str(ls.deductible)] for ls in r.layers],
             "refused": list(r.refused), "allowance_days": str(r.allowance_days), "allowance": str(r.allowance),
-            "account": str(r.account), "trace": [t.render() for t in r.trace]}
+            "account": str(r.account), "figures": [[name, str(value)] for name, value in r.figures],
+            "trace": [t.render() for t in r.trace]}
 
 
 def run_node(policy: ir.Policy, people: list[dict], workdir: Path) -> list[list[dict]]:

@@ -98,15 +98,24 @@
     }
     return total;
   }
+  const BAND_NUMERALS = "一二三四五六七八九";
+  /** band_figure: the suffix naming the k-th bracket (from 1): 第一段 … 第九段. */
+  const bandFigure = (k) => (k >= 1 && k <= BAND_NUMERALS.length ? `第${BAND_NUMERALS[k - 1]}段` : `第${k}段`);
   const money = (fen) => ({ unit: "money", v: new Frac(BigInt(fen)) });
   const max = (a, b) => (a > b ? a : b);
   const min = (a, b) => (a < b ? a : b);
 
   class LayerSettler {
-    constructor(policy, scheme, layer, acc, claim, facts, say) {
-      Object.assign(this, { policy, scheme, layer, acc, claim, facts, say });
+    constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map()) {
+      Object.assign(this, { policy, scheme, layer, acc, claim, facts, say, figures });
       this.deductibleAmount = 0n;
       this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
+    }
+    /** Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins. */
+    figure(suffix, value) {
+      const name = this.layer.name + suffix;
+      if (!this.figures.has(name)) this.figures.set(name, roundFen(Frac.of(value), this.policy.rounding));
+      this.why = "";
     }
     key(what, scope, shared = false, stayDays = null) {
       return [this.scheme.name, this.layer.name, what, scope,
@@ -138,6 +147,7 @@
 
     settle(base) {
       const layer = this.layer;
+      this.figure("进入", base);
       if (this.scheme.layers.length > 1) this.say(`【${layer.name}】本次进入 ${Y(base)} 元`, layer.origin);
       if (layer.fee_limit != null) {
         const limited = this.feeLimit(layer.fee_limit, base);
@@ -152,6 +162,8 @@
         counted = found;
       }
       const eligible = base - counted;
+      this.figure("起付线", counted);
+      this.figure("起付线以上", eligible);
       const running = cumulativeScope(layer);
       let raw;
       if (layer.ratio != null) raw = this.ratioPay(layer.ratio, eligible, running !== null);
@@ -161,6 +173,7 @@
       else raw = 0n;
       if (raw === null) return null;
       let paid = raw;
+      this.figure("封顶前", raw);
       for (const cap of layer.caps) {
         const capped = this.cap(cap, paid);
         if (capped === null) return null;
@@ -211,6 +224,7 @@
       const seen = [this.scheme.name, this.layer.name, what, "seen", period, admission];
       const counter = [this.scheme.name, this.layer.name, what, "count", period];
       if (!this.acc.get(seen)) { this.acc.add(counter, 1n); this.acc.set(seen, this.acc.get(counter)); }
+      if (!this.figures.has("住院次数")) this.figures.set("住院次数", this.acc.get(seen));
       return this.acc.get(seen);
     }
 
@@ -324,15 +338,16 @@
       this.acc.set(k, after);
       this.say(`分段计算${label(cell)}（按起付线以上部分累计）：本年此前累计 ${Y(before)} 元，本次 ${Y(eligible)} 元，累计 ${Y(after)} 元`, cell.origin);
       const mode = this.policy.rounding;
-      for (const b of bands) {
+      bands.forEach((b, i) => {
         const lo = max(before, b.lower.v.n);
         const hi = b.upper == null ? after : min(after, b.upper.v.n);
         if (hi > lo) {
           const upper = b.upper == null ? "以上" : `至 ${show(b.upper)}`;
           const part = money(roundFen(b.ratio.v.mul(hi - lo), mode));
+          this.figure(bandFigure(i + 1), part.v);
           this.say(`  ${show(b.lower)}${upper}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)} = ${show(part)}`, b.origin);
         }
-      }
+      });
       return this.bracketShare(bands, before, after);
     }
 
@@ -355,6 +370,7 @@
       shifted.forEach((b, i) => {
         const lo = max(before, b.lower.v.n);
         const hi = b.upper == null ? after : min(after, b.upper.v.n);
+        if (hi > lo) this.figure(bandFigure(i + 1), roundFen(b.ratio.v.mul(hi - lo), this.policy.rounding));
         if (hi > lo) this.say(`  累计费用 ${show(b.lower)}${b.upper == null ? "以上" : `至 ${show(b.upper)}`}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)}`, bands[i].origin);
       });
       return this.bracketShare(shifted, before, after);
@@ -406,6 +422,8 @@
       if (rate === null) return null;
       const exact = rate.mul(days);
       const amount = roundFen(exact, this.policy.rounding);
+      if (!this.figures.has("日津贴")) this.figures.set("日津贴", roundFen(rate, this.policy.rounding));
+      this.figure("", amount);
       const rounded = exact.whole && exact.n === amount ? "" : `（${this.policy.rounding}到分）`;
       this.say(`津贴 ${days} 天 × 日津贴 ${show({ unit: "money", v: rate })} = ${Y(amount)} 元${rounded}`, al.rate_origin);
       return [days, amount];

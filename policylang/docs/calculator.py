@@ -134,7 +134,10 @@ def examples(tests: Iterable) -> list[dict]:
 
 def _data(name: str, data: object) -> str:
     """JSON as an escaped attribute: data the page carries, never script text (a page runs no inline script)."""
-    return f' data-{name}="{html.escape(json.dumps(data, ensure_ascii=False), quote=True)}"'
+    text = json.dumps(data, ensure_ascii=False)
+    for ch in "<>&":  # as JSON escapes: the same string to JSON.parse, no markup-looking text in the page
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return f' data-{name}="{html.escape(text, quote=True)}"'
 
 
 def page_html(policy: ir.Policy, tests: Iterable, static: str = "_static/") -> str:

@@ -9,6 +9,7 @@ same shape as its output for the differential test, and which mechanisms it does
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from policylang.ir.claims import CLASSES, Claim, Person
 from policylang.ir.serial import to_json
 
 STATIC = Path(__file__).parent / "static" / "calculator"
-SCRIPTS = ("exact.js", "policy.js", "terms.js", "layers.js", "settle.js")  # the evaluator, in load order
+SCRIPTS = ("exact.js", "policy.js", "terms.js", "accumulators.js", "layers.js", "settle.js")  # the evaluator, in load order
 PAGE_SCRIPTS = (*SCRIPTS, "form.js")  # … and the form on the region page
 
 # What the calculator refuses (本计算器暂不支持…) rather than estimates; the differential test lists them.
@@ -71,7 +72,8 @@ def result_output(r: ClaimResult) -> dict:
             "policy_range": str(r.policy_range), "deductible": str(r.deductible), "fund": str(r.fund),
             "personal": str(r.personal), "layers": [[ls.name, str(ls.paid), str(ls.deductible)] for ls in r.layers],
             "refused": list(r.refused), "allowance_days": str(r.allowance_days), "allowance": str(r.allowance),
-            "account": str(r.account), "trace": [t.render() for t in r.trace]}
+            "account": str(r.account), "figures": [[name, str(value)] for name, value in r.figures],
+            "trace": [t.render() for t in r.trace]}
 
 
 def run_node(policy: ir.Policy, people: list[dict], workdir: Path) -> list[list[dict]]:
@@ -130,20 +132,29 @@ def examples(tests: Iterable) -> list[dict]:
     return out
 
 
-def _json_script(element_id: str, data: object) -> str:
-    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-    return f'<script type="application/json" id="{element_id}">{text}</script>'
+def _data(name: str, data: object) -> str:
+    """JSON as an escaped attribute: data the page carries, never script text (a page runs no inline script)."""
+    text = json.dumps(data, ensure_ascii=False)
+    for ch in "<>&":  # as JSON escapes: the same string to JSON.parse, no markup-looking text in the page
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return f' data-{name}="{html.escape(text, quote=True)}"'
 
 
-def page_html(policy: ir.Policy, tests: Iterable) -> str:
-    """The calculator as one block of HTML: the policy and examples as JSON, the scripts inline (a page opened
-    from disk may not load module scripts or fetch files, so nothing is loaded from elsewhere)."""
-    scripts = "\n".join(f"<script>\n{(STATIC / name).read_text(encoding='utf-8')}</script>" for name in PAGE_SCRIPTS)
-    style = (STATIC / "form.css").read_text(encoding="utf-8")
-    return (f'<div class="policy-calculator" id="pc-root"><style>{style}</style>'
+def page_html(policy: ir.Policy, tests: Iterable, static: str = "_static/") -> str:
+    """The calculator as one block of HTML: the policy, its fields and examples as data on #pc-root, the scripts
+    as files under static (classic scripts load from disk, file://; module scripts and fetch would not)."""
+    scripts = "".join(f'<script src="{html.escape(static)}calculator/{name}"></script>' for name in PAGE_SCRIPTS)
+    return (f'<div class="policy-calculator" id="pc-root"{_data("policy", to_json(policy))}'
+            f'{_data("spec", form_spec(policy))}{_data("examples", examples(tests))}>'
+            f'<link rel="stylesheet" href="{html.escape(static)}calculator/form.css">'
             '<noscript><p>本计算器需要在浏览器中启用 JavaScript。</p></noscript></div>'
-            f'{_json_script("pc-policy", to_json(policy))}{_json_script("pc-spec", form_spec(policy))}'
-            f'{_json_script("pc-examples", examples(tests))}{scripts}')
+            f'{scripts}')
+
+
+def copy_static(app, exception) -> None:
+    """Sphinx build-finished: the calculator's scripts and style into the site's _static/calculator/."""
+    if exception is None and getattr(app.builder, "format", "") == "html":
+        shutil.copytree(STATIC, Path(app.outdir) / "_static" / "calculator", dirs_exist_ok=True)
 
 
 def section(document, policy: ir.Policy, tests: Iterable):
@@ -162,7 +173,8 @@ def section(document, policy: ir.Policy, tests: Iterable):
         for line in lines:
             items += nodes.list_item("", nodes.paragraph(line, line))
         sec += items
-    sec += nodes.raw("", page_html(policy, tests), format="html")
+    docname = document.settings.env.docname  # regions/beijing: the page's way back to the site's _static/
+    sec += nodes.raw("", page_html(policy, tests, "../" * docname.count("/") + "_static/"), format="html")
     return sec
 
 
@@ -190,4 +202,4 @@ def typical_bills(policy: ir.Policy, tests: Iterable, limit: int = 4) -> list[st
     return out
 
 
-__all__ = ["PAGE_SCRIPTS", "SCRIPTS", "STATIC", "UNSUPPORTED", "examples", "form_spec", "page_html", "person_input", "result_output", "run_node", "section", "typical_bills"]
+__all__ = ["PAGE_SCRIPTS", "SCRIPTS", "STATIC", "UNSUPPORTED", "copy_static", "examples", "form_spec", "page_html", "person_input", "result_output", "run_node", "section", "typical_bills"]

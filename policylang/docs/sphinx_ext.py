@@ -278,4 +278,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", region_stubs)
     app.connect("config-inited", search_dictionary)
     app.connect("build-finished", escape_search_index)
+    app.connect("build-finished", calculator.copy_static)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

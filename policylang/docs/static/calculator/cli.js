@@ -10,7 +10,7 @@ const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 
-const FILES = ["exact.js", "policy.js", "terms.js", "layers.js", "settle.js"];
+const FILES = ["exact.js", "policy.js", "terms.js", "accumulators.js", "layers.js", "settle.js"];
 for (const f of FILES) vm.runInThisContext(fs.readFileSync(path.join(__dirname, f), "utf8"), { filename: f });
 const PC = globalThis.PolicyCalc;
 
@@ -31,7 +31,8 @@ function out(r) {
     policy_range: String(r.policy_range), deductible: String(r.deductible), fund: String(r.fund),
     personal: String(r.personal), layers: r.layers.map((l) => [l.name, String(l.paid), String(l.deductible)]),
     refused: r.refused, allowance_days: String(r.allowance_days), allowance: String(r.allowance),
-    account: String(r.account), trace: r.trace.map(PC.render) };
+    account: String(r.account), figures: (r.figures || []).map(([n, v]) => [n, String(v)]),
+    trace: r.trace.map(PC.render) };
 }
 
 function main(argv) {

@@ -1,6 +1,6 @@
 /* policylang calculator — the form on a region page: the citizen's facts and visits in, each visit's figures,
- * the step-by-step explanation and the year's totals out. Reads #pc-policy, #pc-spec and #pc-examples (JSON
- * the page carries) and settles with PolicyCalc.settle: no server, no network. */
+ * the step-by-step explanation and the year's totals out. Reads the policy, the form's fields and the examples
+ * from #pc-root's data-policy, data-spec and data-examples (JSON the page carries as data, not as script text) and settles with PolicyCalc.settle: no server, no network. */
 (function (root) {
   "use strict";
   const PC = root.PolicyCalc;
@@ -84,9 +84,9 @@
   }
 
   function build(host) {
-    const policy = PC.loadPolicy(JSON.parse(doc.getElementById("pc-policy").textContent));
-    const spec = JSON.parse(doc.getElementById("pc-spec").textContent);
-    const examples = JSON.parse(doc.getElementById("pc-examples").textContent);
+    const policy = PC.loadPolicy(JSON.parse(host.dataset.policy));
+    const spec = JSON.parse(host.dataset.spec);
+    const examples = JSON.parse(host.dataset.examples);
 
     const note = el("p", { class: "pc-note", text: `本计算器在您的浏览器中按${spec.region}政策脚本的规则与假设估算报销金额，` +
       "结果仅供参考，以医保经办机构的实际结算为准。输入的信息不会离开本页。" });

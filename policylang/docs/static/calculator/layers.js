@@ -3,61 +3,25 @@
 (function (root) {
   "use strict";
   const PC = root.PolicyCalc;
-  const { Frac, PDate, roundFen, fmtYuan: Y, show, label } = PC;
+  const { Frac, roundFen, fmtYuan: Y, show, label } = PC;
+  const { SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, requiredCell, showAmount, cumulativeScope, periodKey, scopeKey,
+    bandValue, bandFigure } = PC;
 
-  const SCOPE_WORD = { "每次": "本次", "每日": "当日", "每次住院": "本次住院", "年度": "本年", "每N天": "本住院期间" };
-  const CAP_WORD = { "每次": "每次", "每日": "每日", "每次住院": "每次住院", "年度": "年度", "每N天": "每个住院计算期" };
-
-  /** A stable text key for a Python accumulator tuple. */
-  function key(parts) {
-    return JSON.stringify(parts, (k, v) => (typeof v === "bigint" ? `I:${v}` : v instanceof PDate ? `D:${v}` : v));
-  }
-  /** The accumulators: Python's defaultdict(int), values BigInt. */
-  class Acc {
-    constructor() { this.m = new Map(); }
-    get(parts) { const v = this.m.get(key(parts)); return v === undefined ? 0n : v; }
-    has(parts) { return this.m.has(key(parts)); }
-    set(parts, v) { this.m.set(key(parts), BigInt(v)); }
-    add(parts, v) { this.set(parts, this.get(parts) + BigInt(v)); }
-  }
-
-  const periodKeyOfDay = (period, day) => BigInt(day.month >= period.start_month ? day.year : day.year - 1);
-  function periodKey(period, claim, facts) {
-    const day = period.by ? facts.get(period.by) : null;
-    return periodKeyOfDay(period, day instanceof PDate ? day : claim.date);
-  }
-  function scopeKey(scope, period, claim, facts, shared = false, stayDays = null) {
-    if (shared && scope !== "年度" && facts.get("转诊号")) return ["referral", facts.get("转诊号")];
-    if (scope === "每次") return ["visit", BigInt(claim.index)];
-    if (scope === "每日") return ["day", claim.date];
-    if (scope === "每次住院") return ["admission", facts.get("住院号") || BigInt(claim.index)];
-    if (scope === "每N天") {
-      const admitted = facts.get("入院日期");
-      const start = admitted instanceof PDate ? admitted : claim.date;
-      const n = stayDays || 1;
-      return ["stay", facts.get("住院号") || BigInt(claim.index), BigInt(Math.floor((claim.date.ord - start.ord) / n))];
-    }
-    return ["period", periodKey(period, claim, facts)];
-  }
-
-  /** F(x): what the bands pay on a cumulative base of x 分 (exact). */
-  function bandValue(bands, x) {
-    let total = new Frac(0n);
-    for (const b of bands) {
-      const lower = b.lower.v.n;
-      const top = b.upper == null ? x : (x < b.upper.v.n ? x : b.upper.v.n);
-      if (top > lower) total = total.add(b.ratio.v.mul(top - lower));
-    }
-    return total;
-  }
   const money = (fen) => ({ unit: "money", v: new Frac(BigInt(fen)) });
   const max = (a, b) => (a > b ? a : b);
   const min = (a, b) => (a < b ? a : b);
 
   class LayerSettler {
-    constructor(policy, scheme, layer, acc, claim, facts, say) {
-      Object.assign(this, { policy, scheme, layer, acc, claim, facts, say });
+    constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map()) {
+      Object.assign(this, { policy, scheme, layer, acc, claim, facts, say, figures });
       this.deductibleAmount = 0n;
+      this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
+    }
+    /** Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins. */
+    figure(suffix, value) {
+      const name = this.layer.name + suffix;
+      if (!this.figures.has(name)) this.figures.set(name, roundFen(Frac.of(value), this.policy.rounding));
+      this.why = "";
     }
     key(what, scope, shared = false, stayDays = null) {
       return [this.scheme.name, this.layer.name, what, scope,
@@ -66,8 +30,13 @@
     resolve(value, origin) {
       let resolved, note;
       try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.claim.date); } catch (e) {
-        if (e instanceof PC.FormulaError) { this.say(`无法计算“${value.text}”：${e.message}`, origin); return null; }
+        if (e instanceof PC.FormulaError) {
+          this.why = e.message;
+          this.say(`无法计算“${value.text}”：${e.message}，本次就诊不予支付`, origin);
+          return null;
+        }
         if (e instanceof PC.Missing) {
+          this.why = e.message;
           const ref = PC.reference(this.policy, value.name);
           this.say(`${e.message}（${PC.refDescribe(value)}），无法结算`, ref ? ref.origin : null);
           return null;
@@ -84,6 +53,7 @@
 
     settle(base) {
       const layer = this.layer;
+      this.figure("进入", base);
       if (this.scheme.layers.length > 1) this.say(`【${layer.name}】本次进入 ${Y(base)} 元`, layer.origin);
       if (layer.fee_limit != null) {
         const limited = this.feeLimit(layer.fee_limit, base);
@@ -98,26 +68,44 @@
         counted = found;
       }
       const eligible = base - counted;
+      this.figure("起付线", counted);
+      this.figure("起付线以上", eligible);
+      const running = cumulativeScope(layer);
       let raw;
-      if (layer.ratio != null) raw = this.ratioPay(layer.ratio, eligible);
+      if (layer.ratio != null) raw = this.ratioPay(layer.ratio, eligible, running !== null);
       else if (layer.brackets != null) raw = this.bracketPay(layer.brackets, eligible, base);
       else if (layer.fixed != null) raw = this.fixedPay(layer.fixed, eligible);
       else if (layer.once != null) raw = this.oncePay(layer.once, eligible);
       else raw = 0n;
       if (raw === null) return null;
       let paid = raw;
+      this.figure("封顶前", raw);
       for (const cap of layer.caps) {
         const capped = this.cap(cap, paid);
         if (capped === null) return null;
         paid = capped;
       }
       for (const cap of layer.caps) this.acc.add(this.key("cap", cap.scope, false, cap.stay_days), paid);
+      if (running !== null) paid = this.roundRunning(running, paid, ncmp(paid, raw) !== 0 || layer.ratio != null);
       return [paid, counted];
     }
 
+    /** round(X after) − round(X before) of the layer's exact running payment X in the scope. */
+    roundRunning(scope, exact, shown) {
+      const k = this.key("paid_exact", scope);
+      const before = this.acc.get(k), after = nadd(before, exact);
+      this.acc.set(k, after);
+      const mode = this.policy.rounding;
+      const paid = roundFen(Frac.of(after), mode) - roundFen(Frac.of(before), mode);
+      if (shown && ((exact instanceof Frac && !exact.whole) || ncmp(exact, paid) !== 0)) {
+        this.say(`累计舍入：${SCOPE_WORD[scope]}累计应付 ${showAmount(after)}，${mode}到分后减去此前已付 `
+          + `${Y(roundFen(Frac.of(before), mode))} 元，本次支付 ${Y(paid)} 元（分不在就诊之间移动）`);
+      }
+      return paid;
+    }
+
     limit(param, k) {
-      const cell = PC.lookup(param, this.claim.date, this.facts);
-      if (cell === null) return false;
+      const cell = requiredCell(param, this.claim.date, this.facts);
       const amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
       return [cell, amount, this.acc.get(k)];
@@ -126,7 +114,7 @@
     feeLimit(lim, base) {
       const k = this.key("fee_limit", lim.scope);
       const found = this.limit(lim.param, k);
-      if (!found) return found === false ? base : null;
+      if (found === null) return null;
       const [cell, amount, used] = found;
       const entering = min(base, max(0n, amount - used));
       this.acc.add(k, entering);
@@ -142,6 +130,7 @@
       const seen = [this.scheme.name, this.layer.name, what, "seen", period, admission];
       const counter = [this.scheme.name, this.layer.name, what, "count", period];
       if (!this.acc.get(seen)) { this.acc.add(counter, 1n); this.acc.set(seen, this.acc.get(counter)); }
+      if (!this.figures.has("住院次数")) this.figures.set("住院次数", this.acc.get(seen));
       return this.acc.get(seen);
     }
 
@@ -171,8 +160,7 @@
       const day = this.claim.date;
       const waiver = ded.waivers.find((w) => PC.applies(w, this.facts, day));
       if (waiver) { this.say(`${PC.who(waiver)}免起付线`, waiver.origin); return 0n; }
-      const cell = PC.lookup(ded.param, day, this.facts);
-      if (cell === null) { this.say("没有适用的起付线，按 0 元计"); return 0n; }
+      const cell = requiredCell(ded.param, day, this.facts);
       let amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
       amount = this.adjustDeductible(ded, amount, cell);
@@ -223,13 +211,8 @@
       return amount;
     }
 
-    ratioPay(rule, eligible) {
-      const cell = PC.lookup(rule.param, this.claim.date, this.facts);
-      if (cell === null) {
-        const version = PC.versionAt(rule.param, this.claim.date);
-        this.say(`比例表中没有与本次就诊对应的比例，${this.layer.name}不予支付`, version ? version.origin : null);
-        return 0n;
-      }
+    ratioPay(rule, eligible, cumulative = false) {
+      const cell = requiredCell(rule.param, this.claim.date, this.facts);
       let ratio = this.resolve(cell.value, cell.origin);
       if (ratio === null) return null;
       this.say(`适用比例 ${show(ratio)}${label(cell)}`, cell.origin);
@@ -242,6 +225,10 @@
       const clamped = PC.clamp(ratio);
       if (!clamped.v.eq(ratio.v)) { ratio = clamped; this.say(`比例按 0%–100% 截取为 ${show(ratio)}`); }
       const exact = ratio.v.mul(eligible);
+      if (cumulative) { // rounded cumulatively (roundRunning)
+        this.say(`进入报销部分 ${Y(eligible)} 元 × ${show(ratio)} = ${showAmount(exact)}`);
+        return norm(exact);
+      }
       const raw = roundFen(exact, this.policy.rounding);
       const rounded = exact.whole ? "" : `（${this.policy.rounding}到分）`;
       this.say(`进入报销部分 ${Y(eligible)} 元 × ${show(ratio)} = ${Y(raw)} 元${rounded}`);
@@ -249,8 +236,7 @@
     }
 
     bracketPay(brackets, eligible, base) {
-      const cell = PC.lookup(brackets.param, this.claim.date, this.facts);
-      if (cell === null) { this.say(`没有与本次就诊对应的分段，${this.layer.name}不予支付`); return 0n; }
+      const cell = requiredCell(brackets.param, this.claim.date, this.facts);
       const bands = cell.value.bands;
       if (brackets.base === "累计费用") return this.bracketCostPay(bands, base, cell);
       const k = this.key("brackets", "年度");
@@ -258,18 +244,25 @@
       this.acc.set(k, after);
       this.say(`分段计算${label(cell)}（按起付线以上部分累计）：本年此前累计 ${Y(before)} 元，本次 ${Y(eligible)} 元，累计 ${Y(after)} 元`, cell.origin);
       const mode = this.policy.rounding;
-      for (const b of bands) {
+      bands.forEach((b, i) => {
         const lo = max(before, b.lower.v.n);
         const hi = b.upper == null ? after : min(after, b.upper.v.n);
         if (hi > lo) {
           const upper = b.upper == null ? "以上" : `至 ${show(b.upper)}`;
           const part = money(roundFen(b.ratio.v.mul(hi - lo), mode));
+          this.figure(bandFigure(i + 1), part.v);
           this.say(`  ${show(b.lower)}${upper}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)} = ${show(part)}`, b.origin);
         }
-      }
+      });
+      return this.bracketShare(bands, before, after);
+    }
+
+    /** F(after) − F(before), exact: the layer rounds its running payment (roundRunning). */
+    bracketShare(bands, before, after) {
+      const mode = this.policy.rounding;
       const paid = roundFen(bandValue(bands, after), mode) - roundFen(bandValue(bands, before), mode);
       this.say(`分段合计本次支付 ${Y(paid)} 元`);
-      return paid;
+      return norm(bandValue(bands, after).sub(bandValue(bands, before)));
     }
 
     bracketCostPay(bands, base, cell) {
@@ -283,17 +276,14 @@
       shifted.forEach((b, i) => {
         const lo = max(before, b.lower.v.n);
         const hi = b.upper == null ? after : min(after, b.upper.v.n);
+        if (hi > lo) this.figure(bandFigure(i + 1), roundFen(b.ratio.v.mul(hi - lo), this.policy.rounding));
         if (hi > lo) this.say(`  累计费用 ${show(b.lower)}${b.upper == null ? "以上" : `至 ${show(b.upper)}`}部分 ${Y(hi - lo)} 元 × ${show(b.ratio)}`, bands[i].origin);
       });
-      const mode = this.policy.rounding;
-      const paid = roundFen(bandValue(shifted, after), mode) - roundFen(bandValue(shifted, before), mode);
-      this.say(`分段合计本次支付 ${Y(paid)} 元`);
-      return paid;
+      return this.bracketShare(shifted, before, after);
     }
 
     fixedPay(fixed, eligible) {
-      const cell = PC.lookup(fixed.param, this.claim.date, this.facts);
-      if (cell === null) { this.say(`没有与本次就诊对应的定额标准，${this.layer.name}不予支付`); return 0n; }
+      const cell = requiredCell(fixed.param, this.claim.date, this.facts);
       const standard = this.amount(cell.value, cell.origin);
       if (standard === null) return null;
       const paid = min(eligible, standard);
@@ -304,20 +294,20 @@
 
     cap(cap, pay) {
       const found = this.limit(cap.param, this.key("cap", cap.scope, false, cap.stay_days));
-      if (!found) return found === false ? pay : null;
+      if (found === null) return null;
       const [cell, lim, used] = found;
-      const room = max(0n, lim - used);
+      const left = nsub(lim, used), room = ncmp(left, 0n) > 0 ? left : 0n;
       const name = `${CAP_WORD[cap.scope]}封顶线 ${Y(lim)} 元${label(cell)}`;
-      const before = cap.scope === "每次" ? "" : `${SCOPE_WORD[cap.scope]}已支付 ${Y(used)} 元，`;
-      if (pay > room) { this.say(`达到${name}：${before}本次支付由 ${Y(pay)} 元减至 ${Y(room)} 元`, cell.origin); return room; }
+      const before = cap.scope === "每次" ? "" : `${SCOPE_WORD[cap.scope]}已支付 ${showAmount(used)}，`;
+      if (ncmp(pay, room) > 0) { this.say(`达到${name}：${before}本次支付由 ${showAmount(pay)} 减至 ${showAmount(room)}`, cell.origin); return room; }
       this.say(`${before}未超过${name}`, cell.origin);
       return pay;
     }
 
     allowance() {
       const al = this.layer.allowance;
+      requiredCell(al.days, this.claim.date, this.facts);
       const cell = PC.lookup(al.days, this.claim.date, this.facts);
-      if (cell === null) { this.say("没有适用的津贴天数"); return [0n, 0n]; }
       let days = cell.value.v.n;
       this.say(`${this.layer.name}：基本津贴天数 ${days} 天${label(cell)}`, cell.origin);
       for (const add of al.additions) {
@@ -338,6 +328,8 @@
       if (rate === null) return null;
       const exact = rate.mul(days);
       const amount = roundFen(exact, this.policy.rounding);
+      if (!this.figures.has("日津贴")) this.figures.set("日津贴", roundFen(rate, this.policy.rounding));
+      this.figure("", amount);
       const rounded = exact.whole && exact.n === amount ? "" : `（${this.policy.rounding}到分）`;
       this.say(`津贴 ${days} 天 × 日津贴 ${show({ unit: "money", v: rate })} = ${Y(amount)} 元${rounded}`, al.rate_origin);
       return [days, amount];
@@ -367,5 +359,5 @@
     }
   }
 
-  Object.assign(PC, { Acc, LayerSettler, periodKey, scopeKey, bandValue });
+  Object.assign(PC, { LayerSettler });
 })(typeof globalThis !== "undefined" ? globalThis : this);

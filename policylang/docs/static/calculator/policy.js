@@ -8,7 +8,7 @@
   "use strict";
   const PC = root.PolicyCalc;
   const { Frac, PDate } = PC;
-  const FORMAT = "policylang-ir", VERSION = 1;
+  const FORMAT = "policylang-ir", VERSION = 2;
 
   function decode(x) {
     if (x === null || typeof x !== "object") {
@@ -19,7 +19,7 @@
     if ("enum" in x) return x.value;
     if ("unit" in x && !("node" in x)) {
       if (x.unit === "money") return { unit: "money", v: Frac.parse(x.fen) };
-      if (x.unit === "ratio" || x.unit === "months") return { unit: x.unit, v: Frac.parse(x.value) };
+      if (x.unit === "ratio" || x.unit === "months" || x.unit === "age" || x.unit === "number") return { unit: x.unit, v: Frac.parse(x.value) };
       if (x.unit === "days" || x.unit === "count") return { unit: x.unit, v: new Frac(BigInt(x.n)) };
       throw new PC.Unsupported(`单位“${x.unit}”`);
     }
@@ -98,6 +98,8 @@
       case "days": return `${q.v} 天`;
       case "months": return `${q.v} 个月`;
       case "count": return `${q.v} 次`;
+      case "age": return `${q.v} 岁`;
+      case "number": return q.v.toString();
       default: return String(q);
     }
   }

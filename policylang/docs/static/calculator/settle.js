@@ -42,7 +42,7 @@
 
   class ClaimSettler {
     constructor(policy, acc, claim, facts) {
-      Object.assign(this, { policy, acc, claim, facts, trace: [] });
+      Object.assign(this, { policy, acc, claim, facts, trace: [], scheme: null, figures: new Map() });
     }
     say(text, origin = null) { this.trace.push({ text, origin: origin || null }); }
 
@@ -50,7 +50,7 @@
       const c = this.claim;
       return Object.assign({ claim: c, scheme: null, cost: c.amount, excluded: 0n, first_paid: 0n, policy_range: 0n,
         deductible: 0n, fund: 0n, personal: c.amount, layers: [], trace: this.trace, refused: [],
-        allowance_days: 0n, allowance: 0n, account: 0n }, fields);
+        allowance_days: 0n, allowance: 0n, account: 0n, figures: [] }, fields);
     }
     refuse(scheme, reasons, excluded = 0n) {
       const c = this.claim;
@@ -59,10 +59,23 @@
     }
 
     run() {
+      this.acc.begin();
+      try {
+        return this.settle();
+      } catch (e) {
+        if (!(e instanceof PC.NoCell)) throw e;
+        this.acc.undo();
+        this.say(`本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：${e.reason}`, e.origin);
+        return this.refuse(this.scheme, [e.reason]);
+      }
+    }
+
+    settle() {
       const claim = this.claim, day = claim.date, policy = this.policy;
       const scheme = policy.schemes.find((s) => PC.inForce(s.start, s.end, day) && PC.allHold(s.when, this.facts)) || null;
       if (scheme === null) { this.say(`${day} 的就诊没有适用的方案，不予支付`); return this.refuse(null, ["没有适用的方案"]); }
       this.say(`适用方案：${scheme.name}`, scheme.origin);
+      this.scheme = scheme;
       const reasons = this.requirements(scheme.requirements, "");
       if (reasons.length) return this.refuse(scheme, reasons);
       const catalogue = this.placeCatalogue(scheme);
@@ -84,7 +97,8 @@
           if (layer.allowance == null) shares.push({ name: layer.name, paid: 0n, deductible: 0n });
           continue;
         }
-        const settler = new PC.LayerSettler(policy, scheme, layer, this.acc, claim, this.facts, this.say.bind(this));
+        const settler = new PC.LayerSettler(policy, scheme, layer, this.acc, claim, this.facts, this.say.bind(this),
+          this.figures);
         if (layer.allowance != null) {
           const r = settler.allowance();
           if (r === null) return this.refuse(scheme, ["缺少计算津贴所需的数值"]);
@@ -92,7 +106,10 @@
           continue;
         }
         const outcome = settler.settle(base);
-        if (outcome === null) return this.refuse(scheme, [`${layer.name}缺少当年的参考值，无法结算`]);
+        if (outcome === null) {
+          const why = settler.why;
+          return this.refuse(scheme, [why ? `${layer.name}无法结算：${why}` : `${layer.name}缺少当年的参考值，无法结算`]);
+        }
         const [paid, counted] = outcome;
         shares.push({ name: layer.name, paid, deductible: counted });
         base -= paid;
@@ -109,7 +126,8 @@
       const parts = { "起付线": deductible, "乙类先行自付": classShare, "先行自付": first, "全自费": excluded, "个人自付": personal };
       const account = this.account(scheme, parts, personal);
       return this.result({ scheme: scheme.name, excluded, first_paid: classShare + first, policy_range: policyRange,
-        deductible, fund, personal, layers: shares, allowance_days: days, allowance, account });
+        deductible, fund, personal, layers: shares, allowance_days: days, allowance, account,
+        figures: [...this.figures] });
     }
 
     account(scheme, parts, personal) {
@@ -142,6 +160,7 @@
       const balance = this.acc.get(balanceKey);
       const paid = balance < due ? balance : due;
       this.acc.set(balanceKey, balance - paid);
+      this.figures.set("个人账户余额", balance - paid);
       this.say(`个人账户支付${acc.parts.join("、")}共 ${Y(paid)} 元（余额 ${Y(balance)} 元 → ${Y(balance - paid)} 元），现金支付 ${Y(personal - paid)} 元`, acc.origin);
       return paid;
     }

@@ -58,7 +58,7 @@
 
   function arith(node, policy, facts, day) {
     switch (node.node) {
-      case "Num": return node.value;
+      case "Num": return magnitude(node.value);
       case "RefValue":
         try { return referenceValue(policy, node, day).v; } catch (e) {
           if (e instanceof Missing) throw new FormulaError(e.message);

@@ -111,7 +111,12 @@ class Page:
         """Poll until the expression is truthy; its value. Generous: the machine may be busy."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = self.evaluate(expression)
+            try:
+                value = self.evaluate(expression)
+            except RuntimeError as e:  # the page is navigating (a submitted form): ask again on the new page
+                if "navigated or closed" not in str(e) and "context" not in str(e).lower():
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.2)

@@ -129,20 +129,25 @@ def read_text_claims(text: str) -> None:
             assert cf.person is not None
 
 
-@FUZZ
-@given(st.randoms(use_true_random=False), st.integers(1, 5))
-def test_mutated_claim_file(rnd: random.Random, edits: int) -> None:
-    chars = list(GOOD_CLAIMS)
+def mutate_chars(text: str, rnd: random.Random, edits: int, inserted: str, replacing: str) -> str:
+    """A claim file with characters deleted, inserted (from `inserted`) or replaced (from `replacing`)."""
+    chars = list(text)
     for _ in range(edits):
         i = rnd.randrange(len(chars))
         op = rnd.randrange(3)
         if op == 0:
             del chars[i]
         elif op == 1:
-            chars.insert(i, rnd.choice('{}[]",:-.0123456789e \n四级'))
+            chars.insert(i, rnd.choice(inserted))
         else:
-            chars[i] = rnd.choice('{}[]",:-.0123456789eE+ \n')
-    read_text_claims("".join(chars))
+            chars[i] = rnd.choice(replacing)
+    return "".join(chars)
+
+
+@FUZZ
+@given(st.randoms(use_true_random=False), st.integers(1, 5))
+def test_mutated_claim_file(rnd: random.Random, edits: int) -> None:
+    read_text_claims(mutate_chars(GOOD_CLAIMS, rnd, edits, '{}[]",:-.0123456789e \n四级', '{}[]",:-.0123456789eE+ \n'))
 
 
 @FUZZ
@@ -196,17 +201,8 @@ def read_region_claims(region: Path, text: str) -> None:
 @given(st.sampled_from(REGIONS), st.randoms(use_true_random=False), st.integers(1, 5))
 def test_mutated_claim_file_of_every_region(region: Path, rnd: random.Random, edits: int) -> None:
     _, good = region_claim_file(region)
-    chars = list(good)
-    for _ in range(edits):
-        i = rnd.randrange(len(chars))
-        op = rnd.randrange(3)
-        if op == 0:
-            del chars[i]
-        elif op == 1:
-            chars.insert(i, rnd.choice('{}[]",:-.0123456789e \n一二三四级职工居民'))
-        else:
-            chars[i] = rnd.choice('{}[]",:-.0123456789eE+ \n０１２')
-    read_region_claims(region, "".join(chars))
+    read_region_claims(region, mutate_chars(good, rnd, edits, '{}[]",:-.0123456789e \n一二三四级职工居民',
+                                            '{}[]",:-.0123456789eE+ \n０１２'))
 
 
 def test_every_region_has_a_fuzzable_claim_file() -> None:

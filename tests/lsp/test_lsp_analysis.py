@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lsp.lspclient import ROOT
+from lsp.lspclient import ROOT, uri
 from policylang.lsp.analysis import analyse, region_root
 from policylang.resolve import loader
 from policylang.source import Source
@@ -23,3 +23,7 @@ def test_region_root() -> None:
     assert region_root(WEIHAI) == WEIHAI.parent  # a region folder: all its scripts together
     assert region_root(ROOT / "stdlib" / "enums.policy") == (ROOT / "stdlib" / "enums.policy").resolve()
     assert region_root(ROOT / "nowhere.policy") == (ROOT / "nowhere.policy").resolve()
+
+
+def test_uri_is_absolute() -> None:
+    assert uri(ROOT / "regions" / "weihai").startswith("file:///")

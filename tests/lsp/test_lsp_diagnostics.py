@@ -9,7 +9,7 @@ pytest.importorskip("pytest_lsp", reason="pytest-lsp is a dev dependency: pip in
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from lsp.lspclient import ROOT, change_doc, diagnostics_for, open_doc, position_of, uri
+from lsp.lspclient import ROOT, change_doc, diagnostics_for, open_doc, position_of
 from policylang.api import check_path
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -88,7 +88,3 @@ async def test_a_new_unsaved_script_gets_syntax_checks(client: LanguageClient) -
     assert diag.code == "E009"
     hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(doc), lsp.Position(1, 5)))
     assert hover is None
-
-
-def test_uri_is_absolute() -> None:
-    assert uri(WEIHAI).startswith("file:///")

@@ -126,6 +126,9 @@ def junit_xml(runs: list[RegionRun]) -> str:
             if not o.passed:
                 fail = ET.SubElement(case, "failure", message=failure_message(o), type="期望不符 (expectation)")
                 fail.text = explain_failure(o)
+        warnings = [d for d in run.checked.diagnostics if not d.is_error]
+        if warnings:  # check's warnings reach CI as the suite's stderr (W102 incomplete tables …)
+            ET.SubElement(suite, "system-err").text = render_all(warnings, run.checked.unit.sources)
         suite.set("tests", str(len(run.cases)))
         suite.set("failures", str(run.failed))
         suite.set("errors", "0")
@@ -156,6 +159,7 @@ def report_json(runs: list[RegionRun], with_coverage: bool) -> str:
     for run in runs:
         entry: dict = {"region": run.root, "compiled": run.compiled,
                        "errors": [d.headline() for d in run.checked.diagnostics if d.is_error],
+                       "warnings": [d.headline() for d in run.checked.diagnostics if not d.is_error],
                        "passed": run.passed, "failed": run.failed,
                        "tests": [_case_json(c) for c in run.cases]}
         if with_coverage and run.coverage is not None:

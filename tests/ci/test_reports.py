@@ -73,3 +73,17 @@ def test_cli_json_is_machine_readable_only(tmp_path, run_cli):
     result = run_cli("test", city, "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["summary"]["passed"] == 1
+
+
+def test_reports_carry_the_warnings_of_the_scripts_they_ran() -> None:
+    """A region whose ratio table misses a level it can reach (W102) passes its tests, and both reports say
+    so: the warning is in the JSON and in the JUnit suite's system-err."""
+    from pathlib import Path
+
+    region = Path(__file__).resolve().parents[1] / "cli" / "golden" / "incomplete"
+    run = run_region(region)
+    assert run.compiled
+    warnings = json.loads(report_json([run], False))["regions"][0]["warnings"]
+    assert warnings and all("W102" in w for w in warnings)
+    suite = ET.fromstring(junit_xml([run])).find("testsuite")
+    assert suite is not None and "W102" in (suite.findtext("system-err") or "")

@@ -158,12 +158,9 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
             layers.append(_layer(policy, layer, facts, day))
         except terms.NoCell as e:  # refused whole: the claim consumes no deductible or cap
             return RowPlan(index, (e.reason,))
-        except _Missing as m:
-            stop = len(layers)
-            layers.append(m.partial)
-            layers += [LayerPlan(False)] * (len(scheme.layers) - len(layers))
+        except _Missing as m:  # refused whole too: what it would have counted is not counted
             why = "缺少计算津贴所需的数值" if layer.allowance is not None else terms.unsettled_reason(layer.name, str(m))
-            return RowPlan(index, (), None, share, tuple(layers), stop, why)
+            return RowPlan(index, (why,))
     return RowPlan(index, (), None, share, tuple(layers))
 
 

@@ -128,7 +128,7 @@ def settle_cmd(path: str, claims_file: str, as_json: bool) -> None:
         _print_table(settle(checked.policy, cf.person, cf.claims, places))
         return
     each = settle_each(checked.policy, cf.person, cf.claims, places)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if not as_json:
         _in_input_order(each, len(cf.claims), _block, out)
         return

@@ -138,17 +138,21 @@ class ClaimSettler:
         return ClaimResult(c, scheme.name if scheme else None, c.amount, excluded, 0, c.amount - excluded, 0, 0,
                            c.amount, (), tuple(self.trace), tuple(reasons))
 
+    def refuse_whole(self, scheme: ir.Scheme | None, reason: str, origin: Span | None = None) -> ClaimResult:
+        """Refuse the claim as a whole: what it counted on the way (deductible, caps, counters) is undone, and
+        no later layer stands in for the one that could not be settled."""
+        if isinstance(self.acc, Ledger):
+            self.acc.undo()
+        self.say(f"本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：{reason}", origin)
+        return self.refuse(scheme, [reason])
+
     def run(self) -> ClaimResult:
-        journalled = isinstance(self.acc, Ledger)
-        if journalled:
+        if isinstance(self.acc, Ledger):
             self.acc.begin()
         try:
             return self.settle()
         except terms.NoCell as e:
-            if journalled:
-                self.acc.undo()
-            self.say(f"本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：{e.reason}", e.origin)
-            return self.refuse(self.scheme, [e.reason])
+            return self.refuse_whole(self.scheme, e.reason, e.origin)
 
     def settle(self) -> ClaimResult:
         claim, day = self.claim, self.claim.date
@@ -187,12 +191,12 @@ class ClaimSettler:
             if layer.allowance is not None:
                 result = settler.allowance()
                 if result is None:
-                    return self.refuse(scheme, ["缺少计算津贴所需的数值"])
+                    return self.refuse_whole(scheme, "缺少计算津贴所需的数值")
                 days, allowance = result
                 continue
             outcome = settler.settle(base)
             if outcome is None:
-                return self.refuse(scheme, [terms.unsettled_reason(layer.name, settler.why)])
+                return self.refuse_whole(scheme, terms.unsettled_reason(layer.name, settler.why))
             paid, counted = outcome
             shares.append(LayerShare(layer.name, paid, counted))
             base -= paid

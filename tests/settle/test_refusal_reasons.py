@@ -27,3 +27,22 @@ def test_both_backends_refuse_a_missing_formula_input_for_the_same_reason():
     cols = Columns.from_records([{"参保人ID": "p", "日期": dt.date(2024, 5, 1), "费用": 1_000_000, "险种": "职工医保",
                                   "人员类别": "退休", "就医类型": "住院", "医院等级": "三级"}])
     assert_same(policy, cols, settle_columns(policy, cols))
+
+
+def test_a_claim_refused_for_a_missing_value_counts_no_deductible_in_either_backend():
+    """The deductible is counted before the ratio formula fails: refused as a whole, the claim leaves the
+    admission's deductible untouched, so the next claim of the same admission pays all of it."""
+    policy = policy_of("expressions")
+    who = Person("p", facts({"险种": "职工医保", "人员类别": "退休"}))
+    stay = {"就医类型": "住院", "医院等级": "三级", "住院号": "A"}
+    first = Claim(dt.date(2024, 5, 1), 1_000_000, facts(stay))  # no 年龄: refused
+    second = Claim(dt.date(2024, 5, 2), 1_000_000, facts({**stay, "年龄": 76}), index=1)
+    r1, r2 = settle(policy, who, [first, second])
+    assert r1.refused == ("基本医保无法结算：缺少“年龄”",) and r1.total_fund == 0
+    assert "不计入起付线与封顶线" in "\n".join(line.render() for line in r1.trace)
+    assert r2.deductible == 90_000 and r2.fund == 800_800
+    rows = [{"参保人ID": "p", "日期": c.date, "费用": c.amount, "险种": "职工医保", "人员类别": "退休", **stay}
+            for c in (first, second)]
+    rows[1]["年龄"] = 76
+    cols = Columns.from_records(rows)
+    assert_same(policy, cols, settle_columns(policy, cols))

@@ -58,15 +58,20 @@
       return this.result({ scheme: scheme ? scheme.name : null, excluded, policy_range: c.amount - excluded, refused: reasons });
     }
 
+    // Refused as a whole: what the claim counted on the way is undone (eval/settle.py refuse_whole).
+    refuseWhole(scheme, reason, origin) {
+      this.acc.undo();
+      this.say(`本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：${reason}`, origin);
+      return this.refuse(scheme, [reason]);
+    }
+
     run() {
       this.acc.begin();
       try {
         return this.settle();
       } catch (e) {
         if (!(e instanceof PC.NoCell)) throw e;
-        this.acc.undo();
-        this.say(`本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：${e.reason}`, e.origin);
-        return this.refuse(this.scheme, [e.reason]);
+        return this.refuseWhole(this.scheme, e.reason, e.origin);
       }
     }
 
@@ -101,14 +106,14 @@
           this.figures);
         if (layer.allowance != null) {
           const r = settler.allowance();
-          if (r === null) return this.refuse(scheme, ["缺少计算津贴所需的数值"]);
+          if (r === null) return this.refuseWhole(scheme, "缺少计算津贴所需的数值");
           [days, allowance] = r;
           continue;
         }
         const outcome = settler.settle(base);
         if (outcome === null) {
           const why = settler.why;
-          return this.refuse(scheme, [why ? `${layer.name}无法结算：${why}` : `${layer.name}缺少当年的参考值，无法结算`]);
+          return this.refuseWhole(scheme, why ? `${layer.name}无法结算：${why}` : `${layer.name}缺少当年的参考值，无法结算`);
         }
         const [paid, counted] = outcome;
         shares.push({ name: layer.name, paid, deductible: counted });

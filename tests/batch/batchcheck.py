@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 from pathlib import Path
 
@@ -75,3 +76,19 @@ def assert_same(policy: ir.Policy, cols: Columns, s: Settled, expected: dict[str
 def policy_of(name: str) -> ir.Policy:
     """A region (regions/ or tests/vocabulary/) by folder name, compiled once per session."""
     return compile_region(next(p for p in REGIONS if p.name == name))
+
+
+def run_cli(args: list[str]) -> int:
+    """Run `policylang ARGS` in-process; its exit code."""
+    from policylang.commands.main import main
+
+    try:
+        main(args)
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
+
+
+def read_csv_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))

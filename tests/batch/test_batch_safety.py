@@ -3,35 +3,23 @@ files, rows that cannot be read, person identity across chunks, amounts beyond t
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from batchcheck import ROOT, policy_of
+from batchcheck import ROOT, policy_of, read_csv_rows, run_cli
 
 from policylang.batch import commit as commit_module
 from policylang.batch.engine import Run
-from policylang.commands.main import main
 
 SUIZHOU = str(ROOT / "regions" / "suizhou")
 HEADER = "参保人ID,险种,人员类别,日期,就医类型,医院等级,费用\n"
 ROW = "A,职工医保,在职,2024-03-01,普通门诊,二级,2000\n"
 
 
-def _run(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
-
-
-def _read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+_run, _read = run_cli, read_csv_rows
 
 
 def _claims(tmp_path: Path, body: str | bytes, name: str = "c.csv") -> Path:

@@ -9,11 +9,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from batchcheck import ROOT, policy_of
+from batchcheck import ROOT, policy_of, read_csv_rows, run_cli
 
 from policylang.batch.generate import generate
 from policylang.batch.tables import to_arrow, write_table
-from policylang.commands.main import main
 
 SUIZHOU = str(ROOT / "regions" / "suizhou")
 BAD = [  # (column, value, reason fragment)
@@ -27,17 +26,7 @@ BAD = [  # (column, value, reason fragment)
 ]
 
 
-def _run(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
-
-
-def _read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+_run, _read = run_cli, read_csv_rows
 
 
 @pytest.fixture(scope="module")

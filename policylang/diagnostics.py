@@ -105,6 +105,14 @@ CODES: dict[str, Code] = _codes(
      "继承 指向地区目录或 .policy 脚本，导入 指向 .policy 脚本；脚本须是普通文件，且不超过 1 MiB（1024 KB）。"),
     ("E062", "名称含有控制字符", "name contains control or invisible characters",
      "地区目录、脚本文件以及 继承、导入 的名称不能含换行、制表符等控制字符或看不见的格式字符；请改用只含可见字符的名称。"),
+    # expressions wherever a number stands (policylang/lower/formula.py, lower/dims.py)
+    ("E063", "表达式的单位不符", "units of an expression do not match",
+     "只有同一单位的量能相加减、比较或作界限；金额 × 月数 须再 ÷ 月数，金额 ÷ 金额 得比例，天数 × 元/天 得金额。"),
+    ("E064", "这里只能写数值", "a calculation where only a constant is allowed",
+     "算式可写在 起付线、封顶线、定额、比例、津贴天数、费用限额 的表项与公式中；这里写出算得的数值。"),
+    ("E065", "表达式读不到这个金额", "amount not known when the value is computed",
+     "表达式可读取本次就诊的 费用、政策范围内费用、全自费、先行自付；各层的支付在计算时还不知道。"),
+    ("E066", "取小/取大 只有一项", "取小/取大 with a single value", "写出至少两项：取小(缴费月数 ÷ 12 个月, 1)。"),
 )
 
 

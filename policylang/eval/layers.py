@@ -31,8 +31,9 @@ def _label(cell: ir.Cell) -> str:
 
 class LayerSettler:
     def __init__(self, policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, acc, claim: Claim, facts: ir.Facts,
-                 say: Callable, figures: dict[str, int] | None = None) -> None:
+                 say: Callable, figures: dict[str, int] | None = None, amounts: terms.Amounts | None = None) -> None:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
+        self.amounts = amounts  # the claim's own amounts an expression may read (费用, 政策范围内费用 …)
         self.claim, self.facts, self.say = claim, facts, say
         self.figures = {} if figures is None else figures  # named figures a test may expect (ir.cases)
 
@@ -49,7 +50,7 @@ class LayerSettler:
     def resolve(self, value: ir.Value, origin=None) -> Money | Ratio | Days | None:
         """A cell's value for this claim (terms.resolve), explained; None when it cannot be had."""
         try:
-            resolved = terms.resolve(value, self.policy, self.facts, self.claim.date)
+            resolved = terms.resolve(value, self.policy, self.facts, self.claim.date, self.amounts)
         except terms.FormulaError as e:
             self.why = str(e)
             self.say(f"无法计算“{value.text}”：{e}，本次就诊不予支付", origin)  # type: ignore[union-attr]
@@ -357,7 +358,13 @@ class LayerSettler:
         found = terms.allowance_days(allowance, self.facts, self.claim.date)
         cell = found.cell
         assert cell is not None
-        days = cell.value.n  # type: ignore[union-attr]
+        if isinstance(cell.value, ir.Formula):  # 津贴天数 computed per claim
+            base = self.resolve(cell.value, cell.origin)
+            if base is None:
+                return None
+            days = base.n  # type: ignore[union-attr]
+        else:
+            days = cell.value.n  # type: ignore[union-attr]
         self.say(f"{self.layer.name}：基本津贴天数 {days} 天{_label(cell)}", cell.origin)
         for rule, added in found.steps:
             days += added.n
@@ -382,7 +389,7 @@ class LayerSettler:
         rate = allowance.rate
         if isinstance(rate, ir.Formula):
             try:
-                exact, note = terms.formula_value(rate, self.policy, self.facts, self.claim.date)
+                exact, note = terms.formula_value(rate, self.policy, self.facts, self.claim.date, self.amounts)
             except terms.Missing as e:
                 self.say(f"无法计算日津贴“{rate.text}”：{e}", allowance.rate_origin)
                 return None

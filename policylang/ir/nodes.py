@@ -182,7 +182,7 @@ class DaysPerCount:
 class Allowance:
     """津贴: (base days + additions) × daily rate (a constant, a reference or a money field)."""
 
-    days: Param = attrs.field(validator=cells_of(Days))
+    days: Param = attrs.field(validator=cells_of(Days, formula=FormulaKind.DAYS))
     additions: tuple[DaysAddition, ...] = ()
     per_count: tuple[DaysPerCount, ...] = ()
     rate: Money | RefValue | str | Formula | None = attrs.field(default=None, validator=_rate)  # str: a money field

@@ -22,6 +22,7 @@ from policylang.ir.values import (
     Months,
     Number,
     NumUnit,
+    PickOp,
     RoundingMode,
     RoundTo,
 )
@@ -126,6 +127,7 @@ class Num:
     """A constant in an expression: money in 分, a ratio, or a plain number; its type is its unit."""
 
     value: Money | RatioValue | Number = attrs.field(validator=accepts(Money, RatioValue, Number))
+    written: str = ""  # the unit as written when the value's type does not say it: 个月, 天, 次, 元/天
 
     @property
     def unit(self) -> NumUnit:
@@ -146,11 +148,42 @@ class Bin:
     right: Arith = attrs.field(validator=lambda n, a, v: _arith(n, a, v))
 
 
-Arith = Num | FieldRef | RefValue | Bin
-_arith = accepts(Num, FieldRef, RefValue, Bin)
+# The claim's own amounts an expression may read: each is known before any layer pays (settle computes them
+# from the claim and the catalogue first). What the layers pay (统筹支付, 起付线 …) is not: it is refused (E065).
+CLAIM_AMOUNTS = ("费用", "政策范围内费用", "全自费", "先行自付")
+
+
+@attrs.frozen
+class ClaimAmount:
+    """An amount of the claim being settled (费用, 政策范围内费用, 全自费, 先行自付), in 分."""
+
+    name: str = attrs.field(validator=attrs.validators.in_(CLAIM_AMOUNTS))
+
+
+@attrs.frozen
+class Pick:
+    """取小(a, b, …) / 取大(a, b, …): the least or greatest of values of one unit."""
+
+    op: PickOp = attrs.field(validator=accepts(PickOp))
+    args: tuple[Arith, ...] = attrs.field(validator=lambda n, a, v: _args(n, a, v))
+
+
+def _args(node: object, attribute: attrs.Attribute, value: object) -> None:
+    if not isinstance(value, tuple) or len(value) < 2:
+        refuse(node, attribute, "a tuple of two or more expressions", value)
+    for v in value:
+        _arith(node, attribute, v)
+
+
+Arith = Num | FieldRef | RefValue | Bin | ClaimAmount | Pick
+_arith = accepts(Num, FieldRef, RefValue, Bin, ClaimAmount, Pick)
+ARITH_NODES = (Num, FieldRef, RefValue, Bin, ClaimAmount, Pick)
 
 
 def _bound(node: Formula, attribute: attrs.Attribute, value: object) -> None:
+    """A constant of the formula's unit (最低 600 元), or an expression (最低 上年度 职工平均工资 × 1%)."""
+    if isinstance(value, ARITH_NODES):
+        return
     optional(node.unit)(node, attribute, value)
 
 
@@ -162,18 +195,18 @@ class Formula:
     it is used); kind ratio: an exact fraction.
     """
 
-    expr: Arith = attrs.field(validator=accepts(Num, FieldRef, RefValue, Bin))
+    expr: Arith = attrs.field(validator=lambda n, a, v: _arith(n, a, v))
     kind: FormulaKind = attrs.field(validator=accepts(FormulaKind))
-    lower: Money | RatioValue | None = attrs.field(default=None, validator=_bound)
-    upper: Money | RatioValue | None = attrs.field(default=None, validator=_bound)
+    lower: Money | RatioValue | Arith | None = attrs.field(default=None, validator=_bound)
+    upper: Money | RatioValue | Arith | None = attrs.field(default=None, validator=_bound)
     round_to: RoundTo | None = attrs.field(default=None, validator=optional(RoundTo))
     round_mode: RoundingMode | None = attrs.field(default=None, validator=optional(RoundingMode))
     text: str = ""
 
     @property
-    def unit(self) -> type[Money] | type[RatioValue]:
-        """The type of the formula's result (and of its bounds)."""
-        return Money if self.kind is FormulaKind.MONEY else RatioValue
+    def unit(self) -> type[Money] | type[RatioValue] | type[Days]:
+        """The type of the formula's result (and of its constant bounds)."""
+        return {FormulaKind.MONEY: Money, FormulaKind.RATIO: RatioValue, FormulaKind.DAYS: Days}[self.kind]
 
 
 @attrs.frozen

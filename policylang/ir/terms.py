@@ -9,7 +9,9 @@ validity intervals overlap, and the names of the outputs a test may expect.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 
 import attrs
@@ -24,6 +26,7 @@ from policylang.ir.values import (
     FieldType,
     FormulaKind,
     Money,
+    PickOp,
     Ratio,
     RoundTo,
     magnitude,
@@ -114,7 +117,10 @@ def reference_value(policy: ir.Policy, ref: ir.RefValue, day: dt.date) -> Money:
     return found
 
 
-def _arith(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date) -> Fraction:
+Amounts = Mapping[str, int]  # the claim's own amounts an expression may read (ir.CLAIM_AMOUNTS), in 分
+
+
+def _arith(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date, amounts: Amounts | None = None) -> Fraction:
     if isinstance(node, ir.Num):
         return Fraction(magnitude(node.value))  # type: ignore[arg-type]
     if isinstance(node, ir.RefValue):
@@ -129,7 +135,14 @@ def _arith(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date) -> 
         fdef = policy.field(node.name)
         scale = Fraction(1, 12) if fdef is not None and fdef.type == FieldType.YEARS else Fraction(1)
         return Fraction(value) * scale
-    left, right = _arith(node.left, policy, facts, day), _arith(node.right, policy, facts, day)
+    if isinstance(node, ir.ClaimAmount):
+        if amounts is None or node.name not in amounts:
+            raise FormulaError(f"这里没有本次就诊的“{node.name}”")
+        return Fraction(amounts[node.name])
+    if isinstance(node, ir.Pick):
+        values = [_arith(a, policy, facts, day, amounts) for a in node.args]
+        return min(values) if node.op is PickOp.MIN else max(values)
+    left, right = _arith(node.left, policy, facts, day, amounts), _arith(node.right, policy, facts, day, amounts)
     if node.op == ArithOp.ADD:
         return left + right
     if node.op == ArithOp.SUB:
@@ -141,25 +154,44 @@ def _arith(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date) -> 
     return left / right
 
 
-def _bound(value: Money | Ratio) -> Fraction:
-    return Fraction(value.fen) if isinstance(value, Money) else value.value
+def expression_value(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date,
+                     amounts: Amounts | None = None) -> Fraction:
+    """An expression's exact value for a claim (money in 分, ratios as fractions, days and months as numbers):
+    facts, the claim's date (reference values by year) and its own amounts. FormulaError if it cannot be had."""
+    return _arith(node, policy, facts, day, amounts)
 
 
-def formula_value(formula: ir.Formula, policy: ir.Policy, facts: ir.Facts, day: dt.date) -> tuple[Money | Ratio, str]:
+def _bound(value: Money | Ratio | Days | ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date,
+           amounts: Amounts | None) -> Fraction:
+    if isinstance(value, ir.ARITH_NODES):
+        return _arith(value, policy, facts, day, amounts)  # type: ignore[arg-type]
+    if isinstance(value, Days):
+        return Fraction(value.n)
+    return Fraction(value.fen) if isinstance(value, Money) else value.value  # type: ignore[union-attr]
+
+
+def formula_value(formula: ir.Formula, policy: ir.Policy, facts: ir.Facts, day: dt.date,
+                  amounts: Amounts | None = None) -> tuple[Money | Ratio | Days, str]:
     """A computed parameter: exact, bounded (最低 / 最高), rounded as the formula says; and a note on what applied.
 
-    A money result is exact until a named rounding: one the formula states, else the caller's (to_fen).
+    A money result is exact until a named rounding: one the formula states, else the caller's (to_fen). A days
+    result counts whole days only (不足 1 天的部分不计), never below 0.
     """
-    exact = _arith(formula.expr, policy, facts, day)
+    exact = _arith(formula.expr, policy, facts, day, amounts)
     notes = []
-    if formula.lower is not None and exact < _bound(formula.lower):
-        exact = _bound(formula.lower)
+    if formula.lower is not None and exact < (low := _bound(formula.lower, policy, facts, day, amounts)):
+        exact = low
         notes.append("按最低值")
-    if formula.upper is not None and exact > _bound(formula.upper):
-        exact = _bound(formula.upper)
+    if formula.upper is not None and exact > (high := _bound(formula.upper, policy, facts, day, amounts)):
+        exact = high
         notes.append("按最高值")
     if formula.kind == FormulaKind.RATIO:
         return Ratio(exact), "，".join(notes)
+    if formula.kind == FormulaKind.DAYS:
+        whole = max(0, math.floor(exact))
+        if whole != exact:
+            notes.append("不足 1 天的部分不计")
+        return Days(whole), "，".join(notes)
     if formula.round_to is not None:
         mode = formula.round_mode or policy.rounding
         unit = 100 if formula.round_to == RoundTo.YUAN else 1
@@ -178,13 +210,15 @@ class Resolved:
     note: str = ""
 
 
-def resolve(value: ir.Value, policy: ir.Policy, facts: ir.Facts, day: dt.date) -> Resolved:
-    """A cell's value for a claim: constants as they are, references by year, formulas evaluated and money
-    rounded to the 分 by the region's rule. Raises Missing (FormulaError for a formula)."""
+def resolve(value: ir.Value, policy: ir.Policy, facts: ir.Facts, day: dt.date,
+            amounts: Amounts | None = None) -> Resolved:
+    """A cell's value for a claim: constants as they are, references by year, formulas evaluated (reading the
+    claim's own amounts when given) and money rounded to the 分 by the region's rule. Raises Missing
+    (FormulaError for a formula)."""
     if isinstance(value, ir.RefValue):
         return Resolved(reference_value(policy, value, day))
     if isinstance(value, ir.Formula):
-        result, note = formula_value(value, policy, facts, day)
+        result, note = formula_value(value, policy, facts, day, amounts)
         if isinstance(result, Money) and not result.whole:
             rounded = result.rounded(policy.rounding)
             note = "，".join(x for x in (note, f"{policy.rounding}到分") if x)
@@ -300,6 +334,7 @@ __all__ = [
     "applies",
     "cell",
     "clamp",
+    "expression_value",
     "final_ratio",
     "first_pay",
     "formula_value",

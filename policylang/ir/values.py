@@ -24,6 +24,14 @@ from policylang.ir.units import fmt_exact_yuan, fmt_ratio, fmt_yuan
 class FormulaKind(enum.StrEnum):
     MONEY = "money"
     RATIO = "ratio"
+    DAYS = "days"  # 津贴天数 = …: whole days, the fraction of a day dropped
+
+
+class PickOp(enum.StrEnum):
+    """取小 / 取大: the least or the greatest of several values of one unit."""
+
+    MIN = "取小"
+    MAX = "取大"
 
 
 class NumUnit(enum.StrEnum):
@@ -359,6 +367,7 @@ __all__ = [
     "Days",
     "FieldType",
     "FormulaKind",
+    "PickOp",
     "Money",
     "Months",
     "NumUnit",

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from policylang import ir
 from policylang.ir.units import fmt_ratio, fmt_yuan
-from policylang.ir.values import Age, Count, Days, FormulaKind, Money, Months, Ratio
+from policylang.ir.values import Age, ArithOp, Count, Days, FormulaKind, Money, Months, Ratio
 
 
 def date_cn(day: dt.date) -> str:
@@ -50,6 +50,39 @@ def bands_cn(bands: ir.BandSet) -> str:
         else:
             parts.append(f"{money_cn(b.lower)}至{money_cn(b.upper)} {ratio_cn(b.ratio)}")
     return "；".join(parts)
+
+
+def _num(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    return str((Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.0001")).normalize())
+
+
+def _num_text(node: ir.Num) -> str:
+    if isinstance(node.value, Money):
+        return f"{_num(Fraction(node.value.fen) / 100)} {node.written or '元'}"
+    if isinstance(node.value, Ratio):
+        return f"{_num(node.value.value * 100)}%"
+    return f"{_num(node.value.value)} {node.written}" if node.written else _num(node.value.value)
+
+
+def arith_text(node: ir.Arith) -> str:
+    """An expression as an officer would read it: 上年度职工平均工资 × 8%, 取小(缴费月数 ÷ 12 个月, 1)."""
+    if isinstance(node, ir.Num):
+        return _num_text(node)
+    if isinstance(node, ir.FieldRef | ir.ClaimAmount):
+        return node.name
+    if isinstance(node, ir.RefValue):
+        return node.describe()
+    if isinstance(node, ir.Pick):
+        return f"{node.op}({', '.join(arith_text(a) for a in node.args)})"
+    left, right = arith_text(node.left), arith_text(node.right)
+    if isinstance(node.right, ir.Bin) and node.op in (ArithOp.MUL, ArithOp.DIV, ArithOp.SUB):
+        right = f"({right})"
+    if isinstance(node.left, ir.Bin) and node.op in (ArithOp.MUL, ArithOp.DIV) and node.left.op in (ArithOp.ADD,
+                                                                                                     ArithOp.SUB):
+        left = f"({left})"
+    return f"{left} {node.op} {right}"
 
 
 def bound_cn(value: Money | Ratio, kind: FormulaKind | None = None) -> str:

@@ -194,6 +194,11 @@ def adjustment(ctx: Context, stmt: ast.Adjust) -> ir.Adjustment | None:
     conds = conditions_of_keys(ctx, stmt.keys)
     delta = ratio_value(ctx, stmt.delta, "比例调整")
     start, end = validity(ctx, stmt.validity)
+    for b in (stmt.lower, stmt.upper):
+        if isinstance(b, ast.Arith):  # a bound computed per claim is a formula: 比例 = … ，最低 …
+            ctx.report(error("E064", "比例调整的最低、最高只能是数值，不能是算式", b.span,
+                             "写出数值（最高 95%），或把比例写成公式：比例 = 85% + …，最高 …"))
+            return None
     lower = ratio_value(ctx, stmt.lower, "最低比例") if stmt.lower else None
     upper = ratio_value(ctx, stmt.upper, "最高比例") if stmt.upper else None
     if lower is not None and upper is not None and lower > upper:
@@ -239,7 +244,7 @@ def daily_rate(ctx: Context, stmt: ast.DailyRate) -> Money | ir.RefValue | str |
     """日津贴: an amount, a reference value, a money field or a formula."""
     v = stmt.value
     if isinstance(v, ast.Formula):
-        return formula(ctx, v, Kind.MONEY, "日津贴")
+        return formula(ctx, v, Kind.MONEY, "日津贴", per_day=True)
     if isinstance(v, ast.Name):
         fdef = ctx.fields.get(v.text)
         if fdef is None or fdef.type != "金额":

@@ -152,6 +152,9 @@ def _keyed_comparison(ctx: Context, lexpr: ir.Expr, unit: Unit, op: CompareOp,
     for entry in entries:
         combos = cell_keys(ctx, entry.keys)
         q = entry.value
+        if isinstance(q, ast.Formula):
+            ctx.report(error("E064", "要求中的标准只能是数值，不能是算式", q.span, "写出标准的数值，如 在职 20 年"))
+            return None
         if combos is None or not isinstance(q, ast.Quantity):
             return None
         bound = _constant(ctx, q)

@@ -36,10 +36,16 @@ def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries:
     seen: dict[tuple, Span] = {}
     for entry in entries:
         combos = cell_keys(ctx, entry.keys)
-        if kind == "津贴天数":
-            v = days(ctx, entry.value, kind) if isinstance(entry.value, ast.Quantity) else None
+        written = entry.value
+        if isinstance(written, ast.Formula) and written.expr.op in ("num", "ref") and not (
+                written.lower or written.upper or written.round_to):
+            written = written.expr.left  # (80%) is 80%: parentheses around one value change nothing
+        if isinstance(written, ast.Formula):
+            v = cell_formula(ctx, kind, written)
+        elif kind == "津贴天数":
+            v = days(ctx, written, kind) if isinstance(written, ast.Quantity) else None
         else:
-            v = value(ctx, entry.value, want, kind)
+            v = value(ctx, written, want, kind)  # type: ignore[arg-type]
         if v is None or combos is None:
             continue
         for keys in combos:
@@ -51,6 +57,19 @@ def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries:
             seen[sig] = entry.span
             cells.append(ir.Cell(keys, v, entry.span))
     return ir.Version(start, end, ir.Table(tuple(cells)), span)
+
+
+# Tables whose cells may be computed per claim (一级 (上年度 职工平均工资 × 1%)); others hold constants.
+EXPRESSION_TABLES = ("起付线", "封顶线", "定额", "比例", "津贴天数", "费用限额")
+
+
+def cell_formula(ctx: Context, kind: str, f: ast.Formula) -> ir.Formula | None:
+    """A cell written as an expression: a formula of the table's unit; E064 in a table of constants."""
+    if kind not in EXPRESSION_TABLES:
+        ctx.report(error("E064", f"{kind}的表项只能是数值，不能是算式", f.span,
+                         f"算式可写在 {'、'.join(EXPRESSION_TABLES)} 的表项中；这里写出算得的数值"))
+        return None
+    return formula(ctx, f, KIND_OF_TABLE.get(kind, Kind.MONEY), kind)
 
 
 def table_statement(ctx: Context, defs: Definitions, owner: str, stmt: ast.TableStmt) -> ir.Version | None:

@@ -139,10 +139,11 @@ class RefValue:
 
 @attrs.frozen
 class Arith:
-    """An arithmetic expression: op is + − × ÷ for a binary node, "num" / "ref" / "name" for a leaf."""
+    """An arithmetic expression: op is + − × ÷ for a binary node, "num" / "ref" / "name" for a leaf, "per" for
+    an amount per unit (200 元/天: left is (Quantity, "天")), 取小 / 取大 for a choice (left: the arguments)."""
 
     op: str
-    left: object  # Arith | Quantity | RefValue | Name
+    left: object  # Arith | Quantity | RefValue | Name | (Quantity, str) | tuple[Arith, ...]
     right: Arith | None
     span: Span = _span()
 
@@ -152,8 +153,8 @@ class Formula:
     """= 上年度 职工平均工资 × 8%，最低 600 元，最高 1800 元，取整到元."""
 
     expr: Arith
-    lower: Quantity | None
-    upper: Quantity | None
+    lower: Quantity | Arith | None  # a constant stays a Quantity; 最低 上年度 … × 1% is an Arith
+    upper: Quantity | Arith | None
     round_to: str | None  # 分 | 元
     round_mode: str | None
     span: Span = _span()
@@ -172,7 +173,7 @@ class CountEntry:
 @attrs.frozen
 class Entry:
     keys: tuple[Key, ...]
-    value: Quantity | RefValue
+    value: Quantity | RefValue | Formula  # Formula: a cell written as (expression …)
     span: Span = _span()
 
 

@@ -18,6 +18,11 @@ def token_span(file: str, tok: Token) -> Span:
     return Span(file, line, col, end_line, end_col)
 
 
+def _constant_or_expr(a: ast.Arith) -> ast.Quantity | ast.Arith:
+    """A bound as written: a constant stays a quantity (最低 600 元), anything else an expression."""
+    return a.left if a.op == "num" else a  # type: ignore[return-value]
+
+
 def _first(items, kind, default=None):
     return next((i for i in items if isinstance(i, kind)), default)
 
@@ -187,11 +192,26 @@ class AstBuilder(Transformer):
     def a_name(self, meta, items):
         return ast.Arith("name", items[0], None, self._span(meta))
 
+    def a_per(self, meta, items):
+        return ast.Arith("per", (items[0], str(items[1])), None, self._span(meta))
+
+    def a_pick(self, meta, items):
+        return ast.Arith(str(items[0]), tuple(items[1:]), None, self._span(meta))
+
+    def pick_fn(self, meta, items):
+        return str(items[0])
+
+    def per_unit(self, meta, items):
+        return str(items[0])
+
+    def cell_expr(self, meta, items):
+        return self.formula_rhs(meta, items)
+
     def bound_min(self, meta, items):
-        return _Bound("min", items[0])
+        return _Bound("min", _constant_or_expr(items[0]))
 
     def bound_max(self, meta, items):
-        return _Bound("max", items[0])
+        return _Bound("max", _constant_or_expr(items[0]))
 
     def round_to(self, meta, items):
         return _RoundTo(items[0], items[1] if len(items) > 1 else None)

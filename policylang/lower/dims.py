@@ -40,19 +40,18 @@ class Dim:
         return not any(self._exps())
 
     def cn(self) -> str:
-        """How an officer reads it: 金额, 比例（无单位的数）, 天数, 金额/天, 金额×月数."""
+        """How an officer reads it: 金额, 比例或无单位的数, 天数, 金额/天, 金额×月数."""
         if self.dimensionless:
             return "比例或无单位的数"
         single = [b for b in _BASES if getattr(self, b) == 1]
         if sum(1 for e in self._exps() if e) == 1 and single:
             return _NAMED[single[0]]
-        up = "×".join(_power(b, e) for b, e in zip(_BASES, self._exps(), strict=True) if e > 0) or "1"
-        down = "×".join(_power(b, -e) for b, e in zip(_BASES, self._exps(), strict=True) if e < 0)
+        up = "×".join(_power(_NAMED[b], e) for b, e in zip(_BASES, self._exps(), strict=True) if e > 0) or "1"
+        down = "×".join(_power(_BASE_CN[b], -e) for b, e in zip(_BASES, self._exps(), strict=True) if e < 0)
         return f"{up}/{down}" if down else up
 
 
-def _power(base: str, exp: int) -> str:
-    word = _NAMED[base] if base == "money" else _BASE_CN[base]
+def _power(word: str, exp: int) -> str:
     return word if exp == 1 else f"{word}^{exp}"
 
 

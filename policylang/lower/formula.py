@@ -162,9 +162,15 @@ def _bound(ctx: Context, b: ast.Quantity | ast.Arith, kind: FormulaKind, dim: Di
     if isinstance(b, ast.Quantity) and kind is not FormulaKind.DAYS:
         v = (ratio_value if kind is FormulaKind.RATIO else money_value)(ctx, b, what)
         return None if v is None else (v, True)
-    a = b if isinstance(b, ast.Arith) else ast.Arith("num", b, None, b.span)
-    lowered = expression(ctx, a, (dim, dims.MONEY) if per_day else (dim,), what)
-    return None if lowered is None else (lowered[0], False)
+    want = (dim, dims.MONEY) if per_day else (dim,)
+    if isinstance(b, ast.Arith):
+        lowered = expression(ctx, b, want, what)
+        return None if lowered is None else (lowered[0], False)
+    constant = _number(ctx, b)
+    if constant is not None and constant[1] not in want:
+        ctx.report(error("E063", f"{what} 应为{dim.cn()}，这里写的是{constant[1].cn()}", b.span, _UNIT_HINT))
+        return None
+    return None if constant is None else (constant[0], False)
 
 
 def formula(ctx: Context, f: ast.Formula, want: Kind, what: str, per_day: bool = False) -> ir.Formula | None:

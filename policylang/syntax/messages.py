@@ -43,9 +43,9 @@ _BOUND_FORM = "写作 起付线 = 上年度 职工平均工资 × 8%，最低 60
 MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "expression_in_cell", "E001",
-        "表项的值只能是一个数值或参考值，不能是算式 — a table cell holds one value, not a calculation",
-        "表项中的算式写作整条规则：起付线 = 上年度 职工平均工资 × 8%，最低 600 元；"
-        "比例的增减写作 退休 比例 提高 5%",
+        "表项的值只能是一个数值或参考值，算式要加括号 — a table cell holds one value or a calculation in parentheses",
+        "表项中的算式加括号：起付线 一级 (上年度 职工平均工资 × 1%)，或写作整条规则：起付线 = 上年度 职工平均工资 × 8%，"
+        "最低 600 元；比例的增减写作 退休 比例 提高 5%",
         (
             "方案 甲 { 比例 一级 80%, 二级 一级 + 5% }",
             "方案 甲 { 比例 一级 50% × 2 }",

@@ -12,8 +12,8 @@
   const min = (a, b) => (a < b ? a : b);
 
   class LayerSettler {
-    constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map()) {
-      Object.assign(this, { policy, scheme, layer, acc, claim, facts, say, figures });
+    constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map(), amounts = null) {
+      Object.assign(this, { policy, scheme, layer, acc, claim, facts, say, figures, amounts });
       this.deductibleAmount = 0n;
       this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
     }
@@ -29,7 +29,7 @@
     }
     resolve(value, origin) {
       let resolved, note;
-      try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.claim.date); } catch (e) {
+      try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.claim.date, this.amounts); } catch (e) {
         if (e instanceof PC.FormulaError) {
           this.why = e.message;
           this.say(`无法计算“${value.text}”：${e.message}，本次就诊不予支付`, origin);
@@ -308,7 +308,12 @@
       const al = this.layer.allowance;
       requiredCell(al.days, this.claim.date, this.facts);
       const cell = PC.lookup(al.days, this.claim.date, this.facts);
-      let days = cell.value.v.n;
+      let days;
+      if (cell.value.node === "Formula") { // 津贴天数 computed per claim
+        const base = this.resolve(cell.value, cell.origin);
+        if (base === null) return null;
+        days = base.v.n;
+      } else days = cell.value.v.n;
       this.say(`${this.layer.name}：基本津贴天数 ${days} 天${label(cell)}`, cell.origin);
       for (const add of al.additions) {
         if (!PC.allHold(add.when, this.facts)) continue;
@@ -339,7 +344,7 @@
       const rate = al.rate;
       if (rate != null && rate.node === "Formula") {
         let exact, note;
-        try { [exact, note] = PC.formulaValue(rate, this.policy, this.facts, this.claim.date); } catch (e) {
+        try { [exact, note] = PC.formulaValue(rate, this.policy, this.facts, this.claim.date, this.amounts); } catch (e) {
           if (!(e instanceof PC.Missing)) throw e;
           this.say(`无法计算日津贴“${rate.text}”：${e.message}`, al.rate_origin);
           return null;

@@ -102,8 +102,10 @@
           if (layer.allowance == null) shares.push({ name: layer.name, paid: 0n, deductible: 0n });
           continue;
         }
+        const amounts = new Map([["费用", claim.amount], ["全自费", excluded], ["先行自付", classShare + first],
+          ["政策范围内费用", policyRange]]);
         const settler = new PC.LayerSettler(policy, scheme, layer, this.acc, claim, this.facts, this.say.bind(this),
-          this.figures);
+          this.figures, amounts);
         if (layer.allowance != null) {
           const r = settler.allowance();
           if (r === null) return this.refuseWhole(scheme, "缺少计算津贴所需的数值");

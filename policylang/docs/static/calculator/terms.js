@@ -56,7 +56,8 @@
     return found[1]; // {unit: money}
   }
 
-  function arith(node, policy, facts, day) {
+  /** expression_value: an expression's exact value; amounts: the claim's own amounts (费用 …) as a Map of BigInt. */
+  function arith(node, policy, facts, day, amounts = null) {
     switch (node.node) {
       case "Num": return magnitude(node.value);
       case "RefValue":
@@ -71,8 +72,16 @@
         const scale = fdef && fdef.type === "年数" ? new Frac(1n, 12n) : new Frac(1n);
         return Frac.of(value).mul(scale);
       }
+      case "ClaimAmount":
+        if (amounts == null || !amounts.has(node.name)) throw new FormulaError(`这里没有本次就诊的“${node.name}”`);
+        return Frac.of(amounts.get(node.name));
+      case "Pick": {
+        const values = node.args.map((a) => arith(a, policy, facts, day, amounts));
+        const pickMin = node.op === "取小";
+        return values.reduce((best, v) => ((pickMin ? v.cmp(best) < 0 : v.cmp(best) > 0) ? v : best));
+      }
       case "Bin": {
-        const l = arith(node.left, policy, facts, day), r = arith(node.right, policy, facts, day);
+        const l = arith(node.left, policy, facts, day, amounts), r = arith(node.right, policy, facts, day, amounts);
         if (node.op === "+") return l.add(r);
         if (node.op === "-") return l.sub(r);
         if (node.op === "×") return l.mul(r);
@@ -83,15 +92,30 @@
     }
   }
 
-  const boundOf = (q) => q.v;
+  const ARITH = new Set(["Num", "FieldRef", "RefValue", "Bin", "ClaimAmount", "Pick"]);
+  /** A bound: a constant of the formula's unit, or an expression (最低 上年度 职工平均工资 × 1%). */
+  const boundOf = (q, policy, facts, day, amounts) =>
+    (q.node && ARITH.has(q.node) ? arith(q, policy, facts, day, amounts) : q.v);
 
   /** formula_value: exact, bounded, rounded as the formula says; [{unit, v}, note]. */
-  function formulaValue(formula, policy, facts, day) {
-    let exact = arith(formula.expr, policy, facts, day);
+  function formulaValue(formula, policy, facts, day, amounts = null) {
+    let exact = arith(formula.expr, policy, facts, day, amounts);
     const notes = [];
-    if (formula.lower != null && exact.cmp(boundOf(formula.lower)) < 0) { exact = boundOf(formula.lower); notes.push("按最低值"); }
-    if (formula.upper != null && exact.cmp(boundOf(formula.upper)) > 0) { exact = boundOf(formula.upper); notes.push("按最高值"); }
+    if (formula.lower != null) {
+      const low = boundOf(formula.lower, policy, facts, day, amounts);
+      if (exact.cmp(low) < 0) { exact = low; notes.push("按最低值"); }
+    }
+    if (formula.upper != null) {
+      const high = boundOf(formula.upper, policy, facts, day, amounts);
+      if (exact.cmp(high) > 0) { exact = high; notes.push("按最高值"); }
+    }
     if (formula.kind === "ratio") return [{ unit: "ratio", v: exact }, notes.join("，")];
+    if (formula.kind === "days") {
+      let whole = exact.trunc();
+      if (whole < 0n) whole = 0n;
+      if (!exact.eq(whole)) notes.push("不足 1 天的部分不计");
+      return [{ unit: "days", v: new Frac(whole) }, notes.join("，")];
+    }
     if (formula.round_to != null) {
       const mode = formula.round_mode || policy.rounding;
       const unit = formula.round_to === "元" ? 100n : 1n;
@@ -103,10 +127,10 @@
   }
 
   /** resolve: a cell's value for a claim; throws Missing (FormulaError for a formula). */
-  function resolve(value, policy, facts, day) {
+  function resolve(value, policy, facts, day, amounts = null) {
     if (value.node === "RefValue") return [referenceValue(policy, value, day), ""];
     if (value.node === "Formula") {
-      let [result, note] = formulaValue(value, policy, facts, day);
+      let [result, note] = formulaValue(value, policy, facts, day, amounts);
       if (result.unit === "money" && !result.v.whole) {
         result = { unit: "money", v: new Frac(roundFen(result.v, policy.rounding)) };
         note = [note, `${policy.rounding}到分`].filter((x) => x).join("，");
@@ -221,7 +245,7 @@
 
   Object.assign(PC, {
     Missing, FormulaError, inForce, holds, allHold, applies, who, describe, tableLookup, versionAt, lookup, label,
-    cellLabel, reference, refDescribe, referenceValue, formulaValue, resolve, adjusted, clamp, countValue,
+    cellLabel, reference, refDescribe, referenceValue, formulaValue, resolve, expressionValue: arith, adjusted, clamp, countValue,
     checkRequirement, magnitude,
   });
 })(typeof globalThis !== "undefined" ? globalThis : this);

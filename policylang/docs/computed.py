@@ -17,7 +17,7 @@ from policylang.docs.primitives import Column
 from policylang.eval.subsidy import subsidize
 from policylang.ir import terms
 from policylang.ir.claims import Person, facts
-from policylang.ir.values import FormulaKind, Money, Number, Ratio
+from policylang.ir.values import Days, FormulaKind, Money, Number, Ratio
 from policylang.ir.wording import (
     conditions_cn,
     formula_cn,
@@ -36,16 +36,29 @@ def _walk(node: object) -> Iterator[object]:
     if isinstance(node, ir.Bin):
         yield from _walk(node.left)
         yield from _walk(node.right)
+    if isinstance(node, ir.Pick):
+        for arg in node.args:
+            yield from _walk(arg)
 
 
-def formula_fields(formula: ir.Formula) -> list[str]:
-    """The person or claim fields a formula reads (年龄, 月工资 …), in order of appearance."""
-    return list(dict.fromkeys(n.name for n in _walk(formula.expr) if isinstance(n, ir.FieldRef)))
+def _formula_nodes(formula: ir.Formula) -> Iterator[object]:
+    """Every node of a formula's expression and of its bounds computed per claim."""
+    for part in (formula.expr, formula.lower, formula.upper):
+        if isinstance(part, ir.ARITH_NODES):
+            yield from _walk(part)
+
+
+def formula_fields(formula: ir.Formula, amounts: bool = False) -> list[str]:
+    """The person or claim fields a formula reads (年龄, 月工资 …), in order of appearance; with amounts, also the
+    claim's own amounts it reads (本次就诊的全自费)."""
+    kinds = ir.FieldRef | ir.ClaimAmount if amounts else ir.FieldRef
+    return list(dict.fromkeys(n.name if isinstance(n, ir.FieldRef) else f"本次就诊的{n.name}"
+                              for n in _formula_nodes(formula) if isinstance(n, kinds)))
 
 
 def formula_years(policy: ir.Policy, formula: ir.Formula) -> list[int]:
     """The claim years for which every reference value the formula reads is given."""
-    refs = [n for n in _walk(formula.expr) if isinstance(n, ir.RefValue)]
+    refs = [n for n in _formula_nodes(formula) if isinstance(n, ir.RefValue)]
     if not refs:
         return []
     years = None
@@ -63,6 +76,8 @@ def formula_value(policy: ir.Policy, formula: ir.Formula, day: dt.date,
         value, note = terms.formula_value(formula, policy, {**policy.defaults(), **(fact_map or {})}, day)
     except terms.Missing:
         return None
+    if isinstance(value, Days):
+        return f"{value.n}天", note
     shown = money_cn(value.rounded(policy.rounding)) if isinstance(value, Money) else ratio_cn(value)
     return shown, note
 
@@ -76,19 +91,24 @@ def formula_value_cn(policy: ir.Policy, formula: ir.Formula, day: dt.date,
     return f"{found[0]}（{found[1]}）" if found[1] else found[0]
 
 
-def _constant(bound: Money | Ratio, kind: FormulaKind) -> ir.Formula:
+def _constant(bound: Money | Ratio | Days | ir.Arith, kind: FormulaKind) -> ir.Formula:
     """A formula's bound as a formula of its own (worded like the formula's values)."""
+    if isinstance(bound, ir.ARITH_NODES):
+        return ir.Formula(bound, kind)  # type: ignore[arg-type]
+    if isinstance(bound, Days):
+        return ir.Formula(ir.Num(Number(bound.n)), kind)
     value = Fraction(bound.fen) if isinstance(bound, Money) else bound.value
     return ir.Formula(ir.Num(Number(value)), kind)
 
 
 def _formula_sentence(policy: ir.Policy, title: str, label: str, formula: ir.Formula) -> str:
     who = f"{label}：" if label else ""
-    text = f"{who}{title} = {formula_cn(formula)}"
-    fields = formula_fields(formula)
+    text = f"{who}{title}为{formula_cn(formula)}"
+    fields = formula_fields(formula, amounts=True)
     if fields:
         text += f"；其中{'、'.join(fields)}按参保人本人（或本次就诊）的实际情况计算，因人而异"
-        if formula.lower is not None and formula.upper is not None:
+        constant = not isinstance(formula.lower, ir.ARITH_NODES) and not isinstance(formula.upper, ir.ARITH_NODES)
+        if formula.lower is not None and formula.upper is not None and constant:
             low = formula_value_cn(policy, _constant(formula.lower, formula.kind), dt.date.min)
             high = formula_value_cn(policy, _constant(formula.upper, formula.kind), dt.date.min)
             text += f"，计算结果在 {low} 至 {high} 之间"

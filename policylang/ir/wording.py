@@ -85,22 +85,78 @@ def arith_text(node: ir.Arith) -> str:
     return f"{left} {node.op} {right}"
 
 
-def bound_cn(value: Money | Ratio, kind: FormulaKind | None = None) -> str:
-    """A formula's bound, in its own unit."""
-    return money_cn(value) if isinstance(value, Money) else ratio_cn(value)
+def _num_cn(node: ir.Num) -> str:
+    """A constant in a citizen's words: 600元, 1%, 12个月, 每天200元."""
+    if isinstance(node.value, Money):
+        per = node.written.partition("/")[2]
+        return f"每{per}{money_cn(node.value)}" if per else money_cn(node.value)
+    if isinstance(node.value, Ratio):
+        return ratio_cn(node.value)
+    unit, _, per = node.written.partition("/")
+    return f"每{per}{_num(node.value.value)}{unit}" if per else f"{_num(node.value.value)}{unit}"
+
+
+def _operand_cn(node: ir.Arith, within: ArithOp) -> str:
+    """A part of a calculation, in （） when it is a sum inside a product or a difference on the right."""
+    text = arith_cn(node)
+    if isinstance(node, ir.Bin) and node.op in (ArithOp.ADD, ArithOp.SUB) and within in (ArithOp.MUL, ArithOp.DIV):
+        return f"（{text}）"
+    if isinstance(node, ir.Pick) and within in (ArithOp.MUL, ArithOp.DIV):
+        return f"（{text}）"
+    return text
+
+
+_OP_CN = {ArithOp.ADD: "加", ArithOp.SUB: "减", ArithOp.MUL: "乘以", ArithOp.DIV: "除以"}
+
+
+def arith_cn(node: ir.Arith) -> str:
+    """A calculation as a citizen reads it: 上年度职工平均工资的1%；缴费月数除以12个月与1中较小者."""
+    if isinstance(node, ir.Num):
+        return _num_cn(node)
+    if isinstance(node, ir.FieldRef):
+        return node.name
+    if isinstance(node, ir.ClaimAmount):
+        return f"本次就诊的{node.name}"
+    if isinstance(node, ir.RefValue):
+        return node.describe()
+    if isinstance(node, ir.Pick):
+        which = "较小" if node.op == "取小" else "较大"
+        if len(node.args) > 2:
+            which = "最小" if node.op == "取小" else "最大"
+        return f"{'与'.join(arith_cn(a) for a in node.args)}中{which}者" if len(node.args) == 2 else \
+            f"{'、'.join(arith_cn(a) for a in node.args)}中{which}者"
+    left, right = _operand_cn(node.left, node.op), _operand_cn(node.right, node.op)
+    plain_left = not (isinstance(node.left, ir.Bin) and node.left.op in (ArithOp.ADD, ArithOp.SUB))
+    if node.op is ArithOp.MUL and isinstance(node.right, ir.Num) and plain_left and not node.right.written:
+        if isinstance(node.right.value, Ratio):
+            return f"{left}的{right}"
+        if not isinstance(node.right.value, Money):
+            return f"{left}的{right}倍"
+    if isinstance(node.right, ir.Bin | ir.Pick) and node.op in (ArithOp.SUB, ArithOp.DIV) and \
+            not right.startswith("（"):
+        right = f"（{right}）"
+    return f"{left}{_OP_CN[node.op]}{right}"
+
+
+def bound_cn(value: Money | Ratio | Days | ir.Arith, kind: FormulaKind | None = None) -> str:
+    """A formula's bound, in its own unit (a bound computed per claim in words)."""
+    if isinstance(value, ir.ARITH_NODES):
+        return arith_cn(value)  # type: ignore[arg-type]
+    if isinstance(value, Days):
+        return f"{value.n}天"
+    return money_cn(value) if isinstance(value, Money) else ratio_cn(value)  # type: ignore[arg-type]
 
 
 def formula_cn(f: ir.Formula) -> str:
-    """上年度职工平均工资 × 1%（最低600元，最高1,800元）."""
+    """上年度职工平均工资的1%，最低600元，最高1,800元 (the calculation in words, then its bounds and rounding)."""
     extras = []
     if f.lower is not None:
         extras.append(f"最低{bound_cn(f.lower, f.kind)}")
     if f.upper is not None:
         extras.append(f"最高{bound_cn(f.upper, f.kind)}")
     if f.round_to is not None:
-        extras.append(f"取整到{f.round_to}" + (f"，{f.round_mode}" if f.round_mode else ""))
-    text = f.text or "公式"
-    return f"{text}（{'，'.join(extras)}）" if extras else text
+        extras.append(f"取整到{f.round_to}" + (f"（{f.round_mode}）" if f.round_mode else ""))
+    return "，".join([arith_cn(f.expr), *extras])
 
 
 def value_cn(value: object) -> str:

@@ -45,9 +45,9 @@ def test_vocabulary_pages_are_built(site, page_html):
 
 def test_formulas_show_their_text_and_each_years_value(page_html):
     html = page_html("expressions")
-    assert ("起付线（每次住院） = 上年度职工平均工资 × 1%（最低600元，最高1,800元）；"
+    assert ("起付线（每次住院）为上年度职工平均工资的1%，最低600元，最高1,800元；"
             "2023 年为 600元（按最低值），2024 年为 900元，2025 年为 1,200元。") in html
-    assert "年度封顶线 = 上年度居民人均可支配收入 × 5；2023 年为 18万元，2024 年为 20万元" in html
+    assert "年度封顶线为上年度居民人均可支配收入的5倍；2023 年为 18万元，2024 年为 20万元" in html
     assert "其中年龄按参保人本人（或本次就诊）的实际情况计算，因人而异，计算结果在 85% 至 95% 之间" in html
     assert "本方案的待遇与参保人的年龄有关" in html  # no chart, a sentence instead
     rounding = page_html("rounding_order")

@@ -34,6 +34,8 @@ def _spaced(prev: tuple[Token, str], cur: tuple[Token, str], nxt: Token | None) 
         return ""
     if tok == "(" and nxt is not None and nxt in _INCLUSION:
         return ""  # 2 万元(含)以内
+    if tok == "(" and pparent == "pick_fn":
+        return ""  # 取小(a, b)
     if "=" in (tok, ptok) and (parent in _TIGHT_EQUALS or pparent in _TIGHT_EQUALS):
         return ""
     if parent == "claim.expect" and tok == "期望":

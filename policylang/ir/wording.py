@@ -247,8 +247,19 @@ def value_text(value: object) -> str:
     if isinstance(value, ir.RefValue):
         return value.describe()
     if isinstance(value, ir.Formula):
-        return f"= {value.text}"
+        return "，".join([f"= {value.text}", *_formula_extras(value)])
     if isinstance(value, ir.BandSet):
         return "；".join(f"{fmt_yuan(b.lower.fen)}–{'∞' if b.upper is None else fmt_yuan(b.upper.fen)} 元 {b.ratio}"
                         for b in value.bands)
     return str(value)
+
+
+def _formula_extras(f: ir.Formula) -> list[str]:
+    """A formula's bounds and rounding as written (最低 600.00 元, 最高 上年度职工平均工资 × 2%, 取整到元 截尾)."""
+    def shown(bound: object) -> str:
+        return arith_text(bound) if isinstance(bound, ir.ARITH_NODES) else str(bound)  # type: ignore[arg-type]
+    out = [f"最低 {shown(f.lower)}"] if f.lower is not None else []
+    out += [f"最高 {shown(f.upper)}"] if f.upper is not None else []
+    if f.round_to is not None:
+        out.append(f"取整到{f.round_to}" + (f" {f.round_mode}" if f.round_mode else ""))
+    return out

@@ -118,10 +118,12 @@ def _cap_facts(policy: ir.Policy, person: Person, claim: Claim) -> dict:
     return facts
 
 
-def _cap_value(policy: ir.Policy, value: object, day: dt.date, fact_map: ir.Facts) -> int | None:
-    """A cap's limit for a claim (terms.resolve: a constant, a reference by year, or a formula to the 分)."""
+def _cap_value(policy: ir.Policy, value: object, day: dt.date, fact_map: ir.Facts,
+               amounts: terms.Amounts | None = None) -> int | None:
+    """A cap's limit for a claim (terms.resolve: a constant, a reference by year, or a formula to the 分, which
+    may read the claim's own amounts)."""
     try:
-        found = terms.resolve(value, policy, fact_map, day).value  # type: ignore[arg-type]
+        found = terms.resolve(value, policy, fact_map, day, amounts).value  # type: ignore[arg-type]
     except terms.Missing:
         return None
     return int(found) if isinstance(found, Money) else None
@@ -143,7 +145,8 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
                        scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days))
                 total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
                 cell = cap.param.lookup(claim.date, fact_map)
-                limit = _cap_value(policy, cell.value, claim.date, fact_map) if cell else None
+                amounts = {"费用": r.cost, "全自费": r.excluded, "先行自付": r.first_paid, "政策范围内费用": r.policy_range}
+                limit = _cap_value(policy, cell.value, claim.date, fact_map, amounts) if cell else None
                 if limit is not None and total > limit:
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "
                             f"{fmt_yuan(total)} 元，超过封顶线 {fmt_yuan(limit)} 元〔{cell.origin}〕")

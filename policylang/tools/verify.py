@@ -143,11 +143,13 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
             for cap in layer.caps:
                 key = (scheme.name, layer.name, cap.scope,
                        scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days))
-                total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
+                before = running.get(key, 0)
+                total = running[key] = before + paid.get(layer.name, 0)
                 cell = cap.param.lookup(claim.date, fact_map)
                 amounts = {"费用": r.cost, "全自费": r.excluded, "先行自付": r.first_paid, "政策范围内费用": r.policy_range}
                 limit = _cap_value(policy, cell.value, claim.date, fact_map, amounts) if cell else None
-                if limit is not None and total > limit:
+                # a limit computed per claim may be lower than an earlier claim's: this claim then pays nothing
+                if limit is not None and total > max(limit, before):
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "
                             f"{fmt_yuan(total)} 元，超过封顶线 {fmt_yuan(limit)} 元〔{cell.origin}〕")
     return None

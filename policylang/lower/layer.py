@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from policylang import ir
-from policylang.diagnostics import error
+from policylang.diagnostics import error, warning
 from policylang.ir.units import Kind
 from policylang.ir.values import Days, Money
 from policylang.lower.conditions import conditions_of_keys
@@ -99,6 +99,20 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
                     tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements))
 
 
+def _warn_amount_in_running_limit(ctx: Context, kind: str, scope: ir.Scope, versions: list[ir.Version]) -> None:
+    """W110: a limit counted over several claims (年度, 每次住院 …) computed from one claim's own amounts changes
+    from claim to claim while its counter runs on; the policy almost always means a limit per visit."""
+    if scope in (ir.Scope.VISIT, ir.Scope.DAY):
+        return
+    for version in versions:
+        for cell in version.table.cells:
+            if isinstance(cell.value, ir.Formula) and any(isinstance(n, ir.ClaimAmount) for n in ir.walk(cell.value)):
+                ctx.report(warning("W110", f"{scope.value}{kind}按本次就诊的金额计算，每次就诊得到的{kind}不同，"
+                                   "而累计跨越多次就诊", cell.origin,
+                                   f"按次计算的写作 {kind} 每次 = …；累计的{kind}用不随就诊变化的数值"))
+                return
+
+
 def _conflicting_methods(ctx: Context, head: LayerHead, chosen: list[tuple[str, Span | None]]) -> None:
     """E027, pointing at each payment statement of the layer."""
     related = tuple((f"{kind}在此 ({_METHOD_GLOSS[kind]} here)", origin) for kind, origin in chosen if origin)
@@ -113,6 +127,8 @@ def _limits(ctx: Context, head: LayerHead,
     step = parts.step
     for (kind, scope), versions in parts.tables.items():
         sc, stay = scope_of(scope)
+        if kind in ("起付线", "封顶线", "费用限额"):
+            _warn_amount_in_running_limit(ctx, kind, sc, versions)
         if kind == "起付线":
             if deductible is not None:
                 first = deductible.param.versions[0].origin

@@ -202,6 +202,8 @@ class Formula:
     round_to: RoundTo | None = attrs.field(default=None, validator=optional(RoundTo))
     round_mode: RoundingMode | None = attrs.field(default=None, validator=optional(RoundingMode))
     text: str = ""
+    lower_text: str = ""  # a bound computed per claim as written (上年度职工平均工资 × 10%), for the trace
+    upper_text: str = ""
 
     @property
     def unit(self) -> type[Money] | type[RatioValue] | type[Days]:

@@ -170,6 +170,11 @@ def _bound(value: Money | Ratio | Days | ir.Arith, policy: ir.Policy, facts: ir.
     return Fraction(value.fen) if isinstance(value, Money) else value.value  # type: ignore[union-attr]
 
 
+def _computed_bound(bound: object, text: str) -> str:
+    """Which bound computed per claim applied (按最低值 上年度职工平均工资 × 10%); nothing for a constant."""
+    return f" {text}" if isinstance(bound, ir.ARITH_NODES) and text else ""
+
+
 def formula_value(formula: ir.Formula, policy: ir.Policy, facts: ir.Facts, day: dt.date,
                   amounts: Amounts | None = None) -> tuple[Money | Ratio | Days, str]:
     """A computed parameter: exact, bounded (最低 / 最高), rounded as the formula says; and a note on what applied.
@@ -181,10 +186,10 @@ def formula_value(formula: ir.Formula, policy: ir.Policy, facts: ir.Facts, day: 
     notes = []
     if formula.lower is not None and exact < (low := _bound(formula.lower, policy, facts, day, amounts)):
         exact = low
-        notes.append("按最低值")
+        notes.append("按最低值" + _computed_bound(formula.lower, formula.lower_text))
     if formula.upper is not None and exact > (high := _bound(formula.upper, policy, facts, day, amounts)):
         exact = high
-        notes.append("按最高值")
+        notes.append("按最高值" + _computed_bound(formula.upper, formula.upper_text))
     if formula.kind == FormulaKind.RATIO:
         return Ratio(exact), "，".join(notes)
     if formula.kind == FormulaKind.DAYS:

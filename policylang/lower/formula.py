@@ -193,6 +193,8 @@ def formula(ctx: Context, f: ast.Formula, want: Kind, what: str, per_day: bool =
     if f.round_to is not None and kind is not FormulaKind.MONEY:
         ctx.report(error("E048", f"{'比例' if kind is FormulaKind.RATIO else '天数'}不取整；取整到分/元 只用于金额", f.span))
         return None
-    return ir.Formula(node, kind, lower[0] if lower else None, upper[0] if upper else None,  # type: ignore[arg-type]
+    low, high = (b[0] if b else None for b in (lower, upper))
+    return ir.Formula(node, kind, low, high,  # type: ignore[arg-type]
                       None if f.round_to is None else RoundTo(f.round_to),
-                      None if f.round_mode is None else RoundingMode(f.round_mode), arith_text(node))
+                      None if f.round_mode is None else RoundingMode(f.round_mode), arith_text(node),
+                      *(arith_text(b) if isinstance(b, ir.ARITH_NODES) else "" for b in (low, high)))

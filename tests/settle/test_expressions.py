@@ -33,7 +33,7 @@ def test_a_cell_and_a_bound_computed_per_claim_are_shown_with_their_values(polic
     result, trace = _one(policy, {"险种": "职工医保", "人员类别": "在职", "缴费月数": 2}, 10_120_000,
                          {"就医类型": "住院", "医院等级": "三级"}, dt.date(2024, 3, 1))
     assert "上年度职工平均工资 × 1% = 1,500.00 元（按最低值）" in trace
-    assert "取小(缴费月数 ÷ 12 个月, 1) × 50000 元 = 9,000.00 元（按最低值）" in trace
+    assert "取小(缴费月数 ÷ 12 个月, 1) × 50000 元 = 9,000.00 元（按最低值 上年度职工平均工资 × 10%）" in trace
     assert (result.deductible, result.fund) == (150_000, 900_000)
 
 

@@ -97,17 +97,20 @@
   const boundOf = (q, policy, facts, day, amounts) =>
     (q.node && ARITH.has(q.node) ? arith(q, policy, facts, day, amounts) : q.v);
 
+  /** Which bound computed per claim applied (terms._computed_bound); nothing for a constant. */
+  const computedBound = (bound, text) => (bound.node && ARITH.has(bound.node) && text ? ` ${text}` : "");
+
   /** formula_value: exact, bounded, rounded as the formula says; [{unit, v}, note]. */
   function formulaValue(formula, policy, facts, day, amounts = null) {
     let exact = arith(formula.expr, policy, facts, day, amounts);
     const notes = [];
     if (formula.lower != null) {
       const low = boundOf(formula.lower, policy, facts, day, amounts);
-      if (exact.cmp(low) < 0) { exact = low; notes.push("按最低值"); }
+      if (exact.cmp(low) < 0) { exact = low; notes.push("按最低值" + computedBound(formula.lower, formula.lower_text)); }
     }
     if (formula.upper != null) {
       const high = boundOf(formula.upper, policy, facts, day, amounts);
-      if (exact.cmp(high) > 0) { exact = high; notes.push("按最高值"); }
+      if (exact.cmp(high) > 0) { exact = high; notes.push("按最高值" + computedBound(formula.upper, formula.upper_text)); }
     }
     if (formula.kind === "ratio") return [{ unit: "ratio", v: exact }, notes.join("，")];
     if (formula.kind === "days") {

@@ -113,6 +113,8 @@ CODES: dict[str, Code] = _codes(
     ("E065", "表达式读不到这个金额", "amount not known when the value is computed",
      "表达式可读取本次就诊的 费用、政策范围内费用、全自费、先行自付；各层的支付在计算时还不知道。"),
     ("E066", "取小/取大 只有一项", "取小/取大 with a single value", "写出至少两项：取小(缴费月数 ÷ 12 个月, 1)。"),
+    ("W111", "比例与不带 % 的数相加减", "a percentage added to a plain number",
+     "比例是不带单位的数，1 即 100%：85% + 2 得 285%；按年龄增减比例写作 85% + (年龄 - 70) × 0.5%。"),
     ("W110", "累计的限额随每次就诊变化", "a running limit computed from one claim's amounts",
      "按次计算的限额写作 封顶线 每次 = …；年度或每次住院累计的限额用不随就诊变化的数值（参考值、参保人的字段）。"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from policylang import ir
-from policylang.diagnostics import error
+from policylang.diagnostics import error, warning
 from policylang.ir.outputs import OUTPUTS
 from policylang.ir.units import UNIT_KIND, Kind, to_fen
 from policylang.ir.values import (
@@ -135,7 +135,35 @@ def arith(ctx: Context, a: ast.Arith) -> tuple[ir.Arith, Dim] | None:
     if op is ArithOp.DIV and isinstance(rn, ir.Num) and magnitude(rn.value) == 0:
         ctx.report(error("E045", "除数为 0", a.span))
         return None
+    if op in (ArithOp.ADD, ArithOp.SUB) and dim.dimensionless and (
+            (_percent(ln) and _plain(ctx, rn)) or (_percent(rn) and _plain(ctx, ln))):
+        ctx.report(warning("W111", f"比例与不带 % 的数{_OP_WORD[op]}：{arith_text(ir.Bin(op, ln, rn))}", a.span,
+                           "比例是不带单位的数，1 即 100%：85% + 2 得 285%；按年龄增减比例写作 85% + (年龄 - 70) × 0.5%"))
     return ir.Bin(op, ln, rn), dim
+
+
+def _parts(node: ir.Arith) -> list[ir.Arith]:
+    if isinstance(node, ir.Bin):
+        return [node, *_parts(node.left), *_parts(node.right)]
+    if isinstance(node, ir.Pick):
+        return [node, *(p for arg in node.args for p in _parts(arg))]
+    return [node]
+
+
+def _percent(node: ir.Arith) -> bool:
+    """Whether an expression is a percentage: it holds a constant written with %."""
+    return any(isinstance(n, ir.Num) and isinstance(n.value, Ratio) for n in _parts(node))
+
+
+def _plain(ctx: Context, node: ir.Arith) -> bool:
+    """A plain number that is surely not a share: an age (年龄, 70 岁) or a bare constant above 1, with no %."""
+    def suspect(n: ir.Arith) -> bool:
+        if isinstance(n, ir.FieldRef):
+            fdef = ctx.fields.get(n.name)
+            return fdef is not None and fdef.type == "年龄"
+        return isinstance(n, ir.Num) and isinstance(n.value, Number) and (n.written == "岁" or (
+            not n.written and n.value.value > 1))
+    return not _percent(node) and any(suspect(n) for n in _parts(node))
 
 
 def expression(ctx: Context, a: ast.Arith, want: tuple[Dim, ...], what: str) -> tuple[ir.Arith, Dim] | None:

@@ -1,4 +1,9 @@
-"""Lowering of arithmetic in parameters (起付线 = 上年度 职工平均工资 × 8%，最低 600 元), with units checked."""
+"""Lowering of expressions wherever a number stands (起付线 = 上年度 职工平均工资 × 8%，最低 600 元; a table cell
+(上年度 职工平均工资 × 1%); 取小/取大; the claim's own amounts), with units checked once by lower.dims.
+
+Entry points: `expression` (an expression with the unit wanted) and `formula` (a parameter with its bounds and
+rounding); terms.expression_value / terms.formula_value evaluate what they return.
+"""
 
 from __future__ import annotations
 

@@ -187,8 +187,7 @@ class ClaimSettler:
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
                 continue
-            amounts = {"费用": claim.amount, "全自费": excluded, "先行自付": class_share + first,
-                       "政策范围内费用": policy_range}
+            amounts = terms.claim_amounts(claim.amount, excluded, class_share + first, policy_range)
             settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say, self.figures,
                                    amounts)
             if layer.allowance is not None:

@@ -120,6 +120,11 @@ def reference_value(policy: ir.Policy, ref: ir.RefValue, day: dt.date) -> Money:
 Amounts = Mapping[str, int]  # the claim's own amounts an expression may read (ir.CLAIM_AMOUNTS), in 分
 
 
+def claim_amounts(cost: int, excluded: int, first_paid: int, policy_range: int) -> dict[str, int]:
+    """The claim's own amounts by the names an expression reads them under (known before any layer pays)."""
+    return {"费用": cost, "全自费": excluded, "先行自付": first_paid, "政策范围内费用": policy_range}
+
+
 def _arith(node: ir.Arith, policy: ir.Policy, facts: ir.Facts, day: dt.date, amounts: Amounts | None = None) -> Fraction:
     if isinstance(node, ir.Num):
         return Fraction(magnitude(node.value))  # type: ignore[arg-type]
@@ -338,6 +343,7 @@ __all__ = [
     "allowance_days",
     "applies",
     "cell",
+    "claim_amounts",
     "clamp",
     "expression_value",
     "final_ratio",

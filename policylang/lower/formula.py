@@ -203,7 +203,12 @@ def _bound(ctx: Context, b: ast.Quantity | ast.Arith, kind: FormulaKind, dim: Di
     if constant is not None and constant[1] not in want:
         ctx.report(error("E063", f"{what} 应为{dim.cn()}，这里写的是{constant[1].cn()}", b.span, _UNIT_HINT))
         return None
-    return None if constant is None else (constant[0], False)
+    return None if constant is None else (constant[0], True)
+
+
+def _size(constant: object) -> Fraction:
+    """A constant bound's magnitude (Money in 分, a Ratio, or a number written with its unit)."""
+    return Fraction(magnitude(constant.value if isinstance(constant, ir.Num) else constant))  # type: ignore[arg-type]
 
 
 def formula(ctx: Context, f: ast.Formula, want: Kind, what: str, per_day: bool = False) -> ir.Formula | None:
@@ -220,7 +225,7 @@ def formula(ctx: Context, f: ast.Formula, want: Kind, what: str, per_day: bool =
     upper = _bound(ctx, f.upper, kind, dim, per_day, f"{what}的最高值") if f.upper else None
     if (f.lower and lower is None) or (f.upper and upper is None):
         return None
-    if lower and upper and lower[1] and upper[1] and lower[0] > upper[0]:  # type: ignore[operator]
+    if lower and upper and lower[1] and upper[1] and _size(lower[0]) > _size(upper[0]):
         ctx.report(error("E029", f"{what} 的最低值高于最高值", f.span))
         return None
     if f.round_to is not None and kind is not FormulaKind.MONEY:

@@ -146,7 +146,7 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
                 before = running.get(key, 0)
                 total = running[key] = before + paid.get(layer.name, 0)
                 cell = cap.param.lookup(claim.date, fact_map)
-                amounts = {"费用": r.cost, "全自费": r.excluded, "先行自付": r.first_paid, "政策范围内费用": r.policy_range}
+                amounts = terms.claim_amounts(r.cost, r.excluded, r.first_paid, r.policy_range)
                 limit = _cap_value(policy, cell.value, claim.date, fact_map, amounts) if cell else None
                 # a limit computed per claim may be lower than an earlier claim's: this claim then pays nothing
                 if limit is not None and total > max(limit, before):

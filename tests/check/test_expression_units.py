@@ -59,6 +59,8 @@ def test_well_formed_expressions_check_cleanly(script, body: str) -> None:
     ("比例 80%\n封顶线 每次 = 个人自付 × 50%", "E065"),
     ("比例 80%\n封顶线 每次 = 起付线 × 2", "E065"),
     ("比例 80%\n封顶线 年度 = 取大(5000 元)", "E066"),
+    ("层 津贴 {\n津贴天数 = 住院天数 × 50%，最低 30 天，最高 10 天\n日津贴 100 元\n}", "E029"),
+    ("层 津贴 {\n津贴天数 = 住院天数 × 50%，取整到元\n日津贴 100 元\n}", "E048"),
     ("要求 缴费月数 >= 在职 (缴费月数 × 2) 否则 \"不足\"\n比例 80%", "E064"),
 ])
 def test_each_mistake_is_located(script, body: str, code: str) -> None:

@@ -108,7 +108,7 @@ def finish(ctx: Context, owner: str, span: Span, deductible: ir.Deductible | Non
     if extras.compound is not None and (counts or step):
         other = "第 n 次" if counts else "每次递减"
         ctx.report(error("E071", f"{owner} 的起付线同时写了 逐次 与 {other}", extras.compound.origin))
-        return None
+        return deductible
     _warn_unreachable_floor(ctx, deductible, extras.lower)
     return attrs.evolve(
         deductible, compound=extras.compound, lower=extras.lower, upper=extras.upper,

@@ -60,8 +60,8 @@ def test_compound_rounds_at_each_step_and_stops_at_the_floor():
 
 def test_compound_starts_from_this_admissions_level():
     p = policy(TABLE + "    起付线 逐次 75%\n    比例 80%")
-    claims = admissions("一级", 100_000, 2) + [Claim(dt.date(2024, 4, 1), 200_000,
-                                                     facts({"就医类型": "住院", "医院等级": "三级"}), 2)]
+    third = Claim(dt.date(2024, 4, 1), 200_000, facts({"就医类型": "住院", "医院等级": "三级"}), 2)
+    claims = [*admissions("一级", 100_000, 2), third]
     assert deductibles(p, claims) == [15_000, 11_250, 56_250]
 
 

@@ -63,9 +63,11 @@ def reduction_sentences(d: ir.Deductible) -> list[str]:
                    f"同一住院号的几次结算算一次住院。{_example(d, d.compound.factor.value)}")
     reduced = "逐次减少后" if d.compound is not None else "按住院次数减少后"
     if d.lower is not None:
-        out.append(f"{reduced}的起付线最低 {_amounts(d.lower)}（原来的起付线低于这个数的，仍按原来的起付线）。")
+        rest = "其余不设最低；" if all(c.keys for c in d.lower.cells) else ""
+        out.append(f"{reduced}的起付线最低 {_amounts(d.lower)}（{rest}原来的起付线低于这个数的，仍按原来的起付线）。")
     if d.upper is not None:
-        out.append(f"{reduced}的起付线最高 {_amounts(d.upper)}。")
+        rest = "（其余不设最高）" if all(c.keys for c in d.upper.cells) else ""
+        out.append(f"{reduced}的起付线最高 {_amounts(d.upper)}{rest}。")
     return out
 
 

@@ -11,7 +11,7 @@ def test_compounding_is_told_apart_from_factors_of_the_first_admission(page_html
     assert "按住院次数减少后的起付线最低 200元（原来的起付线低于这个数的，仍按原来的起付线）" in html
     assert ("每次住院的起付线是上一次住院起付线的 75%（逐次减少，不是每次都按第一次的 75%）") in html
     assert "例如二级医院起付线 500元的，第 2 次 375元，第 3 次 281.25元，依此类推。" in html
-    assert "逐次减少后的起付线最低 一级 50元、二级 200元、三级 400元" in html
+    assert "逐次减少后的起付线最低 二级 300元、三级 600元（其余不设最低；原来的起付线低于这个数的，仍按原来的起付线）" in html
 
 
 def test_table_bounds_and_fee_limit_above_the_deductible(page_html):

@@ -58,7 +58,7 @@ def reduction_sentences(d: ir.Deductible) -> list[str]:
     out = []
     if d.compound is not None:
         share = ratio_cn(d.compound.factor)
-        out.append(f"同一年度内多次住院的，从第 2 次住院起，每次住院的起付线是上一次住院起付线的 {share}（逐次减少，"
+        out.append(f"{_dated(d.compound.start, d.compound.end)}同一年度内多次住院的，从第 2 次住院起，每次住院的起付线是上一次住院起付线的 {share}（逐次减少，"
                    f"不是每次都按第一次的 {share}）：从本次住院医院的起付线标准算起，按住院次数逐次乘以 {share}，每乘一次计算到分。"
                    f"同一住院号的几次结算算一次住院。{_example(d, d.compound.factor.value)}")
     reduced = "逐次减少后" if d.compound is not None else "按住院次数减少后"

@@ -74,7 +74,7 @@ def compound(settler: LayerSettler, ded: ir.Deductible, amount: int) -> int:
     rule = ded.compound
     assert rule is not None
     n = settler.count("deductible")
-    if n == 1:
+    if n == 1 or not ir.in_force(rule.start, rule.end, settler.claim.date):
         return amount
     chain = [amount]
     for _ in range(n - 1):

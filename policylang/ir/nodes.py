@@ -75,6 +75,8 @@ class Compound:
 
     factor: RatioValue = attrs.field(validator=accepts(RatioValue))
     origin: Span | None = _origin()
+    start: dt.date | None = None  # 自…起 / 至…: the admissions it reduces, by the claim's date
+    end: dt.date | None = None
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ from policylang.diagnostics import error, warning
 from policylang.ir.values import Money
 from policylang.lower.context import Context, Definitions
 from policylang.lower.tables import keyed_table, param
-from policylang.lower.values import ratio_value
+from policylang.lower.values import ratio_value, validity
 from policylang.source import Span
 from policylang.syntax import ast
 
@@ -91,9 +91,10 @@ def reduction_bounds(ctx: Context, defs: Definitions, owner: str, line: str, bou
 
 
 def compound(ctx: Context, stmt: ast.DeductibleCompound) -> ir.Compound | None:
-    """逐次 80%: the factor from one admission to the next."""
+    """逐次 80% (自 … 起): the factor from one admission to the next, and when it applies."""
     factor = ratio_value(ctx, stmt.factor, "逐次比例")
-    return None if factor is None else ir.Compound(factor, stmt.span)
+    start, end = validity(ctx, stmt.validity)
+    return None if factor is None else ir.Compound(factor, stmt.span, start, end)
 
 
 def finish(ctx: Context, owner: str, span: Span, deductible: ir.Deductible | None, extras: DeductibleExtras,

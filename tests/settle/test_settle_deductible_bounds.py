@@ -119,3 +119,9 @@ def test_fee_limit_above_the_deductible_pays_the_same_however_the_year_is_split(
     claims = [Claim(dt.date(2024, 1 + i, 1), a, facts({"就医类型": "住院"}), i) for i, a in enumerate(amounts)]
     total = sum(amounts)
     assert sum(r.fund for r in settle(p, WORKER, claims)) == min(total - min(total, 100_000), 1_000_000) // 2
+
+
+def test_compound_applies_while_its_line_is_in_force():
+    p = policy(TABLE + "    起付线 逐次 50% 自 2024-03-01 起\n    比例 80%")
+    # the admissions are counted from January; the reduction applies to those from March
+    assert deductibles(p, admissions("三级", 200_000, 4)) == [100_000, 100_000, 25_000, 12_500]

@@ -266,7 +266,7 @@
     compound(ded, amount) {
       const rule = ded.compound;
       const n = this.count("deductible");
-      if (n === 1n) return amount;
+      if (n === 1n || !PC.inForce(rule.start, rule.end, this.claim.date)) return amount;
       const chain = [amount];
       for (let i = 1n; i < n; i++) chain.push(roundFen(rule.factor.v.mul(chain[chain.length - 1]), this.policy.rounding));
       let shown = chain.map((x) => `${Y(x)} 元`);

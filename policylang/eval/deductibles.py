@@ -9,16 +9,28 @@ admission's deductible is the factor times the previous admission's deductible a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 from policylang import ir
+from policylang.ir.claims import Claim
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import Money
 
-if TYPE_CHECKING:
-    from policylang.eval.layers import LayerSettler
-
 CHAIN_SHOWN = 6  # a longer 逐次 chain is shown by its first and last steps
+
+
+class LayerSettler(Protocol):
+    """What these steps read of eval.layers.LayerSettler (a protocol: layers imports this module)."""
+
+    policy: ir.Policy
+    claim: Claim
+    facts: ir.Facts
+    say: Callable
+
+    def amount(self, value: ir.Value, origin=None) -> int | None: ...
+
+    def count(self, what: str) -> int: ...
 
 
 class Unavailable(Exception):

@@ -117,6 +117,16 @@ CODES: dict[str, Code] = _codes(
      "比例是不带单位的数，1 即 100%：85% + 2 得 285%；按年龄增减比例写作 85% + (年龄 - 70) × 0.5%。"),
     ("W110", "累计的限额随每次就诊变化", "a running limit computed from one claim's amounts",
      "按次计算的限额写作 封顶线 每次 = …；年度或每次住院累计的限额用不随就诊变化的数值（参考值、参保人的字段）。"),
+    # 起付线的界限与逐次减免, 费用限额的基数 (policylang/lower/deductibles.py)
+    ("E070", "起付线的最低高于最高", "deductible floor above its ceiling", "最低不能高于最高：核对这两个金额。"),
+    ("E071", "起付线的按次减免写了两种", "two kinds of per-admission deductible reduction",
+     "每层只写一种按次减免：第 n 次（按首次起付线的比例）、逐次（按上一次的比例）或 每次递减（减一个金额）。"),
+    ("E072", "费用限额按起付线以上部分，但没有起付线", "fee limit above a deductible the layer does not have",
+     "为本层写 起付线，或去掉 按起付线以上部分。"),
+    ("E073", "费用限额基数不一致", "fee limits on different bases",
+     "同一层的费用限额都按累计费用，或都按起付线以上部分。"),
+    ("W112", "起付线的界限用不上", "deductible bound without effect",
+     "减免后的 最低/最高 写在 第 n 次 或 逐次 那一行，最低应低于它所限制的起付线。"),
 )
 
 

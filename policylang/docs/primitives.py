@@ -15,6 +15,7 @@ import attrs
 
 from policylang import ir
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
+from policylang.docs.deductible_text import fee_limit_sentence, reduction_sentences, table_bound_sentences
 from policylang.ir import terms
 from policylang.ir.values import Money, Ratio
 from policylang.ir.wording import (
@@ -110,6 +111,7 @@ def _deductible(d: ir.Deductible) -> Part:
         floors = d.floors.cells if d.floors is not None else ()
         low = "、".join(f"{c.label()} {value_cn(c.value)}".strip() for c in floors) or "0元"
         sentences.append(Paragraph(f"同一年度内每多住院一次，起付线降低{money_cn(d.step)}，但不低于最低标准：{low}。"))
+    sentences += [Paragraph(t) for t in (*table_bound_sentences(d), *reduction_sentences(d))]
     if d.scope is ir.Scope.STAY:
         days = (d.stay_days.n if d.stay_days else 0) or "N"
         sentences.append(Paragraph(f"长期住院的，从入院日期起每 {days} 天为一个计算期，每个计算期计一次起付线。"))
@@ -193,6 +195,7 @@ def _fee_limit(f: ir.FeeLimit) -> Part:
         amount = money_cn(next(iter(values)))
         per = "每年" if f.scope is ir.Scope.PERIOD else scope
         text = f"{per}只有前 {amount}费用进入本层，其余转入下一层（费用限额，不同于封顶线：封顶线限制的是支付金额）。"
+    text = fee_limit_sentence(f, "每年" if f.scope is ir.Scope.PERIOD else scope) or text
     return Part((Column(title, f.param, rank=3),), (Paragraph(text),))
 
 

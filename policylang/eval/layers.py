@@ -17,6 +17,7 @@ from policylang.eval.accumulators import (
     scope_key,
 )
 from policylang.eval.accumulators import show_amount as _show
+from policylang.eval.deductibles import Unavailable, bound_reduced, bound_table, compound
 from policylang.ir import terms
 from policylang.ir.claims import Claim
 from policylang.ir.outputs import band_figure
@@ -76,7 +77,7 @@ class LayerSettler:
         self.figure("进入", base)
         if len(self.scheme.layers) > 1:
             self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
-        if layer.fee_limit is not None:
+        if layer.fee_limit is not None and layer.fee_limit.base == "累计费用":
             limited = self.fee_limit(layer.fee_limit, base)
             if limited is None:
                 return None
@@ -89,6 +90,11 @@ class LayerSettler:
                 return None
             counted = found
         eligible = base - counted
+        if layer.fee_limit is not None and layer.fee_limit.base != "累计费用":  # counted from above the deductible
+            limited = self.fee_limit(layer.fee_limit, eligible)
+            if limited is None:
+                return None
+            eligible, base = limited, counted + limited
         self.figure("起付线", counted)
         self.figure("起付线以上", eligible)
         running = cumulative_scope(layer)
@@ -149,7 +155,8 @@ class LayerSettler:
         self.acc[key] += entering
         rest = base - entering
         tail = f"，其余 {fmt_yuan(rest)} 元不进入本层，转入下一层" if rest else ""
-        self.say(f"{CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元：{SCOPE_WORD[limit.scope]}已计入 "
+        above = "" if limit.base == "累计费用" else "（只计起付线以上部分）"
+        self.say(f"{CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元{above}：{SCOPE_WORD[limit.scope]}已计入 "
                  f"{fmt_yuan(used)} 元，本次计入 {fmt_yuan(entering)} 元{tail}", cell.origin)
         return entering
 
@@ -200,7 +207,10 @@ class LayerSettler:
         amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
-        amount = self.adjust_deductible(ded, amount, cell)
+        try:
+            amount = self.adjust_deductible(ded, amount, cell)
+        except Unavailable:  # a bound's value cannot be had
+            return None
         if amount is None:
             return None
         key = self.key("deductible", ded.scope, ded.shared, ded.stay_days)
@@ -226,7 +236,9 @@ class LayerSettler:
         return counted
 
     def adjust_deductible(self, ded: ir.Deductible, amount: int, cell: ir.Cell) -> int | None:
-        """按最高等级补差, 第 n 次 factors and 每次递减 steps, each explained."""
+        """Bounds of the table line, 按最高等级补差, 第 n 次 factors (bounded), 每次递减 steps and 逐次, each explained
+        (the order: eval/deductibles.py)."""
+        amount = bound_table(self, ded, amount)
         if ded.highest:
             key = self.key("deductible_highest", ded.scope)
             highest = max(self.acc[key], amount)
@@ -241,7 +253,7 @@ class LayerSettler:
                 scaled = (Money(amount) * rule.value).rounded(self.policy.rounding).fen
                 self.say(f"本年第 {n} 次住院：起付线按 {rule.value} 计，{fmt_yuan(amount)} 元 → "
                          f"{fmt_yuan(scaled)} 元", rule.origin)
-                amount = scaled
+                amount = bound_reduced(self, ded, amount, scaled)
             if ded.step is not None and n > 1:
                 floor_cell = ded.floors.lookup(self.facts) if ded.floors else None
                 floor = int(floor_cell.value) if floor_cell is not None else 0  # type: ignore[call-overload]
@@ -249,6 +261,8 @@ class LayerSettler:
                 self.say(f"本年第 {n} 次住院：起付线每次递减 {ded.step}，最低 {fmt_yuan(floor)} 元，"
                          f"计 {fmt_yuan(lowered)} 元", floor_cell.origin if floor_cell else None)
                 amount = lowered
+        if ded.compound is not None:
+            amount = compound(self, ded, amount)
         return amount
 
     def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int, exact: bool = False) -> int | Fraction | None:

@@ -70,6 +70,16 @@ class Waiver:
 
 
 @attrs.frozen
+class Compound:
+    """起付线 逐次 80%: the n-th admission's deductible is the factor times the (n−1)-th's, rounded at each step."""
+
+    factor: RatioValue = attrs.field(validator=accepts(RatioValue))
+    origin: Span | None = _origin()
+    start: dt.date | None = None  # 自…起 / 至…: the admissions it reduces, by the claim's date
+    end: dt.date | None = None
+
+
+@attrs.frozen
 class Deductible:
     """起付线: the person pays this much of the layer's base first, counted per scope.
 
@@ -85,6 +95,14 @@ class Deductible:
     step: Money | None = attrs.field(default=None, validator=optional(Money))  # 每次递减: lowered per earlier admission …
     floors: Table | None = attrs.field(default=None, validator=_MONEY_CELLS)  # … down to these floors
     stay_days: Days | None = attrs.field(default=None, validator=optional(Days))  # the N of a 每 N 天 scope
+    compound: Compound | None = attrs.field(default=None, validator=optional(Compound))  # 逐次 80%
+    # 最低 / 最高 written on the 第 n 次 or 逐次 line: bound the reduced deductible (a floor never raises it above the
+    # unreduced amount); keys without an entry are unbounded
+    lower: Table | None = attrs.field(default=None, validator=_MONEY_CELLS)
+    upper: Table | None = attrs.field(default=None, validator=_MONEY_CELLS)
+    # 最低 / 最高 written on the table line: bound the table's amount, dated like the table
+    base_lower: Param | None = attrs.field(default=None, validator=_MONEY_CELLS)
+    base_upper: Param | None = attrs.field(default=None, validator=_MONEY_CELLS)
 
 
 @attrs.frozen
@@ -137,10 +155,15 @@ class Cap:
 
 @attrs.frozen
 class FeeLimit:
-    """费用限额: only the first N 元 of the base per scope enters the layer; the rest passes to the next."""
+    """费用限额: only the first N 元 of the base per scope enters the layer; the rest passes to the next.
+
+    base 累计费用 (the default) counts the layer's base from 0, before the deductible; 起付线以上部分 counts only
+    what lies above the deductible, which is taken from the whole base first.
+    """
 
     scope: Scope = attrs.field(validator=accepts(Scope))
     param: Param = attrs.field(validator=_MONEY_CELLS)
+    base: str = attrs.field(default="累计费用", validator=attrs.validators.in_(("累计费用", "起付线以上部分")))
 
 
 @attrs.frozen

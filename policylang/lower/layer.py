@@ -10,6 +10,14 @@ from policylang.ir.units import Kind
 from policylang.ir.values import Days, Money
 from policylang.lower.conditions import conditions_of_keys
 from policylang.lower.context import Context, Definitions
+from policylang.lower.deductibles import (
+    DeductibleExtras,
+    compound,
+    fee_limit_base,
+    finish,
+    reduction_bounds,
+    table_bounds,
+)
 from policylang.lower.formula import formula
 from policylang.lower.rules import requirement
 from policylang.lower.tables import brackets, count_rules, keyed_table, param, table_statement
@@ -57,6 +65,7 @@ class _Parts:
     once: ir.OneOff | None = None
     rate: Money | ir.RefValue | str | ir.Formula | None = None
     rate_origin: Span | None = None
+    extras: DeductibleExtras = attrs.Factory(DeductibleExtras)  # bounds, 逐次, what a fee limit counts from
 
 
 def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, ...]) -> ir.Layer | None:
@@ -143,6 +152,8 @@ def _limits(ctx: Context, head: LayerHead,
         else:
             caps.append(ir.Cap(sc, param(kind, versions), stay))
     caps.sort(key=lambda c: list(ir.Scope).index(c.scope))
+    deductible = finish(ctx, head.owner, head.span, deductible, parts.extras, bool(parts.counts), step is not None)
+    fee_limit = fee_limit_base(ctx, head.owner, fee_limit, deductible, parts.extras.fee_bases)
     if deductible is None and (parts.waivers or parts.counts or step):
         origin = parts.waivers[0].origin if parts.waivers else head.span
         what = "免起付线" if parts.waivers else "起付线按次数" if parts.counts else "起付线递减"
@@ -159,6 +170,9 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
             parts.highest |= stmt.highest
             if version:
                 parts.tables.setdefault((stmt.kind, stmt.scope), []).append(version)
+                table_bounds(ctx, defs, owner, stmt, version, parts.extras)
+                if stmt.kind == "费用限额":
+                    parts.extras.fee_bases.append((stmt.base or "", stmt.span))
         case ast.Adjust():
             if adj := adjustment(ctx, stmt):
                 parts.adjustments.append(adj)
@@ -183,6 +197,11 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
         case ast.DeductibleCount():
             if defs.once((owner, "起付线计次"), "起付线按次数", stmt.span):
                 parts.counts = count_rules(ctx, stmt.entries, Kind.RATIO, "起付线比例")
+                reduction_bounds(ctx, defs, owner, "第n次起付线", stmt.bounds, stmt.span, parts.extras)
+        case ast.DeductibleCompound():
+            if defs.once((owner, "起付线逐次"), "起付线逐次", stmt.span):
+                parts.extras.compound = compound(ctx, stmt)
+                reduction_bounds(ctx, defs, owner, "逐次起付线", stmt.bounds, stmt.span, parts.extras)
         case ast.DeductibleStep():
             if defs.once((owner, "起付线递减"), "起付线递减", stmt.span):
                 parts.step = step_down(ctx, defs, owner, stmt)

@@ -99,7 +99,7 @@ def _counters_need_period(ctx: Context, s: ast.Scheme, stated: bool) -> None:
     def counting(stmts: tuple[object, ...]) -> list[Span]:
         found = []
         for st in stmts:
-            if isinstance(st, ast.DeductibleCount | ast.DeductibleStep | ast.Once) or (
+            if isinstance(st, ast.DeductibleCount | ast.DeductibleStep | ast.Once | ast.DeductibleCompound) or (
                     isinstance(st, ast.FirstPay) and st.counts):
                 found.append(st.span)
             elif isinstance(st, ast.Layer):

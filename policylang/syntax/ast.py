@@ -189,6 +189,8 @@ class TableStmt:
     span: Span = _span()
     formula: Formula | None = attrs.field(default=None)
     highest: bool = False  # 按最高等级补差
+    bounds: DeductibleBounds | None = None  # 起付线 …, 最低 100 元: bounds of the table's amounts
+    base: str | None = None  # 费用限额 按累计费用 | 按起付线以上部分
 
 
 @attrs.frozen
@@ -323,6 +325,7 @@ class DeductibleCount:
     entries: tuple[CountEntry, ...]
     validity: Validity | None
     span: Span = _span()
+    bounds: DeductibleBounds | None = None  # …, 最低 200 元: bounds of the reduced deductible
 
 
 @attrs.frozen
@@ -506,3 +509,22 @@ class Module:
 
     file: str
     items: tuple[object, ...]
+
+
+@attrs.frozen
+class DeductibleBounds:
+    """最低 … / 最高 … after a deductible line: each a table by keys (one amount without keys)."""
+
+    lower: tuple[Entry, ...]
+    upper: tuple[Entry, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class DeductibleCompound:
+    """起付线 逐次 80%, 最低 200 元: each admission's deductible a share of the previous admission's."""
+
+    factor: Quantity
+    bounds: DeductibleBounds | None
+    validity: Validity | None
+    span: Span = _span()

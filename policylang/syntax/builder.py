@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 from lark import Token, Transformer, v_args
 
 from policylang.source import Source, Span, parse_date
@@ -172,7 +173,29 @@ class AstBuilder(Transformer):
         return _Highest()
 
     def fee_limit(self, meta, items):
-        return self._table("费用限额", meta, items)
+        base = next((str(i) for i in items if isinstance(i, _BracketBase)), None)
+        return attrs.evolve(self._table("费用限额", meta, items), base=base)
+
+    def ded_table(self, meta, items):
+        return _BoundedTable(_all(items, ast.Entry), _first(items, ast.DeductibleBounds))
+
+    def ded_bounds(self, meta, items):
+        lower: list[ast.Entry] = []
+        upper: list[ast.Entry] = []
+        into = lower
+        for item in items:
+            if isinstance(item, _BoundWord):
+                into = lower if item == "最低" else upper
+            else:
+                into.append(item)
+        return ast.DeductibleBounds(tuple(lower), tuple(upper), self._span(meta))
+
+    def bound_word(self, meta, items):
+        return _BoundWord(str(items[0]))
+
+    def deductible_compound(self, meta, items):
+        return ast.DeductibleCompound(items[0], _first(items, ast.DeductibleBounds), _first(items, ast.Validity),
+                                      self._span(meta))
 
     def formula_rhs(self, meta, items):
         lower = next((i.q for i in items if isinstance(i, _Bound) and i.kind == "min"), None)
@@ -228,7 +251,8 @@ class AstBuilder(Transformer):
         return _Onward()
 
     def deductible_count(self, meta, items):
-        return ast.DeductibleCount(_all(items, ast.CountEntry), _first(items, ast.Validity), self._span(meta))
+        return ast.DeductibleCount(_all(items, ast.CountEntry), _first(items, ast.Validity), self._span(meta),
+                                   _first(items, ast.DeductibleBounds))
 
     def deductible_step(self, meta, items):
         return ast.DeductibleStep(items[0], tuple(items[1]), _first(items, ast.Validity), self._span(meta))
@@ -252,7 +276,9 @@ class AstBuilder(Transformer):
         return _Scope(f"每{items[0]}天")
 
     def deductible(self, meta, items):
-        return self._table("起付线", meta, items)
+        stmt = self._table("起付线", meta, items)
+        bounded = next((i for i in items if isinstance(i, _BoundedTable)), None)
+        return attrs.evolve(stmt, bounds=bounded.bounds) if bounded is not None and bounded.bounds else stmt
 
     def ratio(self, meta, items):
         return self._table("比例", meta, items)
@@ -562,6 +588,18 @@ class _When(list):
 
 
 class _Table(list):
+    pass
+
+
+class _BoundedTable(_Table):
+    """A deductible's entries with the 最低 / 最高 written after them."""
+
+    def __init__(self, entries, bounds: ast.DeductibleBounds | None) -> None:
+        super().__init__(entries)
+        self.bounds = bounds
+
+
+class _BoundWord(str):
     pass
 
 

@@ -38,6 +38,7 @@ FIELD_NAMES = {
     "requirements": "要求", "first_pays": "先行自付", "catalogue": "目录", "account": "个人账户", "fee_limit": "",
     "once": "一次性支付", "fixed": "", "brackets": "", "allowance": "", "base": "基数", "name": "名称",
     "by": "周期依据", "fields": "字段", "references": "参考值", "subsidies": "资助", "questions": "判断",
+    "compound": "逐次", "factor": "", "base_lower": "起付线最低", "base_upper": "起付线最高",
 }
 
 
@@ -155,6 +156,10 @@ class _Differ:
         at = (getattr(old, "origin", None) or at[0], getattr(new, "origin", None) or at[1])
         if isinstance(old, ir.Param | None) and isinstance(new, ir.Param | None) and (old or new):
             self.param(old, new, path, item, at)
+        elif isinstance(old, ir.Table | None) and isinstance(new, ir.Table | None) and (old or new):
+            # an undated table (递减下限, 减免后的最低): its cells compared by their keys, as a parameter's are
+            self.param(*(None if t is None else ir.Param(item, (ir.Version(None, None, t),)) for t in (old, new)),
+                       path, item, at)
         elif _is_record(old, new):
             self.record(old, new, path, item, at)
         elif isinstance(old, tuple | frozenset | None) and isinstance(new, tuple | frozenset | None):

@@ -79,7 +79,7 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
             scoped(obj.scope)
             if obj.shared:
                 names.add("转诊号")
-            if obj.counts or obj.step is not None:
+            if obj.counts or obj.step is not None or obj.compound is not None:
                 names.add("住院号")
         elif isinstance(obj, ir.Cap | ir.FeeLimit):
             scoped(obj.scope)

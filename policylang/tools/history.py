@@ -120,6 +120,9 @@ def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
         yield from _param_items(f"{scope_cn(obj.scope, obj.stay_days)}起付线", obj.param)
         for w in obj.waivers:
             yield _Item("免起付线", _who(w.when, "的就诊", policy), "免起付线", w.start, w.end, w.origin, rule=True)
+        for name, bound in (("起付线最低", obj.base_lower), ("起付线最高", obj.base_upper)):
+            if bound is not None:
+                yield from _param_items(f"{scope_cn(obj.scope, obj.stay_days)}{name}", bound)
     elif isinstance(obj, ir.Cap):
         yield from _param_items(f"{scope_cn(obj.scope, obj.stay_days)}封顶线", obj.param)
     elif isinstance(obj, ir.FeeLimit):

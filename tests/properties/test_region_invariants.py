@@ -25,6 +25,9 @@ FLOORS = {
     "regions/weihai": Fraction(34, 37),
     # 慢特病 起付线 300 元 is dead: the scheme is only for 门诊慢特病, and 门诊慢特病 免起付线
     "vocabulary/admission": Fraction(16, 17),
+    # a reduced deductible's floors apply from the 3rd admission of a year at one hospital level (一级 第 3 次,
+    # 二级 逐次), and the 大病保险 band above 5 万元 needs a large year: the draws reach them rarely
+    "vocabulary/deductibles": Fraction(29, 32),
 }
 MONEY = ("cost", "excluded", "first_paid", "policy_range", "deductible", "fund", "personal", "allowance", "account")
 

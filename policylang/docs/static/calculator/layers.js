@@ -10,6 +10,8 @@
   const money = (fen) => ({ unit: "money", v: new Frac(BigInt(fen)) });
   const max = (a, b) => (a > b ? a : b);
   const min = (a, b) => (a < b ? a : b);
+  const UNAVAILABLE = new Error("a deductible bound cannot be had");
+  const CHAIN_SHOWN = 6; // a longer 逐次 chain is shown by its first and last steps
 
   class LayerSettler {
     constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map(), amounts = null) {
@@ -55,7 +57,7 @@
       const layer = this.layer;
       this.figure("进入", base);
       if (this.scheme.layers.length > 1) this.say(`【${layer.name}】本次进入 ${Y(base)} 元`, layer.origin);
-      if (layer.fee_limit != null) {
+      if (layer.fee_limit != null && layer.fee_limit.base === "累计费用") {
         const limited = this.feeLimit(layer.fee_limit, base);
         if (limited === null) return null;
         base = limited;
@@ -67,7 +69,13 @@
         if (found === null) return null;
         counted = found;
       }
-      const eligible = base - counted;
+      let eligible = base - counted;
+      if (layer.fee_limit != null && layer.fee_limit.base !== "累计费用") { // counted from above the deductible
+        const limited = this.feeLimit(layer.fee_limit, eligible);
+        if (limited === null) return null;
+        eligible = limited;
+        base = counted + limited;
+      }
       this.figure("起付线", counted);
       this.figure("起付线以上", eligible);
       const running = cumulativeScope(layer);
@@ -113,6 +121,7 @@
 
     feeLimit(lim, base) {
       const k = this.key("fee_limit", lim.scope);
+      const above = lim.base === "累计费用" ? "" : "（只计起付线以上部分）";
       const found = this.limit(lim.param, k);
       if (found === null) return null;
       const [cell, amount, used] = found;
@@ -120,7 +129,7 @@
       this.acc.add(k, entering);
       const rest = base - entering;
       const tail = rest ? `，其余 ${Y(rest)} 元不进入本层，转入下一层` : "";
-      this.say(`${CAP_WORD[lim.scope]}费用限额 ${Y(amount)} 元：${SCOPE_WORD[lim.scope]}已计入 ${Y(used)} 元，本次计入 ${Y(entering)} 元${tail}`, cell.origin);
+      this.say(`${CAP_WORD[lim.scope]}费用限额 ${Y(amount)} 元${above}：${SCOPE_WORD[lim.scope]}已计入 ${Y(used)} 元，本次计入 ${Y(entering)} 元${tail}`, cell.origin);
       return entering;
     }
 
@@ -163,7 +172,10 @@
       const cell = requiredCell(ded.param, day, this.facts);
       let amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
-      amount = this.adjustDeductible(ded, amount, cell);
+      try { amount = this.adjustDeductible(ded, amount, cell); } catch (e) {
+        if (e === UNAVAILABLE) return null; // a bound's value cannot be had
+        throw e;
+      }
       if (amount === null) return null;
       const k = this.key("deductible", ded.scope, ded.shared, ded.stay_days);
       const referral = k[k.length - 1][0] === "referral";
@@ -185,6 +197,7 @@
     }
 
     adjustDeductible(ded, amount, cell) {
+      amount = this.boundTable(ded, amount);
       if (ded.highest) {
         const k = this.key("deductible_highest", ded.scope);
         const highest = max(this.acc.get(k), amount);
@@ -198,7 +211,7 @@
         if (rule) {
           const scaled = roundFen(rule.value.v.mul(amount), this.policy.rounding);
           this.say(`本年第 ${n} 次住院：起付线按 ${show(rule.value)} 计，${Y(amount)} 元 → ${Y(scaled)} 元`, rule.origin);
-          amount = scaled;
+          amount = this.boundReduced(ded, amount, scaled);
         }
         if (ded.step != null && n > 1n) {
           const floorCell = ded.floors ? PC.tableLookup(ded.floors, this.facts) : null;
@@ -208,7 +221,59 @@
           amount = lowered;
         }
       }
+      if (ded.compound != null) amount = this.compound(ded, amount);
       return amount;
+    }
+
+    /* eval/deductibles.py: bounds of the table line, bounds of a reduction, 逐次 rounded at each step. */
+    boundValue(cell) {
+      if (cell === null) return null;
+      const found = this.amount(cell.value, cell.origin);
+      if (found === null) throw UNAVAILABLE;
+      return found;
+    }
+    boundTable(ded, amount) {
+      const day = this.claim.date;
+      const lower = ded.base_lower != null ? PC.lookup(ded.base_lower, day, this.facts) : null;
+      const upper = ded.base_upper != null ? PC.lookup(ded.base_upper, day, this.facts) : null;
+      const lo = this.boundValue(lower), hi = this.boundValue(upper);
+      if (lo !== null && amount < lo) {
+        this.say(`起付线 ${Y(amount)} 元低于最低 ${Y(lo)} 元，按 ${Y(lo)} 元计`, lower ? lower.origin : null);
+        amount = lo;
+      }
+      if (hi !== null && amount > hi) {
+        this.say(`起付线 ${Y(amount)} 元高于最高 ${Y(hi)} 元，按 ${Y(hi)} 元计`, upper ? upper.origin : null);
+        amount = hi;
+      }
+      return amount;
+    }
+    boundReduced(ded, unreduced, reduced) {
+      const lower = ded.lower != null ? PC.tableLookup(ded.lower, this.facts) : null;
+      const upper = ded.upper != null ? PC.tableLookup(ded.upper, this.facts) : null;
+      const lo = this.boundValue(lower), hi = this.boundValue(upper);
+      let amount = reduced;
+      if (lo !== null && amount < lo) {
+        amount = min(lo, unreduced);
+        const tail = lo <= unreduced ? "" : `（不超过减免前的 ${Y(unreduced)} 元）`;
+        this.say(`减免后不低于最低 ${Y(lo)} 元${tail}：起付线计 ${Y(amount)} 元`, lower ? lower.origin : null);
+      }
+      if (hi !== null && amount > hi) {
+        amount = hi;
+        this.say(`减免后不高于最高 ${Y(hi)} 元：起付线计 ${Y(amount)} 元`, upper ? upper.origin : null);
+      }
+      return amount;
+    }
+    compound(ded, amount) {
+      const rule = ded.compound;
+      const n = this.count("deductible");
+      if (n === 1n || !PC.inForce(rule.start, rule.end, this.claim.date)) return amount;
+      const chain = [amount];
+      for (let i = 1n; i < n; i++) chain.push(roundFen(rule.factor.v.mul(chain[chain.length - 1]), this.policy.rounding));
+      let shown = chain.map((x) => `${Y(x)} 元`);
+      if (shown.length > CHAIN_SHOWN) shown = [...shown.slice(0, 2), "…", ...shown.slice(-2)];
+      this.say(`本年第 ${n} 次住院：起付线逐次按上一次的 ${show(rule.factor)} 计（每次${this.policy.rounding}到分）：`
+        + shown.join(" → "), rule.origin);
+      return this.boundReduced(ded, amount, chain[chain.length - 1]);
     }
 
     ratioPay(rule, eligible, cumulative = false) {

@@ -8,6 +8,7 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
+from policylang.eval import steps
 from policylang.eval.accumulators import (
     CAP_WORD,
     SCOPE_WORD,
@@ -103,13 +104,27 @@ class LayerSettler:
             raw = 0
         if raw is None:
             return None
+        self.deducted: int | Fraction = 0
+        raw = steps.deduct(self, raw, after_caps=False) if layer.deductions else raw  # 支付后扣除
+        if raw is None:
+            return None
         paid = raw
         self.figure("封顶前", raw)
+        capped = steps.unit_caps(self, paid) if layer.unit_caps else paid  # 封顶线 每 床日数
+        if capped is None:
+            return None
+        paid = capped
         for cap in layer.caps:
             capped = self.cap(cap, paid)
             if capped is None:
                 return None
             paid = capped
+        if layer.deductions:
+            capped = steps.deduct(self, paid, after_caps=True)  # 封顶后扣除
+            if capped is None:
+                return None
+            paid = capped
+            self.figure("扣除", self.deducted)
         for cap in layer.caps:  # exact where the layer rounds cumulatively: the caps see what X saw
             self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
         if running is not None:
@@ -325,6 +340,8 @@ class LayerSettler:
         return self._bracket_share(shifted, before, after)
 
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
+        if fixed.per is not None:
+            return steps.fixed_per_unit(self, fixed, eligible)
         cell = terms.required_cell(fixed.param, self.claim.date, self.facts)
         standard = self.amount(cell.value, cell.origin)
         if standard is None:

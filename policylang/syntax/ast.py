@@ -188,6 +188,7 @@ class TableStmt:
     span: Span = _span()
     formula: Formula | None = attrs.field(default=None)
     highest: bool = False  # 按最高等级补差
+    per: Name | None = None  # 每 床日数: the amount is per unit of this count/days field (封顶线, 定额, 扣除)
 
 
 @attrs.frozen

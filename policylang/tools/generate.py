@@ -73,6 +73,10 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
             names.add(obj.rate)
         elif isinstance(obj, ir.DaysPerCount):
             names.add(obj.field)
+        elif isinstance(obj, ir.UnitCap):
+            names.add(obj.field)
+        elif isinstance(obj, ir.Deduction | ir.Fixed) and obj.per:
+            names.add(obj.per)
         elif isinstance(obj, ir.Period) and obj.by:
             names.update(("入院日期", "出院日期", obj.by))
         elif isinstance(obj, ir.Deductible):

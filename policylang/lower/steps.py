@@ -39,8 +39,9 @@ def unit_field(ctx: Context, name: ast.Name) -> str | None:
     fdef = ctx.fields.get(name.text)
     if fdef is None or fdef.type not in UNIT_TYPES:
         what = "没有声明" if fdef is None else f"是{fdef.type}字段"
-        ctx.report(error("E074", f"“{name.text}”{what}：按单位计算的金额要乘以一个天数或次数字段", name.span,
-                         f"先声明它，例如 字段 {name.text} 天数 (declare it as a 天数 or 次数 field)"))
+        fix = (f"先声明它，例如 字段 {name.text} 天数 (declare it as a 天数 or 次数 field)" if fdef is None else
+               "换成一个天数或次数字段，例如 字段 床日数 天数 (use a 天数 or 次数 field)")
+        ctx.report(error("E074", f"“{name.text}”{what}：按单位计算的金额要乘以一个天数或次数字段", name.span, fix))
         return None
     if fdef.optional and fdef.default is None:
         ctx.report(warning("W113", f"“{fdef.name}”是可选字段且没有默认值：没有填写它的就诊将不予支付", name.span))

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from fractions import Fraction
 from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
 
 import attrs
 

@@ -71,7 +71,7 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
             names.add(str(obj.value))
         elif isinstance(obj, ir.Allowance) and isinstance(obj.rate, str):
             names.add(obj.rate)
-        elif isinstance(obj, ir.DaysPerCount) or isinstance(obj, ir.UnitCap):
+        elif isinstance(obj, ir.DaysPerCount | ir.UnitCap):
             names.add(obj.field)
         elif isinstance(obj, ir.Deduction | ir.Fixed) and obj.per:
             names.add(obj.per)

@@ -31,6 +31,8 @@ def _label(cell: ir.Cell) -> str:
 
 
 class LayerSettler:
+    deducted: int | Fraction = 0  # what 支付后扣除 and 封顶后扣除 took from this claim (eval/steps.py)
+
     def __init__(self, policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, acc, claim: Claim, facts: ir.Facts,
                  say: Callable, figures: dict[str, int] | None = None) -> None:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
@@ -104,27 +106,20 @@ class LayerSettler:
             raw = 0
         if raw is None:
             return None
-        self.deducted: int | Fraction = 0
-        raw = steps.deduct(self, raw, after_caps=False) if layer.deductions else raw  # 支付后扣除
+        raw = steps.deduct(self, raw, after_caps=False)  # 支付后扣除
         if raw is None:
             return None
         paid = raw
         self.figure("封顶前", raw)
-        capped = steps.unit_caps(self, paid) if layer.unit_caps else paid  # 封顶线 每 床日数
-        if capped is None:
-            return None
-        paid = capped
-        for cap in layer.caps:
+        paid = steps.unit_caps(self, paid)  # 封顶线 每 床日数
+        for cap in layer.caps if paid is not None else ():
             capped = self.cap(cap, paid)
             if capped is None:
                 return None
             paid = capped
-        if layer.deductions:
-            capped = steps.deduct(self, paid, after_caps=True)  # 封顶后扣除
-            if capped is None:
-                return None
-            paid = capped
-            self.figure("扣除", self.deducted)
+        paid = None if paid is None else steps.deduct(self, paid, after_caps=True)  # 封顶后扣除
+        if paid is None:
+            return None
         for cap in layer.caps:  # exact where the layer rounds cumulatively: the caps see what X saw
             self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
         if running is not None:

@@ -51,7 +51,10 @@ def per_unit_amount(s: LayerSettler, param: ir.Param, field: str, what: str) -> 
 
 
 def deduct(s: LayerSettler, pay: Pay, after_caps: bool) -> Pay | None:
-    """支付后扣除 (after_caps False) or 封顶后扣除: each deduction of that position, never below 0."""
+    """支付后扣除 (after_caps False, first) or 封顶后扣除 (then records L扣除): each deduction of that position,
+    never below 0."""
+    if not after_caps:
+        s.deducted = 0
     for d in s.layer.deductions:
         if d.after_caps != after_caps:
             continue
@@ -74,6 +77,8 @@ def deduct(s: LayerSettler, pay: Pay, after_caps: bool) -> Pay | None:
         s.say(f"{how}：本次支付由 {show_amount(pay)} 减至 {show_amount(after)}{short}", cell.origin)
         s.deducted += pay - after
         pay = after
+    if after_caps and s.layer.deductions:
+        s.figure("扣除", s.deducted)
     return pay
 
 

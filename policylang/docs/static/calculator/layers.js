@@ -78,23 +78,19 @@
       else if (layer.once != null) raw = this.oncePay(layer.once, eligible);
       else raw = 0n;
       if (raw === null) return null;
-      this.deducted = 0n;
-      if (layer.deductions.length) raw = this.deduct(raw, false); // 支付后扣除
+      raw = this.deduct(raw, false); // 支付后扣除
       if (raw === null) return null;
       let paid = raw;
       this.figure("封顶前", raw);
-      if (layer.unit_caps.length) paid = this.unitCaps(paid); // 封顶线 每 床日数
+      paid = this.unitCaps(paid); // 封顶线 每 床日数
       if (paid === null) return null;
       for (const cap of layer.caps) {
         const capped = this.cap(cap, paid);
         if (capped === null) return null;
         paid = capped;
       }
-      if (layer.deductions.length) {
-        paid = this.deduct(paid, true); // 封顶后扣除
-        if (paid === null) return null;
-        this.figure("扣除", this.deducted);
-      }
+      paid = this.deduct(paid, true); // 封顶后扣除
+      if (paid === null) return null;
       for (const cap of layer.caps) this.acc.add(this.key("cap", cap.scope, false, cap.stay_days), paid);
       if (running !== null) paid = this.roundRunning(running, paid, ncmp(paid, raw) !== 0 || layer.ratio != null);
       return [paid, counted];
@@ -396,6 +392,7 @@
       return n === null ? null : [cell, amount, n];
     },
     deduct(pay, afterCaps) {
+      if (!afterCaps) this.deducted = 0n;
       for (const d of this.layer.deductions) {
         if (d.after_caps !== afterCaps) continue;
         const kind = d.after_caps ? "封顶后扣除" : "支付后扣除";
@@ -419,6 +416,7 @@
         this.deducted = nadd(this.deducted, nsub(pay, after));
         pay = after;
       }
+      if (afterCaps && this.layer.deductions.length) this.figure("扣除", this.deducted);
       return pay;
     },
     unitCaps(pay) {

@@ -92,6 +92,18 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
     return {n: f for n in sorted(names) if (f := policy.field(n)) is not None and policy.enum(n) is None}
 
 
+def per_unit_fields(obj: object) -> list[str]:
+    """The 天数/次数 fields the per-unit rules of obj (schemes, a scheme) multiply (封顶线 每 床日数, 定额 每
+    护理天数): counts of one visit, in order of appearance."""
+    out: dict[str, None] = {}
+    for node in ir.walk(obj):
+        if isinstance(node, ir.UnitCap):
+            out[node.field] = None
+        elif isinstance(node, ir.Deduction | ir.Fixed) and node.per:
+            out[node.per] = None
+    return list(out)
+
+
 def _fen(money: Money) -> int:
     """A whole number of 分 to try as a claim amount (an exact bound is cut to the 分 below)."""
     return int(Fraction(money.fen))
@@ -321,4 +333,4 @@ class Generator:
         return tuple(Item(name(), self.rng.choice(CLASSES), p) for p in parts)
 
 
-__all__ = ["Generator", "typed_fields", "used_fields"]
+__all__ = ["Generator", "per_unit_fields", "typed_fields", "used_fields"]

@@ -153,3 +153,30 @@ def test_an_allowance_layer_is_an_output_under_its_name(tmp_path):
     assert (full.output("生育津贴"), full.output("护理津贴"), full.allowance) == (980_000, 20_000, 1_000_000)
     assert (part.output("生育津贴"), part.output("护理津贴"), part.allowance) == (0, 20_000, 20_000)
     assert full.allowance_days == 108
+
+
+def test_both_backends_add_every_allowance_layer(tmp_path):
+    from batch.batchcheck import assert_same
+
+    from policylang.batch.columns import Columns
+    from policylang.batch.kernel import settle_columns
+
+    path = tmp_path / "rules.policy"
+    path.write_text("""\
+地区 津贴
+依据 《津贴》
+导入 "fields"
+方案 生育 (险种 = 职工医保, 就医类型 = 生育) {
+    层 生育医疗费 { 定额 3000 元 }
+    层 生育津贴 { 津贴天数 98 天
+        日津贴 100 元 }
+    层 护理津贴 { 津贴天数 10 天
+        日津贴 20 元 }
+}
+""", encoding="utf-8")
+    policy = check_path(path).policy
+    cols = Columns.from_records([{"参保人ID": "p", "日期": DAY, "费用": 500_000, "险种": "职工医保", "就医类型": "生育",
+                                  "分娩方式": "顺产"}])
+    settled = settle_columns(policy, cols)
+    assert int(settled.money["津贴"][0]) == 1_000_000 and int(settled.days[0]) == 108
+    assert_same(policy, cols, settled)

@@ -180,3 +180,17 @@ def test_both_backends_add_every_allowance_layer(tmp_path):
     settled = settle_columns(policy, cols)
     assert int(settled.money["津贴"][0]) == 1_000_000 and int(settled.days[0]) == 108
     assert_same(policy, cols, settled)
+
+
+def test_an_override_of_a_per_unit_cap_changes_that_cap_only(tmp_path):
+    """覆盖 matches a table by its kind, scope and per-unit field: 封顶线 每 床日数 is not the year's 封顶线."""
+    (tmp_path / "parent").mkdir()
+    (tmp_path / "child").mkdir()
+    (tmp_path / "parent" / "rules.policy").write_text(
+        BASE.replace("__RULES__", "封顶线 30 万元\n    封顶线 每 床日数 200 元"), encoding="utf-8")
+    (tmp_path / "child" / "rules.policy").write_text(
+        '地区 下级\n依据 《下级》\n继承 "parent"\n覆盖 方案 住院 {\n    封顶线 每 床日数 300 元\n}\n', encoding="utf-8")
+    policy = check_path(tmp_path / "child").policy
+    (layer,) = policy.schemes[0].layers
+    assert layer.caps[0].param.versions[0].table.cells[0].value == ir.Money(30_000_000)
+    assert layer.unit_caps[0].param.versions[0].table.cells[0].value == ir.Money(30_000)

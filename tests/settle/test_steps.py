@@ -12,6 +12,7 @@ import pytest
 
 from policylang import ir
 from policylang.api import check_path
+from policylang.docs import calculator
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person, facts
 from policylang.tools.diff import diff_policies
@@ -194,3 +195,14 @@ def test_an_override_of_a_per_unit_cap_changes_that_cap_only(tmp_path):
     (layer,) = policy.schemes[0].layers
     assert layer.caps[0].param.versions[0].table.cells[0].value == ir.Money(30_000_000)
     assert layer.unit_caps[0].param.versions[0].table.cells[0].value == ir.Money(30_000)
+
+
+@pytest.mark.skipif(calculator.node() is None and not calculator.node_required(), reason="node is not installed")
+def test_the_calculator_refuses_a_claim_without_its_units_as_python_does(tmp_path):
+    policy = _policy(tmp_path, "起付线 年度 100 元\n    支付后扣除 每 就诊人次 1 元\n    封顶线 每 床日数 100 元\n"
+                               "    封顶后扣除 每次 2 元")
+    claims = [_claim(1000), _claim(1000, 1, 床日数=Fraction(5, 2)), _claim(1000, 2, 床日数=Fraction(3), 就诊人次=Fraction(2))]
+    want = [calculator.result_output(r) for r in settle(policy, RESIDENT, claims)]
+    (got,) = calculator.run_node(policy, [calculator.person_input(RESIDENT, claims)], tmp_path)
+    assert got == want
+    assert [r["refused"] for r in want] == [["基本医保无法结算：缺少“床日数”"], ["基本医保无法结算：“床日数”不是整数"], []]

@@ -8,18 +8,32 @@ scoped caps) → 封顶后扣除; the caps' running totals count what is finally
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from policylang import ir
 from policylang.eval.accumulators import show_amount
 from policylang.ir import terms
+from policylang.ir.claims import Claim
 from policylang.ir.units import fmt_yuan
 
-if TYPE_CHECKING:
-    from policylang.eval.layers import LayerSettler
-
 Pay = int | Fraction
+
+
+class LayerSettler(Protocol):
+    """What these steps read and write of eval.layers.LayerSettler (a protocol, so the modules form no cycle)."""
+
+    layer: ir.Layer
+    claim: Claim
+    facts: ir.Facts
+    say: Callable
+    why: str
+    deducted: int | Fraction
+
+    def amount(self, value: ir.Value, origin=None) -> int | None: ...
+
+    def figure(self, suffix: str, value: int | Fraction) -> None: ...
 
 
 def _label(cell: ir.Cell) -> str:

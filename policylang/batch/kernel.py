@@ -165,8 +165,8 @@ class _Kernel:
             if layer.allowance is not None:
                 days = np.array([x.days for x in lp], dtype=np.int64)[pid]
                 rate = np.array([x.rate for x in lp], dtype=np.int64)[pid]
-                self.days[rows] = np.where(applies, days, self.days[rows])
-                self.money["津贴"][rows] = np.where(applies, days * rate, self.money["津贴"][rows])
+                self.days[rows] += np.where(applies, days, 0)  # every allowance layer adds to 津贴 (eval/settle.py)
+                self.money["津贴"][rows] += np.where(applies, days * rate, 0)
                 continue
             paid, counted = self.layer(scheme, layer, lp, rows[applies], base[applies], stop[applies] == j)
             layer_paid = np.zeros(len(rows), dtype=np.int64)

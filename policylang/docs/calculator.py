@@ -100,7 +100,7 @@ def form_spec(policy: ir.Policy) -> dict:
     """The fields the region's schemes read: enumerations (with their values) and typed fields, split into the
     person's and each visit's. Only these change a result, so only these are asked."""
     from policylang.inputs.claimtable import PERSON_FIELDS
-    from policylang.tools.generate import typed_fields, used_fields
+    from policylang.tools.generate import per_unit_fields, typed_fields, used_fields
 
     used = used_fields(policy) | {"险种", "人员类别"}
     person, visit = [], []
@@ -113,7 +113,7 @@ def form_spec(policy: ir.Policy) -> dict:
             continue  # another region's catalogue: not in the calculator (UNSUPPORTED)
         spec = {"name": name, "kind": str(fdef.type), "unit": UNITS.get(str(fdef.type), ""),
                 "optional": fdef.optional}
-        (visit if name in VISIT_TYPED else person).append(spec)
+        (visit if name in VISIT_TYPED or name in per_unit_fields(policy.schemes) else person).append(spec)
     catalogues = [s.catalogue for s in policy.schemes if s.catalogue.exclusions or s.catalogue.shares]
     items = None
     if catalogues:  # 明细 change a result only where a scheme has a catalogue: ask for them only there

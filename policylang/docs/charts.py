@@ -130,6 +130,12 @@ def chart_or_note(policy: ir.Policy, scheme: ir.Scheme) -> tuple[ChartData | Non
     if fields:
         return None, (f"本方案的待遇与参保人的{'、'.join(fields)}有关，一张示意图无法代表所有人，因此不画示意图；"
                       "请参看上文的计算方法和下面的算例。")
+    from policylang.tools.generate import per_unit_fields
+
+    units = per_unit_fields(scheme)
+    if units:
+        return None, (f"本方案的支付与每次就诊的{'、'.join(units)}有关，一张示意图无法代表所有就诊，因此不画示意图；"
+                      "请参看上文的计算方法和下面的算例。")
     try:
         return chart_data(policy, scheme), None
     except ChartSkipped as e:

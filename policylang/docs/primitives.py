@@ -147,6 +147,8 @@ def _brackets(b: ir.Brackets) -> Part:
 
 
 def _fixed(f: ir.Fixed) -> Part:
+    if getattr(f, "per", None):
+        return _fixed_per_unit(f)
     note = Paragraph("按定额支付：实际费用达到定额的按定额支付，低于定额的按实际费用支付。")
     return Part((Column("定额", f.param, rank=1),), (note,))
 
@@ -204,6 +206,50 @@ def _one_off(o: ir.OneOff) -> Part:
                                   f"一次性支付{money_cn(o.amount)}（每年最多一次）。"),))
 
 
+def _one_amount(param: ir.Param) -> Money | None:
+    """The amount when a per-unit table holds one money value for everyone at all times (for a worked example)."""
+    values = {cell.value for v in param.versions for cell in v.table.cells}
+    value = next(iter(values)) if len(values) == 1 else None
+    return value if isinstance(value, Money) else None
+
+
+def _times(field: str, param: ir.Param) -> str:
+    """A worked example of a per-unit amount: 床日数为 10 时为 10 × 200元 = 2,000元."""
+    amount = _one_amount(param)
+    if amount is None or not amount.whole:
+        return ""
+    return f"例如{field}为 10 时为 10 × {money_cn(amount)} = {money_cn(Money(int(amount) * 10))}"
+
+
+def _fixed_per_unit(f: ir.Fixed) -> Part:
+    field = f.per
+    example = _times(str(field), f.param)
+    text = (f"按{field}定额支付：本层支付{field}乘以定额标准（见上表）的金额{'，' + example if example else ''}；"
+            "进入本层的费用低于这个金额的，按实际费用支付。")
+    return Part((Column(f"定额（按{field}计）", f.param, rank=1),), (Paragraph(text),))
+
+
+def _unit_cap(c: ir.UnitCap) -> Part:
+    example = _times(c.field, c.param)
+    text = (f"按{c.field}计的封顶线：本层每次就诊的支付额不超过{c.field}乘以表中的标准"
+            f"{'（' + example + '）' if example else ''}。")
+    return Part((Column(f"封顶线（按{c.field}计）", c.param, rank=2),), (Paragraph(text),))
+
+
+def _deduction(d: ir.Deduction) -> Part:
+    amount = _one_amount(d.param)
+    what = money_cn(amount) if amount is not None else "表中的金额"
+    if d.per:
+        what = f"{d.per}乘以{what}" if amount is not None else f"{d.per}乘以表中的金额"
+    if d.after_caps:
+        text = f"本层支付额按封顶线计算后，每次就诊再扣除{what}（支付额不足扣除的，本次不支付）。"
+    else:
+        text = (f"本层按规定算出支付额后，每次就诊先扣除{what}（支付额不足扣除的，本次不支付）；"
+                "本层如有封顶线，按扣除后的金额计算。")
+    title = f"{'封顶后' if d.after_caps else '支付后'}扣除（{'按' + d.per + '计' if d.per else '每次'}）"
+    return Part((Column(title, d.param, rank=4),), (Paragraph(text),))
+
+
 def _requirement(r: ir.Requirement) -> Part:
     return Part(blocks=(Paragraph(f"{_when(r.start, r.end)}本层须符合条件，否则本层不予支付：{r.reason}。"),))
 
@@ -222,6 +268,8 @@ RENDERERS: dict[type, Callable[[object], Part]] = {
     ir.FeeLimit: _fee_limit,
     ir.OneOff: _one_off,
     ir.Requirement: _requirement,
+    ir.Deduction: _deduction,
+    ir.UnitCap: _unit_cap,
 }
 
 

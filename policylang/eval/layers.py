@@ -8,6 +8,7 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
+from policylang.eval import steps
 from policylang.eval.accumulators import (
     CAP_WORD,
     SCOPE_WORD,
@@ -31,6 +32,8 @@ def _label(cell: ir.Cell) -> str:
 
 
 class LayerSettler:
+    deducted: int | Fraction = 0  # what 支付后扣除 and 封顶后扣除 took from this claim (eval/steps.py)
+
     def __init__(self, policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, acc, claim: Claim, facts: ir.Facts,
                  say: Callable, figures: dict[str, int] | None = None, amounts: terms.Amounts | None = None) -> None:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
@@ -110,13 +113,20 @@ class LayerSettler:
             raw = 0
         if raw is None:
             return None
+        raw = steps.deduct(self, raw, after_caps=False)  # 支付后扣除
+        if raw is None:
+            return None
         paid = raw
         self.figure("封顶前", raw)
-        for cap in layer.caps:
+        paid = steps.unit_caps(self, paid)  # 封顶线 每 床日数
+        for cap in layer.caps if paid is not None else ():
             capped = self.cap(cap, paid)
             if capped is None:
                 return None
             paid = capped
+        paid = None if paid is None else steps.deduct(self, paid, after_caps=True)  # 封顶后扣除
+        if paid is None:
+            return None
         for cap in layer.caps:  # exact where the layer rounds cumulatively: the caps see what X saw
             self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
         if running is not None:
@@ -340,6 +350,8 @@ class LayerSettler:
         return self._bracket_share(shifted, before, after)
 
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
+        if fixed.per is not None:
+            return steps.fixed_per_unit(self, fixed, eligible)
         cell = terms.required_cell(fixed.param, self.claim.date, self.facts)
         standard = self.amount(cell.value, cell.origin)
         if standard is None:

@@ -181,11 +181,15 @@ class ClaimSettler:
                 self.say(f"【{layer.name}】不适用：仅限{only}", layer.origin)
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
+                else:
+                    self.figures.setdefault(layer.name, 0)  # an allowance layer's own name is an output too
                 continue
             failed = self.layer_requirements(layer)
             if failed:
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
+                else:
+                    self.figures.setdefault(layer.name, 0)
                 continue
             amounts = terms.claim_amounts(claim.amount, excluded, class_share + first, policy_range)
             settler = LayerSettler(self.policy, scheme, layer, self.acc, claim, self.facts, self.say, self.figures,
@@ -194,7 +198,7 @@ class ClaimSettler:
                 result = settler.allowance()
                 if result is None:
                     return self.refuse_whole(scheme, "缺少计算津贴所需的数值")
-                days, allowance = result
+                days, allowance = days + result[0], allowance + result[1]  # every allowance layer adds to 津贴
                 continue
             outcome = settler.settle(base)
             if outcome is None:

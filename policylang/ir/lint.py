@@ -131,6 +131,8 @@ def _params_of(layer: ir.Layer):
         yield cap.param
     if layer.allowance:
         yield layer.allowance.days
+    for step in (*layer.deductions, *layer.unit_caps):  # 支付后扣除, 封顶线 每 床日数
+        yield step.param
 
 
 def version_gaps(scheme: ir.Scheme) -> list[Diagnostic]:

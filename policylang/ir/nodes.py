@@ -177,8 +177,28 @@ class OneOff:
 
 @attrs.frozen
 class Fixed:
-    """定额: the layer pays min(actual, standard)."""
+    """定额: the layer pays min(actual, standard); with per, the standard is per unit of a count/days field
+    (定额 每 护理天数 50 元: min(actual, 50 元 × the claim's 护理天数))."""
 
+    param: Param = attrs.field(validator=_MONEY_CELLS)
+    per: str | None = None  # a 天数/次数 field the standard is multiplied by
+
+
+@attrs.frozen
+class Deduction:
+    """支付后扣除 / 封顶后扣除: a fixed amount taken off the layer's computed payment, per claim (per None) or per
+    unit of a count/days field, never below 0; after the ratio and before the caps, or after the caps."""
+
+    param: Param = attrs.field(validator=_MONEY_CELLS)
+    per: str | None = None
+    after_caps: bool = False
+
+
+@attrs.frozen
+class UnitCap:
+    """封顶线 每 床日数 200 元: this claim's payment is at most the amount × the claim's units of a count/days field."""
+
+    field: str
     param: Param = attrs.field(validator=_MONEY_CELLS)
 
 
@@ -229,6 +249,8 @@ class Layer:
     fee_limit: FeeLimit | None = None
     once: OneOff | None = None
     requirements: tuple[Requirement, ...] = ()  # 要求 inside a 层: the layer pays nothing when one fails
+    deductions: tuple[Deduction, ...] = ()  # 支付后扣除 / 封顶后扣除, in the order written
+    unit_caps: tuple[UnitCap, ...] = ()  # 封顶线 每 床日数: caps per unit of a count/days field
 
 
 # ---- catalogue, first self-pay, eligibility -----------------------------------------------------

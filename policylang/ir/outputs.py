@@ -56,7 +56,7 @@ BY_NAME = {o.name: o for o in (*OUTPUTS, *DETAIL_OUTPUTS)}
 
 # Per layer L: L进入 (the amount entering it), L起付线 (the deductible it counted), L起付线以上 (its base after the
 # deductible), L封顶前 (its payment before the caps), L第一段 … (each bracket's payment); L itself is its payment.
-LAYER_FIGURES = ("进入", "起付线", "起付线以上", "封顶前")
+LAYER_FIGURES = ("进入", "起付线", "起付线以上", "封顶前", "扣除")  # L扣除: 支付后扣除 and 封顶后扣除 together
 BAND_NUMERALS = "一二三四五六七八九"  # a name has no digits: 大病保险第二段
 
 # What a contribution (缴费 2022 年) may expect, in 分.

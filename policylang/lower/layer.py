@@ -8,6 +8,7 @@ from policylang import ir
 from policylang.diagnostics import error, warning
 from policylang.ir.units import Kind
 from policylang.ir.values import Days, Money
+from policylang.lower import steps as after_ratio
 from policylang.lower.conditions import conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.deductibles import (
@@ -66,6 +67,7 @@ class _Parts:
     rate: Money | ir.RefValue | str | ir.Formula | None = None
     rate_origin: Span | None = None
     extras: DeductibleExtras = attrs.Factory(DeductibleExtras)  # bounds, 逐次, what a fee limit counts from
+    after_ratio: after_ratio.StepTables = attrs.Factory(dict)  # 支付后扣除, 封顶线 每 X, 定额 每 X (lower/steps.py)
 
 
 def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, ...]) -> ir.Layer | None:
@@ -77,6 +79,7 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
     ratio = ir.Ratio(param("比例", ratio_versions), tuple(parts.adjustments)) if ratio_versions else None
     fixed_versions = parts.tables.pop(("定额", None), None)
     fixed = ir.Fixed(param("定额", fixed_versions)) if fixed_versions else None
+    steps = after_ratio.build(ctx, head.owner, parts.after_ratio)
     days_versions = parts.tables.pop(("津贴天数", None), None)
     allowance = None
     if days_versions:
@@ -84,6 +87,8 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
                                  parts.rate, parts.rate_origin)
         if parts.rate is None:
             ctx.report(error("E041", f"{head.owner} 有 津贴天数 但没有 日津贴", head.name_span))
+    after_ratio.check(ctx, head.owner, steps, fixed, allowance)
+    fixed = fixed or steps.fixed
     lowered_brackets = brackets(ctx, head.owner, parts.brackets) if parts.brackets else None
     deductible, caps, fee_limit = _limits(ctx, head, parts)
     methods = [m for m in (ratio, lowered_brackets, fixed, allowance, parts.once) if m is not None]
@@ -105,7 +110,8 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
     if parts.adjustments and ratio is None:
         ctx.report(error("E043", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
     return ir.Layer(head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
-                    tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements))
+                    tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements),
+                    deductions=steps.deductions, unit_caps=steps.unit_caps)
 
 
 def _warn_amount_in_running_limit(ctx: Context, kind: str, scope: ir.Scope, versions: list[ir.Version]) -> None:
@@ -164,6 +170,8 @@ def _limits(ctx: Context, head: LayerHead,
 def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts: _Parts) -> None:
     """Read one statement of a layer into its parts."""
     match stmt:
+        case ast.TableStmt() if after_ratio.is_step(stmt):
+            after_ratio.read(ctx, defs, owner, stmt, parts.after_ratio)
         case ast.TableStmt():
             version = table_statement(ctx, defs, owner, stmt)
             parts.shared |= stmt.shared

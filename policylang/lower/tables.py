@@ -72,12 +72,15 @@ def cell_formula(ctx: Context, kind: str, f: ast.Formula) -> ir.Formula | None:
     return formula(ctx, f, KIND_OF_TABLE.get(kind, Kind.MONEY), kind)
 
 
-def table_statement(ctx: Context, defs: Definitions, owner: str, stmt: ast.TableStmt) -> ir.Version | None:
-    """A table statement: keyed entries, or one formula for everyone."""
+def table_statement(ctx: Context, defs: Definitions, owner: str, stmt: ast.TableStmt,
+                    scope: str | None = None) -> ir.Version | None:
+    """A table statement: keyed entries, or one formula for everyone. scope: what tells its versions apart from
+    another statement of the same kind when the written scope does not (封顶线 每 床日数 vs 年度 封顶线)."""
+    scope = scope or stmt.scope
     if stmt.formula is None:
-        return keyed_table(ctx, defs, owner, stmt.kind, stmt.entries, stmt.span, stmt.scope, stmt.validity)
+        return keyed_table(ctx, defs, owner, stmt.kind, stmt.entries, stmt.span, scope, stmt.validity)
     start, end = validity(ctx, stmt.validity)
-    if not defs.version((owner, stmt.kind, stmt.scope), f"{stmt.scope or ''}{stmt.kind}", start, end, stmt.span):
+    if not defs.version((owner, stmt.kind, scope), f"{scope or ''}{stmt.kind}", start, end, stmt.span):
         return None
     lowered = formula(ctx, stmt.formula, KIND_OF_TABLE.get(stmt.kind, Kind.MONEY), stmt.kind)
     cells = [ir.Cell((), lowered, stmt.formula.span)] if lowered else []

@@ -85,7 +85,7 @@ class _Merger:
 
     def table(self, base: list[object], stmt: ast.TableStmt, owner: str, where: tuple) -> None:
         same = [n for n, s in enumerate(base) if isinstance(s, ast.TableStmt) and (s.kind, s.scope) ==
-                (stmt.kind, stmt.scope)]
+                (stmt.kind, stmt.scope) and _per(s) == _per(stmt)]
         exact = [n for n in same if _validity_text(base[n].validity) == _validity_text(stmt.validity)]  # type: ignore[union-attr]
         what = f"{owner}中的{stmt.scope or ''}{stmt.kind}"
         if not exact:
@@ -107,6 +107,11 @@ class _Merger:
             else:
                 entries[i] = entry
         base[exact[0]] = attrs.evolve(target, entries=tuple(entries))
+
+
+def _per(stmt: ast.TableStmt) -> str | None:
+    """The per-unit field of a table (封顶线 每 床日数 is not the same table as 封顶线)."""
+    return stmt.per.text if stmt.per is not None else None
 
 
 def merge(parent_items: list[object], child_items: list[object]) -> tuple[list[object], list[Diagnostic]]:

@@ -191,6 +191,7 @@ class TableStmt:
     highest: bool = False  # 按最高等级补差
     bounds: DeductibleBounds | None = None  # 起付线 …, 最低 100 元: bounds of the table's amounts
     base: str | None = None  # 费用限额 按累计费用 | 按起付线以上部分
+    per: Name | None = None  # 每 床日数: the amount is per unit of this count/days field (封顶线, 定额, 扣除)
 
 
 @attrs.frozen

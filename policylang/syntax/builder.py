@@ -166,8 +166,19 @@ class AstBuilder(Transformer):
         entries = next((i for i in items if isinstance(i, _Table)), _Table())
         shared = any(isinstance(i, _Shared) for i in items)
         highest = any(isinstance(i, _Highest) for i in items)
+        per = _first(items, _PerUnit)
         return ast.TableStmt(kind, str(scope) if scope else None, tuple(entries), _first(items, ast.Validity),
-                             shared, self._span(meta), _first(items, ast.Formula), highest)
+                             shared, self._span(meta), _first(items, ast.Formula), highest,
+                             per=per.name if per else None)
+
+    def per_field(self, meta, items):
+        return _PerUnit(items[0])
+
+    def deduct(self, meta, items):
+        return self._table(str(items[0]), meta, items[1:])
+
+    def deduct_kind(self, meta, items):
+        return str(items[0])
 
     def highest(self, meta, items):
         return _Highest()
@@ -549,6 +560,13 @@ class _Text(str):
 
 class _Override:
     pass
+
+
+class _PerUnit:
+    """每 床日数: the count/days field a per-unit amount multiplies."""
+
+    def __init__(self, name: ast.Name) -> None:
+        self.name = name
 
 
 class _Highest:

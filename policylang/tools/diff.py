@@ -42,6 +42,9 @@ FIELD_NAMES = {
 }
 
 
+FIELD_NAMES.update({"deductions": "", "unit_caps": "", "per": "计量字段", "after_caps": "封顶后扣除"})
+
+
 @attrs.frozen
 class Change:
     """One semantic change: where (path), what, how, old and new values, validity and both locations."""
@@ -111,6 +114,10 @@ def _key(value: object) -> object:
         return (type(value).__name__, value.scope)
     if isinstance(value, ir.Basis):
         return ("依据", value.title)
+    if isinstance(value, ir.UnitCap):
+        return ("UnitCap", value.field)
+    if isinstance(value, ir.Deduction):
+        return ("Deduction", value.per, value.after_caps)
     name = getattr(value, "name", None)
     if isinstance(name, str):
         return (type(value).__name__, name)
@@ -129,6 +136,10 @@ def _label(value: object) -> str:
         return f"{value.scope.value}封顶线"
     if isinstance(value, ir.Deductible):
         return f"{value.scope.value}起付线"
+    if isinstance(value, ir.UnitCap):
+        return f"封顶线（按{value.field}计）"
+    if isinstance(value, ir.Deduction):
+        return f"{'封顶后' if value.after_caps else '支付后'}扣除（{'按' + value.per + '计' if value.per else '每次'}）"
     if isinstance(value, ir.Condition):
         return f"适用条件 {value.field}"
     if isinstance(value, ir.Enumeration):
@@ -187,7 +198,7 @@ class _Differ:
             if not attrs.has(type(element)) or isinstance(element, ir.Condition | ir.Basis):
                 self.emit(path, item, o, n, at)
                 continue
-            if isinstance(element, ir.Cap | ir.Deductible):  # its cells are listed as "年度封顶线 在职"
+            if isinstance(element, ir.Cap | ir.Deductible | ir.UnitCap | ir.Deduction):  # cells: "年度封顶线 在职"
                 self.node(o, n, path, _label(element), at)
                 continue
             if o is None or n is None:
@@ -242,7 +253,7 @@ def _summary(value: object) -> str:
         return f"方案 {value.name}" + (f"（{cond}）" if cond else "")
     if isinstance(value, ir.Adjustment):
         return f"{'加' if value.raises else '减'} {abs(value.delta)}"
-    if isinstance(value, ir.Layer | ir.Cap | ir.Deductible | ir.Ratio):
+    if isinstance(value, ir.Layer | ir.Cap | ir.Deductible | ir.Ratio | ir.UnitCap | ir.Deduction):
         return _label(value)
     if isinstance(value, ir.Enumeration):
         return "、".join(value.values)

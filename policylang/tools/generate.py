@@ -71,8 +71,10 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
             names.add(str(obj.value))
         elif isinstance(obj, ir.Allowance) and isinstance(obj.rate, str):
             names.add(obj.rate)
-        elif isinstance(obj, ir.DaysPerCount):
+        elif isinstance(obj, ir.DaysPerCount | ir.UnitCap):
             names.add(obj.field)
+        elif isinstance(obj, ir.Deduction | ir.Fixed) and obj.per:
+            names.add(obj.per)
         elif isinstance(obj, ir.Period) and obj.by:
             names.update(("入院日期", "出院日期", obj.by))
         elif isinstance(obj, ir.Deductible):
@@ -88,6 +90,18 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
 
     _walk(policy.schemes, visit)
     return {n: f for n in sorted(names) if (f := policy.field(n)) is not None and policy.enum(n) is None}
+
+
+def per_unit_fields(obj: object) -> list[str]:
+    """The 天数/次数 fields the per-unit rules of obj (schemes, a scheme) multiply (封顶线 每 床日数, 定额 每
+    护理天数): counts of one visit, in order of appearance."""
+    out: dict[str, None] = {}
+    for node in ir.walk(obj):
+        if isinstance(node, ir.UnitCap):
+            out[node.field] = None
+        elif isinstance(node, ir.Deduction | ir.Fixed) and node.per:
+            out[node.per] = None
+    return list(out)
 
 
 def _fen(money: Money) -> int:
@@ -319,4 +333,4 @@ class Generator:
         return tuple(Item(name(), self.rng.choice(CLASSES), p) for p in parts)
 
 
-__all__ = ["Generator", "typed_fields", "used_fields"]
+__all__ = ["Generator", "per_unit_fields", "typed_fields", "used_fields"]

@@ -134,7 +134,12 @@ def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
     elif isinstance(obj, ir.Brackets):
         yield from _param_items("分段支付比例", obj.param)
     elif isinstance(obj, ir.Fixed):
-        yield from _param_items("定额", obj.param)
+        yield from _param_items(f"定额（按{obj.per}计）" if obj.per else "定额", obj.param)
+    elif isinstance(obj, ir.UnitCap):
+        yield from _param_items(f"封顶线（按{obj.field}计）", obj.param)
+    elif isinstance(obj, ir.Deduction):
+        where = "封顶后扣除" if obj.after_caps else "支付后扣除"
+        yield from _param_items(f"{where}（{'按' + obj.per + '计' if obj.per else '每次'}）", obj.param)
     elif isinstance(obj, ir.Allowance):
         yield from _param_items("津贴天数", obj.days)
     elif isinstance(obj, ir.Requirement):

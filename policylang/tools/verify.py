@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
 
 import attrs
 
@@ -152,6 +153,14 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
                 if limit is not None and total > max(limit, before):
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "
                             f"{fmt_yuan(total)} 元，超过封顶线 {fmt_yuan(limit)} 元〔{cell.origin}〕")
+            for unit_cap in layer.unit_caps:  # 封顶线 每 床日数: this claim's payment ≤ amount × its units
+                cell = unit_cap.param.lookup(claim.date, fact_map)
+                limit = _cap_value(policy, cell.value, claim.date, fact_map) if cell else None
+                units = fact_map.get(unit_cap.field)
+                if limit is not None and isinstance(units, int | Fraction) and \
+                        paid.get(layer.name, 0) > limit * units:
+                    return (f"第 {i + 1} 次就诊，{scheme.name} {layer.name} 支付 {fmt_yuan(paid[layer.name])} 元，"
+                            f"超过按{unit_cap.field}计的封顶线 {fmt_yuan(limit)} 元 × {units}〔{cell.origin}〕")
     return None
 
 

@@ -142,3 +142,12 @@ def test_cross_region_claims_are_explained(tmp_path):
     page = region_page(checked.policy, checked.compiled.tests, "beijing", False, Regions.near(path))
     notes = [n for s in page.schemes for e in s.examples for n in e.notes]
     assert any("在广东省中山市某镇就医" in n and "就医地目录、参保地政策" in n for n in notes)
+
+
+def test_steps_after_the_ratio_are_said_in_plain_words(page_html):
+    html = page_html("steps")
+    assert "每次就诊先扣除5元（支付额不足扣除的，本次不支付）；本层如有封顶线，按扣除后的金额计算。" in html
+    assert "本层支付额按封顶线计算后，每次就诊再扣除5元" in html
+    assert "按床日数计的封顶线：本层每次就诊的支付额不超过床日数乘以表中的标准。" in html
+    assert "按护理天数定额支付：本层支付护理天数乘以定额标准（见上表）的金额；进入本层的费用低于这个金额的，按实际费用支付。" in html
+    assert "本方案的支付与每次就诊的床日数有关，一张示意图无法代表所有就诊" in html

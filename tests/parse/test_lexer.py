@@ -152,3 +152,19 @@ def test_every_keyword_is_cjk_and_named_for_itself() -> None:
     assert {"方案", "起付线", "比例", "封顶线", "测试", "就诊", "期望", "舍入"} <= set(kws)
     # units are named UNIT_*: they take priority right after a number ("5万元以内")
     assert all(name == text or name.startswith("UNIT_") for text, name in kws.items())
+
+
+def test_a_per_unit_field_stands_after_每_with_a_space():
+    """每 床日数 is the keyword 每 and a name; 每床日数 is one name (a table key), as every keyword rule says."""
+    from policylang.source import Source
+    from policylang.syntax.parser import parse
+
+    module, diags = parse(Source("t.policy", "方案 住院 {\n    封顶线 每 床日数 200 元\n    定额 每 护理天数 50 元\n"
+                                 "    支付后扣除 每次 5 元\n    封顶后扣除 每 就诊人次 1 元\n}\n"))
+    assert not diags
+    stmts = module.items[0].body
+    assert [(s.kind, s.scope, s.per.text if s.per else None) for s in stmts] == [
+        ("封顶线", None, "床日数"), ("定额", None, "护理天数"), ("支付后扣除", "每次", None), ("封顶后扣除", None, "就诊人次")]
+    module, _ = parse(Source("t.policy", "方案 住院 {\n    封顶线 每床日数 200 元\n}\n"))
+    (cap,) = module.items[0].body
+    assert cap.per is None and cap.entries[0].keys[0].values[0].text == "每床日数"

@@ -86,13 +86,19 @@
       else if (layer.once != null) raw = this.oncePay(layer.once, eligible);
       else raw = 0n;
       if (raw === null) return null;
+      raw = this.deduct(raw, false); // 支付后扣除
+      if (raw === null) return null;
       let paid = raw;
       this.figure("封顶前", raw);
+      paid = this.unitCaps(paid); // 封顶线 每 床日数
+      if (paid === null) return null;
       for (const cap of layer.caps) {
         const capped = this.cap(cap, paid);
         if (capped === null) return null;
         paid = capped;
       }
+      paid = this.deduct(paid, true); // 封顶后扣除
+      if (paid === null) return null;
       for (const cap of layer.caps) this.acc.add(this.key("cap", cap.scope, false, cap.stay_days), paid);
       if (running !== null) paid = this.roundRunning(running, paid, ncmp(paid, raw) !== 0 || layer.ratio != null);
       return [paid, counted];
@@ -348,6 +354,7 @@
     }
 
     fixedPay(fixed, eligible) {
+      if (fixed.per != null) return this.fixedPerUnit(fixed, eligible);
       const cell = requiredCell(fixed.param, this.claim.date, this.facts);
       const standard = this.amount(cell.value, cell.origin);
       if (standard === null) return null;
@@ -428,6 +435,85 @@
       return resolved === null ? null : resolved.v;
     }
   }
+
+  // ---- steps after the ratio (eval/steps.py): 支付后扣除 / 封顶后扣除, 封顶线 每 X, 定额 每 X ----
+  Object.assign(LayerSettler.prototype, {
+    /** The claim's whole number of units of a 天数/次数 field; null (explained, claim refused) when it has none. */
+    units(field, what, origin) {
+      const value = this.facts.get(field);
+      if (value == null || !(typeof value === "bigint" || value instanceof Frac)) {
+        this.say(`缺少“${field}”，无法按${field}计算${what}`, origin);
+        this.why = `缺少“${field}”`;
+        return null;
+      }
+      const f = Frac.of(value);
+      if (!f.whole || f.n < 0n) {
+        this.say(`“${field}”应为不小于 0 的整数，无法按${field}计算${what}`, origin);
+        this.why = `“${field}”不是整数`;
+        return null;
+      }
+      return f.n;
+    },
+    perUnitAmount(param, field, what) {
+      const cell = requiredCell(param, this.claim.date, this.facts);
+      const amount = this.amount(cell.value, cell.origin);
+      if (amount === null) return null;
+      const n = this.units(field, what, cell.origin);
+      return n === null ? null : [cell, amount, n];
+    },
+    deduct(pay, afterCaps) {
+      if (!afterCaps) this.deducted = 0n;
+      for (const d of this.layer.deductions) {
+        if (d.after_caps !== afterCaps) continue;
+        const kind = d.after_caps ? "封顶后扣除" : "支付后扣除";
+        let cell, total, how;
+        if (d.per == null) {
+          cell = requiredCell(d.param, this.claim.date, this.facts);
+          total = this.amount(cell.value, cell.origin);
+          if (total === null) return null;
+          how = `${kind}每次 ${Y(total)} 元${label(cell)}`;
+        } else {
+          const found = this.perUnitAmount(d.param, d.per, "扣除额");
+          if (found === null) return null;
+          let amount, n;
+          [cell, amount, n] = found;
+          total = amount * n;
+          how = `${kind}每${d.per} ${Y(amount)} 元${label(cell)} × ${d.per} ${n} = ${Y(total)} 元`;
+        }
+        const after = ncmp(pay, total) > 0 ? nsub(pay, total) : 0n;
+        const short = ncmp(pay, total) < 0 ? "（支付额不足扣除，本层本次不支付）" : "";
+        this.say(`${how}：本次支付由 ${showAmount(pay)} 减至 ${showAmount(after)}${short}`, cell.origin);
+        this.deducted = nadd(this.deducted, nsub(pay, after));
+        pay = after;
+      }
+      if (afterCaps && this.layer.deductions.length) this.figure("扣除", this.deducted);
+      return pay;
+    },
+    unitCaps(pay) {
+      for (const cap of this.layer.unit_caps) {
+        const found = this.perUnitAmount(cap.param, cap.field, "封顶线");
+        if (found === null) return null;
+        const [cell, amount, n] = found;
+        const limit = amount * n;
+        const name = `封顶线 每${cap.field} ${Y(amount)} 元${label(cell)} × ${cap.field} ${n} = ${Y(limit)} 元`;
+        if (ncmp(pay, limit) > 0) {
+          this.say(`达到${name}：本次支付由 ${showAmount(pay)} 减至 ${showAmount(limit)}`, cell.origin);
+          pay = limit;
+        } else this.say(`未超过${name}`, cell.origin);
+      }
+      return pay;
+    },
+    fixedPerUnit(fixed, eligible) {
+      const found = this.perUnitAmount(fixed.param, fixed.per, "定额");
+      if (found === null) return null;
+      const [cell, standard, n] = found;
+      const total = standard * n;
+      const paid = min(eligible, total);
+      const how = eligible >= total ? "按定额标准支付" : "实际费用低于定额标准，按实际费用支付";
+      this.say(`定额标准 每${fixed.per} ${Y(standard)} 元${label(cell)} × ${fixed.per} ${n} = ${Y(total)} 元，实际 ${Y(eligible)} 元，${how} ${Y(paid)} 元`, cell.origin);
+      return paid;
+    },
+  });
 
   Object.assign(PC, { LayerSettler });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -96,10 +96,12 @@
           const only = layer.when.map((c) => PC.describe(policy, c)).join("，");
           this.say(`【${layer.name}】不适用：仅限${only}`, layer.origin);
           if (layer.allowance == null) shares.push({ name: layer.name, paid: 0n, deductible: 0n });
+          else if (!this.figures.has(layer.name)) this.figures.set(layer.name, 0n); // its own name is an output too
           continue;
         }
         if (this.requirements(layer.requirements, `【${layer.name}】`).length) {
           if (layer.allowance == null) shares.push({ name: layer.name, paid: 0n, deductible: 0n });
+          else if (!this.figures.has(layer.name)) this.figures.set(layer.name, 0n);
           continue;
         }
         const amounts = new Map([["费用", claim.amount], ["全自费", excluded], ["先行自付", classShare + first],
@@ -109,7 +111,7 @@
         if (layer.allowance != null) {
           const r = settler.allowance();
           if (r === null) return this.refuseWhole(scheme, "缺少计算津贴所需的数值");
-          [days, allowance] = r;
+          days += r[0]; allowance += r[1]; // every allowance layer adds to 津贴
           continue;
         }
         const outcome = settler.settle(base);

@@ -7,7 +7,9 @@ import datetime as dt
 from fractions import Fraction
 
 from policylang import ir
-from policylang.ir.claims import Claim
+from policylang.ir import terms
+from policylang.ir.balances import targets
+from policylang.ir.claims import Claim, Person
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import Days, Money
 
@@ -24,8 +26,14 @@ def period_key(period: ir.Period, claim: Claim, facts: ir.Facts) -> int:
 
 
 def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts, shared: bool = False,
-              stay_days: Days | None = None) -> tuple:
-    """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period."""
+              stay_days: Days | None = None, by: str | None = None) -> tuple:
+    """The accumulator a claim adds to for a scope: itself, its day, its admission or referral, its period, or
+    the value of a claim field (按 孕期号); a claim without that value cannot be placed and is refused."""
+    if scope is ir.Scope.FIELD:
+        value = facts.get(by) if by else None
+        if value is None or value == "":
+            raise terms.NoCell(f"缺少{by}，无法确定按{by}累计的范围 (no {by} to key the running total)", None)
+        return ("field", by, value)
     if shared and scope is not ir.Scope.PERIOD and facts.get("转诊号"):
         return ("referral", facts["转诊号"])
     if scope is ir.Scope.VISIT:
@@ -39,6 +47,40 @@ def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts,
         start = admitted if isinstance(admitted, dt.date) else claim.date
         return ("stay", facts.get("住院号") or claim.index, (claim.date - start).days // (stay_days.n if stay_days else 1))
     return ("period", period_key(period, claim, facts))
+
+
+def scope_word(scope: ir.Scope, by: str | None = None) -> str:
+    """本年 / 本次住院 / 同一孕期号: the running total a trace line speaks of."""
+    return f"同一{by}" if scope is ir.Scope.FIELD else SCOPE_WORD[scope]
+
+
+def cap_word(scope: ir.Scope, by: str | None = None) -> str:
+    """年度 / 每次住院 / 每个孕期号: a limit's scope as its name begins."""
+    return f"每个{by}" if scope is ir.Scope.FIELD else CAP_WORD[scope]
+
+
+def named_key(acc_name: str, scope: ir.Scope, key: tuple) -> tuple:
+    """The ledger key of a named 累计: shared by every scheme and layer whose limits count in it."""
+    return ("累计", acc_name, scope, key)
+
+
+def opening_balances(policy: ir.Policy, person: Person, first_day: dt.date | None) -> list[tuple[tuple, int]]:
+    """已累计: the ledger keys a person's year-to-date totals open, each in the period of its date (截至, or the
+    first claim's date). Names are checked when the person is read (E083); an unknown one opens nothing."""
+    day = person.opening_date or first_day
+    if day is None:
+        return []
+    found = targets(policy)
+    out = []
+    for name, amount in person.opening:
+        for t in found.get(name, []):
+            period = ("period", t.period.key(day))
+            if t.accumulator is not None:
+                out.append((named_key(t.accumulator.name, t.accumulator.scope, period), amount))
+            else:
+                assert t.scheme is not None and t.layer is not None
+                out.append(((t.scheme.name, t.layer.name, t.what, ir.Scope.PERIOD, period), amount))
+    return out
 
 
 def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
@@ -68,4 +110,5 @@ def cumulative_scope(layer: ir.Layer) -> ir.Scope | None:
     return None
 
 
-__all__ = ["CAP_WORD", "SCOPE_WORD", "band_value", "cumulative_scope", "period_key", "scope_key", "show_amount"]
+__all__ = ["CAP_WORD", "SCOPE_WORD", "band_value", "cap_word", "cumulative_scope", "named_key", "opening_balances",
+           "period_key", "scope_key", "scope_word", "show_amount"]

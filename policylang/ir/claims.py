@@ -24,6 +24,8 @@ class Person:
 
     id: str
     facts: Facts = ()
+    opening: tuple[tuple[str, int], ...] = ()  # 已累计: year-to-date totals in 分 by accumulator name
+    opening_date: dt.date | None = None  # 截至: the date they stand at (None: the first claim's date)
 
     def fact_map(self) -> dict[str, Fact]:
         return dict(self.facts)

@@ -85,6 +85,8 @@ class Deductible:
     step: Money | None = attrs.field(default=None, validator=optional(Money))  # 每次递减: lowered per earlier admission …
     floors: Table | None = attrs.field(default=None, validator=_MONEY_CELLS)  # … down to these floors
     stay_days: Days | None = attrs.field(default=None, validator=optional(Days))  # the N of a 每 N 天 scope
+    counts_in: str | None = None  # 计入 共用起付: the named accumulator (Policy.accumulators) it counts in
+    by: str | None = None  # Scope.FIELD: the claim field whose value keys the total (孕期号)
 
 
 @attrs.frozen
@@ -133,6 +135,9 @@ class Cap:
     scope: Scope = attrs.field(validator=accepts(Scope))
     param: Param = attrs.field(validator=_MONEY_CELLS)
     stay_days: Days | None = attrs.field(default=None, validator=optional(Days))
+    counts_in: str | None = None  # 计入 救助限额: shares a named accumulator with other schemes and layers
+    separate: bool | None = None  # keyed cells: 各自累计 True, 合并累计 False, unsaid None (one shared total)
+    by: str | None = None  # Scope.FIELD: the claim field whose value keys the total
 
 
 @attrs.frozen
@@ -141,6 +146,8 @@ class FeeLimit:
 
     scope: Scope = attrs.field(validator=accepts(Scope))
     param: Param = attrs.field(validator=_MONEY_CELLS)
+    counts_in: str | None = None  # 计入: a named accumulator of cost entering
+    by: str | None = None  # Scope.FIELD: the claim field whose value keys the total
 
 
 @attrs.frozen
@@ -206,6 +213,7 @@ class Layer:
     fee_limit: FeeLimit | None = None
     once: OneOff | None = None
     requirements: tuple[Requirement, ...] = ()  # 要求 inside a 层: the layer pays nothing when one fails
+    above_cap: bool = False  # 基数 超过上一层封顶线的部分: works only on what the previous layer's cap cut off
 
 
 # ---- catalogue, first self-pay, eligibility -----------------------------------------------------
@@ -264,6 +272,22 @@ class Period:
         start = dt.date(key, self.start_month, 1)
         end = dt.date(key + 1, self.start_month, 1) - dt.timedelta(days=1)
         return start, end
+
+
+@attrs.frozen
+class Accumulator:
+    """累计: a named running total (what limits count: deductible borne, fund paid or cost entering) with a
+    scope (per period, per admission, per value of a claim field …), shared by every limit that names it —
+    across layers and schemes. kind is what its limits count (起付线, 封顶线 or 费用限额); period the
+    schemes' common period, which places a year-to-date opening balance."""
+
+    name: str
+    scope: Scope = attrs.field(validator=accepts(Scope))
+    kind: str = "封顶线"
+    by: str | None = None
+    stay_days: Days | None = attrs.field(default=None, validator=optional(Days))
+    period: Period | None = None
+    origin: Span | None = _origin()
 
 
 @attrs.frozen
@@ -368,6 +392,7 @@ class Policy:
     references: tuple[Reference, ...] = attrs.field(default=(), validator=each(Reference))
     subsidies: tuple[Subsidy, ...] = attrs.field(default=(), validator=each(Subsidy))
     questions: tuple[Question, ...] = attrs.field(default=(), validator=each(Question))
+    accumulators: tuple[Accumulator, ...] = attrs.field(default=(), validator=each(Accumulator))
 
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)
@@ -379,6 +404,9 @@ class Policy:
 
     def field(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def accumulator(self, name: str) -> Accumulator | None:
+        return next((a for a in self.accumulators if a.name == name), None)
 
     def reference(self, name: str) -> Reference | None:
         return next((r for r in self.references if r.name == name), None)

@@ -55,10 +55,12 @@ def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries:
 
 def table_statement(ctx: Context, defs: Definitions, owner: str, stmt: ast.TableStmt) -> ir.Version | None:
     """A table statement: keyed entries, or one formula for everyone."""
+    # a limit counting in a named 累计 is another limit than the layer's own one of the same scope (sub-limits)
+    scope = stmt.scope if stmt.counts_in is None else f"{stmt.scope or ''}（计入{stmt.counts_in.text}）"
     if stmt.formula is None:
-        return keyed_table(ctx, defs, owner, stmt.kind, stmt.entries, stmt.span, stmt.scope, stmt.validity)
+        return keyed_table(ctx, defs, owner, stmt.kind, stmt.entries, stmt.span, scope, stmt.validity)
     start, end = validity(ctx, stmt.validity)
-    if not defs.version((owner, stmt.kind, stmt.scope), f"{stmt.scope or ''}{stmt.kind}", start, end, stmt.span):
+    if not defs.version((owner, stmt.kind, scope), f"{scope or ''}{stmt.kind}", start, end, stmt.span):
         return None
     lowered = formula(ctx, stmt.formula, KIND_OF_TABLE.get(stmt.kind, Kind.MONEY), stmt.kind)
     cells = [ir.Cell((), lowered, stmt.formula.span)] if lowered else []

@@ -60,7 +60,9 @@ def fact(value: ir.Fact) -> object:
 
 def person_input(person: Person, claims: Iterable[Claim]) -> dict:
     """One person and their claims in the form cli.js and the page read."""
-    return {"facts": {k: fact(v) for k, v in person.facts},
+    opening = {"opening": {"balances": [[n, str(v)] for n, v in person.opening],
+                           "date": person.opening_date.isoformat() if person.opening_date else None}} if person.opening else {}
+    return {"facts": {k: fact(v) for k, v in person.facts}, **opening,
             "claims": [{"date": c.date.isoformat(), "amount": str(c.amount), "facts": {k: fact(v) for k, v in c.facts},
                         "items": [{"name": i.name, "cls": i.cls, "amount": str(i.amount)} for i in c.items]}
                        for c in claims]}

@@ -109,16 +109,27 @@ def _uses(schemes: Iterable[ir.Scheme]) -> Iterable[tuple[ir.Scheme, str, str, o
     """(scheme, accumulator name, kind, span) for every limit that counts in a named total."""
     for s in schemes:
         for lay in s.layers:
-            limits: list[tuple[str, object]] = [("封顶线", c) for c in lay.caps]
-            limits += [("起付线", lay.deductible), ("费用限额", lay.fee_limit)]
+            limits: list[tuple[str, object]] = [("起付线", lay.deductible), ("费用限额", lay.fee_limit)]
+            limits += [("封顶线", c) for c in lay.caps]
             for kind, limit in limits:
                 name = getattr(limit, "counts_in", None)
                 if name:
                     yield s, name, kind, limit.param.versions[0].origin  # type: ignore[union-attr]
 
 
-def finish(ctx: Context, decls: Mapping[str, ast.Accumulator],
-           schemes: Iterable[ir.Scheme]) -> tuple[ir.Accumulator, ...]:
+def _named_in(items: Iterable[object]) -> set[str]:
+    """Every 累计 name a limit statement writes (counted as a use even when the statement had an error)."""
+    out = set()
+    for item in items:
+        if isinstance(item, ast.TableStmt) and item.counts_in is not None:
+            out.add(item.counts_in.text)
+        elif isinstance(item, ast.Scheme | ast.Layer):
+            out |= _named_in(item.body)
+    return out
+
+
+def finish(ctx: Context, decls: Mapping[str, ast.Accumulator], schemes: Iterable[ir.Scheme],
+           items: Iterable[object] = ()) -> tuple[ir.Accumulator, ...]:
     """The region's accumulators with what they count and their period; E079/E080 across schemes, W115."""
     from policylang.lower.layer import scope_of  # the one reading of a scope's text
 
@@ -133,8 +144,11 @@ def finish(ctx: Context, decls: Mapping[str, ast.Accumulator],
             ctx.report(error("E079", f"累计“{name}”按年度共用，但方案“{seen[0].name}”与“{s.name}”的周期不同",
                              span, related=related))  # type: ignore[arg-type]
     out = []
+    written = _named_in(items)
     for name, decl in decls.items():
         if name not in first:
+            if name in written:
+                continue
             ctx.report(warning("W115", f"累计“{name}”没有被任何起付线、封顶线或费用限额使用", decl.name.span))
             continue
         scope, stay = scope_of(decl.scope)

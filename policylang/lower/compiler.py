@@ -80,7 +80,7 @@ def _lower(unit: Unit) -> Compiled:
     decls = named.declarations(ctx, defs, items)
     ctx = named.with_accumulators(ctx, decls)
     schemes = [s for i in items if isinstance(i, ast.Scheme) if (s := scheme(ctx, defs, i, head.start, head.end))]
-    accumulators = named.finish(ctx, decls, schemes)
+    accumulators = named.finish(ctx, decls, schemes, items)
     subsidies = [s for i in items if isinstance(i, ast.Subsidy) if (s := subsidy(ctx, defs, i))]
     questions = [question(ctx, defs, i) for i in items if isinstance(i, ast.Question)]
     policy = ir.Policy(head.region or unit.root, head.basis, head.start, head.end, head.notes, head.assumptions,

@@ -39,6 +39,8 @@ FIELD_NAMES = {
     "once": "一次性支付", "fixed": "", "brackets": "", "allowance": "", "base": "基数", "name": "名称",
     "by": "周期依据", "fields": "字段", "references": "参考值", "subsidies": "资助", "questions": "判断",
 }
+FIELD_NAMES.update({"counts_in": "计入累计", "separate": "表中各项各自累计", "above_cap": "基数为上一层封顶线以上部分",
+                    "accumulators": "", "opening": "已累计"})
 
 
 @attrs.frozen
@@ -106,8 +108,10 @@ def _key(value: object) -> object:
         return ("调整", frozenset((c.field, c.values) for c in value.when), value.start, value.end)
     if isinstance(value, ir.Condition):
         return ("条件", value.field)
-    if isinstance(value, ir.Cap | ir.Deductible):
-        return (type(value).__name__, value.scope)
+    if isinstance(value, ir.Cap | ir.Deductible):  # a sub-limit and the shared limit of one scope are two
+        return (type(value).__name__, value.scope, value.counts_in, value.by)
+    if isinstance(value, ir.Accumulator):
+        return ("累计", value.name)
     if isinstance(value, ir.Basis):
         return ("依据", value.title)
     name = getattr(value, "name", None)
@@ -124,10 +128,12 @@ def _label(value: object) -> str:
         who = "、".join(sorted(v for c in value.when for v in c.values))
         dates = "" if value.start is None and value.end is None else f"（{validity(value.start, value.end)}）"
         return f"{who} 比例调整{dates}"
-    if isinstance(value, ir.Cap):
-        return f"{value.scope.value}封顶线"
-    if isinstance(value, ir.Deductible):
-        return f"{value.scope.value}起付线"
+    if isinstance(value, ir.Cap | ir.Deductible):
+        scope = f"每个{value.by}" if value.by else value.scope.value
+        shared = f"（计入累计“{value.counts_in}”）" if value.counts_in else ""
+        return f"{scope}{'封顶线' if isinstance(value, ir.Cap) else '起付线'}{shared}"
+    if isinstance(value, ir.Accumulator):
+        return f"累计 {value.name}"
     if isinstance(value, ir.Condition):
         return f"适用条件 {value.field}"
     if isinstance(value, ir.Enumeration):

@@ -139,10 +139,15 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
         fact_map = _cap_facts(policy, person, claim)
         for layer in scheme.layers:
             for cap in layer.caps:
-                key = (scheme.name, layer.name, cap.scope,
-                       scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days))
-                total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
+                try:  # a claim without the value a 按 字段 total is keyed by was refused: it paid nothing
+                    where = scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days, by=cap.by)
+                except terms.NoCell:
+                    continue
                 cell = cap.param.lookup(claim.date, fact_map)
+                # a named 累计 is one total across schemes and layers; 各自累计 keeps one per cell
+                owner = ("累计", cap.counts_in) if cap.counts_in else (scheme.name, layer.name)
+                key = (*owner, cap.scope, where, cell.keys if cap.separate and cell else ())
+                total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
                 limit = _cap_value(policy, cell.value, claim.date, fact_map) if cell else None
                 if limit is not None and total > limit:
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -9,7 +10,6 @@ import attrs
 
 from policylang import ir
 from policylang.eval.accumulators import (
-    CAP_WORD,
     SCOPE_WORD,
     band_value,
     cap_word,
@@ -32,7 +32,7 @@ def _band_inverse(bands: tuple[ir.Band, ...], target: Fraction, lo: int, hi: int
     """The least x in [lo, hi] with F(x) ≥ target: F is piecewise linear and rises with x."""
     points = sorted({lo, hi, *(int(b.lower) for b in bands if lo < int(b.lower) < hi),
                      *(int(b.upper) for b in bands if b.upper is not None and lo < int(b.upper) < hi)})
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         fa, fb = band_value(bands, a), band_value(bands, b)
         if fb >= target:
             return Fraction(a) if fb == fa else a + (target - fa) * (b - a) / (fb - fa)

@@ -14,9 +14,9 @@ import attrs
 from policylang import ir
 from policylang.diagnostics import Diagnostic, error
 from policylang.ir import terms
+from policylang.ir.balances import targets
 from policylang.ir.cases import TestCase
 from policylang.ir.values import FieldType, Money, RoundingMode
-from policylang.ir.balances import targets
 from policylang.lower import accumulators as named
 from policylang.lower.cases import Outputs, test_case
 from policylang.lower.conditions import typed_value

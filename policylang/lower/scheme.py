@@ -9,9 +9,9 @@ from policylang.diagnostics import error
 from policylang.ir.claims import CLASSES
 from policylang.ir.units import Kind
 from policylang.ir.values import ZERO
+from policylang.lower.accumulators import check_bases
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
-from policylang.lower.accumulators import check_bases
 from policylang.lower.layer import LayerHead, layer
 from policylang.lower.rules import requirement
 from policylang.lower.tables import count_rules, keyed_table

@@ -247,6 +247,9 @@ def _summary(value: object) -> str:
         return _label(value)
     if isinstance(value, ir.Enumeration):
         return "、".join(value.values)
+    if isinstance(value, ir.Accumulator):
+        scope = f"按{value.by}" if value.by else value.scope.value
+        return f"累计 {value.name}（{scope}，计{value.kind}）"
     return fmt_value(value)
 
 

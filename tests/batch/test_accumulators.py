@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from batchcheck import assert_same, policy_of
+from batchcheck import ROOT, assert_same, policy_of
 
+from policylang.api import check_path
 from policylang.batch.columns import Columns
 from policylang.batch.features import unsupported
 from policylang.batch.generate import generate
@@ -44,9 +45,6 @@ def test_generated_people_settle_alike_in_batch() -> None:
 
 
 def test_year_to_date_totals_take_the_scalar_path() -> None:
-    from policylang.api import check_path
-    from batchcheck import ROOT
-
     checked = check_path(ROOT / "tests" / "vocabulary" / "accumulators" / "rules.policy")
     case = next(c for c in checked.compiled.tests if c.person.opening)
     claims = [tc.claim for tc in case.claims]

@@ -105,6 +105,8 @@ def form_spec(policy: ir.Policy) -> dict:
     from policylang.tools.generate import typed_fields, used_fields
 
     used = used_fields(policy) | {"险种", "人员类别"}
+    keyed = {lim.by for s in policy.schemes for lay in s.layers  # 按 孕期号: a key of one visit's running total
+             for lim in (*lay.caps, lay.deductible, lay.fee_limit) if lim is not None and lim.by}
     person, visit = [], []
     for e in policy.enums:
         if e.name in used:
@@ -115,7 +117,7 @@ def form_spec(policy: ir.Policy) -> dict:
             continue  # another region's catalogue: not in the calculator (UNSUPPORTED)
         spec = {"name": name, "kind": str(fdef.type), "unit": UNITS.get(str(fdef.type), ""),
                 "optional": fdef.optional}
-        (visit if name in VISIT_TYPED else person).append(spec)
+        (visit if name in VISIT_TYPED or name in keyed else person).append(spec)
     catalogues = [s.catalogue for s in policy.schemes if s.catalogue.exclusions or s.catalogue.shares]
     items = None
     if catalogues:  # 明细 change a result only where a scheme has a catalogue: ask for them only there

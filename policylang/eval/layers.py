@@ -187,7 +187,7 @@ class LayerSettler:
         return cell, amount, self.acc[key]
 
     def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
-        key = self.limit_key("fee_limit", limit)
+        key = self.limit_key("fee_limit", limit, self.cap_cell(limit))
         found = self.limit(limit.param, key)
         if found is None:
             return None
@@ -196,7 +196,7 @@ class LayerSettler:
         self.acc[key] += entering
         rest = base - entering
         tail = f"，其余 {fmt_yuan(rest)} 元不进入本层，转入下一层" if rest else ""
-        self.say(f"{cap_word(limit.scope, limit.by)}费用限额 {fmt_yuan(int(amount))} 元：{self.named_word(limit)}已计入 "
+        self.say(f"{cap_word(limit.scope, limit.by)}费用限额 {fmt_yuan(int(amount))} 元：{self.named_word(limit, cell)}已计入 "
                  f"{fmt_yuan(used)} 元，本次计入 {fmt_yuan(entering)} 元{tail}", cell.origin)
         return entering
 
@@ -250,8 +250,9 @@ class LayerSettler:
         amount = self.adjust_deductible(ded, amount, cell)
         if amount is None:
             return None
-        key = self.limit_key("deductible", ded)
-        if key[-1][0] == "referral":
+        key = self.limit_key("deductible", ded, cell)
+        referral = not ded.counts_in and key[4][0] == "referral"  # a private key: (scheme, layer, what, scope, key …)
+        if referral:
             # 医共体内转诊只计算首次起付线: the first admission's deductible stands for the whole referral
             first = (*key, "first")
             if not self.acc[first]:
@@ -264,7 +265,7 @@ class LayerSettler:
         counted = min(base, max(0, int(amount) - used))
         self.acc[key] += counted
         source = f"（{cell.value.describe()}）" if isinstance(cell.value, ir.RefValue) else _label(cell)
-        word = "同一转诊已" if key[-1][0] == "referral" else self.named_word(ded) + "已"
+        word = "同一转诊已" if referral else self.named_word(ded, cell) + "已"
         if ded.scope is ir.Scope.VISIT:
             self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}，本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
         else:
@@ -386,9 +387,9 @@ class LayerSettler:
                  f"{fmt_yuan(paid)} 元", cell.origin)
         return paid
 
-    def cap_cell(self, cap: ir.Cap) -> ir.Cell | None:
-        """The cell of a 各自累计 cap table this claim counts under (its key); None for one shared total."""
-        return terms.required_cell(cap.param, self.claim.date, self.facts) if cap.separate else None
+    def cap_cell(self, limit: ir.Cap | ir.FeeLimit) -> ir.Cell | None:
+        """The cell of a 各自累计 table this claim counts under (its key); None for one shared total."""
+        return terms.required_cell(limit.param, self.claim.date, self.facts) if limit.separate else None
 
     def cut_off(self, eligible: int, raw: int | Fraction, paid: int | Fraction) -> int:
         """The spending above this layer's cap, in cost terms: the part of the eligible base whose payment a cap

@@ -87,6 +87,7 @@ class Deductible:
     stay_days: Days | None = attrs.field(default=None, validator=optional(Days))  # the N of a 每 N 天 scope
     counts_in: str | None = None  # 计入 共用起付: the named accumulator (Policy.accumulators) it counts in
     by: str | None = None  # Scope.FIELD: the claim field whose value keys the total (孕期号)
+    separate: bool | None = None  # keyed cells: 各自累计 True (one total per cell), 合并累计 False, unsaid None
 
 
 @attrs.frozen
@@ -148,6 +149,7 @@ class FeeLimit:
     param: Param = attrs.field(validator=_MONEY_CELLS)
     counts_in: str | None = None  # 计入: a named accumulator of cost entering
     by: str | None = None  # Scope.FIELD: the claim field whose value keys the total
+    separate: bool | None = None  # keyed cells: 各自累计 True (one total per cell), 合并累计 False, unsaid None
 
 
 @attrs.frozen

@@ -131,9 +131,9 @@ def _limits(ctx: Context, head: LayerHead,
                 continue
             deductible = ir.Deductible(sc, param(kind, versions), tuple(parts.waivers), parts.shared, parts.highest,
                                        tuple(parts.counts), step[0] if step else None, step[1] if step else None, stay,
-                                       counts_in, by)
+                                       counts_in, by, parts.sharing.get(key))
         elif kind == "费用限额":
-            fee_limit = ir.FeeLimit(sc, param(kind, versions), counts_in, by)
+            fee_limit = ir.FeeLimit(sc, param(kind, versions), counts_in, by, parts.sharing.get(key))
         else:
             caps.append(ir.Cap(sc, param(kind, versions), stay, counts_in, parts.sharing.get(key), by))
     caps.sort(key=lambda c: list(ir.Scope).index(c.scope))

@@ -173,3 +173,39 @@ def test_diff_shows_a_shared_cap_a_new_accumulator_and_a_layer_base(tmp_path):
 def test_history_names_the_total_a_cap_counts_in(tmp_path):
     [change] = history(_compile(tmp_path, DATED).policy)
     assert "年度封顶线（合计：合计）" in sentence(change) and "由3万元提高至4万元" in sentence(change)
+
+
+def test_a_deductible_table_counted_apart_per_cell(tmp_path):
+    """起付线 年度 一级 200 元, 三级 500 元 各自累计: each level has its own yearly deductible."""
+    policy = _compile(tmp_path, """
+方案 门诊 (就医类型 = 普通门诊) {
+    周期 自然年度
+    起付线 年度 一级 200 元, 二级/三级 500 元 各自累计
+    比例 50%
+}
+""").policy
+    claims = [_claim("2024-01-05", 30_000, 0, 就医类型="普通门诊", 医院等级="一级"),
+              _claim("2024-02-05", 60_000, 1, 就医类型="普通门诊", 医院等级="三级")]
+    first, second = settle(policy, PERSON, claims)
+    # 一级 borne 200; 三级 still bears its own 500: (600 − 500) × 50% = 50
+    assert (first.deductible, second.deductible, second.fund) == (20_000, 50_000, 5_000)
+    assert any("本年三级已累计起付 0.00 元" in t.text for t in second.trace)
+
+
+def test_a_named_total_keyed_by_a_claim_field_is_shared_across_schemes(tmp_path):
+    policy = _compile(tmp_path, """
+字段 孕期号 文字 可选
+累计 孕期限额 按 孕期号
+方案 孕检 (就医类型 = 产前检查) {
+    比例 100%
+    封顶线 1000 元 计入 孕期限额
+}
+方案 分娩 (就医类型 = 生育) {
+    比例 100%
+    封顶线 按 孕期号 1000 元 计入 孕期限额
+}
+""").policy
+    claims = [_claim("2024-11-05", 60_000, 0, 就医类型="产前检查", 孕期号="一"),
+              _claim("2025-03-05", 60_000, 1, 就医类型="生育", 孕期号="一"),
+              _claim("2025-03-06", 60_000, 2, 就医类型="生育", 孕期号="二")]
+    assert [r.fund for r in settle(policy, PERSON, claims)] == [60_000, 40_000, 60_000]

@@ -169,7 +169,7 @@
     }
 
     feeLimit(lim, base) {
-      const k = this.limitKey("fee_limit", lim);
+      const k = this.limitKey("fee_limit", lim, this.capCell(lim));
       const found = this.limit(lim.param, k);
       if (found === null) return null;
       const [cell, amount, used] = found;
@@ -177,7 +177,7 @@
       this.acc.add(k, entering);
       const rest = base - entering;
       const tail = rest ? `，其余 ${Y(rest)} 元不进入本层，转入下一层` : "";
-      this.say(`${capWord(lim.scope, lim.by)}费用限额 ${Y(amount)} 元：${this.namedWord(lim)}已计入 ${Y(used)} 元，本次计入 ${Y(entering)} 元${tail}`, cell.origin);
+      this.say(`${capWord(lim.scope, lim.by)}费用限额 ${Y(amount)} 元：${this.namedWord(lim, cell)}已计入 ${Y(used)} 元，本次计入 ${Y(entering)} 元${tail}`, cell.origin);
       return entering;
     }
 
@@ -222,8 +222,8 @@
       if (amount === null) return null;
       amount = this.adjustDeductible(ded, amount, cell);
       if (amount === null) return null;
-      const k = this.limitKey("deductible", ded);
-      const referral = k[k.length - 1][0] === "referral";
+      const k = this.limitKey("deductible", ded, cell);
+      const referral = !ded.counts_in && k[4][0] === "referral";
       if (referral) {
         const first = [...k, "first"];
         if (!this.acc.get(first)) this.acc.set(first, amount + 1n);
@@ -235,7 +235,7 @@
       const counted = min(base, max(0n, amount - used));
       this.acc.add(k, counted);
       const source = cell.value.node === "RefValue" ? `（${PC.refDescribe(cell.value)}）` : label(cell);
-      const word = referral ? "同一转诊已" : this.namedWord(ded) + "已";
+      const word = referral ? "同一转诊已" : this.namedWord(ded, cell) + "已";
       if (ded.scope === "每次") this.say(`起付线 ${Y(amount)} 元${source}，本次计入起付 ${Y(counted)} 元`, cell.origin);
       else this.say(`起付线 ${Y(amount)} 元${source}：${word}累计起付 ${Y(used)} 元，本次计入起付 ${Y(counted)} 元`, cell.origin);
       return counted;

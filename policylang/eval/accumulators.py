@@ -4,14 +4,16 @@ brackets, and which layers round their running payment rather than each claim (c
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from fractions import Fraction
 
 from policylang import ir
 from policylang.ir import terms
 from policylang.ir.balances import targets
 from policylang.ir.claims import Claim, Person
+from policylang.ir.rounding import round_fen
 from policylang.ir.units import fmt_yuan
-from policylang.ir.values import Days, Money
+from policylang.ir.values import Days, Money, Ratio
 
 SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
                ir.Scope.STAY: "本住院期间"}
@@ -94,6 +96,39 @@ def band_value(bands: tuple[ir.Band, ...], x: int) -> Fraction:
     return total
 
 
+def band_inverse(bands: tuple[ir.Band, ...], target: Fraction, lo: int, hi: int) -> Fraction:
+    """The least x in [lo, hi] with F(x) ≥ target: F is piecewise linear and rises with x."""
+    points = sorted({lo, hi, *(int(b.lower) for b in bands if lo < int(b.lower) < hi),
+                     *(int(b.upper) for b in bands if b.upper is not None and lo < int(b.upper) < hi)})
+    for a, b in itertools.pairwise(points):
+        fa, fb = band_value(bands, a), band_value(bands, b)
+        if fb >= target:
+            return Fraction(a) if fb == fa else a + (target - fa) * (b - a) / (fb - fa)
+    return Fraction(hi)
+
+
+def above_cap(eligible: int, raw: int | Fraction, paid: int | Fraction, ratio: Ratio | None,
+              bands: tuple[ir.Band, ...] | None, span: tuple[int, int], mode: ir.RoundingMode) -> tuple[int, str]:
+    """The spending above a layer's cap, in cost terms (基数 超过上一层封顶线的部分), and how it was found: the
+    part of the eligible base whose payment a cap cut off. A ratio layer: eligible − paid ÷ ratio; a bracket
+    layer: the running base beyond the point x where the bands' running payment F(x) reached what was paid
+    (the period's base after this claim − x). Nothing when no cap cut the payment."""
+    if paid >= raw or eligible <= 0:
+        return 0, ""
+    if ratio is not None:
+        if not ratio.value:
+            return 0, ""
+        covered = round_fen(Fraction(paid) / ratio.value, mode)
+        above = max(0, eligible - covered)
+        return above, f"{fmt_yuan(eligible)} 元 − {show_amount(paid)} ÷ {ratio} = {fmt_yuan(above)} 元"
+    if bands is None:
+        return 0, ""
+    lo, hi = span
+    x = round_fen(band_inverse(bands, band_value(bands, lo) + Fraction(paid), lo, hi), mode)
+    above = max(0, hi - x)
+    return above, f"本年累计 {fmt_yuan(hi)} 元 − 分段支付达到封顶时的累计 {fmt_yuan(x)} 元 = {fmt_yuan(above)} 元"
+
+
 def show_amount(x: int | Fraction) -> str:
     """An amount of 分 in 元: exact (with its fraction of a 分) while it is not yet rounded."""
     return f"{fmt_yuan(int(x))} 元" if isinstance(x, int) or x.denominator == 1 else str(Money(x))
@@ -110,5 +145,5 @@ def cumulative_scope(layer: ir.Layer) -> ir.Scope | None:
     return None
 
 
-__all__ = ["CAP_WORD", "SCOPE_WORD", "band_value", "cap_word", "cumulative_scope", "named_key", "opening_balances",
+__all__ = ["CAP_WORD", "SCOPE_WORD", "above_cap", "band_inverse", "band_value", "cap_word", "cumulative_scope", "named_key", "opening_balances",
            "period_key", "scope_key", "scope_word", "show_amount"]

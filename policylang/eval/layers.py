@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -11,6 +10,7 @@ import attrs
 from policylang import ir
 from policylang.eval.accumulators import (
     SCOPE_WORD,
+    above_cap,
     band_value,
     cap_word,
     cumulative_scope,
@@ -28,17 +28,6 @@ from policylang.ir.units import fmt_yuan
 from policylang.ir.values import Days, Money, Ratio
 
 
-def _band_inverse(bands: tuple[ir.Band, ...], target: Fraction, lo: int, hi: int) -> Fraction:
-    """The least x in [lo, hi] with F(x) ≥ target: F is piecewise linear and rises with x."""
-    points = sorted({lo, hi, *(int(b.lower) for b in bands if lo < int(b.lower) < hi),
-                     *(int(b.upper) for b in bands if b.upper is not None and lo < int(b.upper) < hi)})
-    for a, b in itertools.pairwise(points):
-        fa, fb = band_value(bands, a), band_value(bands, b)
-        if fb >= target:
-            return Fraction(a) if fb == fa else a + (target - fa) * (b - a) / (fb - fa)
-    return Fraction(hi)
-
-
 def _label(cell: ir.Cell) -> str:
     return f"（{cell.label()}）" if cell.keys else ""
 
@@ -50,6 +39,7 @@ class LayerSettler:
         self.claim, self.facts, self.say = claim, facts, say
         self.figures = {} if figures is None else figures  # named figures a test may expect (ir.cases)
         self.above = 0  # the spending above this layer's cap (cut_off), for a next layer on that base
+        self.above_how = ""
         self.ratio_used: Ratio | None = None
         self.bands_used: tuple[ir.Band, ...] | None = None
         self.bands_span = (0, 0)
@@ -392,19 +382,11 @@ class LayerSettler:
         return terms.required_cell(limit.param, self.claim.date, self.facts) if limit.separate else None
 
     def cut_off(self, eligible: int, raw: int | Fraction, paid: int | Fraction) -> int:
-        """The spending above this layer's cap, in cost terms: the part of the eligible base whose payment a cap
-        cut off. A ratio layer: eligible − paid ÷ ratio; a bracket layer: the base beyond the point x where the
-        bands' running payment F(x) reached what was paid. Nothing when no cap cut the payment."""
-        if paid >= raw or eligible <= 0:
-            return 0
-        if self.layer.ratio is not None and self.ratio_used is not None and self.ratio_used.value:
-            return max(0, eligible - round_fen(Fraction(paid) / self.ratio_used.value, self.policy.rounding))
-        bands = self.bands_used
-        if bands is None:
-            return 0
-        lo, hi = self.bands_span
-        target = band_value(bands, lo) + Fraction(paid)
-        return max(0, hi - round_fen(_band_inverse(bands, target, lo, hi), self.policy.rounding))
+        """The spending above this layer's cap (accumulators.above_cap), with how it was found."""
+        ratio = self.ratio_used if self.layer.ratio is not None else None
+        above, self.above_how = above_cap(eligible, raw, paid, ratio, self.bands_used, self.bands_span,
+                                          self.policy.rounding)
+        return above
 
     def cap(self, cap: ir.Cap, pay: int | Fraction) -> int | Fraction | None:
         found = self.limit(cap.param, self.limit_key("cap", cap, self.cap_cell(cap)))

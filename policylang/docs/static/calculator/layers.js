@@ -34,6 +34,7 @@
       this.deductibleAmount = 0n;
       this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
       this.above = 0n; // the spending above this layer's cap (cutOff), for a next layer on that base
+      this.aboveHow = "";
       this.ratioUsed = null;
       this.bandsUsed = null;
       this.bandsSpan = [0n, 0n];
@@ -66,15 +67,23 @@
     capCell(cap) { return cap.separate ? requiredCell(cap.param, this.claim.date, this.facts) : null; }
     /** cut_off: the spending above this layer's cap, in cost terms (eval/layers.py). */
     cutOff(eligible, raw, paid) {
+      this.aboveHow = "";
       if (ncmp(paid, raw) >= 0 || eligible <= 0n) return 0n;
-      if (this.layer.ratio != null && this.ratioUsed !== null && ncmp(this.ratioUsed.v, 0n) !== 0) {
-        return max(0n, eligible - roundFen(Frac.of(paid).div(this.ratioUsed.v), this.policy.rounding));
+      const mode = this.policy.rounding;
+      if (this.layer.ratio != null) {
+        const ratio = this.ratioUsed;
+        if (ratio === null || ncmp(ratio.v, 0n) === 0) return 0n;
+        const above = max(0n, eligible - roundFen(Frac.of(paid).div(ratio.v), mode));
+        this.aboveHow = `${Y(eligible)} 元 − ${showAmount(paid)} ÷ ${show(ratio)} = ${Y(above)} 元`;
+        return above;
       }
       const bands = this.bandsUsed;
       if (bands === null) return 0n;
       const [lo, hi] = this.bandsSpan;
-      const target = bandValue(bands, lo).add(Frac.of(paid));
-      return max(0n, hi - roundFen(bandInverse(bands, target, lo, hi), this.policy.rounding));
+      const x = roundFen(bandInverse(bands, bandValue(bands, lo).add(Frac.of(paid)), lo, hi), mode);
+      const above = max(0n, hi - x);
+      this.aboveHow = `本年累计 ${Y(hi)} 元 − 分段支付达到封顶时的累计 ${Y(x)} 元 = ${Y(above)} 元`;
+      return above;
     }
     resolve(value, origin) {
       let resolved, note;

@@ -91,9 +91,9 @@
       let base = policyRange - first;
       const shares = [];
       let days = 0n, allowance = 0n;
-      let above = 0n; // the spending above the previous layer's cap (LayerSettler.cutOff)
+      let above = 0n, aboveHow = ""; // the spending above the previous layer's cap (LayerSettler.cutOff)
       for (const layer of scheme.layers) {
-        const entering = this.layerBase(layer, base, above);
+        const entering = this.layerBase(layer, base, above, aboveHow);
         above = 0n;
         if (!PC.allHold(layer.when, this.facts)) {
           const only = layer.when.map((c) => PC.describe(policy, c)).join("，");
@@ -121,7 +121,7 @@
         const [paid, counted] = outcome;
         shares.push({ name: layer.name, paid, deductible: counted });
         base -= paid;
-        above = settler.above;
+        above = settler.above; aboveHow = settler.aboveHow;
       }
       const fund = shares.length ? shares[0].paid : 0n;
       const total = shares.reduce((s, x) => s + x.paid, 0n);
@@ -140,10 +140,10 @@
     }
 
     /** layer_base: what the previous layer left, or only the spending its cap cut off. */
-    layerBase(layer, left, above) {
+    layerBase(layer, left, above, how = "") {
       if (!layer.above_cap) return left;
       const entering = left < above ? left : above;
-      this.say(`【${layer.name}】只计上一层封顶线以上部分：上一层因封顶线未支付的费用 ${Y(entering)} 元`, layer.origin);
+      this.say(`【${layer.name}】只计上一层封顶线以上部分：上一层因封顶线未支付的费用 ${Y(entering)} 元` + (how ? `（${how}）` : ""), layer.origin);
       return entering;
     }
 
@@ -271,11 +271,18 @@
     const base = defaults(policy);
     const order = claims.map((_, i) => i).sort((a, b) => claims[a].date.cmp(claims[b].date) || a - b);
     const results = new Array(claims.length);
+    let opened = !!(opening && opening.balances && opening.balances.length && firstDay);
     for (const i of order) {
       const claim = { ...claims[i], index: i };
       const facts = new Map([...base, ...personFacts, ...claim.facts]);
       try {
-        results[i] = new ClaimSettler(policy, acc, claim, facts).run();
+        const settler = new ClaimSettler(policy, acc, claim, facts);
+        if (opened) { // the first claim says what the settlement starts from (eval/settle.py settle_each)
+          const carried = opening.balances.map(([n, v]) => `${n} ${Y(v)} 元`).join("、");
+          settler.say(`年初至今已累计（截至 ${opening.date || firstDay}）：${carried}`);
+          opened = false;
+        }
+        results[i] = settler.run();
       } catch (e) {
         if (!(e instanceof PC.Unsupported)) throw e;
         results[i] = unsupported(claim, e);

@@ -33,20 +33,21 @@ def _owner(scheme: ir.Scheme, layer: ir.Layer) -> str:
     return scheme.name if len(scheme.layers) == 1 or layer is scheme.layers[0] else f"{scheme.name}{layer.name}"
 
 
-def _sharers(policy: ir.Policy, name: str) -> list[str]:
-    out: list[str] = []
-    for s in policy.schemes:
-        for lay in s.layers:
-            if any(getattr(lim, "counts_in", None) == name for _, lim in _limits(lay)):
-                owner = _owner(s, lay)
-                if owner not in out:
-                    out.append(owner)
-    return out
+def _sharers(policy: ir.Policy, name: str) -> str:
+    """Who shares a total, as a citizen reads it: 住院、门诊慢性病的医疗救助 (one layer in several schemes), or
+    the schemes (and layers) one by one."""
+    users = [(s, lay) for s in policy.schemes for lay in s.layers
+             if any(getattr(lim, "counts_in", None) == name for _, lim in _limits(lay))]
+    layers = {lay.name for _, lay in users}
+    schemes = list(dict.fromkeys(s.name for s, _ in users))
+    if len(layers) == 1 and all(lay is not s.layers[0] for s, lay in users):
+        return f"{'、'.join(schemes)}的{layers.pop()}"
+    return "、".join(dict.fromkeys(_owner(s, lay) for s, lay in users))
 
 
 def _shared_sentence(policy: ir.Policy, kind: str, limit: object) -> str:
     name = limit.counts_in  # type: ignore[attr-defined]
-    who = "、".join(_sharers(policy, name))
+    who = _sharers(policy, name)
     per = per_cn(limit.scope, limit.by)  # type: ignore[attr-defined]
     amount = _amount(limit)
     if kind == "封顶线":

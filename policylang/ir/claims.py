@@ -12,6 +12,7 @@ from policylang.source import Span
 
 Facts = tuple[tuple[str, Fact], ...]
 CLASSES = ("甲类", "乙类", "丙类", "目录外")  # 目录类别: the catalogue class of a billed item
+PERSON_FIELDS = ("险种", "人员类别", "救助身份", "参保身份", "性别")  # facts of the person, the same on every claim
 
 
 def facts(mapping: Mapping[str, Fact]) -> Facts:

@@ -14,7 +14,7 @@ import attrs
 
 from policylang import ir
 from policylang.diagnostics import error, warning
-from policylang.inputs.claimtable import PERSON_FIELDS
+from policylang.ir.claims import PERSON_FIELDS
 from policylang.lower.context import FIRST_DEFINED, Context, Definitions
 from policylang.resolve.names import did_you_mean
 from policylang.syntax import ast
@@ -105,8 +105,8 @@ def check_bases(ctx: Context, scheme: str, layers: list[ir.Layer], spans: Mappin
                              spans.get(lay.name, lay.origin)))  # type: ignore[arg-type]
 
 
-def _uses(schemes: Iterable[ir.Scheme]) -> Iterable[tuple[ir.Scheme, str, str, object]]:
-    """(scheme, accumulator name, kind, span) for every limit that counts in a named total."""
+def _uses(schemes: Iterable[ir.Scheme]) -> Iterable[tuple[ir.Scheme, str, str, object, object]]:
+    """(scheme, accumulator name, kind, span, limit) for every limit that counts in a named total."""
     for s in schemes:
         for lay in s.layers:
             limits: list[tuple[str, object]] = [("起付线", lay.deductible), ("费用限额", lay.fee_limit)]
@@ -114,7 +114,7 @@ def _uses(schemes: Iterable[ir.Scheme]) -> Iterable[tuple[ir.Scheme, str, str, o
             for kind, limit in limits:
                 name = getattr(limit, "counts_in", None)
                 if name:
-                    yield s, name, kind, limit.param.versions[0].origin  # type: ignore[union-attr]
+                    yield s, name, kind, limit.param.versions[0].origin, limit  # type: ignore[union-attr]
 
 
 def _named_in(items: Iterable[object]) -> set[str]:
@@ -131,12 +131,10 @@ def _named_in(items: Iterable[object]) -> set[str]:
 def finish(ctx: Context, decls: Mapping[str, ast.Accumulator], schemes: Iterable[ir.Scheme],
            items: Iterable[object] = ()) -> tuple[ir.Accumulator, ...]:
     """The region's accumulators with what they count and their period; E079/E080 across schemes, W115."""
-    from policylang.lower.layer import scope_of  # the one reading of a scope's text
-
     schemes = list(schemes)
-    first: dict[str, tuple[ir.Scheme, str, object]] = {}
-    for s, name, kind, span in _uses(schemes):
-        seen = first.setdefault(name, (s, kind, span))
+    first: dict[str, tuple[ir.Scheme, str, object, object]] = {}
+    for s, name, kind, span, limit in _uses(schemes):
+        seen = first.setdefault(name, (s, kind, span, limit))
         related = ((FIRST_DEFINED, seen[2]),) if seen[2] else ()
         if seen[1] != kind:
             ctx.report(error("E080", f"累计“{name}”已用于{seen[1]}，又用于{kind}", span, related=related))  # type: ignore[arg-type]
@@ -151,9 +149,9 @@ def finish(ctx: Context, decls: Mapping[str, ast.Accumulator], schemes: Iterable
                 continue
             ctx.report(warning("W115", f"累计“{name}”没有被任何起付线、封顶线或费用限额使用", decl.name.span))
             continue
-        scope, stay = scope_of(decl.scope)
-        s, kind, _ = first[name]
-        out.append(ir.Accumulator(name, scope, kind, decl.by.text if decl.by else None, stay, s.period, decl.span))
+        s, kind, _, limit = first[name]  # every use has the declared scope (limit_target), so the first says it
+        out.append(ir.Accumulator(name, limit.scope, kind, limit.by, getattr(limit, "stay_days", None),  # type: ignore[attr-defined]
+                                  s.period, decl.span))
     return tuple(out)
 
 

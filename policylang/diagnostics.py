@@ -138,6 +138,23 @@ CODES: dict[str, Code] = _codes(
      "同一层的费用限额都按累计费用，或都按起付线以上部分。"),
     ("W112", "起付线的界限用不上", "deductible bound without effect",
      "减免后的 最低/最高 写在 第 n 次 或 逐次 那一行，最低应低于它所限制的起付线。"),
+    # named accumulators (累计 … · 计入 …), layer bases, year-to-date balances
+    ("E078", "未声明的累计", "accumulator not declared",
+     "在地区顶层先声明：累计 名称 年度（或 每次住院、按 某字段），再在起付线、封顶线、费用限额后写 计入 名称。"),
+    ("E079", "累计范围不一致", "accumulator used with a different scope or period",
+     "共用一个累计的起付线、封顶线、费用限额须与其声明的计算范围相同，使用它的方案须有相同的周期；不同范围请分别声明累计。"),
+    ("E080", "累计用途不一致", "accumulator counts different things",
+     "一个累计只计一种金额：起付线（个人负担的起付）、封顶线（基金已支付）或费用限额（进入的费用）；请为另一种用途另声明一个累计。"),
+    ("E081", "基数无法确定", "layer base cannot be had",
+     "基数 超过上一层封顶线的部分 只能写在按 比例 或 分段 支付且有 封顶线 的层之后的层里。"),
+    ("E082", "累计键字段未知", "unknown key field of a scope",
+     "按 后面写一个已声明的字段或枚举（例如先写 字段 孕期号 文字 可选），每个不同的值单独累计。"),
+    ("E083", "未知的累计名称", "unknown accumulator name in year-to-date totals",
+     "已累计 里写已声明的累计名，或某层的 层名起付线、层名封顶线、层名费用限额（基本层为 起付线、封顶线、费用限额）。"),
+    ("W114", "封顶线表未说明是否共用", "keyed cap table does not say whether its cells share one total",
+     "在表后写 合并累计（各项共用一个累计，原来的默认）或 各自累计（每项单独累计）。"),
+    ("W115", "累计未被使用", "accumulator declared but never used",
+     "删除这条 累计 声明，或在起付线、封顶线、费用限额后写 计入 名称。"),
 )
 
 

@@ -14,6 +14,7 @@ from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, Columns
 from policylang.batch.kernel import Settled, layer_names, settle_columns
 from policylang.eval.settle import ClaimResult, LayerShare, Places
+from policylang.eval.settle import settle as scalar_settle
 from policylang.eval.trace import TraceLine
 from policylang.ir.claims import Claim, Person
 
@@ -50,6 +51,8 @@ def settle_person(policy: ir.Policy, person: Person, claims: Sequence[Claim]) ->
     """Settle one person's claims (in the given order) through the batch kernel."""
     if not claims:
         return PersonRun((), ())
+    if person.opening:  # 已累计: year-to-date totals, which a claim table does not carry: the scalar path
+        return PersonRun(scalar_settle(policy, person, claims), ("已累计的年初至今金额",))
     settled = settle_columns(policy, Columns.from_records(_records(person, claims)))
     names = layer_names(policy)
     results = tuple(_result(policy, settled, i, c, names) for i, c in enumerate(claims))

@@ -60,7 +60,9 @@ def fact(value: ir.Fact) -> object:
 
 def person_input(person: Person, claims: Iterable[Claim]) -> dict:
     """One person and their claims in the form cli.js and the page read."""
-    return {"facts": {k: fact(v) for k, v in person.facts},
+    opening = {"opening": {"balances": [[n, str(v)] for n, v in person.opening],
+                           "date": person.opening_date.isoformat() if person.opening_date else None}} if person.opening else {}
+    return {"facts": {k: fact(v) for k, v in person.facts}, **opening,
             "claims": [{"date": c.date.isoformat(), "amount": str(c.amount), "facts": {k: fact(v) for k, v in c.facts},
                         "items": [{"name": i.name, "cls": i.cls, "amount": str(i.amount)} for i in c.items]}
                        for c in claims]}
@@ -103,6 +105,8 @@ def form_spec(policy: ir.Policy) -> dict:
     from policylang.tools.generate import per_unit_fields, typed_fields, used_fields
 
     used = used_fields(policy) | {"险种", "人员类别"}
+    keyed = {lim.by for s in policy.schemes for lay in s.layers  # 按 孕期号: a key of one visit's running total
+             for lim in (*lay.caps, lay.deductible, lay.fee_limit) if lim is not None and lim.by}
     person, visit = [], []
     for e in policy.enums:
         if e.name in used:
@@ -113,7 +117,7 @@ def form_spec(policy: ir.Policy) -> dict:
             continue  # another region's catalogue: not in the calculator (UNSUPPORTED)
         spec = {"name": name, "kind": str(fdef.type), "unit": UNITS.get(str(fdef.type), ""),
                 "optional": fdef.optional}
-        (visit if name in VISIT_TYPED or name in per_unit_fields(policy.schemes) else person).append(spec)
+        (visit if name in VISIT_TYPED or name in keyed or name in per_unit_fields(policy.schemes) else person).append(spec)
     catalogues = [s.catalogue for s in policy.schemes if s.catalogue.exclusions or s.catalogue.shares]
     items = None
     if catalogues:  # 明细 change a result only where a scheme has a catalogue: ask for them only there

@@ -85,6 +85,10 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
     places = dict.fromkeys(str(v) for tc in case.claims for f, v in tc.claim.facts if f == "就医地")
     notes = tuple(f"本算例有在{p}就医的费用（跨地区就医）：报销范围按就医地{p}的目录确定，起付线、比例、封顶线按参保地"
                   f"{policy.region}的政策计算（就医地目录、参保地政策）。" for p in places)
+    if case.person.opening:  # 已累计: the totals the example starts from
+        since = f"截至{date_cn(case.person.opening_date)}，" if case.person.opening_date else ""
+        carried = "、".join(f"{name} {money_cn(v)}" for name, v in case.person.opening)
+        notes += (f"本算例从年中开始：{since}本年度已累计 {carried}（此前就诊已计入的金额）。",)
     table = Table("计算结果（由结算程序按本页规则算出）", header, tuple(rows))
     scheme = next((r.scheme for r in outcome.results if r.scheme), None)
     person = _claim_label(case.person.facts, policy)

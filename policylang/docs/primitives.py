@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from policylang import ir
+from policylang.docs.accumulators import accumulator_blocks, per_cn
 from policylang.docs.blocks import Block, Bullets, Paragraph, Table
 from policylang.docs.deductible_text import fee_limit_sentence, reduction_sentences, table_bound_sentences
 from policylang.ir import terms
@@ -96,6 +97,8 @@ def _when(start: dt.date | None, end: dt.date | None) -> str:
 
 def _deductible(d: ir.Deductible) -> Part:
     scope = scope_cn(d.scope, getattr(d, "stay_days", None))
+    if d.scope is ir.Scope.FIELD:
+        scope = per_cn(d.scope, d.by)
     title = f"起付线（{scope}）"
     sentences = [Paragraph(f"{_when(w.start, w.end)}{conditions_cn(w.when)}的就诊不计起付线。")
                  for w in getattr(d, "waivers", ())]
@@ -184,11 +187,15 @@ def _ratio(r: ir.Ratio) -> Part:
 
 def _cap(c: ir.Cap) -> Part:
     title = f"{scope_cn(c.scope, getattr(c, 'stay_days', None))}封顶线"
+    if c.scope is ir.Scope.FIELD:
+        title = f"{per_cn(c.scope, c.by)}封顶线"
+    if c.counts_in:
+        title += "（合计）"
     return Part((Column(title, c.param, rank=2),))
 
 
 def _fee_limit(f: ir.FeeLimit) -> Part:
-    scope = scope_cn(f.scope)
+    scope = scope_cn(f.scope) if f.scope is not ir.Scope.FIELD else per_cn(f.scope, f.by)
     title = f"费用限额（{scope}）"
     text = (f"费用限额不同于封顶线：{scope}只有限额以内的费用进入本层计算，超出限额的费用不在本层报销，"
             "转入下一层（如大病保险）继续计算。")
@@ -345,6 +352,8 @@ def layer_parts(layer: object, policy: ir.Policy | None = None) -> list[Part]:
     for f, value in ir.node_fields(layer):
         if f.name not in META_FIELDS:
             parts.append(render_value(value))
+    if isinstance(layer, ir.Layer):
+        parts.append(Part(blocks=tuple(accumulator_blocks(layer, policy))))
     notes = getattr(layer, "notes", ())
     if notes:
         parts.append(_notes(tuple(notes)))

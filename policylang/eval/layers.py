@@ -10,12 +10,15 @@ import attrs
 from policylang import ir
 from policylang.eval import steps
 from policylang.eval.accumulators import (
-    CAP_WORD,
     SCOPE_WORD,
+    above_cap,
     band_value,
+    cap_word,
     cumulative_scope,
+    named_key,
     period_key,
     scope_key,
+    scope_word,
 )
 from policylang.eval.accumulators import show_amount as _show
 from policylang.eval.deductibles import Unavailable, bound_reduced, bound_table, compound
@@ -40,6 +43,11 @@ class LayerSettler:
         self.amounts = amounts  # the claim's own amounts an expression may read (费用, 政策范围内费用 …)
         self.claim, self.facts, self.say = claim, facts, say
         self.figures = {} if figures is None else figures  # named figures a test may expect (ir.cases)
+        self.above = 0  # the spending above this layer's cap (cut_off), for a next layer on that base
+        self.above_how = ""
+        self.ratio_used: Ratio | None = None
+        self.bands_used: tuple[ir.Band, ...] | None = None
+        self.bands_span = (0, 0)
 
     def figure(self, suffix: str, value: int | Fraction) -> None:
         """Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins."""
@@ -47,9 +55,33 @@ class LayerSettler:
         self.figures.setdefault(name, value if isinstance(value, int) else round_fen(value, self.policy.rounding))
         self.why = ""  # why a value could not be had (terms.Missing), for the refusal reason
 
-    def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: Days | None = None) -> tuple:
+    def key(self, what: str, scope: ir.Scope, shared: bool = False, stay_days: Days | None = None,
+            by: str | None = None) -> tuple:
         return (self.scheme.name, self.layer.name, what, scope,
-                scope_key(scope, self.scheme.period, self.claim, self.facts, shared, stay_days))
+                scope_key(scope, self.scheme.period, self.claim, self.facts, shared, stay_days, by))
+
+    def limit_key(self, what: str, limit: ir.Deductible | ir.Cap | ir.FeeLimit, cell: ir.Cell | None = None) -> tuple:
+        """The running total a limit counts in: its own (scheme, layer, scope), or the named 累计 it shares; a
+        cap table written 各自累计 keeps one total per cell."""
+        shared = getattr(limit, "shared", False)
+        stay = getattr(limit, "stay_days", None)
+        if limit.counts_in:
+            found = scope_key(limit.scope, self.scheme.period, self.claim, self.facts, False, stay, limit.by)
+            key = named_key(limit.counts_in, limit.scope, found)
+        else:
+            key = self.key(what, limit.scope, shared, stay, limit.by)
+        if cell is not None and getattr(limit, "separate", None):
+            key = (*key, ("cell", cell.keys))
+        return key
+
+    def named_word(self, limit: ir.Deductible | ir.Cap | ir.FeeLimit, cell: ir.Cell | None = None) -> str:
+        """How a trace line names the total a limit counts in: 本年 / 本年“救助限额” / 本年（住院）."""
+        word = scope_word(limit.scope, limit.by)
+        if limit.counts_in:
+            return f"{word}“{limit.counts_in}”"
+        if cell is not None and getattr(limit, "separate", None) and cell.keys:
+            return f"{word}{cell.label()}"
+        return word
 
     def resolve(self, value: ir.Value, origin=None) -> Money | Ratio | Days | None:
         """A cell's value for this claim (terms.resolve), explained; None when it cannot be had."""
@@ -124,18 +156,26 @@ class LayerSettler:
             if capped is None:
                 return None
             paid = capped
-        paid = None if paid is None else steps.deduct(self, paid, after_caps=True)  # 封顶后扣除
+        if paid is None:
+            return None
+        self.above = self.cut_off(eligible, raw, paid)
+        paid = steps.deduct(self, paid, after_caps=True)  # 封顶后扣除
         if paid is None:
             return None
         for cap in layer.caps:  # exact where the layer rounds cumulatively: the caps see what X saw
-            self.acc[self.key("cap", cap.scope, stay_days=cap.stay_days)] += paid
+            key = self.limit_key("cap", cap, self.cap_cell(cap))
+            self.acc[key] += paid
+            if cap.counts_in:
+                self.say(f"本次支付 {_show(paid)} 计入累计“{cap.counts_in}”，{scope_word(cap.scope, cap.by)}合计 "
+                         f"{_show(self.acc[key])}", cap.param.versions[0].origin)
         if running is not None:
             paid = self.round_running(running, paid, shown=paid != raw or layer.ratio is not None)
         return paid, counted  # type: ignore[return-value]
 
     def round_running(self, scope: ir.Scope, exact: Fraction | int, shown: bool) -> int:
         """round(X after) − round(X before) of the layer's exact running payment X in the scope."""
-        key = self.key("paid_exact", scope)
+        by = self.layer.fee_limit.by if self.layer.fee_limit is not None else None
+        key = self.key("paid_exact", scope, by=by)
         before = self.acc[key]
         after = before + exact
         self.acc[key] = after
@@ -156,7 +196,7 @@ class LayerSettler:
         return cell, amount, self.acc[key]
 
     def fee_limit(self, limit: ir.FeeLimit, base: int) -> int | None:
-        key = self.key("fee_limit", limit.scope)
+        key = self.limit_key("fee_limit", limit, self.cap_cell(limit))
         found = self.limit(limit.param, key)
         if found is None:
             return None
@@ -166,7 +206,7 @@ class LayerSettler:
         rest = base - entering
         tail = f"，其余 {fmt_yuan(rest)} 元不进入本层，转入下一层" if rest else ""
         above = "" if limit.base == "累计费用" else "（只计起付线以上部分）"
-        self.say(f"{CAP_WORD[limit.scope]}费用限额 {fmt_yuan(int(amount))} 元{above}：{SCOPE_WORD[limit.scope]}已计入 "
+        self.say(f"{cap_word(limit.scope, limit.by)}费用限额 {fmt_yuan(int(amount))} 元{above}：{self.named_word(limit, cell)}已计入 "
                  f"{fmt_yuan(used)} 元，本次计入 {fmt_yuan(entering)} 元{tail}", cell.origin)
         return entering
 
@@ -223,8 +263,9 @@ class LayerSettler:
             return None
         if amount is None:
             return None
-        key = self.key("deductible", ded.scope, ded.shared, ded.stay_days)
-        if key[-1][0] == "referral":
+        key = self.limit_key("deductible", ded, cell)
+        referral = not ded.counts_in and key[4][0] == "referral"  # a private key: (scheme, layer, what, scope, key …)
+        if referral:
             # 医共体内转诊只计算首次起付线: the first admission's deductible stands for the whole referral
             first = (*key, "first")
             if not self.acc[first]:
@@ -237,7 +278,7 @@ class LayerSettler:
         counted = min(base, max(0, int(amount) - used))
         self.acc[key] += counted
         source = f"（{cell.value.describe()}）" if isinstance(cell.value, ir.RefValue) else _label(cell)
-        word = "同一转诊已" if key[-1][0] == "referral" else SCOPE_WORD[ded.scope] + "已"
+        word = "同一转诊已" if referral else self.named_word(ded, cell) + "已"
         if ded.scope is ir.Scope.VISIT:
             self.say(f"起付线 {fmt_yuan(int(amount))} 元{source}，本次计入起付 {fmt_yuan(counted)} 元", cell.origin)
         else:
@@ -292,6 +333,7 @@ class LayerSettler:
         if clamped != ratio:
             ratio = clamped
             self.say(f"比例按 0%–100% 截取为 {ratio}")
+        self.ratio_used = ratio
         product = Money(eligible) * ratio
         if exact:  # rounded cumulatively (round_running)
             self.say(f"进入报销部分 {fmt_yuan(eligible)} 元 × {ratio} = {product}")
@@ -311,6 +353,7 @@ class LayerSettler:
         before = self.acc[key]
         after = before + eligible
         self.acc[key] = after
+        self.bands_used, self.bands_span = bands, (before, after)
         self.say(f"分段计算{_label(cell)}（按起付线以上部分累计）：本年此前累计 {fmt_yuan(before)} 元，"
                  f"本次 {fmt_yuan(eligible)} 元，累计 {fmt_yuan(after)} 元", cell.origin)
         for k, band in enumerate(bands, 1):
@@ -340,6 +383,7 @@ class LayerSettler:
                  f"累计 {fmt_yuan(after)} 元，起付线 {fmt_yuan(floor)} 元以下部分不支付", cell.origin)
         shifted = tuple(attrs.evolve(b, lower=Money(max(int(b.lower), floor)),
                                      upper=None if b.upper is None else Money(max(int(b.upper), floor))) for b in bands)
+        self.bands_used, self.bands_span = shifted, (before, after)
         for k, (band, orig) in enumerate(zip(shifted, bands, strict=True), 1):
             lo = max(before, int(band.lower))
             hi = after if band.upper is None else min(after, int(band.upper))
@@ -362,14 +406,25 @@ class LayerSettler:
                  f"{fmt_yuan(paid)} 元", cell.origin)
         return paid
 
+    def cap_cell(self, limit: ir.Cap | ir.FeeLimit) -> ir.Cell | None:
+        """The cell of a 各自累计 table this claim counts under (its key); None for one shared total."""
+        return terms.required_cell(limit.param, self.claim.date, self.facts) if limit.separate else None
+
+    def cut_off(self, eligible: int, raw: int | Fraction, paid: int | Fraction) -> int:
+        """The spending above this layer's cap (accumulators.above_cap), with how it was found."""
+        ratio = self.ratio_used if self.layer.ratio is not None else None
+        above, self.above_how = above_cap(eligible, raw, paid, ratio, self.bands_used, self.bands_span,
+                                          self.policy.rounding)
+        return above
+
     def cap(self, cap: ir.Cap, pay: int | Fraction) -> int | Fraction | None:
-        found = self.limit(cap.param, self.key("cap", cap.scope, stay_days=cap.stay_days))
+        found = self.limit(cap.param, self.limit_key("cap", cap, self.cap_cell(cap)))
         if found is None:
             return None
         cell, limit, used = found
         room = max(0, int(limit) - used)
-        name = f"{CAP_WORD[cap.scope]}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
-        before = "" if cap.scope is ir.Scope.VISIT else f"{SCOPE_WORD[cap.scope]}已支付 {_show(used)}，"
+        name = f"{cap_word(cap.scope, cap.by)}封顶线 {fmt_yuan(int(limit))} 元{_label(cell)}"
+        before = "" if cap.scope is ir.Scope.VISIT else f"{self.named_word(cap, cell)}已支付 {_show(used)}，"
         if pay > room:
             self.say(f"达到{name}：{before}本次支付由 {_show(pay)} 减至 {_show(room)}", cell.origin)
             return room

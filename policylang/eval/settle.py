@@ -15,7 +15,7 @@ from typing import Protocol
 import attrs
 
 from policylang import ir
-from policylang.eval.accumulators import period_key
+from policylang.eval.accumulators import opening_balances, period_key
 from policylang.eval.layers import LayerSettler
 from policylang.eval.trace import TraceLine
 from policylang.ir import terms
@@ -175,7 +175,9 @@ class ClaimSettler:
         base = policy_range - first
         shares: list[LayerShare] = []
         days = allowance = 0
+        above, above_how = 0, ""  # the spending above the previous layer's cap (LayerSettler.cut_off)
         for layer in scheme.layers:
+            entering, above = self.layer_base(layer, base, above, above_how), 0
             if not ir.all_hold(layer.when, self.facts):
                 only = "，".join(self.policy.describe(c) for c in layer.when)
                 self.say(f"【{layer.name}】不适用：仅限{only}", layer.origin)
@@ -200,12 +202,13 @@ class ClaimSettler:
                     return self.refuse_whole(scheme, "缺少计算津贴所需的数值")
                 days, allowance = days + result[0], allowance + result[1]  # every allowance layer adds to 津贴
                 continue
-            outcome = settler.settle(base)
+            outcome = settler.settle(entering)
             if outcome is None:
                 return self.refuse_whole(scheme, terms.unsettled_reason(layer.name, settler.why))
             paid, counted = outcome
             shares.append(LayerShare(layer.name, paid, counted))
             base -= paid
+            above, above_how = settler.above, settler.above_how
         fund = shares[0].paid if shares else 0
         total = sum(s.paid for s in shares)
         personal = claim.amount - total
@@ -223,6 +226,16 @@ class ClaimSettler:
         return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
                            fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account,
                            tuple(self.figures.items()))
+
+    def layer_base(self, layer: ir.Layer, left: int, above: int, how: str = "") -> int:
+        """What a layer works on: what the previous layer left, or (基数 超过上一层封顶线的部分) only the spending
+        its cap cut off."""
+        if not layer.above_cap:
+            return left
+        entering = min(left, above)
+        self.say(f"【{layer.name}】只计上一层封顶线以上部分：上一层因封顶线未支付的费用 {fmt_yuan(entering)} 元"
+                 + (f"（{how}）" if how else ""), layer.origin)
+        return entering
 
     def account(self, scheme: ir.Scheme, parts: dict[str, int], personal: int) -> int:
         """个人账户: pays the named parts of the person's share, up to the balance carried across claims."""
@@ -370,10 +383,19 @@ def settle_each(policy: ir.Policy, person: Person, claims: Sequence[Claim],
     """The same settlement, one claim at a time in settlement (date) order, as (input position, result):
     a caller writing a million results keeps none of them (`settle` collects them in input order)."""
     acc = Ledger()
+    first_day = min((c.date for c in claims), default=None)
+    for key, amount in opening_balances(policy, person, first_day):  # 已累计: year-to-date totals
+        acc[key] += amount
     defaults = policy.defaults()
+    opened = person.opening and first_day is not None
     for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
         claim = claims[i] if claims[i].index == i else attrs.evolve(claims[i], index=i)
-        yield i, ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places).run()
+        settler = ClaimSettler(policy, acc, claim, claim.facts_with(person, defaults), places)
+        if opened:  # the first claim says what the settlement starts from
+            carried = "、".join(f"{name} {fmt_yuan(v)} 元" for name, v in person.opening)
+            settler.say(f"年初至今已累计（截至 {person.opening_date or first_day}）：{carried}")
+            opened = False
+        yield i, settler.run()
 
 
 __all__ = ["ClaimResult", "LayerShare", "TraceLine", "settle", "settle_each"]

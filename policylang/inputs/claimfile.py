@@ -15,10 +15,12 @@ from policylang.diagnostics import Diagnostic, did_you_mean, error
 from policylang.inputs.cells import MAX_AMOUNT_FEN, person_id
 from policylang.inputs.factvalues import AMOUNT_HELP, as_date, parse_amount, parse_fact
 from policylang.inputs.jsonpos import JsonError, loads
+from policylang.ir.balances import targets
 from policylang.ir.claims import CLASSES, Claim, Item, Person, facts
 from policylang.source import Source, Span, display_path
 
 PERSON_KEY, CLAIMS_KEY = "参保人", "就诊"
+OPENING_KEY, AS_OF_KEY = "已累计", "截至"  # year-to-date totals on the person, and the date they stand at
 
 
 @attrs.frozen
@@ -75,7 +77,34 @@ class _Reader:
             self.fail("E030", "“参保人”应为对象，例如 {\"险种\": \"职工医保\"}", path)
             return None
         pid = person_id(obj.get("参保人ID", "参保人")) or "参保人"
-        return Person(pid, facts(self.typed_facts(obj, path, {"参保人ID"})))
+        person = Person(pid, facts(self.typed_facts(obj, path, {"参保人ID", OPENING_KEY, AS_OF_KEY})))
+        return self.opening(person, obj, path)
+
+    def opening(self, person: Person, obj: dict, path: tuple) -> Person:
+        """已累计 {"起付线": "800", "救助限额": "10000"} and 截至 "2024-06-30": year-to-date totals (ir.balances)."""
+        raw = obj.get(OPENING_KEY)
+        if raw is None:
+            return person
+        if not isinstance(raw, dict):
+            self.fail("E030", "“已累计”应为对象，例如 {\"起付线\": \"800\"}", (*path, OPENING_KEY))
+            return person
+        names = targets(self.policy)
+        found = []
+        for name, value in raw.items():
+            where = (*path, OPENING_KEY, name)
+            amount = parse_amount(value)
+            if name not in names:
+                self.fail("E083", f"没有名为“{name}”的年度累计", where, did_you_mean(name, sorted(names)))
+            elif amount is None:
+                self.fail("E012", f"已累计金额无效：{value!s}（{AMOUNT_HELP}）", where)
+            else:
+                found.append((name, amount))
+        day = None
+        if AS_OF_KEY in obj:
+            day = as_date(obj[AS_OF_KEY])
+            if day is None:
+                self.fail("E011", f"日期无效：{obj[AS_OF_KEY]!s}", (*path, AS_OF_KEY), "日期写作 2024-01-01")
+        return attrs.evolve(person, opening=tuple(found), opening_date=day)
 
     def items(self, raw: Any, path: tuple) -> list[Item] | None:
         if not isinstance(raw, list):

@@ -28,7 +28,7 @@ from policylang.inputs.cells import (
 )
 from policylang.inputs.factvalues import AMOUNT_HELP
 from policylang.inputs.tabletext import LINE, PARQUET_SUFFIXES, PROBLEM, TableTextError, open_table
-from policylang.ir.claims import Claim, Person, facts
+from policylang.ir.claims import PERSON_FIELDS, Claim, Person, facts
 from policylang.source import Span, display_path
 
 __all__ = ["AMOUNT", "DATE", "ID", "NUMBER_TYPES", "PARQUET_SUFFIXES", "PERSON_FIELDS", "REQUIRED", "ClaimTable",
@@ -37,7 +37,6 @@ __all__ = ["AMOUNT", "DATE", "ID", "NUMBER_TYPES", "PARQUET_SUFFIXES", "PERSON_F
 ID, DATE, AMOUNT = "参保人ID", "日期", "费用"
 REQUIRED = (ID, DATE, AMOUNT)
 # Enumerations that describe the insured person rather than one visit; the rest describe the claim.
-PERSON_FIELDS = ("险种", "人员类别", "救助身份", "参保身份", "性别")
 NUMBER_TYPES = ("天数", "月数", "年数", "次数", "年龄")
 amount_fen, claim_date = parse_amount, parse_date
 

@@ -12,6 +12,7 @@ from policylang.source import Span
 
 Facts = tuple[tuple[str, Fact], ...]
 CLASSES = ("甲类", "乙类", "丙类", "目录外")  # 目录类别: the catalogue class of a billed item
+PERSON_FIELDS = ("险种", "人员类别", "救助身份", "参保身份", "性别")  # facts of the person, the same on every claim
 
 
 def facts(mapping: Mapping[str, Fact]) -> Facts:
@@ -24,6 +25,8 @@ class Person:
 
     id: str
     facts: Facts = ()
+    opening: tuple[tuple[str, int], ...] = ()  # 已累计: year-to-date totals in 分 by accumulator name
+    opening_date: dt.date | None = None  # 截至: the date they stand at (None: the first claim's date)
 
     def fact_map(self) -> dict[str, Fact]:
         return dict(self.facts)

@@ -103,6 +103,9 @@ class Deductible:
     # 最低 / 最高 written on the table line: bound the table's amount, dated like the table
     base_lower: Param | None = attrs.field(default=None, validator=_MONEY_CELLS)
     base_upper: Param | None = attrs.field(default=None, validator=_MONEY_CELLS)
+    counts_in: str | None = None  # 计入 共用起付: the named accumulator (Policy.accumulators) it counts in
+    by: str | None = None  # Scope.FIELD: the claim field whose value keys the total (孕期号)
+    separate: bool | None = None  # keyed cells: 各自累计 True (one total per cell), 合并累计 False, unsaid None
 
 
 @attrs.frozen
@@ -151,6 +154,9 @@ class Cap:
     scope: Scope = attrs.field(validator=accepts(Scope))
     param: Param = attrs.field(validator=_MONEY_CELLS)
     stay_days: Days | None = attrs.field(default=None, validator=optional(Days))
+    counts_in: str | None = None  # 计入 救助限额: shares a named accumulator with other schemes and layers
+    separate: bool | None = None  # keyed cells: 各自累计 True, 合并累计 False, unsaid None (one shared total)
+    by: str | None = None  # Scope.FIELD: the claim field whose value keys the total
 
 
 @attrs.frozen
@@ -164,6 +170,9 @@ class FeeLimit:
     scope: Scope = attrs.field(validator=accepts(Scope))
     param: Param = attrs.field(validator=_MONEY_CELLS)
     base: str = attrs.field(default="累计费用", validator=attrs.validators.in_(("累计费用", "起付线以上部分")))
+    counts_in: str | None = None  # 计入: a named accumulator of cost entering
+    by: str | None = None  # Scope.FIELD: the claim field whose value keys the total
+    separate: bool | None = None  # keyed cells: 各自累计 True (one total per cell), 合并累计 False, unsaid None
 
 
 @attrs.frozen
@@ -251,6 +260,7 @@ class Layer:
     requirements: tuple[Requirement, ...] = ()  # 要求 inside a 层: the layer pays nothing when one fails
     deductions: tuple[Deduction, ...] = ()  # 支付后扣除 / 封顶后扣除, in the order written
     unit_caps: tuple[UnitCap, ...] = ()  # 封顶线 每 床日数: caps per unit of a count/days field
+    above_cap: bool = False  # 基数 超过上一层封顶线的部分: works only on what the previous layer's cap cut off
 
 
 # ---- catalogue, first self-pay, eligibility -----------------------------------------------------
@@ -309,6 +319,22 @@ class Period:
         start = dt.date(key, self.start_month, 1)
         end = dt.date(key + 1, self.start_month, 1) - dt.timedelta(days=1)
         return start, end
+
+
+@attrs.frozen
+class Accumulator:
+    """累计: a named running total (what limits count: deductible borne, fund paid or cost entering) with a
+    scope (per period, per admission, per value of a claim field …), shared by every limit that names it —
+    across layers and schemes. kind is what its limits count (起付线, 封顶线 or 费用限额); period the
+    schemes' common period, which places a year-to-date opening balance."""
+
+    name: str
+    scope: Scope = attrs.field(validator=accepts(Scope))
+    kind: str = "封顶线"
+    by: str | None = None
+    stay_days: Days | None = attrs.field(default=None, validator=optional(Days))
+    period: Period | None = None
+    origin: Span | None = _origin()
 
 
 @attrs.frozen
@@ -413,6 +439,7 @@ class Policy:
     references: tuple[Reference, ...] = attrs.field(default=(), validator=each(Reference))
     subsidies: tuple[Subsidy, ...] = attrs.field(default=(), validator=each(Subsidy))
     questions: tuple[Question, ...] = attrs.field(default=(), validator=each(Question))
+    accumulators: tuple[Accumulator, ...] = attrs.field(default=(), validator=each(Accumulator))
 
     def enum(self, name: str) -> Enumeration | None:
         return next((e for e in self.enums if e.name == name), None)
@@ -424,6 +451,9 @@ class Policy:
 
     def field(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def accumulator(self, name: str) -> Accumulator | None:
+        return next((a for a in self.accumulators if a.name == name), None)
 
     def reference(self, name: str) -> Reference | None:
         return next((r for r in self.references if r.name == name), None)

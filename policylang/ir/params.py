@@ -49,6 +49,7 @@ class Scope(enum.Enum):
     ADMISSION = "每次住院"
     STAY = "每N天"  # a long stay settles per period of N days from 入院日期
     PERIOD = "年度"
+    FIELD = "按字段"  # one total per value of a claim field (孕期号): the limit's `by` names it
 
 
 # ---- names and values ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class Outputs:
 
     claims: tuple[str, ...]
     questions: frozenset[str]
+    balances: frozenset[str] = frozenset()  # names a year-to-date total may be given under (ir.balances)
 
 
 def test_case(ctx: Context, defs: Definitions, outputs: Outputs, t: ast.Test) -> TestCase | None:
@@ -38,11 +39,30 @@ def test_case(ctx: Context, defs: Definitions, outputs: Outputs, t: ast.Test) ->
         ctx.report(error("E008", "重复定义：一个测试只能有一个参保人", extra.span,
                          related=((FIRST_DEFINED, people[0].span),)))
     person = Person(t.name, facts(dict(p for a in people[0].attrs if (p := fact(ctx, a)))))
+    if people[0].opening is not None:
+        person = _opening(ctx, outputs.balances, person, people[0].opening)
     visits = (x for x in t.body if isinstance(x, ast.Claim))
     claims = [c for i, b in enumerate(visits) if (c := _claim(ctx, outputs, b, i))]
     payments = [p for b in t.body if isinstance(b, ast.Payment) if (p := _payment(ctx, b))]
     asks = [a for b in t.body if isinstance(b, ast.Ask) if (a := _ask(ctx, outputs.questions, b))]
     return TestCase(t.name, person, tuple(claims), tuple(payments), tuple(asks), t.span)
+
+
+def _opening(ctx: Context, names: frozenset[str], person: Person, opening: ast.Opening) -> Person:
+    """已累计 起付线=800元, 救助限额=1万元 截至 2024-06-30: year-to-date totals by accumulator name (E083)."""
+    found: dict[str, int] = {}
+    for entry in opening.entries:
+        name = entry.name.text
+        if name not in names:
+            hint = did_you_mean(name, sorted(names)) or (
+                f"可用的名称：{'、'.join(sorted(names))}" if names else "本地区没有按年度累计的起付线、封顶线或费用限额")
+            ctx.report(error("E083", f"没有名为“{name}”的年度累计", entry.name.span, hint))
+            continue
+        amount = money_value(ctx, entry.value, name)
+        if amount is not None:
+            found[name] = int(amount)
+    day = date(ctx, opening.date) if opening.date is not None else None
+    return attrs.evolve(person, opening=tuple(found.items()), opening_date=day)
 
 
 def _expectations(ctx: Context, expects: Iterable[object], pool: tuple[str, ...]) -> list[Expectation]:

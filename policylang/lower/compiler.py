@@ -14,8 +14,10 @@ import attrs
 from policylang import ir
 from policylang.diagnostics import Diagnostic, error
 from policylang.ir import terms
+from policylang.ir.balances import targets
 from policylang.ir.cases import TestCase
 from policylang.ir.values import FieldType, Money, RoundingMode
+from policylang.lower import accumulators as named
 from policylang.lower.cases import Outputs, test_case
 from policylang.lower.conditions import typed_value
 from policylang.lower.context import FIRST_DEFINED, FIRST_GIVEN, Context, Definitions, Sink
@@ -75,13 +77,16 @@ def _lower(unit: Unit) -> Compiled:
     fields, references = _fields_and_references(names, defs, shared)
     ctx = attrs.evolve(names, fields=fields, references=references)
     head = _header(ctx, defs, items)
+    decls = named.declarations(ctx, defs, items)
+    ctx = named.with_accumulators(ctx, decls)
     schemes = [s for i in items if isinstance(i, ast.Scheme) if (s := scheme(ctx, defs, i, head.start, head.end))]
+    accumulators = named.finish(ctx, decls, schemes, items)
     subsidies = [s for i in items if isinstance(i, ast.Subsidy) if (s := subsidy(ctx, defs, i))]
     questions = [question(ctx, defs, i) for i in items if isinstance(i, ast.Question)]
     policy = ir.Policy(head.region or unit.root, head.basis, head.start, head.end, head.notes, head.assumptions,
                        (*enums, *yes_no), tuple(schemes), head.rounding, tuple(fields.values()),
-                       tuple(references.values()), tuple(subsidies), tuple(questions))
-    outputs = Outputs(terms.output_names(policy), frozenset(q.name for q in questions))
+                       tuple(references.values()), tuple(subsidies), tuple(questions), accumulators)
+    outputs = Outputs(terms.output_names(policy), frozenset(q.name for q in questions), frozenset(targets(policy)))
     tests = [t for i in items if isinstance(i, ast.Test) if (t := test_case(ctx, defs, outputs, i))]
     errors = any(d.is_error for d in sink.found)
     return Compiled(None if errors else policy, tuple(tests), tuple(sink.found))

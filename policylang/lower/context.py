@@ -42,6 +42,7 @@ class Context:
     fields: Mapping[str, ir.FieldDef]
     references: Mapping[str, ir.Reference]
     sink: Sink
+    accumulators: Mapping[str, object] = attrs.field(factory=dict)  # 累计 declarations (ast.Accumulator) by name
 
     def report(self, diag: Diagnostic) -> None:
         self.sink.report(diag)

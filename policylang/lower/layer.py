@@ -8,6 +8,7 @@ from policylang import ir
 from policylang.diagnostics import error, warning
 from policylang.ir.units import Kind
 from policylang.ir.values import Days, Money
+from policylang.lower import accumulators as named
 from policylang.lower import steps as after_ratio
 from policylang.lower.conditions import conditions_of_keys
 from policylang.lower.context import Context, Definitions
@@ -68,6 +69,8 @@ class _Parts:
     rate_origin: Span | None = None
     extras: DeductibleExtras = attrs.Factory(DeductibleExtras)  # bounds, 逐次, what a fee limit counts from
     after_ratio: after_ratio.StepTables = attrs.Factory(dict)  # 支付后扣除, 封顶线 每 X, 定额 每 X (lower/steps.py)
+    sharing: dict[tuple, bool | None] = attrs.Factory(dict)  # a limit table's 各自累计 / 合并累计
+    above_cap: bool = False  # 基数 超过上一层封顶线的部分
 
 
 def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, ...]) -> ir.Layer | None:
@@ -109,9 +112,11 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
         _conflicting_methods(ctx, head, chosen)
     if parts.adjustments and ratio is None:
         ctx.report(error("E043", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
+    for cap in caps:
+        named.warn_unsaid_sharing(ctx, head.owner, cap, head.span)
     return ir.Layer(head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
                     tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements),
-                    deductions=steps.deductions, unit_caps=steps.unit_caps)
+                    deductions=steps.deductions, unit_caps=steps.unit_caps, above_cap=parts.above_cap)
 
 
 def _warn_amount_in_running_limit(ctx: Context, kind: str, scope: ir.Scope, versions: list[ir.Version]) -> None:
@@ -140,10 +145,13 @@ def _limits(ctx: Context, head: LayerHead,
     """The deductible, caps and fee limit from the layer's remaining tables."""
     deductible, caps, fee_limit = None, [], None
     step = parts.step
-    for (kind, scope), versions in parts.tables.items():
+    for key, versions in parts.tables.items():
+        kind, scope = key[0], key[1]
+        counts_in = key[2] if len(key) > 2 else None  # 计入 a named 累计
         sc, stay = scope_of(scope)
         if kind in ("起付线", "封顶线", "费用限额"):
             _warn_amount_in_running_limit(ctx, kind, sc, versions)
+        by = scope[1:] if sc is ir.Scope.FIELD and scope else None
         if kind == "起付线":
             if deductible is not None:
                 first = deductible.param.versions[0].origin
@@ -152,11 +160,12 @@ def _limits(ctx: Context, head: LayerHead,
                                  related=related))
                 continue
             deductible = ir.Deductible(sc, param(kind, versions), tuple(parts.waivers), parts.shared, parts.highest,
-                                       tuple(parts.counts), step[0] if step else None, step[1] if step else None, stay)
+                                       tuple(parts.counts), step[0] if step else None, step[1] if step else None, stay,
+                                       counts_in=counts_in, by=by, separate=parts.sharing.get(key))
         elif kind == "费用限额":
-            fee_limit = ir.FeeLimit(sc, param(kind, versions))
+            fee_limit = ir.FeeLimit(sc, param(kind, versions), counts_in=counts_in, by=by, separate=parts.sharing.get(key))
         else:
-            caps.append(ir.Cap(sc, param(kind, versions), stay))
+            caps.append(ir.Cap(sc, param(kind, versions), stay, counts_in, parts.sharing.get(key), by))
     caps.sort(key=lambda c: list(ir.Scope).index(c.scope))
     deductible = finish(ctx, head.owner, head.span, deductible, parts.extras, bool(parts.counts), step is not None)
     fee_limit = fee_limit_base(ctx, head.owner, fee_limit, deductible, parts.extras.fee_bases)
@@ -176,8 +185,16 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
             version = table_statement(ctx, defs, owner, stmt)
             parts.shared |= stmt.shared
             parts.highest |= stmt.highest
-            if version:
+            if version and stmt.kind in named.LIMIT_KINDS:
+                target = named.limit_target(ctx, stmt)
+                if target is not None:
+                    key = (stmt.kind, target[0]) if target[1] is None else (stmt.kind, target[0], target[1])
+                    parts.tables.setdefault(key, []).append(version)
+                    if stmt.sharing is not None:
+                        parts.sharing[key] = named.sharing(stmt.sharing)
+            elif version:
                 parts.tables.setdefault((stmt.kind, stmt.scope), []).append(version)
+            if version:
                 table_bounds(ctx, defs, owner, stmt, version, parts.extras)
                 if stmt.kind == "费用限额":
                     parts.extras.fee_bases.append((stmt.base or "", stmt.span))
@@ -221,12 +238,17 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
                 parts.requirements.append(req)
         case ast.Note():
             parts.notes.append(stmt.text)
+        case ast.LayerBase():
+            if defs.once((owner, "基数"), "基数", stmt.span):
+                parts.above_cap = stmt.kind == named.ABOVE_CAP
 
 
 def scope_of(scope: str | None) -> tuple[ir.Scope, Days | None]:
     """The scope of a limit (每次, 每日, 每次住院, 年度, 每 30 天) and its days for a stay window."""
     if scope is None:
         return ir.Scope.PERIOD, None
+    if scope.startswith("按"):  # 按 孕期号: one total per value of the field
+        return ir.Scope.FIELD, None
     if scope.startswith("每") and scope.endswith("天") and scope[1:-1].isdigit():
         return ir.Scope.STAY, Days(int(scope[1:-1]))
     return SCOPES[scope], None

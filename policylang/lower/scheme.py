@@ -9,6 +9,7 @@ from policylang.diagnostics import error
 from policylang.ir.claims import CLASSES
 from policylang.ir.units import Kind
 from policylang.ir.values import ZERO
+from policylang.lower.accumulators import check_bases
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.layer import LayerHead, layer
@@ -88,6 +89,8 @@ def _layers(ctx: Context, local: Definitions, s: ast.Scheme) -> list[ir.Layer]:
         head = LayerHead(s.name, stmt.name, conditions(ctx, stmt.when), stmt.name_span, stmt.span)
         if lowered := layer(ctx, local, head, stmt.body):
             out.append(lowered)
+    bases = {st.name: b.span for st in layers for b in st.body if isinstance(b, ast.LayerBase)}
+    check_bases(ctx, s.name, out, bases)
     return out
 
 

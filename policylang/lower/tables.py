@@ -77,6 +77,9 @@ def table_statement(ctx: Context, defs: Definitions, owner: str, stmt: ast.Table
     """A table statement: keyed entries, or one formula for everyone. scope: what tells its versions apart from
     another statement of the same kind when the written scope does not (封顶线 每 床日数 vs 年度 封顶线)."""
     scope = scope or stmt.scope
+    # a limit counting in a named 累计 is another limit than the layer's own one of the same scope (sub-limits)
+    if stmt.counts_in is not None:
+        scope = f"{scope or ''}（计入{stmt.counts_in.text}）"
     if stmt.formula is None:
         return keyed_table(ctx, defs, owner, stmt.kind, stmt.entries, stmt.span, scope, stmt.validity)
     start, end = validity(ctx, stmt.validity)

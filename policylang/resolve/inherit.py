@@ -85,7 +85,7 @@ class _Merger:
 
     def table(self, base: list[object], stmt: ast.TableStmt, owner: str, where: tuple) -> None:
         same = [n for n, s in enumerate(base) if isinstance(s, ast.TableStmt) and (s.kind, s.scope) ==
-                (stmt.kind, stmt.scope) and _per(s) == _per(stmt)]
+                (stmt.kind, stmt.scope) and _per(s) == _per(stmt) and _counts_in(s) == _counts_in(stmt)]
         exact = [n for n in same if _validity_text(base[n].validity) == _validity_text(stmt.validity)]  # type: ignore[union-attr]
         what = f"{owner}中的{stmt.scope or ''}{stmt.kind}"
         if not exact:
@@ -123,3 +123,8 @@ def merge(parent_items: list[object], child_items: list[object]) -> tuple[list[o
 def overrides_without_parent(items: list[object]) -> list[Diagnostic]:
     return [error("E053", f"没有 继承 任何地区，无法覆盖方案“{i.name}”", i.name_span)
             for i in items if isinstance(i, ast.Scheme) and i.override]
+
+
+def _counts_in(stmt: ast.TableStmt) -> str | None:
+    """The named 累计 a limit counts in: an override of a shared limit names it, as the inherited one does."""
+    return stmt.counts_in.text if stmt.counts_in is not None else None

@@ -192,6 +192,9 @@ class TableStmt:
     bounds: DeductibleBounds | None = None  # 起付线 …, 最低 100 元: bounds of the table's amounts
     base: str | None = None  # 费用限额 按累计费用 | 按起付线以上部分
     per: Name | None = None  # 每 床日数: the amount is per unit of this count/days field (封顶线, 定额, 扣除)
+    counts_in: Name | None = attrs.field(default=None)  # 计入 救助限额: the named accumulator it counts in
+    sharing: str | None = attrs.field(default=None)  # 各自累计 | 合并累计: whether keyed cells share one total
+    by: Name | None = attrs.field(default=None)  # 按 孕期号: the claim field a scope is keyed by
 
 
 @attrs.frozen
@@ -438,9 +441,28 @@ class Attr:
 
 
 @attrs.frozen
+class OpeningEntry:
+    """起付线=800元 in 已累计: one year-to-date total, by its accumulator's name."""
+
+    name: Name
+    value: Quantity
+    span: Span = _span()
+
+
+@attrs.frozen
+class Opening:
+    """已累计 起付线=800元, 统筹基金=3万元 截至 2024-06-30: opening balances of accumulators."""
+
+    entries: tuple[OpeningEntry, ...]
+    date: DateLit | None
+    span: Span = _span()
+
+
+@attrs.frozen
 class Person:
     attrs: tuple[Attr, ...]
     span: Span = _span()
+    opening: Opening | None = attrs.field(default=None)
 
 
 @attrs.frozen
@@ -522,10 +544,28 @@ class DeductibleBounds:
 
 
 @attrs.frozen
+class Accumulator:
+    """累计 救助限额 年度: a named running total that limits in several schemes and layers count in."""
+
+    name: Name
+    scope: str | None
+    by: Name | None
+    span: Span = _span()
+
+
+@attrs.frozen
 class DeductibleCompound:
     """起付线 逐次 80%, 最低 200 元: each admission's deductible a share of the previous admission's."""
 
     factor: Quantity
     bounds: DeductibleBounds | None
     validity: Validity | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class LayerBase:
+    """基数 超过上一层封顶线的部分: what a layer works on (default: what the previous layer left)."""
+
+    kind: str
     span: Span = _span()

@@ -167,11 +167,14 @@ class AstBuilder(Transformer):
         shared = any(isinstance(i, _Shared) for i in items)
         highest = any(isinstance(i, _Highest) for i in items)
         per = _first(items, _PerUnit)
+        counts_in = _first(items, _CountsIn)
+        sharing = _first(items, _Sharing)
         return ast.TableStmt(kind, str(scope) if scope else None, tuple(entries), _first(items, ast.Validity),
                              shared, self._span(meta), _first(items, ast.Formula), highest,
-                             per=per.name if per else None)
+                             per=per.name if per else None, counts_in=counts_in.name if counts_in else None,
+                             sharing=str(sharing) if sharing else None, by=getattr(scope, "by", None))
 
-    def per_field(self, meta, items):
+    def per_each(self, meta, items):
         return _PerUnit(items[0])
 
     def deduct(self, meta, items):
@@ -179,6 +182,31 @@ class AstBuilder(Transformer):
 
     def deduct_kind(self, meta, items):
         return str(items[0])
+
+    def per_field(self, meta, items):
+        return _FieldScope(items[0])
+
+    def counts_in(self, meta, items):
+        return _CountsIn(items[0])
+
+    def sharing(self, meta, items):
+        return _Sharing(str(items[0]))
+
+    def accumulator(self, meta, items):
+        scope = _first(items, _Scope)
+        return ast.Accumulator(items[0], str(scope) if scope else None, getattr(scope, "by", None), self._span(meta))
+
+    def layer_base(self, meta, items):
+        return ast.LayerBase(str(items[0]), self._span(meta))
+
+    def base_kind(self, meta, items):
+        return str(items[0])
+
+    def opening(self, meta, items):
+        return ast.Opening(_all(items, ast.OpeningEntry), _first(items, ast.DateLit), self._span(meta))
+
+    def opening_entry(self, meta, items):
+        return ast.OpeningEntry(items[0], items[1], self._span(meta))
 
     def highest(self, meta, items):
         return _Highest()
@@ -497,7 +525,8 @@ class AstBuilder(Transformer):
         return ast.Test(str(items[0]), tuple(items[1:]), self._span(meta))
 
     def person(self, meta, items):
-        return ast.Person(tuple(items), self._span(meta))
+        attrs_ = tuple(i for i in items if not isinstance(i, ast.Opening))
+        return ast.Person(attrs_, self._span(meta), _first(items, ast.Opening))
 
     def claim(self, meta, items):
         date = items[0]
@@ -630,6 +659,24 @@ class _Expects(list):
 
 
 class _Scope(str):
+    pass
+
+
+class _FieldScope(_Scope):
+    """按 孕期号: a scope keyed by a claim field; its text is 按孕期号."""
+
+    def __new__(cls, by):
+        made = super().__new__(cls, "按" + by.text)
+        made.by = by
+        return made
+
+
+@attrs.frozen
+class _CountsIn:
+    name: ast.Name
+
+
+class _Sharing(str):
     pass
 
 

@@ -32,6 +32,7 @@ KIND_NAMES = {"Scheme": "方案", "Adjustment": "比例调整", "Version": "参�
               "Allow": "判断条件", "Account": "个人账户", "CountRule": "第 n 次规则", "OneOff": "一次性支付",
               "Cell": "表项", "Enumeration": "枚举", "FieldDef": "字段", "Reference": "参考值"}
 KIND_NAMES["Compound"] = "起付线逐次"
+KIND_NAMES["Accumulator"] = "累计"  # 累计 declarations (named running totals)
 UNNAMED_KIND = "规则"
 
 

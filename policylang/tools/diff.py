@@ -40,6 +40,8 @@ FIELD_NAMES = {
     "by": "周期依据", "fields": "字段", "references": "参考值", "subsidies": "资助", "questions": "判断",
     "compound": "逐次", "factor": "", "base_lower": "起付线最低", "base_upper": "起付线最高",
 }
+FIELD_NAMES.update({"counts_in": "计入累计", "separate": "表中各项各自累计", "above_cap": "基数为上一层封顶线以上部分",
+                    "accumulators": "", "opening": "已累计"})
 
 
 FIELD_NAMES.update({"deductions": "", "unit_caps": "", "per": "计量字段", "after_caps": "封顶后扣除"})
@@ -110,8 +112,10 @@ def _key(value: object) -> object:
         return ("调整", frozenset((c.field, c.values) for c in value.when), value.start, value.end)
     if isinstance(value, ir.Condition):
         return ("条件", value.field)
-    if isinstance(value, ir.Cap | ir.Deductible):
-        return (type(value).__name__, value.scope)
+    if isinstance(value, ir.Cap | ir.Deductible):  # a sub-limit and the shared limit of one scope are two
+        return (type(value).__name__, value.scope, value.counts_in, value.by)
+    if isinstance(value, ir.Accumulator):
+        return ("累计", value.name)
     if isinstance(value, ir.Basis):
         return ("依据", value.title)
     if isinstance(value, ir.UnitCap):
@@ -132,10 +136,12 @@ def _label(value: object) -> str:
         who = "、".join(sorted(v for c in value.when for v in c.values))
         dates = "" if value.start is None and value.end is None else f"（{validity(value.start, value.end)}）"
         return f"{who} 比例调整{dates}"
-    if isinstance(value, ir.Cap):
-        return f"{value.scope.value}封顶线"
-    if isinstance(value, ir.Deductible):
-        return f"{value.scope.value}起付线"
+    if isinstance(value, ir.Cap | ir.Deductible):
+        scope = f"每个{value.by}" if value.by else value.scope.value
+        shared = f"（计入累计“{value.counts_in}”）" if value.counts_in else ""
+        return f"{scope}{'封顶线' if isinstance(value, ir.Cap) else '起付线'}{shared}"
+    if isinstance(value, ir.Accumulator):
+        return f"累计 {value.name}"
     if isinstance(value, ir.UnitCap):
         return f"封顶线（按{value.field}计）"
     if isinstance(value, ir.Deduction):
@@ -257,6 +263,9 @@ def _summary(value: object) -> str:
         return _label(value)
     if isinstance(value, ir.Enumeration):
         return "、".join(value.values)
+    if isinstance(value, ir.Accumulator):
+        scope = f"按{value.by}" if value.by else value.scope.value
+        return f"累计 {value.name}（{scope}，计{value.kind}）"
     return fmt_value(value)
 
 

@@ -58,7 +58,9 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
     and counters, 转诊号 by shared deductibles, 入院日期 by N-day stays, 账户余额 by accounts)."""
     names: set[str] = set()
 
-    def scoped(scope: ir.Scope) -> None:
+    def scoped(scope: ir.Scope, by: str | None = None) -> None:
+        if scope is ir.Scope.FIELD and by:  # 按 孕期号: the key field of a running total
+            names.add(by)
         if scope is ir.Scope.ADMISSION:
             names.add("住院号")
         elif scope is ir.Scope.STAY:
@@ -78,13 +80,13 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
         elif isinstance(obj, ir.Period) and obj.by:
             names.update(("入院日期", "出院日期", obj.by))
         elif isinstance(obj, ir.Deductible):
-            scoped(obj.scope)
+            scoped(obj.scope, obj.by)
             if obj.shared:
                 names.add("转诊号")
             if obj.counts or obj.step is not None or obj.compound is not None:
                 names.add("住院号")
         elif isinstance(obj, ir.Cap | ir.FeeLimit):
-            scoped(obj.scope)
+            scoped(obj.scope, obj.by)
         elif isinstance(obj, ir.Scheme) and obj.account is not None:
             names.add("账户余额")
 
@@ -180,6 +182,9 @@ def _consistent(combo: Combo, conds: tuple[ir.Condition, ...]) -> bool:
     return all(values[c.field] in c.values for c in conds if c.field in values)
 
 
+KEY_VALUES = ("甲", "乙")
+
+
 class Generator:
     """Seeded claims for one policy: amounts and dates that probe its edges, combos of its enumerations."""
 
@@ -205,6 +210,8 @@ class Generator:
         self.scales = sorted(m for m in money if m > 0) or [30_000]
         self.next_combo = 0
         self.typed = typed_fields(policy)
+        self.keys = {lim.by for s in policy.schemes for lay in s.layers  # fields that key a running total
+                     for lim in (*lay.caps, lay.deductible, lay.fee_limit) if lim is not None and lim.by}
         self.numbers = sorted({0, 1} | {n + d for n in _numbers(policy) for d in (-1, 0, 1) if n + d >= 0})
         # per scheme: the claim combinations its conditions allow
         self.targets = [(s, [c for c in self.claim_combos if _consistent(c, s.when)]) for s in policy.schemes]
@@ -316,6 +323,8 @@ class Generator:
             if rng.random() < 0.6 and self.numbers:
                 return Fraction(rng.choice(self.numbers))
             return Fraction(rng.randrange(12 * 40 if kind in ("月数", "年数") else 40))
+        if name in self.keys:  # a few values, so claims share a total (孕期号 甲, 乙)
+            return rng.choice(KEY_VALUES)
         return None  # 文字 fields (就医地 …) are left out: they need other regions
 
     def items(self, amount: int, scheme: ir.Scheme | None) -> tuple[Item, ...]:

@@ -103,6 +103,13 @@ def _adjustment_text(a: ir.Adjustment) -> str:
     return text
 
 
+def _limit_title(limit: ir.Cap | ir.Deductible | ir.FeeLimit, kind: str) -> str:
+    """年度封顶线 / 每个孕期号封顶线 / 年度封顶线（与其他方案合计：救助限额）: what a history row is about."""
+    scope = f"每个{limit.by}" if limit.by else scope_cn(limit.scope, getattr(limit, "stay_days", None))
+    shared = f"（合计：{limit.counts_in}）" if limit.counts_in else ""
+    return f"{scope}{kind}{shared}"
+
+
 def layer_items(layer: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
     """Every dated item of a layer, found by walking its fields (unknown primitives: their Params)."""
     for f, value in ir.node_fields(layer):
@@ -117,16 +124,16 @@ def _items(obj: object, policy: ir.Policy | None = None) -> Iterator[_Item]:
         for x in obj:
             yield from _items(x, policy)
     elif isinstance(obj, ir.Deductible):
-        yield from _param_items(f"{scope_cn(obj.scope, obj.stay_days)}起付线", obj.param)
+        yield from _param_items(_limit_title(obj, "起付线"), obj.param)
         for w in obj.waivers:
             yield _Item("免起付线", _who(w.when, "的就诊", policy), "免起付线", w.start, w.end, w.origin, rule=True)
         for name, bound in (("起付线最低", obj.base_lower), ("起付线最高", obj.base_upper)):
             if bound is not None:
                 yield from _param_items(f"{scope_cn(obj.scope, obj.stay_days)}{name}", bound)
     elif isinstance(obj, ir.Cap):
-        yield from _param_items(f"{scope_cn(obj.scope, obj.stay_days)}封顶线", obj.param)
+        yield from _param_items(_limit_title(obj, "封顶线"), obj.param)
     elif isinstance(obj, ir.FeeLimit):
-        yield from _param_items(f"{scope_cn(obj.scope)}费用限额", obj.param)
+        yield from _param_items(_limit_title(obj, "费用限额"), obj.param)
     elif isinstance(obj, ir.Ratio):
         yield from _param_items("报销比例", obj.param)
         for a in obj.adjustments:

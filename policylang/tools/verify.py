@@ -142,11 +142,16 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
         fact_map = _cap_facts(policy, person, claim)
         for layer in scheme.layers:
             for cap in layer.caps:
-                key = (scheme.name, layer.name, cap.scope,
-                       scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days))
+                try:  # a claim without the value a 按 字段 total is keyed by was refused: it paid nothing
+                    where = scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days, by=cap.by)
+                except terms.NoCell:
+                    continue
+                cell = cap.param.lookup(claim.date, fact_map)
+                # a named 累计 is one total across schemes and layers; 各自累计 keeps one per cell
+                owner = ("累计", cap.counts_in) if cap.counts_in else (scheme.name, layer.name)
+                key = (*owner, cap.scope, where, cell.keys if cap.separate and cell else ())
                 before = running.get(key, 0)
                 total = running[key] = before + paid.get(layer.name, 0)
-                cell = cap.param.lookup(claim.date, fact_map)
                 amounts = terms.claim_amounts(r.cost, r.excluded, r.first_paid, r.policy_range)
                 limit = _cap_value(policy, cell.value, claim.date, fact_map, amounts) if cell else None
                 # a limit computed per claim may be lower than an earlier claim's: this claim then pays nothing

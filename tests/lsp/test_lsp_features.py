@@ -73,8 +73,8 @@ async def test_hover_on_a_reference_value_shows_it_by_year(client: LanguageClien
 
 async def test_hover_on_a_scheme_shows_its_public_table(client: LanguageClient) -> None:
     doc, text = await _opened(client, WEIHAI)
-    value = await _hover(client, doc, position_of(text, "方案 住院及门诊慢性病", 4))
-    assert value.startswith("**方案 住院及门诊慢性病**")
+    value = await _hover(client, doc, position_of(text, "方案 住院医疗", 4))
+    assert value.startswith("**方案 住院医疗**")
     assert "| 医院等级 | 起付线（每次住院） | 报销比例 |" in value
     assert "| 三级 | 900元 | 80% |" in value
 
@@ -147,8 +147,8 @@ async def test_document_symbols_outline(client: LanguageClient) -> None:
     symbols = await client.text_document_document_symbol_async(
         lsp.DocumentSymbolParams(lsp.TextDocumentIdentifier(doc)))
     names = [(s.detail, s.name) for s in symbols]
-    assert ("地区", "山东省威海市") in names and ("方案", "住院及门诊慢性病") in names
-    scheme = next(s for s in symbols if s.name == "住院及门诊慢性病")
+    assert ("地区", "山东省威海市") in names and ("方案", "住院医疗") in names
+    scheme = next(s for s in symbols if s.name == "住院医疗")
     assert [c.name for c in scheme.children] == ["医疗救助"]
 
 

@@ -14,7 +14,7 @@ from policylang.tools.fmt.tree import Comment, Concrete
 INDENT = "    "
 # Statements that open a block of statements; other braces (enumerations, brackets) stay on one line.
 BLOCKS = frozenset({"scheme", "layer", "subsidy", "question", "test"})
-_TIGHT_EQUALS = frozenset({"attr_name", "attr_quantity", "attr_date", "attr_text", "field_key"})
+_TIGHT_EQUALS = frozenset({"attr_name", "attr_quantity", "attr_date", "attr_text", "field_key", "opening_entry"})
 _NO_SPACE_BEFORE = frozenset({",", ")", "%"})
 _INCLUSION = frozenset({"含", "不含"})
 _EXPECT = "  期望 "

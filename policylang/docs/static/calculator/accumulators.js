@@ -74,7 +74,14 @@
     const day = period.by ? facts.get(period.by) : null;
     return periodKeyOfDay(period, day instanceof PDate ? day : claim.date);
   }
-  function scopeKey(scope, period, claim, facts, shared = false, stayDays = null) {
+  function scopeKey(scope, period, claim, facts, shared = false, stayDays = null, by = null) {
+    if (scope === "按字段") {
+      const value = by ? facts.get(by) : undefined;
+      if (value === undefined || value === null || value === "") {
+        throw new NoCell(`缺少${by}，无法确定按${by}累计的范围 (no ${by} to key the running total)`, null);
+      }
+      return ["field", by, value];
+    }
     if (shared && scope !== "年度" && facts.get("转诊号")) return ["referral", facts.get("转诊号")];
     if (scope === "每次") return ["visit", BigInt(claim.index)];
     if (scope === "每日") return ["day", claim.date];
@@ -86,6 +93,53 @@
       return ["stay", facts.get("住院号") || BigInt(claim.index), BigInt(Math.floor((claim.date.ord - start.ord) / n))];
     }
     return ["period", periodKey(period, claim, facts)];
+  }
+
+  /** scope_word / cap_word: how a trace line names a total and a limit's scope (同一孕期号, 每个孕期号). */
+  const scopeWord = (scope, by = null) => (scope === "按字段" ? `同一${by}` : SCOPE_WORD[scope]);
+  const capWord = (scope, by = null) => (scope === "按字段" ? `每个${by}` : CAP_WORD[scope]);
+  /** named_key: the ledger key of a named 累计, shared by every limit that counts in it. */
+  const namedKey = (name, scope, k) => ["累计", name, scope, k];
+
+  const KIND_WHAT = { "起付线": "deductible", "封顶线": "cap", "费用限额": "fee_limit" };
+  /** ir/balances.py targets: every name a year-to-date balance may be given under, with the totals it opens. */
+  function balanceTargets(policy) {
+    const out = new Map();
+    const push = (name, t) => {
+      if (!out.has(name)) out.set(name, []);
+      const found = out.get(name);
+      if (!found.some((x) => x.id === t.id)) found.push(t);
+    };
+    for (const a of policy.accumulators || []) {
+      if (a.scope === "年度") push(a.name, { id: `累计:${a.name}`, accumulator: a, what: KIND_WHAT[a.kind], period: a.period || { start_month: 1 } });
+    }
+    for (const s of policy.schemes) {
+      s.layers.forEach((layer, i) => {
+        const limits = [...layer.caps.map((c) => ["封顶线", c]), ["起付线", layer.deductible], ["费用限额", layer.fee_limit]];
+        for (const [kind, lim] of limits) {
+          if (lim == null || lim.counts_in || lim.scope !== "年度") continue;
+          const t = { id: `${s.name}/${layer.name}/${kind}`, scheme: s, layer, what: KIND_WHAT[kind], period: s.period };
+          const names = [layer.name + kind, ...(i === 0 ? [kind] : [])];
+          for (const name of names) for (const spelled of [name, `${s.name}·${name}`]) push(spelled, t);
+        }
+      });
+    }
+    return out;
+  }
+  /** opening_balances: the ledger keys a person's year-to-date totals open, in the period of their date. */
+  function openingBalances(policy, opening, firstDay) {
+    if (!opening || !opening.balances || !opening.balances.length) return [];
+    const day = opening.date || firstDay;
+    if (!day) return [];
+    const found = balanceTargets(policy), out = [];
+    for (const [name, amount] of opening.balances) {
+      for (const t of found.get(name) || []) {
+        const period = ["period", periodKeyOfDay(t.period, day)];
+        if (t.accumulator) out.push([namedKey(t.accumulator.name, t.accumulator.scope, period), amount]);
+        else out.push([[t.scheme.name, t.layer.name, t.what, "年度", period], amount]);
+      }
+    }
+    return out;
   }
 
   /** F(x): what the bands pay on a cumulative base of x 分 (exact). */
@@ -102,6 +156,6 @@
   /** band_figure: the suffix naming the k-th bracket (from 1): 第一段 … 第九段. */
   const bandFigure = (k) => (k >= 1 && k <= BAND_NUMERALS.length ? `第${BAND_NUMERALS[k - 1]}段` : `第${k}段`);
 
-  Object.assign(PC, { SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, Acc, NoCell, requiredCell, showAmount,
+  Object.assign(PC, { scopeWord, capWord, namedKey, openingBalances, SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, Acc, NoCell, requiredCell, showAmount,
     cumulativeScope, periodKey, scopeKey, bandValue, bandFigure });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -38,7 +38,9 @@ function out(r) {
 function main(argv) {
   const policy = PC.loadPolicy(JSON.parse(fs.readFileSync(argv[0], "utf8")));
   const people = JSON.parse(fs.readFileSync(argv[1], "utf8"));
-  const results = people.map((p) => PC.settle(policy, facts(p.facts), p.claims.map(claim)).map(out));
+  const opening = (p) => (p.opening ? { balances: p.opening.balances.map(([n, v]) => [n, BigInt(v)]),
+    date: p.opening.date ? PC.PDate.parse(p.opening.date) : null } : null);
+  const results = people.map((p) => PC.settle(policy, facts(p.facts), p.claims.map(claim), opening(p)).map(out));
   process.stdout.write(JSON.stringify(results));
 }
 

@@ -4,7 +4,7 @@
   "use strict";
   const PC = root.PolicyCalc;
   const { Frac, roundFen, fmtYuan: Y, show, label } = PC;
-  const { SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, requiredCell, showAmount, cumulativeScope, periodKey, scopeKey,
+  const { scopeWord, capWord, namedKey, SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, requiredCell, showAmount, cumulativeScope, periodKey, scopeKey,
     bandValue, bandFigure } = PC;
 
   const money = (fen) => ({ unit: "money", v: new Frac(BigInt(fen)) });
@@ -13,11 +13,33 @@
   const UNAVAILABLE = new Error("a deductible bound cannot be had");
   const CHAIN_SHOWN = 6; // a longer 逐次 chain is shown by its first and last steps
 
+  /** _band_inverse: the least x in [lo, hi] with F(x) ≥ target (F rises, piecewise linear). */
+  function bandInverse(bands, target, lo, hi) {
+    const pts = new Set([lo, hi]);
+    for (const b of bands) {
+      const l = b.lower.v.n;
+      if (l > lo && l < hi) pts.add(l);
+      if (b.upper != null && b.upper.v.n > lo && b.upper.v.n < hi) pts.add(b.upper.v.n);
+    }
+    const points = [...pts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i + 1 < points.length; i++) {
+      const a = points[i], b = points[i + 1];
+      const fa = bandValue(bands, a), fb = bandValue(bands, b);
+      if (fb.cmp(target) >= 0) return fb.eq(fa) ? Frac.of(a) : Frac.of(a).add(target.sub(fa).mul(b - a).div(fb.sub(fa)));
+    }
+    return Frac.of(hi);
+  }
+
   class LayerSettler {
     constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map(), amounts = null) {
       Object.assign(this, { policy, scheme, layer, acc, claim, facts, say, figures, amounts });
       this.deductibleAmount = 0n;
       this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
+      this.above = 0n; // the spending above this layer's cap (cutOff), for a next layer on that base
+      this.aboveHow = "";
+      this.ratioUsed = null;
+      this.bandsUsed = null;
+      this.bandsSpan = [0n, 0n];
     }
     /** Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins. */
     figure(suffix, value) {
@@ -25,9 +47,45 @@
       if (!this.figures.has(name)) this.figures.set(name, roundFen(Frac.of(value), this.policy.rounding));
       this.why = "";
     }
-    key(what, scope, shared = false, stayDays = null) {
+    key(what, scope, shared = false, stayDays = null, by = null) {
       return [this.scheme.name, this.layer.name, what, scope,
-        scopeKey(scope, this.scheme.period, this.claim, this.facts, shared, stayDays)];
+        scopeKey(scope, this.scheme.period, this.claim, this.facts, shared, stayDays, by)];
+    }
+    /** limit_key: a limit's own total, or the named 累计 it shares; 各自累计 keeps one total per cell. */
+    limitKey(what, lim, cell = null) {
+      const stay = lim.stay_days === undefined ? null : lim.stay_days;
+      let k;
+      if (lim.counts_in) k = namedKey(lim.counts_in, lim.scope, scopeKey(lim.scope, this.scheme.period, this.claim, this.facts, false, stay, lim.by));
+      else k = this.key(what, lim.scope, !!lim.shared, stay, lim.by);
+      if (cell !== null && lim.separate) k = [...k, ["cell", cell.keys]];
+      return k;
+    }
+    namedWord(lim, cell = null) {
+      const word = scopeWord(lim.scope, lim.by);
+      if (lim.counts_in) return `${word}“${lim.counts_in}”`;
+      if (cell !== null && lim.separate && cell.keys.length) return `${word}${PC.cellLabel(cell)}`;
+      return word;
+    }
+    capCell(cap) { return cap.separate ? requiredCell(cap.param, this.claim.date, this.facts) : null; }
+    /** cut_off: the spending above this layer's cap, in cost terms (eval/layers.py). */
+    cutOff(eligible, raw, paid) {
+      this.aboveHow = "";
+      if (ncmp(paid, raw) >= 0 || eligible <= 0n) return 0n;
+      const mode = this.policy.rounding;
+      if (this.layer.ratio != null) {
+        const ratio = this.ratioUsed;
+        if (ratio === null || ncmp(ratio.v, 0n) === 0) return 0n;
+        const above = max(0n, eligible - roundFen(Frac.of(paid).div(ratio.v), mode));
+        this.aboveHow = `${Y(eligible)} 元 − ${showAmount(paid)} ÷ ${show(ratio)} = ${Y(above)} 元`;
+        return above;
+      }
+      const bands = this.bandsUsed;
+      if (bands === null) return 0n;
+      const [lo, hi] = this.bandsSpan;
+      const x = roundFen(bandInverse(bands, bandValue(bands, lo).add(Frac.of(paid)), lo, hi), mode);
+      const above = max(0n, hi - x);
+      this.aboveHow = `本年累计 ${Y(hi)} 元 − 分段支付达到封顶时的累计 ${Y(x)} 元 = ${Y(above)} 元`;
+      return above;
     }
     resolve(value, origin) {
       let resolved, note;
@@ -97,16 +155,24 @@
         if (capped === null) return null;
         paid = capped;
       }
+      this.above = this.cutOff(eligible, raw, paid);
       paid = this.deduct(paid, true); // 封顶后扣除
       if (paid === null) return null;
-      for (const cap of layer.caps) this.acc.add(this.key("cap", cap.scope, false, cap.stay_days), paid);
+      for (const cap of layer.caps) {
+        const k = this.limitKey("cap", cap, this.capCell(cap));
+        this.acc.add(k, paid);
+        if (cap.counts_in) {
+          this.say(`本次支付 ${showAmount(paid)} 计入累计“${cap.counts_in}”，${scopeWord(cap.scope, cap.by)}合计 ${showAmount(this.acc.get(k))}`, cap.param.versions[0].origin);
+        }
+      }
       if (running !== null) paid = this.roundRunning(running, paid, ncmp(paid, raw) !== 0 || layer.ratio != null);
       return [paid, counted];
     }
 
     /** round(X after) − round(X before) of the layer's exact running payment X in the scope. */
     roundRunning(scope, exact, shown) {
-      const k = this.key("paid_exact", scope);
+      const by = this.layer.fee_limit != null ? this.layer.fee_limit.by : null;
+      const k = this.key("paid_exact", scope, false, null, by);
       const before = this.acc.get(k), after = nadd(before, exact);
       this.acc.set(k, after);
       const mode = this.policy.rounding;
@@ -126,7 +192,7 @@
     }
 
     feeLimit(lim, base) {
-      const k = this.key("fee_limit", lim.scope);
+      const k = this.limitKey("fee_limit", lim, this.capCell(lim));
       const above = lim.base === "累计费用" ? "" : "（只计起付线以上部分）";
       const found = this.limit(lim.param, k);
       if (found === null) return null;
@@ -135,7 +201,7 @@
       this.acc.add(k, entering);
       const rest = base - entering;
       const tail = rest ? `，其余 ${Y(rest)} 元不进入本层，转入下一层` : "";
-      this.say(`${CAP_WORD[lim.scope]}费用限额 ${Y(amount)} 元${above}：${SCOPE_WORD[lim.scope]}已计入 ${Y(used)} 元，本次计入 ${Y(entering)} 元${tail}`, cell.origin);
+      this.say(`${capWord(lim.scope, lim.by)}费用限额 ${Y(amount)} 元${above}：${this.namedWord(lim, cell)}已计入 ${Y(used)} 元，本次计入 ${Y(entering)} 元${tail}`, cell.origin);
       return entering;
     }
 
@@ -183,8 +249,8 @@
         throw e;
       }
       if (amount === null) return null;
-      const k = this.key("deductible", ded.scope, ded.shared, ded.stay_days);
-      const referral = k[k.length - 1][0] === "referral";
+      const k = this.limitKey("deductible", ded, cell);
+      const referral = !ded.counts_in && k[4][0] === "referral";
       if (referral) {
         const first = [...k, "first"];
         if (!this.acc.get(first)) this.acc.set(first, amount + 1n);
@@ -196,7 +262,7 @@
       const counted = min(base, max(0n, amount - used));
       this.acc.add(k, counted);
       const source = cell.value.node === "RefValue" ? `（${PC.refDescribe(cell.value)}）` : label(cell);
-      const word = referral ? "同一转诊已" : SCOPE_WORD[ded.scope] + "已";
+      const word = referral ? "同一转诊已" : this.namedWord(ded, cell) + "已";
       if (ded.scope === "每次") this.say(`起付线 ${Y(amount)} 元${source}，本次计入起付 ${Y(counted)} 元`, cell.origin);
       else this.say(`起付线 ${Y(amount)} 元${source}：${word}累计起付 ${Y(used)} 元，本次计入起付 ${Y(counted)} 元`, cell.origin);
       return counted;
@@ -295,6 +361,7 @@
       }
       const clamped = PC.clamp(ratio);
       if (!clamped.v.eq(ratio.v)) { ratio = clamped; this.say(`比例按 0%–100% 截取为 ${show(ratio)}`); }
+      this.ratioUsed = ratio;
       const exact = ratio.v.mul(eligible);
       if (cumulative) { // rounded cumulatively (roundRunning)
         this.say(`进入报销部分 ${Y(eligible)} 元 × ${show(ratio)} = ${showAmount(exact)}`);
@@ -313,6 +380,7 @@
       const k = this.key("brackets", "年度");
       const before = this.acc.get(k), after = before + eligible;
       this.acc.set(k, after);
+      this.bandsUsed = bands; this.bandsSpan = [before, after];
       this.say(`分段计算${label(cell)}（按起付线以上部分累计）：本年此前累计 ${Y(before)} 元，本次 ${Y(eligible)} 元，累计 ${Y(after)} 元`, cell.origin);
       const mode = this.policy.rounding;
       bands.forEach((b, i) => {
@@ -344,6 +412,7 @@
       this.say(`分段计算${label(cell)}（按累计费用）：本年此前累计费用 ${Y(before)} 元，本次 ${Y(base)} 元，累计 ${Y(after)} 元，起付线 ${Y(floor)} 元以下部分不支付`, cell.origin);
       const shifted = bands.map((b) => ({ ...b, lower: money(max(b.lower.v.n, floor)),
         upper: b.upper == null ? null : money(max(b.upper.v.n, floor)) }));
+      this.bandsUsed = shifted; this.bandsSpan = [before, after];
       shifted.forEach((b, i) => {
         const lo = max(before, b.lower.v.n);
         const hi = b.upper == null ? after : min(after, b.upper.v.n);
@@ -365,12 +434,12 @@
     }
 
     cap(cap, pay) {
-      const found = this.limit(cap.param, this.key("cap", cap.scope, false, cap.stay_days));
+      const found = this.limit(cap.param, this.limitKey("cap", cap, this.capCell(cap)));
       if (found === null) return null;
       const [cell, lim, used] = found;
       const left = nsub(lim, used), room = ncmp(left, 0n) > 0 ? left : 0n;
-      const name = `${CAP_WORD[cap.scope]}封顶线 ${Y(lim)} 元${label(cell)}`;
-      const before = cap.scope === "每次" ? "" : `${SCOPE_WORD[cap.scope]}已支付 ${showAmount(used)}，`;
+      const name = `${capWord(cap.scope, cap.by)}封顶线 ${Y(lim)} 元${label(cell)}`;
+      const before = cap.scope === "每次" ? "" : `${this.namedWord(cap, cell)}已支付 ${showAmount(used)}，`;
       if (ncmp(pay, room) > 0) { this.say(`达到${name}：${before}本次支付由 ${showAmount(pay)} 减至 ${showAmount(room)}`, cell.origin); return room; }
       this.say(`${before}未超过${name}`, cell.origin);
       return pay;

@@ -91,7 +91,10 @@
       let base = policyRange - first;
       const shares = [];
       let days = 0n, allowance = 0n;
+      let above = 0n, aboveHow = ""; // the spending above the previous layer's cap (LayerSettler.cutOff)
       for (const layer of scheme.layers) {
+        const entering = this.layerBase(layer, base, above, aboveHow);
+        above = 0n;
         if (!PC.allHold(layer.when, this.facts)) {
           const only = layer.when.map((c) => PC.describe(policy, c)).join("，");
           this.say(`【${layer.name}】不适用：仅限${only}`, layer.origin);
@@ -114,7 +117,7 @@
           days += r[0]; allowance += r[1]; // every allowance layer adds to 津贴
           continue;
         }
-        const outcome = settler.settle(base);
+        const outcome = settler.settle(entering);
         if (outcome === null) {
           const why = settler.why;
           return this.refuseWhole(scheme, why ? `${layer.name}无法结算：${why}` : `${layer.name}缺少当年的参考值，无法结算`);
@@ -122,6 +125,7 @@
         const [paid, counted] = outcome;
         shares.push({ name: layer.name, paid, deductible: counted });
         base -= paid;
+        above = settler.above; aboveHow = settler.aboveHow;
       }
       const fund = shares.length ? shares[0].paid : 0n;
       const total = shares.reduce((s, x) => s + x.paid, 0n);
@@ -137,6 +141,14 @@
       return this.result({ scheme: scheme.name, excluded, first_paid: classShare + first, policy_range: policyRange,
         deductible, fund, personal, layers: shares, allowance_days: days, allowance, account,
         figures: [...this.figures] });
+    }
+
+    /** layer_base: what the previous layer left, or only the spending its cap cut off. */
+    layerBase(layer, left, above, how = "") {
+      if (!layer.above_cap) return left;
+      const entering = left < above ? left : above;
+      this.say(`【${layer.name}】只计上一层封顶线以上部分：上一层因封顶线未支付的费用 ${Y(entering)} 元` + (how ? `（${how}）` : ""), layer.origin);
+      return entering;
     }
 
     account(scheme, parts, personal) {
@@ -256,16 +268,25 @@
   }
 
   /** settle: one person's claims in date order (ties keep input order); results in input order. */
-  function settle(policy, personFacts, claims) {
+  function settle(policy, personFacts, claims, opening = null) {
     const acc = new PC.Acc();
+    const firstDay = claims.reduce((d, c) => (d === null || c.date.cmp(d) < 0 ? c.date : d), null);
+    for (const [k, amount] of PC.openingBalances(policy, opening, firstDay)) acc.add(k, amount); // 已累计
     const base = defaults(policy);
     const order = claims.map((_, i) => i).sort((a, b) => claims[a].date.cmp(claims[b].date) || a - b);
     const results = new Array(claims.length);
+    let opened = !!(opening && opening.balances && opening.balances.length && firstDay);
     for (const i of order) {
       const claim = { ...claims[i], index: i };
       const facts = new Map([...base, ...personFacts, ...claim.facts]);
       try {
-        results[i] = new ClaimSettler(policy, acc, claim, facts).run();
+        const settler = new ClaimSettler(policy, acc, claim, facts);
+        if (opened) { // the first claim says what the settlement starts from (eval/settle.py settle_each)
+          const carried = opening.balances.map(([n, v]) => `${n} ${Y(v)} 元`).join("、");
+          settler.say(`年初至今已累计（截至 ${opening.date || firstDay}）：${carried}`);
+          opened = false;
+        }
+        results[i] = settler.run();
       } catch (e) {
         if (!(e instanceof PC.Unsupported)) throw e;
         results[i] = unsupported(claim, e);

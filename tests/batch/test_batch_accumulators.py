@@ -1,0 +1,53 @@
+"""A total shared across schemes (累计 … 计入) in the batch backend: the kernel settles schemes independently, so a
+scheme whose limits count in a named accumulator is unknown to it and every person with a claim in it is settled
+by the scalar evaluator as a whole — equal to the scalar results to the 分."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from batchcheck import ROOT, assert_same, policy_of
+
+from policylang.api import check_path
+from policylang.batch.columns import Columns
+from policylang.batch.features import unsupported
+from policylang.batch.generate import generate
+from policylang.batch.kernel import settle_columns
+from policylang.batch.persons import settle_person
+from policylang.eval.settle import settle
+
+
+def _rows(rows: list[tuple[str, str, str, int]]) -> Columns:
+    """(person, date, 就医类型, 分) for 城乡居民 救助 under the accumulator vocabulary."""
+    return Columns.from_records([{"参保人ID": p, "日期": dt.date.fromisoformat(d), "费用": fen, "险种": "城乡居民医保",
+                                  "人员类别": "居民", "就医类型": kind, "医院等级": "二级"}
+                                 for p, d, kind, fen in rows])
+
+
+def test_a_cap_shared_by_two_schemes_settles_alike_in_batch() -> None:
+    policy = policy_of("accumulators")
+    shared = [s for s in policy.schemes if s.name in ("居民住院救助", "居民慢病救助")]
+    assert all(unsupported(policy, s) for s in shared)
+    cols = _rows([("A", "2024-03-01", "住院", 6_000_000), ("A", "2024-05-01", "门诊慢特病", 2_000_000),
+                  ("A", "2024-06-01", "住院", 100_000), ("B", "2024-02-01", "门诊慢特病", 1_000_000),
+                  ("B", "2024-04-01", "普通门诊", 100_000)])
+    settled = settle_columns(policy, cols)
+    assert_same(policy, cols, settled)
+    # the shared 5 万元: 42000 for the admission, then only the 8000 left for the chronic-disease claim
+    assert settled.money["统筹支付"].tolist()[:3] == [4_200_000, 800_000, 0]
+    assert sum(settled.scalar_persons.values()) == 2
+
+
+def test_generated_people_settle_alike_in_batch() -> None:
+    policy = policy_of("accumulators")
+    cols = generate(policy, 1_500, 150, seed=11)
+    assert_same(policy, cols, settle_columns(policy, cols))
+
+
+def test_year_to_date_totals_take_the_scalar_path() -> None:
+    checked = check_path(ROOT / "tests" / "vocabulary" / "accumulators" / "rules.policy")
+    case = next(c for c in checked.compiled.tests if c.person.opening)
+    claims = [tc.claim for tc in case.claims]
+    run = settle_person(checked.policy, case.person, claims)
+    assert run.fallback and [r.fund for r in run.results] == [r.fund for r in settle(checked.policy, case.person,
+                                                                                        claims)]

@@ -107,6 +107,18 @@ CODES: dict[str, Code] = _codes(
      "地区目录、脚本文件以及 继承、导入 的名称不能含换行、制表符等控制字符或看不见的格式字符；请改用只含可见字符的名称。"),
 )
 
+# amounts already paid by other funds (扣除已付), the date that picks a version (版本 按), account parts
+CODES.update(_codes(
+    ("E084", "已付金额应为金额字段", "already-paid amount is not a money field",
+     "先声明金额字段（字段 基本医保已支付 金额 默认 0 元），再写 扣除已付 基本医保已支付。"),
+    ("E085", "已付金额重复扣除", "already-paid amount deducted twice",
+     "每个已付金额在方案中只扣除一次；后面的层本来就在扣除之后剩下的金额上计算。"),
+    ("E086", "版本日期应为日期字段", "version date is not a date field",
+     "写 版本 按 入院日期 或 版本 按 出院日期，所按的字段须为 日期 类型。"),
+    ("W116", "个人账户支付的部分重叠", "personal-account parts overlap",
+     "政策范围内个人自付 已包含起付线、乙类先行自付和先行自付，个人自付 包含全部；只写较宽的一项，或只列出较窄的几项。"),
+))
+
 
 @attrs.frozen
 class Diagnostic:

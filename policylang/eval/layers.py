@@ -8,6 +8,7 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
+from policylang.eval import paid as funds
 from policylang.eval.accumulators import (
     CAP_WORD,
     SCOPE_WORD,
@@ -35,6 +36,8 @@ class LayerSettler:
         self.policy, self.scheme, self.layer, self.acc = policy, scheme, layer, acc
         self.claim, self.facts, self.say = claim, facts, say
         self.figures = {} if figures is None else figures  # named figures a test may expect (ir.cases)
+        self.day = scheme.version_day(facts, claim.date)  # 版本 按: the date that picks parameter versions
+        self.deducted = 0  # 扣除已付: what other funds paid, taken off what reaches this layer (eval/paid.py)
 
     def figure(self, suffix: str, value: int | Fraction) -> None:
         """Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins."""
@@ -49,7 +52,7 @@ class LayerSettler:
     def resolve(self, value: ir.Value, origin=None) -> Money | Ratio | Days | None:
         """A cell's value for this claim (terms.resolve), explained; None when it cannot be had."""
         try:
-            resolved = terms.resolve(value, self.policy, self.facts, self.claim.date)
+            resolved = terms.resolve(value, self.policy, self.facts, self.day)
         except terms.FormulaError as e:
             self.why = str(e)
             self.say(f"无法计算“{value.text}”：{e}，本次就诊不予支付", origin)  # type: ignore[union-attr]
@@ -75,6 +78,8 @@ class LayerSettler:
         self.figure("进入", base)
         if len(self.scheme.layers) > 1:
             self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
+        if layer.already_paid is not None:
+            base, self.deducted = funds.deduct(layer, self.facts, base, self.say)
         if layer.fee_limit is not None:
             limited = self.fee_limit(layer.fee_limit, base)
             if limited is None:
@@ -132,7 +137,7 @@ class LayerSettler:
     def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | None:
         """A limit's cell, amount and what its accumulator already holds; None if its amount cannot be computed
         (the claim is refused). A claim the table has no cell for is refused (terms.NoCell)."""
-        cell = terms.required_cell(param, self.claim.date, self.facts)
+        cell = terms.required_cell(param, self.day, self.facts)
         amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
@@ -189,7 +194,7 @@ class LayerSettler:
         return paid
 
     def deductible(self, ded: ir.Deductible, base: int) -> int | None:
-        day = self.claim.date
+        day = self.day
         waiver = terms.waiver(ded, self.facts, day)
         if waiver is not None:
             who = "、".join(sorted(v for c in waiver.when for v in c.values))
@@ -251,13 +256,13 @@ class LayerSettler:
         return amount
 
     def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int, exact: bool = False) -> int | Fraction | None:
-        cell = terms.required_cell(ratio_rule.param, self.claim.date, self.facts)
+        cell = terms.required_cell(ratio_rule.param, self.day, self.facts)
         resolved = self.resolve(cell.value, cell.origin)
         if resolved is None:
             return None
         ratio: Ratio = resolved  # type: ignore[assignment]
         self.say(f"适用比例 {ratio}{_label(cell)}", cell.origin)
-        for adj, after, stop in terms.adjusted(ratio, ratio_rule.adjustments, self.facts, self.claim.date):
+        for adj, after, stop in terms.adjusted(ratio, ratio_rule.adjustments, self.facts, self.day):
             ratio = after
             bound = "" if stop is None else f"（{'最高' if adj.raises else '最低'} {stop}）"
             who = "、".join(sorted(v for c in adj.when for v in c.values))
@@ -278,7 +283,7 @@ class LayerSettler:
 
     def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> Fraction:
         """F(after) − F(before), exact: the layer rounds its running payment (round_running)."""
-        cell = terms.required_cell(brackets.param, self.claim.date, self.facts)
+        cell = terms.required_cell(brackets.param, self.day, self.facts)
         bands = cell.value.bands  # type: ignore[union-attr]
         if brackets.base == "累计费用":
             return self.bracket_cost_pay(bands, base, cell)
@@ -325,7 +330,7 @@ class LayerSettler:
         return self._bracket_share(shifted, before, after)
 
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
-        cell = terms.required_cell(fixed.param, self.claim.date, self.facts)
+        cell = terms.required_cell(fixed.param, self.day, self.facts)
         standard = self.amount(cell.value, cell.origin)
         if standard is None:
             return None
@@ -353,8 +358,8 @@ class LayerSettler:
         """津贴: (days, amount in 分), or None if the daily rate is unknown."""
         allowance = self.layer.allowance
         assert allowance is not None
-        terms.required_cell(allowance.days, self.claim.date, self.facts)
-        found = terms.allowance_days(allowance, self.facts, self.claim.date)
+        terms.required_cell(allowance.days, self.day, self.facts)
+        found = terms.allowance_days(allowance, self.facts, self.day)
         cell = found.cell
         assert cell is not None
         days = cell.value.n  # type: ignore[union-attr]
@@ -382,7 +387,7 @@ class LayerSettler:
         rate = allowance.rate
         if isinstance(rate, ir.Formula):
             try:
-                exact, note = terms.formula_value(rate, self.policy, self.facts, self.claim.date)
+                exact, note = terms.formula_value(rate, self.policy, self.facts, self.day)
             except terms.Missing as e:
                 self.say(f"无法计算日津贴“{rate.text}”：{e}", allowance.rate_origin)
                 return None

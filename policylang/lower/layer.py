@@ -11,6 +11,7 @@ from policylang.ir.values import Days, Money
 from policylang.lower.conditions import conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.formula import formula
+from policylang.lower.paid import with_already_paid
 from policylang.lower.rules import requirement
 from policylang.lower.tables import brackets, count_rules, keyed_table, param, table_statement
 from policylang.lower.values import days, money_value, ratio_value, validity, value
@@ -95,8 +96,9 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
         _conflicting_methods(ctx, head, chosen)
     if parts.adjustments and ratio is None:
         ctx.report(error("E043", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
-    return ir.Layer(head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
-                    tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements))
+    return with_already_paid(ctx, body, ir.Layer(
+        head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
+        tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements)))
 
 
 def _conflicting_methods(ctx: Context, head: LayerHead, chosen: list[tuple[str, Span | None]]) -> None:

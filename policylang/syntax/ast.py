@@ -505,3 +505,19 @@ class Module:
 
     file: str
     items: tuple[object, ...]
+
+
+@attrs.frozen
+class DeductPaid:
+    """扣除已付 基本医保已支付, 大病保险已支付: money fields holding what other funds already paid on the claim."""
+
+    fields: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class VersionBy:
+    """版本 按 出院日期: the date field that picks a scheme's parameter versions and validity for a claim."""
+
+    field: Name
+    span: Span = _span()

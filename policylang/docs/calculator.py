@@ -104,6 +104,7 @@ def form_spec(policy: ir.Policy) -> dict:
 
     used = used_fields(policy) | {"险种", "人员类别"}
     person, visit = [], []
+    paid = {f for s in policy.schemes for f in s.paid_fields()}  # 扣除已付: what other funds paid on one visit
     for e in policy.enums:
         if e.name in used:
             spec = {"name": e.name, "kind": "enum", "values": list(e.values), "default": e.default}
@@ -113,7 +114,7 @@ def form_spec(policy: ir.Policy) -> dict:
             continue  # another region's catalogue: not in the calculator (UNSUPPORTED)
         spec = {"name": name, "kind": str(fdef.type), "unit": UNITS.get(str(fdef.type), ""),
                 "optional": fdef.optional}
-        (visit if name in VISIT_TYPED else person).append(spec)
+        (visit if name in VISIT_TYPED or name in paid else person).append(spec)
     catalogues = [s.catalogue for s in policy.schemes if s.catalogue.exclusions or s.catalogue.shares]
     items = None
     if catalogues:  # 明细 change a result only where a scheme has a catalogue: ask for them only there

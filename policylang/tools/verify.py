@@ -4,7 +4,7 @@ Claims are generated (seeded, policylang.tools.generate) for every person combin
 enumerations, targeting each scheme in turn, with amounts around every money value of the script, dates
 around every version boundary and year end, and the typed fields the rules read. The invariants: the
 fund pays between 0 and the cost; the parts of an amount add up to it (全自费 + 先行自付 + 政策范围内 =
-费用, 个人账户 + 现金 = 个人自付); every cap holds over its scope; more cost never pays less within a
+费用, 个人账户 + 现金 = 个人自付, 个人自付 = 费用 − 基金 − 其他基金已支付); every cap holds over its scope; more cost never pays less within a
 period; each layer pays at most what the previous left; one person's results do not depend on how other
 people's claims are interleaved with theirs.
 """
@@ -72,8 +72,10 @@ def _bounds(results: Sequence[ClaimResult]) -> str | None:
     for i, r in enumerate(results, 1):
         if not 0 <= r.total_fund <= r.cost:
             return f"第 {i} 次就诊：基金支付 {fmt_yuan(r.total_fund)} 元不在 0 与费用 {fmt_yuan(r.cost)} 元之间"
-        if r.personal != r.cost - r.total_fund:
-            return f"第 {i} 次就诊：个人自付 {fmt_yuan(r.personal)} 元不等于费用减基金支付"
+        if r.personal != r.cost - r.total_fund - r.other_paid:  # 其他基金已支付 (扣除已付) is nobody's here
+            return f"第 {i} 次就诊：个人自付 {fmt_yuan(r.personal)} 元不等于费用减基金支付（及其他基金已支付）"
+        if not 0 <= r.other_paid <= r.cost:
+            return f"第 {i} 次就诊：其他基金已支付 {fmt_yuan(r.other_paid)} 元不在 0 与费用之间"
     return None
 
 
@@ -112,7 +114,7 @@ def _cap_facts(policy: ir.Policy, person: Person, claim: Claim) -> dict:
     """The facts a claim is settled with: defaults, the person's, the claim's, then 先行自付 overrides."""
     facts = claim.facts_with(person, policy.defaults())
     scheme = policy.scheme_for(facts, claim.date)
-    rule = terms.first_pay(scheme, facts, claim.date) if scheme else None
+    rule = terms.first_pay(scheme, facts, scheme.version_day(facts, claim.date)) if scheme else None
     if rule is not None:
         facts.update(dict(rule.overrides))
     return facts
@@ -142,8 +144,9 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
                 key = (scheme.name, layer.name, cap.scope,
                        scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days))
                 total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
-                cell = cap.param.lookup(claim.date, fact_map)
-                limit = _cap_value(policy, cell.value, claim.date, fact_map) if cell else None
+                day = scheme.version_day(fact_map, claim.date)  # 版本 按 出院日期
+                cell = cap.param.lookup(day, fact_map)
+                limit = _cap_value(policy, cell.value, day, fact_map) if cell else None
                 if limit is not None and total > limit:
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "
                             f"{fmt_yuan(total)} 元，超过封顶线 {fmt_yuan(limit)} 元〔{cell.origin}〕")

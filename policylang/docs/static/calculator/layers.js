@@ -11,11 +11,57 @@
   const max = (a, b) => (a > b ? a : b);
   const min = (a, b) => (a < b ? a : b);
 
+  // ---- 扣除已付 (other funds' payments) and 版本 按 (the date that picks versions): eval/paid.py ----------
+  const OTHER_PAID = "其他基金已支付";
+  const fieldAmount = (facts, name) => { const v = facts.get(name); return typeof v === "bigint" ? v : 0n; };
+  function versionDay(scheme, facts, day) {
+    const chosen = scheme.version_by ? facts.get(scheme.version_by) : null;
+    return chosen instanceof PC.PDate ? chosen : day;
+  }
+  function paidFields(scheme) {
+    const out = [];
+    for (const la of scheme.layers) if (la.already_paid) for (const f of la.already_paid.fields) if (!out.includes(f)) out.push(f);
+    return out;
+  }
+  const otherPaid = (scheme, facts) => paidFields(scheme).reduce((sum, n) => sum + fieldAmount(facts, n), 0n);
+  function deductPaid(layer, facts, base, say) {
+    const paid = layer.already_paid;
+    const amounts = paid.fields.map((n) => [n, fieldAmount(facts, n)]);
+    const total = amounts.reduce((sum, [, a]) => sum + a, 0n);
+    const after = max(0n, base - total);
+    const each = amounts.map(([n, a]) => `${n} ${Y(a)} 元`).join("、");
+    say(`扣除其他基金已支付：${each}，共 ${Y(total)} 元；本层计算基数 ${Y(base)} 元 − ${Y(total)} 元 = ${Y(after)} 元`
+      + (total > base ? "（不低于 0）" : ""), paid.origin);
+    return [after, base - after];
+  }
+  function tooMuch(scheme, facts, cost) {
+    const total = otherPaid(scheme, facts);
+    return total <= cost ? null : `${OTHER_PAID} ${Y(total)} 元超过本次费用 ${Y(cost)} 元`;
+  }
+  function explainPersonal(scheme, facts, cost, fund, say) {
+    const fields = paidFields(scheme);
+    if (!fields.length) return;
+    const total = otherPaid(scheme, facts);
+    const each = fields.map((n) => `${n} ${Y(fieldAmount(facts, n))} 元`).join("、");
+    say(`${OTHER_PAID} ${Y(total)} 元（${each}）不由本政策支付，也不由个人负担：个人自付 = 费用 ${Y(cost)} 元 − 本政策支付 `
+      + `${Y(fund)} 元 − ${OTHER_PAID} ${Y(total)} 元 = ${Y(cost - fund - total)} 元`);
+  }
+  function explainVersion(scheme, facts, day, say) {
+    if (!scheme.version_by) return;
+    const chosen = facts.get(scheme.version_by);
+    if (chosen instanceof PC.PDate) say(`按${scheme.version_by} ${chosen} 适用当时的标准（就诊日期 ${day}）`);
+    else say(`未填${scheme.version_by}，按就诊日期 ${day} 适用当时的标准`);
+  }
+  Object.assign(PC, { OTHER_PAID, versionDay, paidFields, otherPaid, deductPaid, tooMuch, explainPersonal,
+    explainVersion });
+
   class LayerSettler {
     constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map()) {
       Object.assign(this, { policy, scheme, layer, acc, claim, facts, say, figures });
       this.deductibleAmount = 0n;
       this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
+      this.day = versionDay(scheme, facts, claim.date); // 版本 按: the date that picks parameter versions
+      this.deducted = 0n; // 扣除已付: what other funds paid, taken off what reaches this layer
     }
     /** Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins. */
     figure(suffix, value) {
@@ -29,7 +75,7 @@
     }
     resolve(value, origin) {
       let resolved, note;
-      try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.claim.date); } catch (e) {
+      try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.day); } catch (e) {
         if (e instanceof PC.FormulaError) {
           this.why = e.message;
           this.say(`无法计算“${value.text}”：${e.message}，本次就诊不予支付`, origin);
@@ -55,6 +101,7 @@
       const layer = this.layer;
       this.figure("进入", base);
       if (this.scheme.layers.length > 1) this.say(`【${layer.name}】本次进入 ${Y(base)} 元`, layer.origin);
+      if (layer.already_paid != null) [base, this.deducted] = deductPaid(layer, this.facts, base, this.say);
       if (layer.fee_limit != null) {
         const limited = this.feeLimit(layer.fee_limit, base);
         if (limited === null) return null;
@@ -105,7 +152,7 @@
     }
 
     limit(param, k) {
-      const cell = requiredCell(param, this.claim.date, this.facts);
+      const cell = requiredCell(param, this.day, this.facts);
       const amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
       return [cell, amount, this.acc.get(k)];
@@ -157,7 +204,7 @@
     }
 
     deductible(ded, base) {
-      const day = this.claim.date;
+      const day = this.day;
       const waiver = ded.waivers.find((w) => PC.applies(w, this.facts, day));
       if (waiver) { this.say(`${PC.who(waiver)}免起付线`, waiver.origin); return 0n; }
       const cell = requiredCell(ded.param, day, this.facts);
@@ -212,11 +259,11 @@
     }
 
     ratioPay(rule, eligible, cumulative = false) {
-      const cell = requiredCell(rule.param, this.claim.date, this.facts);
+      const cell = requiredCell(rule.param, this.day, this.facts);
       let ratio = this.resolve(cell.value, cell.origin);
       if (ratio === null) return null;
       this.say(`适用比例 ${show(ratio)}${label(cell)}`, cell.origin);
-      for (const [adj, after, stop] of PC.adjusted(ratio, rule.adjustments, this.facts, this.claim.date)) {
+      for (const [adj, after, stop] of PC.adjusted(ratio, rule.adjustments, this.facts, this.day)) {
         ratio = after;
         const raises = adj.delta.v.cmp(0n) >= 0;
         const bound = stop === null ? "" : `（${raises ? "最高" : "最低"} ${show(stop)}）`;
@@ -236,7 +283,7 @@
     }
 
     bracketPay(brackets, eligible, base) {
-      const cell = requiredCell(brackets.param, this.claim.date, this.facts);
+      const cell = requiredCell(brackets.param, this.day, this.facts);
       const bands = cell.value.bands;
       if (brackets.base === "累计费用") return this.bracketCostPay(bands, base, cell);
       const k = this.key("brackets", "年度");
@@ -283,7 +330,7 @@
     }
 
     fixedPay(fixed, eligible) {
-      const cell = requiredCell(fixed.param, this.claim.date, this.facts);
+      const cell = requiredCell(fixed.param, this.day, this.facts);
       const standard = this.amount(cell.value, cell.origin);
       if (standard === null) return null;
       const paid = min(eligible, standard);
@@ -306,8 +353,8 @@
 
     allowance() {
       const al = this.layer.allowance;
-      requiredCell(al.days, this.claim.date, this.facts);
-      const cell = PC.lookup(al.days, this.claim.date, this.facts);
+      requiredCell(al.days, this.day, this.facts);
+      const cell = PC.lookup(al.days, this.day, this.facts);
       let days = cell.value.v.n;
       this.say(`${this.layer.name}：基本津贴天数 ${days} 天${label(cell)}`, cell.origin);
       for (const add of al.additions) {
@@ -339,7 +386,7 @@
       const rate = al.rate;
       if (rate != null && rate.node === "Formula") {
         let exact, note;
-        try { [exact, note] = PC.formulaValue(rate, this.policy, this.facts, this.claim.date); } catch (e) {
+        try { [exact, note] = PC.formulaValue(rate, this.policy, this.facts, this.day); } catch (e) {
           if (!(e instanceof PC.Missing)) throw e;
           this.say(`无法计算日津贴“${rate.text}”：${e.message}`, al.rate_origin);
           return null;

@@ -72,7 +72,8 @@ class ClaimResult:
                  "全自费": self.excluded, "先行自付": self.first_paid, "政策范围内费用": self.policy_range,
                  "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days,
                  "个人账户支付": self.account, "现金支付": self.cash}
-        fixed[funds.OTHER_PAID] = self.other_paid
+        if name == funds.OTHER_PAID and self.other_paid:  # also on a refusal (the figure is set on a payment)
+            return self.other_paid
         if name in fixed:
             return fixed[name]
         paid = next((ls.paid for ls in self.layers if ls.name == name), None)

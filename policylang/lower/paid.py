@@ -13,10 +13,10 @@ from policylang.lower.context import Context, Definitions
 from policylang.source import Span
 from policylang.syntax import ast
 
-# Parts of the person's share that 政策范围内个人自付 (or 个人自付) already holds: naming both counts nothing twice
-# (the account never pays more than the share) but says the same thing twice.
-_INSIDE = {"政策范围内个人自付": ("起付线", "乙类先行自付", "先行自付"),
-           "个人自付": ("起付线", "乙类先行自付", "先行自付", "全自费", "政策范围内个人自付")}
+# Parts of the person's share that 政策范围内个人自付 already holds: naming both counts nothing twice (the account
+# never pays more than the share) but says the same thing twice. (个人自付 beside its parts is an older habit of
+# scripts — 个人自付 wins — and stays silent.)
+_INSIDE = {"政策范围内个人自付": ("起付线", "乙类先行自付", "先行自付")}
 
 
 def with_already_paid(ctx: Context, body: Iterable[object], lowered: ir.Layer | None) -> ir.Layer | None:

@@ -233,6 +233,18 @@ def _already_paid(p: ir.AlreadyPaid) -> Part:
 RENDERERS[ir.AlreadyPaid] = _already_paid
 
 
+def _topup(t: ir.YearTopUp) -> Part:
+    """年度补助 in words: the year's totals, and why one visit may show a negative amount."""
+    return Part(blocks=(Paragraph(
+        f"年度补助：一个年度内，个人负担的费用（前面各项报销之后剩下的部分）累计超过本年度{t.over}累计的 "
+        f"{value_cn(t.threshold)} 的部分，再补助 {value_cn(t.ratio)}。每次就诊时按截至当次的全年累计数先行补助；"
+        "如果后来的就诊报销比例较高，使全年应补助的金额变少，就在那次就诊中扣回多补的部分（显示为负数）。"
+        "全年补助合计与按全年数额一次计算的结果相同。"),))
+
+
+RENDERERS[ir.YearTopUp] = _topup
+
+
 def _params_inside(obj: object) -> Iterable[ir.Param]:
     """Every Param reachable from obj through attrs fields and tuples."""
     yield from (n for n in ir.walk(obj, prune=lambda n: isinstance(n, ir.Param)) if isinstance(n, ir.Param))

@@ -9,6 +9,7 @@ import attrs
 
 from policylang import ir
 from policylang.eval import paid as funds
+from policylang.eval import topup
 from policylang.eval.accumulators import (
     CAP_WORD,
     SCOPE_WORD,
@@ -38,6 +39,7 @@ class LayerSettler:
         self.figures = {} if figures is None else figures  # named figures a test may expect (ir.cases)
         self.day = scheme.version_day(facts, claim.date)  # 版本 按: the date that picks parameter versions
         self.deducted = 0  # 扣除已付: what other funds paid, taken off what reaches this layer (eval/paid.py)
+        self.policy_range = 0  # the claim's 政策范围内费用, for a 年度补助 (eval/topup.py); set by the claim's settler
 
     def figure(self, suffix: str, value: int | Fraction) -> None:
         """Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins."""
@@ -104,6 +106,8 @@ class LayerSettler:
             raw = self.fixed_pay(layer.fixed, eligible)
         elif layer.once is not None:
             raw = self.once_pay(layer.once, eligible)
+        elif layer.topup is not None:
+            raw = topup.pay(self, layer.topup, eligible)
         else:
             raw = 0
         if raw is None:

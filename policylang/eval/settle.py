@@ -205,6 +205,7 @@ class ClaimSettler:
                     return self.refuse_whole(scheme, "缺少计算津贴所需的数值")
                 days, allowance = result
                 continue
+            settler.policy_range = policy_range  # a 年度补助 counts the period's 政策范围内费用
             outcome = settler.settle(base)
             if outcome is None:
                 return self.refuse_whole(scheme, terms.unsettled_reason(layer.name, settler.why))

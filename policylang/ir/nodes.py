@@ -199,6 +199,23 @@ class AlreadyPaid:
 
 
 @attrs.frozen
+class YearTopUp:
+    """年度补助: the period's personal share (what reaches the layer) above threshold × the period's total (政策范围内费用
+    or 费用) is topped up by ratio. Each claim pays round(F after) − round(F before) of F = ratio × max(0, share −
+    threshold × total) over the period's running totals, so the period's payments sum to F of the year exactly; a
+    claim that lowers F (a large cost mostly paid by earlier layers) takes back what was advanced (a negative payment).
+    """
+
+    over: str  # 政策范围内费用 | 费用
+    threshold: RatioValue = attrs.field(validator=accepts(RatioValue))
+    ratio: RatioValue = attrs.field(validator=accepts(RatioValue))
+    origin: Span | None = _origin()
+
+
+TOPUP_TOTALS = ("政策范围内费用", "费用")  # the period totals a 年度补助 threshold may be a share of
+
+
+@attrs.frozen
 class Layer:
     """One layer of a scheme, working on what the previous layer left."""
 
@@ -216,6 +233,7 @@ class Layer:
     once: OneOff | None = None
     requirements: tuple[Requirement, ...] = ()  # 要求 inside a 层: the layer pays nothing when one fails
     already_paid: AlreadyPaid | None = None  # 扣除已付: what other funds paid is deducted before this layer
+    topup: YearTopUp | None = None  # 年度补助: a payment on the period's totals (the scheme's last layer)
 
 
 # ---- catalogue, first self-pay, eligibility -----------------------------------------------------

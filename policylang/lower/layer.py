@@ -11,7 +11,7 @@ from policylang.ir.values import Days, Money
 from policylang.lower.conditions import conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.formula import formula
-from policylang.lower.paid import with_already_paid
+from policylang.lower.paid import topup, with_already_paid, with_topup
 from policylang.lower.rules import requirement
 from policylang.lower.tables import brackets, count_rules, keyed_table, param, table_statement
 from policylang.lower.values import days, money_value, ratio_value, validity, value
@@ -21,7 +21,7 @@ from policylang.syntax import ast
 SCOPES = {"每次": ir.Scope.VISIT, "每日": ir.Scope.DAY, "每次住院": ir.Scope.ADMISSION, "年度": ir.Scope.PERIOD}
 _PAYMENT_TABLES = ("比例", "定额", "津贴天数")
 _METHOD_GLOSS = {"比例": "ratio", "分段": "brackets", "定额": "fixed amount", "津贴": "allowance",
-                 "一次性支付": "one-off payment"}
+                 "一次性支付": "one-off payment", "年度补助": "year-end top-up"}
 
 
 @attrs.frozen
@@ -58,6 +58,7 @@ class _Parts:
     once: ir.OneOff | None = None
     rate: Money | ir.RefValue | str | ir.Formula | None = None
     rate_origin: Span | None = None
+    topup: ir.YearTopUp | None = None
 
 
 def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, ...]) -> ir.Layer | None:
@@ -78,8 +79,8 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
             ctx.report(error("E041", f"{head.owner} 有 津贴天数 但没有 日津贴", head.name_span))
     lowered_brackets = brackets(ctx, head.owner, parts.brackets) if parts.brackets else None
     deductible, caps, fee_limit = _limits(ctx, head, parts)
-    methods = [m for m in (ratio, lowered_brackets, fixed, allowance, parts.once) if m is not None]
-    written = any(isinstance(st, ast.Brackets | ast.Once) or (isinstance(st, ast.TableStmt) and st.kind in
+    methods = [m for m in (ratio, lowered_brackets, fixed, allowance, parts.once, parts.topup) if m is not None]
+    written = any(isinstance(st, ast.Brackets | ast.Once | ast.TopUp) or (isinstance(st, ast.TableStmt) and st.kind in
                                                               _PAYMENT_TABLES) for st in body)
     if not methods and written:
         return None  # the payment statement had its own error
@@ -92,13 +93,14 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
             ("分段", lowered_brackets, lowered_brackets and lowered_brackets.param.versions[0].origin),
             ("定额", fixed, fixed and fixed.param.versions[0].origin),
             ("津贴", allowance, allowance and allowance.days.versions[0].origin),
-            ("一次性支付", parts.once, parts.once and parts.once.origin)) if method]
+            ("一次性支付", parts.once, parts.once and parts.once.origin),
+            ("年度补助", parts.topup, parts.topup and parts.topup.origin)) if method]
         _conflicting_methods(ctx, head, chosen)
     if parts.adjustments and ratio is None:
         ctx.report(error("E043", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
-    return with_already_paid(ctx, body, ir.Layer(
+    return with_topup(ctx, parts.topup, with_already_paid(ctx, body, ir.Layer(
         head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
-        tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements)))
+        tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements))))
 
 
 def _conflicting_methods(ctx: Context, head: LayerHead, chosen: list[tuple[str, Span | None]]) -> None:
@@ -175,6 +177,9 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
         case ast.Once():
             if defs.once((owner, "一次性支付"), "一次性支付", stmt.span):
                 parts.once = one_off(ctx, stmt)
+        case ast.TopUp():
+            if defs.once((owner, "年度补助"), "年度补助", stmt.span):
+                parts.topup = topup(ctx, stmt)
         case ast.Require():
             if req := requirement(ctx, stmt):
                 parts.requirements.append(req)

@@ -10,6 +10,7 @@ import attrs
 from policylang import ir
 from policylang.diagnostics import error, warning
 from policylang.lower.context import Context, Definitions
+from policylang.lower.values import ratio_value
 from policylang.source import Span
 from policylang.syntax import ast
 
@@ -88,4 +89,40 @@ def account_overlap(ctx: Context, parts: Iterable[ast.Name]) -> None:
                                    f"只写 {wide}，或只列出要账户支付的那几部分"))
 
 
-__all__ = ["account_overlap", "paid_once_per_scheme", "version_by", "with_already_paid"]
+def topup(ctx: Context, stmt: ast.TopUp) -> ir.YearTopUp | None:
+    """年度补助 超过 政策范围内费用 20% 的部分 50%: the total is 政策范围内费用 or 费用 (E087)."""
+    threshold = ratio_value(ctx, stmt.threshold, "年度补助的门槛比例")
+    ratio = ratio_value(ctx, stmt.ratio, "年度补助比例")
+    if stmt.over.text not in ir.TOPUP_TOTALS:
+        ctx.report(error("E087", f"年度补助 超过 之后应为 {' 或 '.join(ir.TOPUP_TOTALS)}，“{stmt.over.text}”不是",
+                         stmt.over.span, "写 年度补助 超过 政策范围内费用 20% 的部分 50%"))
+        return None
+    if threshold is None or ratio is None:
+        return None
+    return ir.YearTopUp(stmt.over.text, threshold, ratio, stmt.span)
+
+
+def with_topup(ctx: Context, found: ir.YearTopUp | None, lowered: ir.Layer | None) -> ir.Layer | None:
+    """The layer with its 年度补助; such a layer pays on the period's totals alone (no deductible, cap or fee limit
+    of its own: E087)."""
+    if found is None or lowered is None:
+        return lowered
+    limits = [w for w, x in (("起付线", lowered.deductible), ("封顶线", lowered.caps), ("费用限额", lowered.fee_limit)) if x]
+    if limits:
+        ctx.report(error("E087", f"年度补助的层不能有{'、'.join(limits)}", found.origin,
+                         "年度补助按全年累计数计算；把起付线、封顶线写在前面的层里"))
+        return None
+    return attrs.evolve(lowered, topup=found)
+
+
+def topup_last(ctx: Context, layers: Iterable[ir.Layer]) -> None:
+    """E087: a 年度补助 may take back what it advanced, so no later layer may work on what it leaves."""
+    layers = list(layers)
+    for layer in layers[:-1]:
+        if layer.topup is not None:
+            ctx.report(error("E087", f"年度补助【{layer.name}】应是方案的最后一层", layer.topup.origin,
+                             "把年度补助的层移到方案的最后"))
+
+
+__all__ = ["account_overlap", "paid_once_per_scheme", "topup", "topup_last", "version_by", "with_already_paid",
+           "with_topup"]

@@ -14,7 +14,7 @@ from policylang.ir.values import ZERO
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.layer import LayerHead, layer
-from policylang.lower.paid import account_overlap, paid_once_per_scheme, version_by
+from policylang.lower.paid import account_overlap, paid_once_per_scheme, topup_last, version_by
 from policylang.lower.rules import requirement
 from policylang.lower.tables import count_rules, keyed_table
 from policylang.lower.values import ratio_value, validity
@@ -74,6 +74,7 @@ def scheme(ctx: Context, defs: Definitions, s: ast.Scheme, region_start: dt.date
     elif allocation is not None:
         account = ir.Account(("个人自付",), allocation, s.span)
     paid_once_per_scheme(ctx, layers)
+    topup_last(ctx, layers)
     return attrs.evolve(ir.Scheme(
         s.name, when, period, tuple(layers), ir.Catalogue(tuple(exclusions), tuple(shares)),
         tuple(first_pays), tuple(requirements), start or region_start, end or region_end, notes, s.span,
@@ -105,7 +106,7 @@ def _counters_need_period(ctx: Context, s: ast.Scheme, stated: bool) -> None:
     def counting(stmts: tuple[object, ...]) -> list[Span]:
         found = []
         for st in stmts:
-            if isinstance(st, ast.DeductibleCount | ast.DeductibleStep | ast.Once) or (
+            if isinstance(st, ast.DeductibleCount | ast.DeductibleStep | ast.Once | ast.TopUp) or (
                     isinstance(st, ast.FirstPay) and st.counts):
                 found.append(st.span)
             elif isinstance(st, ast.Layer):

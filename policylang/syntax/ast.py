@@ -521,3 +521,13 @@ class VersionBy:
 
     field: Name
     span: Span = _span()
+
+
+@attrs.frozen
+class TopUp:
+    """年度补助 超过 政策范围内费用 20% 的部分 50%: a top-up of the period's personal share above a share of a total."""
+
+    over: Name
+    threshold: Quantity
+    ratio: Quantity
+    span: Span = _span()

@@ -491,6 +491,9 @@ class AstBuilder(Transformer):
     def version_by(self, meta, items):
         return ast.VersionBy(items[0], self._span(meta))
 
+    def topup(self, meta, items):
+        return ast.TopUp(items[0], items[1], items[2], self._span(meta))
+
 
 class _Text(str):
     """A string literal that remembers where it was written."""

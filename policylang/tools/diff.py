@@ -40,7 +40,7 @@ FIELD_NAMES = {
     "by": "周期依据", "fields": "字段", "references": "参考值", "subsidies": "资助", "questions": "判断",
 }
 
-FIELD_NAMES.update({"already_paid": "扣除已付", "version_by": "版本依据"})
+FIELD_NAMES.update({"already_paid": "扣除已付", "version_by": "版本依据", "topup": "年度补助", "over": "累计基数"})
 
 @attrs.frozen
 class Change:

@@ -68,9 +68,11 @@ def settle_rows(policy: ir.Policy, rows: Sequence[Row], settler: PersonSettler =
 
 # ---- the invariants on one person's claims ----------------------------------------------------------
 
-def _bounds(results: Sequence[ClaimResult]) -> str | None:
+def _bounds(results: Sequence[ClaimResult], yearly: frozenset[str] = frozenset()) -> str | None:
     for i, r in enumerate(results, 1):
-        if not 0 <= r.total_fund <= r.cost:
+        # a 年度补助 (yearly) may take back what it advanced on earlier claims: its negative share lowers the floor
+        floor = sum(min(0, ls.paid) for ls in r.layers if ls.name in yearly)
+        if not floor <= r.total_fund <= r.cost:
             return f"第 {i} 次就诊：基金支付 {fmt_yuan(r.total_fund)} 元不在 0 与费用 {fmt_yuan(r.cost)} 元之间"
         if r.personal != r.cost - r.total_fund - r.other_paid:  # 其他基金已支付 (扣除已付) is nobody's here
             return f"第 {i} 次就诊：个人自付 {fmt_yuan(r.personal)} 元不等于费用减基金支付（及其他基金已支付）"
@@ -98,12 +100,12 @@ def _sums(results: Sequence[ClaimResult]) -> str | None:
     return None
 
 
-def _layers(results: Sequence[ClaimResult]) -> str | None:
+def _layers(results: Sequence[ClaimResult], yearly: frozenset[str] = frozenset()) -> str | None:
     for i, r in enumerate(results, 1):
         # what enters the first layer: the cost less 全自费 and every 先行自付 (乙类 and 异地)
         left = r.cost - r.excluded - r.first_paid if r.layers else r.cost
         for ls in r.layers:
-            if not 0 <= ls.paid <= left:
+            if not (ls.paid >= 0 or ls.name in yearly) or ls.paid > left:
                 return (f"第 {i} 次就诊：{ls.name} 支付 {fmt_yuan(ls.paid)} 元，"
                         f"而上一层剩下 {fmt_yuan(left)} 元")
             left -= ls.paid
@@ -201,7 +203,8 @@ def check_person(policy: ir.Policy, person: Person, claims: Sequence[Claim],
                  settler: PersonSettler = settle) -> tuple[str, str] | None:
     """The first invariant one person's claims break, as (invariant, detail), or None."""
     results = settler(policy, person, claims)
-    for name, found in ((BOUNDS, lambda: _bounds(results)), (LAYERS, lambda: _layers(results)),
+    yearly = frozenset(la.name for s in policy.schemes for la in s.layers if la.topup is not None)  # 年度补助
+    for name, found in ((BOUNDS, lambda: _bounds(results, yearly)), (LAYERS, lambda: _layers(results, yearly)),
                         (SUMS, lambda: _sums(results)),
                         (CAPS, lambda: _caps(policy, person, claims, results)),
                         (MONOTONE, lambda: _monotone(policy, person, claims, results, settler))):

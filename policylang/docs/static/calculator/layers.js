@@ -55,6 +55,33 @@
   Object.assign(PC, { OTHER_PAID, versionDay, paidFields, otherPaid, deductPaid, tooMuch, explainPersonal,
     explainVersion });
 
+  // ---- 年度补助: increments of F = ratio × max(0, share − threshold × total) over the period (eval/topup.py) ----
+  function topUpOwed(t, share, total) {
+    const line = t.threshold.v.mul(total);
+    const excess = Frac.of(share).sub(line);
+    const over = excess.cmp(new Frac(0n)) > 0 ? excess : new Frac(0n);
+    return [line, over, over.mul(t.ratio.v)];
+  }
+  function topUpPay(settler, t, base) {
+    const totalNow = t.over === "政策范围内费用" ? settler.policyRange : settler.claim.amount;
+    const shareKey = settler.key("topup_share", "年度"), totalKey = settler.key("topup_total", "年度");
+    const shareBefore = settler.acc.get(shareKey), totalBefore = settler.acc.get(totalKey);
+    const share = shareBefore + base, total = totalBefore + totalNow;
+    settler.acc.set(shareKey, share);
+    settler.acc.set(totalKey, total);
+    const mode = settler.policy.rounding;
+    const before = topUpOwed(t, shareBefore, totalBefore)[2];
+    const [line, over, after] = topUpOwed(t, share, total);
+    const advanced = roundFen(before, mode);
+    const paid = roundFen(after, mode) - advanced;
+    settler.say(`年度补助按本年累计计算：${t.over}累计 ${Y(total)} 元，进入本层的个人负担累计 ${Y(share)} 元；`
+      + `超过${t.over}累计的 ${show(t.threshold)}（${showAmount(line)}）的部分 ${showAmount(over)} × ${show(t.ratio)} = `
+      + `${showAmount(after)}，为本年累计应补助`, t.origin);
+    if (paid >= 0n) settler.say(`本年此前已补助 ${Y(advanced)} 元，本次补助 ${Y(paid)} 元`, t.origin);
+    else settler.say(`本年此前已补助 ${Y(advanced)} 元，多于按本年累计应补助的金额，本次冲减 ${Y(-paid)} 元`, t.origin);
+    return paid;
+  }
+
   class LayerSettler {
     constructor(policy, scheme, layer, acc, claim, facts, say, figures = new Map()) {
       Object.assign(this, { policy, scheme, layer, acc, claim, facts, say, figures });
@@ -62,6 +89,7 @@
       this.why = ""; // why a value could not be had, for the refusal reason (terms.unsettled_reason)
       this.day = versionDay(scheme, facts, claim.date); // 版本 按: the date that picks parameter versions
       this.deducted = 0n; // 扣除已付: what other funds paid, taken off what reaches this layer
+      this.policyRange = 0n; // the claim's 政策范围内费用, for a 年度补助; set by the claim's settler
     }
     /** Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins. */
     figure(suffix, value) {
@@ -123,6 +151,7 @@
       else if (layer.brackets != null) raw = this.bracketPay(layer.brackets, eligible, base);
       else if (layer.fixed != null) raw = this.fixedPay(layer.fixed, eligible);
       else if (layer.once != null) raw = this.oncePay(layer.once, eligible);
+      else if (layer.topup != null) raw = topUpPay(this, layer.topup, eligible);
       else raw = 0n;
       if (raw === null) return null;
       let paid = raw;

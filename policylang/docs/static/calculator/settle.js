@@ -117,6 +117,7 @@
           [days, allowance] = r;
           continue;
         }
+        settler.policyRange = policyRange; // a 年度补助 counts the period's 政策范围内费用
         const outcome = settler.settle(base);
         if (outcome === null) {
           const why = settler.why;

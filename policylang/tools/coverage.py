@@ -31,6 +31,7 @@ KIND_NAMES = {"Scheme": "方案", "Adjustment": "比例调整", "Version": "参�
               "DaysPerCount": "津贴按胎数加天", "Subsidy": "资助", "SubsidyRule": "资助规则", "Question": "判断",
               "Allow": "判断条件", "Account": "个人账户", "CountRule": "第 n 次规则", "OneOff": "一次性支付",
               "Cell": "表项", "Enumeration": "枚举", "FieldDef": "字段", "Reference": "参考值"}
+KIND_NAMES.update({"AlreadyPaid": "扣除已付", "YearTopUp": "年度补助"})
 UNNAMED_KIND = "规则"
 
 

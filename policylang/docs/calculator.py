@@ -198,8 +198,10 @@ def typical_bills(policy: ir.Policy, tests: Iterable, limit: int = 4) -> list[st
         if cost <= 0:
             continue
         share = Fraction(fund * 100, cost)
+        other = sum(r.other_paid for r in results)  # 扣除已付: paid by other funds, not by the person
+        elsewhere = f"其他基金已支付 {fmt_yuan(other)} 元，" if other else ""
         out.append(f"{case.name}：费用 {fmt_yuan(cost)} 元，医保支付 {fmt_yuan(fund)} 元（约 {round_fen(share)}%），"
-                   f"个人负担 {fmt_yuan(cost - fund)} 元。")
+                   f"{elsewhere}个人负担 {fmt_yuan(cost - fund - other)} 元。")
     return out
 
 

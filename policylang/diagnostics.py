@@ -71,7 +71,7 @@ CODES: dict[str, Code] = _codes(
     ("E036", "应为整数", "not a whole number", "写成整数，例如 15 天、2022 年。"),
     ("E037", "次数应从 1 开始", "visit number below 1", "第 n 次从 第 1 次 数起。"),
     ("E038", "未知目录类别", "unknown catalogue class", "目录类别为 甲类、乙类、丙类 或 目录外。"),
-    ("E039", "个人账户不能支付此项", "not payable from the personal account", "只列出个人账户可以支付的部分：起付线、乙类先行自付、先行自付、全自费、个人自付。"),
+    ("E039", "个人账户不能支付此项", "not payable from the personal account", "只列出个人账户可以支付的部分：起付线、乙类先行自付、先行自付、全自费、个人自付、政策范围内个人自付。"),
     ("E040", "未知判断", "unknown question", "使用地区中已声明的 判断 名称。"),
     ("E041", "缺少日津贴", "allowance days without a daily rate", "津贴天数 要有 日津贴（金额、参考值、金额字段或公式）。"),
     ("E042", "缺少起付线", "deductible rule without a deductible", "免起付线、起付线按次数、起付线递减 都要先有 起付线。"),

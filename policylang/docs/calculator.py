@@ -24,7 +24,7 @@ from policylang.ir.claims import CLASSES, Claim, Person
 from policylang.ir.serial import to_json
 
 STATIC = Path(__file__).parent / "static" / "calculator"
-SCRIPTS = ("exact.js", "policy.js", "terms.js", "accumulators.js", "layers.js", "settle.js")  # the evaluator, in load order
+SCRIPTS = ("exact.js", "policy.js", "terms.js", "accumulators.js", "paid.js", "layers.js", "settle.js")  # the evaluator, in load order
 PAGE_SCRIPTS = (*SCRIPTS, "form.js")  # … and the form on the region page
 
 # What the calculator refuses (本计算器暂不支持…) rather than estimates; the differential test lists them.

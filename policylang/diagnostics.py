@@ -71,7 +71,7 @@ CODES: dict[str, Code] = _codes(
     ("E036", "应为整数", "not a whole number", "写成整数，例如 15 天、2022 年。"),
     ("E037", "次数应从 1 开始", "visit number below 1", "第 n 次从 第 1 次 数起。"),
     ("E038", "未知目录类别", "unknown catalogue class", "目录类别为 甲类、乙类、丙类 或 目录外。"),
-    ("E039", "个人账户不能支付此项", "not payable from the personal account", "只列出个人账户可以支付的部分：起付线、乙类先行自付、先行自付、全自费、个人自付。"),
+    ("E039", "个人账户不能支付此项", "not payable from the personal account", "只列出个人账户可以支付的部分：起付线、乙类先行自付、先行自付、全自费、个人自付、政策范围内个人自付。"),
     ("E040", "未知判断", "unknown question", "使用地区中已声明的 判断 名称。"),
     ("E041", "缺少日津贴", "allowance days without a daily rate", "津贴天数 要有 日津贴（金额、参考值、金额字段或公式）。"),
     ("E042", "缺少起付线", "deductible rule without a deductible", "免起付线、起付线按次数、起付线递减 都要先有 起付线。"),
@@ -156,6 +156,20 @@ CODES: dict[str, Code] = _codes(
     ("W115", "累计未被使用", "accumulator declared but never used",
      "删除这条 累计 声明，或在起付线、封顶线、费用限额后写 计入 名称。"),
 )
+
+# amounts already paid by other funds (扣除已付), the date that picks a version (版本 按), account parts
+CODES.update(_codes(
+    ("E084", "已付金额应为金额字段", "already-paid amount is not a money field",
+     "先声明金额字段（字段 基本医保已支付 金额 默认 0 元），再写 扣除已付 基本医保已支付。"),
+    ("E085", "已付金额重复扣除", "already-paid amount deducted twice",
+     "每个已付金额在方案中只扣除一次；后面的层本来就在扣除之后剩下的金额上计算。"),
+    ("E086", "版本日期应为日期字段", "version date is not a date field",
+     "写 版本 按 入院日期 或 版本 按 出院日期，所按的字段须为 日期 类型。"),
+    ("E087", "年度补助写法不对", "invalid year-end top-up",
+     "写 年度补助 超过 政策范围内费用 20% 的部分 50%，放在方案的最后一层，且这一层不写起付线、封顶线和费用限额。"),
+    ("W116", "个人账户支付的部分重叠", "personal-account parts overlap",
+     "政策范围内个人自付 已包含起付线、乙类先行自付和先行自付；只写它，或只列出较窄的几项。"),
+))
 
 
 @attrs.frozen

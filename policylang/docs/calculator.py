@@ -24,7 +24,7 @@ from policylang.ir.claims import CLASSES, Claim, Person
 from policylang.ir.serial import to_json
 
 STATIC = Path(__file__).parent / "static" / "calculator"
-SCRIPTS = ("exact.js", "policy.js", "terms.js", "accumulators.js", "layers.js", "settle.js")  # the evaluator, in load order
+SCRIPTS = ("exact.js", "policy.js", "terms.js", "accumulators.js", "paid.js", "layers.js", "settle.js")  # the evaluator, in load order
 PAGE_SCRIPTS = (*SCRIPTS, "form.js")  # … and the form on the region page
 
 # What the calculator refuses (本计算器暂不支持…) rather than estimates; the differential test lists them.
@@ -108,6 +108,7 @@ def form_spec(policy: ir.Policy) -> dict:
     keyed = {lim.by for s in policy.schemes for lay in s.layers  # 按 孕期号: a key of one visit's running total
              for lim in (*lay.caps, lay.deductible, lay.fee_limit) if lim is not None and lim.by}
     person, visit = [], []
+    paid = {f for s in policy.schemes for f in s.paid_fields()}  # 扣除已付: what other funds paid on one visit
     for e in policy.enums:
         if e.name in used:
             spec = {"name": e.name, "kind": "enum", "values": list(e.values), "default": e.default}
@@ -117,7 +118,8 @@ def form_spec(policy: ir.Policy) -> dict:
             continue  # another region's catalogue: not in the calculator (UNSUPPORTED)
         spec = {"name": name, "kind": str(fdef.type), "unit": UNITS.get(str(fdef.type), ""),
                 "optional": fdef.optional}
-        (visit if name in VISIT_TYPED or name in keyed or name in per_unit_fields(policy.schemes) else person).append(spec)
+        (visit if name in VISIT_TYPED or name in keyed or name in paid or name in per_unit_fields(policy.schemes)
+         else person).append(spec)
     catalogues = [s.catalogue for s in policy.schemes if s.catalogue.exclusions or s.catalogue.shares]
     items = None
     if catalogues:  # 明细 change a result only where a scheme has a catalogue: ask for them only there
@@ -201,8 +203,10 @@ def typical_bills(policy: ir.Policy, tests: Iterable, limit: int = 4) -> list[st
         if cost <= 0:
             continue
         share = Fraction(fund * 100, cost)
+        other = sum(r.other_paid for r in results)  # 扣除已付: paid by other funds, not by the person
+        elsewhere = f"其他基金已支付 {fmt_yuan(other)} 元，" if other else ""
         out.append(f"{case.name}：费用 {fmt_yuan(cost)} 元，医保支付 {fmt_yuan(fund)} 元（约 {round_fen(share)}%），"
-                   f"个人负担 {fmt_yuan(cost - fund)} 元。")
+                   f"{elsewhere}个人负担 {fmt_yuan(cost - fund - other)} 元。")
     return out
 
 

@@ -13,6 +13,7 @@ RULE_CN = {
     "person": "参保人", "claim": "就诊", "expect": "期望", "cond": "适用条件", "inherit": "继承", "override": "覆盖",
     "yes_no": "询问的期望",
 }
+RULE_CN.update({"deduct_paid": "扣除已付", "version_by": "版本", "topup": "年度补助"})
 
 
 def _rule_name(name: str) -> str:

@@ -280,6 +280,29 @@ RENDERERS: dict[type, Callable[[object], Part]] = {
 }
 
 
+def _already_paid(p: ir.AlreadyPaid) -> Part:
+    """扣除已付 in words: what other funds paid is taken off first, and is not the person's to pay."""
+    names = "、".join(p.fields)
+    return Part(blocks=(Paragraph(f"本层先扣除其他基金已经支付的金额（{names}），只对扣除后剩下的费用计算；"
+                                  "已支付的金额超过剩下的费用时，本层按 0 元计算。其他基金已支付的部分不由个人负担，"
+                                  "本层之后的各层也只对扣除后剩下的费用计算。"),))
+
+
+RENDERERS[ir.AlreadyPaid] = _already_paid
+
+
+def _topup(t: ir.YearTopUp) -> Part:
+    """年度补助 in words: the year's totals, and why one visit may show a negative amount."""
+    return Part(blocks=(Paragraph(
+        f"年度补助：一个年度内，个人负担的费用（前面各项报销之后剩下的部分）累计超过本年度{t.over}累计的 "
+        f"{value_cn(t.threshold)} 的部分，再补助 {value_cn(t.ratio)}。每次就诊时按截至当次的全年累计数先行补助；"
+        "如果后来的就诊报销比例较高，使全年应补助的金额变少，就在那次就诊中扣回多补的部分（显示为负数）。"
+        "全年补助合计与按全年数额一次计算的结果相同。"),))
+
+
+RENDERERS[ir.YearTopUp] = _topup
+
+
 def _params_inside(obj: object) -> Iterable[ir.Param]:
     """Every Param reachable from obj through attrs fields and tuples."""
     yield from (n for n in ir.walk(obj, prune=lambda n: isinstance(n, ir.Param)) if isinstance(n, ir.Param))
@@ -317,6 +340,9 @@ def account_lines(account: ir.Account) -> tuple[str, ...]:
     parts = "、".join(account.parts)
     out = [f"个人账户支付：本人负担中的{parts}部分先由个人账户支付，账户余额不足的部分由现金支付；"
            "账户余额跨次、跨年结转。"]
+    if "政策范围内个人自付" in account.parts:
+        out.append("政策范围内个人自付：本人负担中除全自费（目录外和不予报销的项目）以外的部分，"
+                   "包括乙类先行自付、起付线和按比例由个人负担的部分。")
     if account.allocation is not None and account.allocation.cells:
         per = "、".join(f"{c.label() or '每人'} {value_cn(c.value)}" for c in account.allocation.cells)
         out.append(f"个人账户每年划入：{per}。")
@@ -340,7 +366,17 @@ def scheme_rules(scheme: object) -> tuple[str, ...]:
     account = getattr(scheme, "account", None)
     if account is not None:
         out += account_lines(account)
+    out += version_lines(scheme)
     return tuple(out)
+
+
+def version_lines(scheme: object) -> tuple[str, ...]:
+    """版本 按 出院日期: which date's standards a stay spanning a change is settled by."""
+    by = getattr(scheme, "version_by", None)
+    if not by:
+        return ()
+    return (f"政策调整前后跨期的就诊（如年底入院、次年出院的住院），按{by}适用当时的标准：起付线、报销比例、"
+            f"封顶线等都按{by}那天执行的规定计算，方案的执行期限也按{by}判断；没有{by}的就诊按就诊日期。",)
 
 
 def layer_parts(layer: object, policy: ir.Policy | None = None) -> list[Part]:

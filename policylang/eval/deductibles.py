@@ -48,7 +48,7 @@ def _value(settler: LayerSettler, cell: ir.Cell | None) -> int | None:
 
 def bound_table(settler: LayerSettler, ded: ir.Deductible, amount: int) -> int:
     """最低 / 最高 written on the table line: bound the table's amount (dated like the table)."""
-    day, facts = settler.claim.date, settler.facts
+    day, facts = settler.day, settler.facts
     lower = ded.base_lower.lookup(day, facts) if ded.base_lower is not None else None
     upper = ded.base_upper.lookup(day, facts) if ded.base_upper is not None else None
     lo, hi = _value(settler, lower), _value(settler, upper)
@@ -86,7 +86,7 @@ def compound(settler: LayerSettler, ded: ir.Deductible, amount: int) -> int:
     rule = ded.compound
     assert rule is not None
     n = settler.count("deductible")
-    if n == 1 or not ir.in_force(rule.start, rule.end, settler.claim.date):
+    if n == 1 or not ir.in_force(rule.start, rule.end, settler.day):
         return amount
     chain = [amount]
     for _ in range(n - 1):

@@ -8,7 +8,8 @@ from fractions import Fraction
 import attrs
 
 from policylang import ir
-from policylang.eval import steps
+from policylang.eval import paid as funds
+from policylang.eval import steps, topup
 from policylang.eval.accumulators import (
     SCOPE_WORD,
     above_cap,
@@ -48,6 +49,9 @@ class LayerSettler:
         self.ratio_used: Ratio | None = None
         self.bands_used: tuple[ir.Band, ...] | None = None
         self.bands_span = (0, 0)
+        self.day = scheme.version_day(facts, claim.date)  # 版本 按: the date that picks parameter versions
+        self.other_funds = 0  # 扣除已付: what other funds paid, taken off what reaches this layer (eval/paid.py)
+        self.policy_range = 0  # the claim's 政策范围内费用, for a 年度补助 (eval/topup.py); set by the claim's settler
 
     def figure(self, suffix: str, value: int | Fraction) -> None:
         """Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins."""
@@ -86,7 +90,7 @@ class LayerSettler:
     def resolve(self, value: ir.Value, origin=None) -> Money | Ratio | Days | None:
         """A cell's value for this claim (terms.resolve), explained; None when it cannot be had."""
         try:
-            resolved = terms.resolve(value, self.policy, self.facts, self.claim.date, self.amounts)
+            resolved = terms.resolve(value, self.policy, self.facts, self.day, self.amounts)
         except terms.FormulaError as e:
             self.why = str(e)
             self.say(f"无法计算“{value.text}”：{e}，本次就诊不予支付", origin)  # type: ignore[union-attr]
@@ -112,6 +116,8 @@ class LayerSettler:
         self.figure("进入", base)
         if len(self.scheme.layers) > 1:
             self.say(f"【{layer.name}】本次进入 {fmt_yuan(base)} 元", layer.origin)
+        if layer.already_paid is not None:
+            base, self.other_funds = funds.deduct(layer, self.facts, base, self.say)
         if layer.fee_limit is not None and layer.fee_limit.base == "累计费用":
             limited = self.fee_limit(layer.fee_limit, base)
             if limited is None:
@@ -141,6 +147,8 @@ class LayerSettler:
             raw = self.fixed_pay(layer.fixed, eligible)
         elif layer.once is not None:
             raw = self.once_pay(layer.once, eligible)
+        elif layer.topup is not None:
+            raw = topup.pay(self, layer.topup, eligible)
         else:
             raw = 0
         if raw is None:
@@ -189,7 +197,7 @@ class LayerSettler:
     def limit(self, param: ir.Param, key: tuple) -> tuple[ir.Cell, int, int] | None:
         """A limit's cell, amount and what its accumulator already holds; None if its amount cannot be computed
         (the claim is refused). A claim the table has no cell for is refused (terms.NoCell)."""
-        cell = terms.required_cell(param, self.claim.date, self.facts)
+        cell = terms.required_cell(param, self.day, self.facts)
         amount = self.amount(cell.value, cell.origin)
         if amount is None:
             return None
@@ -247,7 +255,7 @@ class LayerSettler:
         return paid
 
     def deductible(self, ded: ir.Deductible, base: int) -> int | None:
-        day = self.claim.date
+        day = self.day
         waiver = terms.waiver(ded, self.facts, day)
         if waiver is not None:
             who = "、".join(sorted(v for c in waiver.when for v in c.values))
@@ -317,13 +325,13 @@ class LayerSettler:
         return amount
 
     def ratio_pay(self, ratio_rule: ir.Ratio, eligible: int, exact: bool = False) -> int | Fraction | None:
-        cell = terms.required_cell(ratio_rule.param, self.claim.date, self.facts)
+        cell = terms.required_cell(ratio_rule.param, self.day, self.facts)
         resolved = self.resolve(cell.value, cell.origin)
         if resolved is None:
             return None
         ratio: Ratio = resolved  # type: ignore[assignment]
         self.say(f"适用比例 {ratio}{_label(cell)}", cell.origin)
-        for adj, after, stop in terms.adjusted(ratio, ratio_rule.adjustments, self.facts, self.claim.date):
+        for adj, after, stop in terms.adjusted(ratio, ratio_rule.adjustments, self.facts, self.day):
             ratio = after
             bound = "" if stop is None else f"（{'最高' if adj.raises else '最低'} {stop}）"
             who = "、".join(sorted(v for c in adj.when for v in c.values))
@@ -345,7 +353,7 @@ class LayerSettler:
 
     def bracket_pay(self, brackets: ir.Brackets, eligible: int, base: int) -> Fraction:
         """F(after) − F(before), exact: the layer rounds its running payment (round_running)."""
-        cell = terms.required_cell(brackets.param, self.claim.date, self.facts)
+        cell = terms.required_cell(brackets.param, self.day, self.facts)
         bands = cell.value.bands  # type: ignore[union-attr]
         if brackets.base == "累计费用":
             return self.bracket_cost_pay(bands, base, cell)
@@ -396,7 +404,7 @@ class LayerSettler:
     def fixed_pay(self, fixed: ir.Fixed, eligible: int) -> int | None:
         if fixed.per is not None:
             return steps.fixed_per_unit(self, fixed, eligible)
-        cell = terms.required_cell(fixed.param, self.claim.date, self.facts)
+        cell = terms.required_cell(fixed.param, self.day, self.facts)
         standard = self.amount(cell.value, cell.origin)
         if standard is None:
             return None
@@ -408,7 +416,7 @@ class LayerSettler:
 
     def cap_cell(self, limit: ir.Cap | ir.FeeLimit) -> ir.Cell | None:
         """The cell of a 各自累计 table this claim counts under (its key); None for one shared total."""
-        return terms.required_cell(limit.param, self.claim.date, self.facts) if limit.separate else None
+        return terms.required_cell(limit.param, self.day, self.facts) if limit.separate else None
 
     def cut_off(self, eligible: int, raw: int | Fraction, paid: int | Fraction) -> int:
         """The spending above this layer's cap (accumulators.above_cap), with how it was found."""
@@ -435,8 +443,8 @@ class LayerSettler:
         """津贴: (days, amount in 分), or None if the daily rate is unknown."""
         allowance = self.layer.allowance
         assert allowance is not None
-        terms.required_cell(allowance.days, self.claim.date, self.facts)
-        found = terms.allowance_days(allowance, self.facts, self.claim.date)
+        terms.required_cell(allowance.days, self.day, self.facts)
+        found = terms.allowance_days(allowance, self.facts, self.day)
         cell = found.cell
         assert cell is not None
         if isinstance(cell.value, ir.Formula):  # 津贴天数 computed per claim
@@ -470,7 +478,7 @@ class LayerSettler:
         rate = allowance.rate
         if isinstance(rate, ir.Formula):
             try:
-                exact, note = terms.formula_value(rate, self.policy, self.facts, self.claim.date, self.amounts)
+                exact, note = terms.formula_value(rate, self.policy, self.facts, self.day, self.amounts)
             except terms.Missing as e:
                 self.say(f"无法计算日津贴“{rate.text}”：{e}", allowance.rate_origin)
                 return None

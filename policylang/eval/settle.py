@@ -15,6 +15,7 @@ from typing import Protocol
 import attrs
 
 from policylang import ir
+from policylang.eval import paid as funds
 from policylang.eval.accumulators import opening_balances, period_key
 from policylang.eval.layers import LayerSettler
 from policylang.eval.trace import TraceLine
@@ -53,6 +54,7 @@ class ClaimResult:
     allowance: int = 0  # 津贴
     account: int = 0  # 个人账户支付: the part of the person's share the account paid
     figures: tuple[tuple[str, int], ...] = ()  # every other named figure (ir.outputs.expectable), in trace order
+    other_paid: int = 0  # 其他基金已支付 (扣除已付): not paid by this policy, nor by the person (eval/paid.py)
 
     @property
     def cash(self) -> int:
@@ -70,6 +72,8 @@ class ClaimResult:
                  "全自费": self.excluded, "先行自付": self.first_paid, "政策范围内费用": self.policy_range,
                  "基金支付": self.total_fund, "津贴": self.allowance, "津贴天数": self.allowance_days,
                  "个人账户支付": self.account, "现金支付": self.cash}
+        if name == funds.OTHER_PAID and self.other_paid:  # also on a refusal (the figure is set on a payment)
+            return self.other_paid
         if name in fixed:
             return fixed[name]
         paid = next((ls.paid for ls in self.layers if ls.name == name), None)
@@ -128,15 +132,17 @@ class ClaimSettler:
         self.trace: list[TraceLine] = []
         self.scheme: ir.Scheme | None = None
         self.figures: dict[str, int] = {}
+        self.other_paid = 0  # 其他基金已支付 on this claim, once its scheme is known (eval/paid.py)
 
     def say(self, text: str, origin: Span | None = None) -> None:
         self.trace.append(TraceLine(text, origin))
 
     def refuse(self, scheme: ir.Scheme | None, reasons: list[str], excluded: int = 0) -> ClaimResult:
         c = self.claim
-        self.say(f"统筹支付 0.00 元，个人自付 {fmt_yuan(c.amount)} 元")
+        self.say(f"统筹支付 0.00 元，个人自付 {fmt_yuan(c.amount - self.other_paid)} 元")
         return ClaimResult(c, scheme.name if scheme else None, c.amount, excluded, 0, c.amount - excluded, 0, 0,
-                           c.amount, (), tuple(self.trace), tuple(reasons))
+                           c.amount - self.other_paid, (), tuple(self.trace), tuple(reasons),
+                           other_paid=self.other_paid)
 
     def refuse_whole(self, scheme: ir.Scheme | None, reason: str, origin: Span | None = None) -> ClaimResult:
         """Refuse the claim as a whole: what it counted on the way (deductible, caps, counters) is undone, and
@@ -162,6 +168,11 @@ class ClaimSettler:
             return self.refuse(None, ["没有适用的方案"])
         self.say(f"适用方案：{scheme.name}", scheme.origin)
         self.scheme = scheme
+        funds.explain_version(scheme, self.facts, day, self.say)
+        if (why := funds.too_much(scheme, self.facts, claim.amount)) is not None:
+            self.say(f"{why}，无法结算")
+            return self.refuse(scheme, [why])
+        self.other_paid = funds.other_paid(scheme, self.facts)
         reasons = self.eligibility(scheme)
         if reasons:
             return self.refuse(scheme, reasons)
@@ -202,16 +213,21 @@ class ClaimSettler:
                     return self.refuse_whole(scheme, "缺少计算津贴所需的数值")
                 days, allowance = days + result[0], allowance + result[1]  # every allowance layer adds to 津贴
                 continue
+            settler.policy_range = policy_range  # a 年度补助 counts the period's 政策范围内费用
             outcome = settler.settle(entering)
             if outcome is None:
                 return self.refuse_whole(scheme, terms.unsettled_reason(layer.name, settler.why))
             paid, counted = outcome
             shares.append(LayerShare(layer.name, paid, counted))
             base -= paid
+            base -= settler.other_funds  # what other funds paid (扣除已付) does not reach later layers either
             above, above_how = settler.above, settler.above_how
         fund = shares[0].paid if shares else 0
         total = sum(s.paid for s in shares)
-        personal = claim.amount - total
+        personal = claim.amount - total - self.other_paid
+        if personal < 0:
+            return self.refuse_whole(scheme, f"{funds.OTHER_PAID} {fmt_yuan(self.other_paid)} 元与本政策支付 "
+                                             f"{fmt_yuan(total)} 元合计超过本次费用 {fmt_yuan(claim.amount)} 元")
         if len(shares) > 1:
             parts = "，".join(f"{s.name} {fmt_yuan(s.paid)} 元" for s in shares)
             self.say(f"{parts}，基金合计 {fmt_yuan(total)} 元，个人自付 {fmt_yuan(personal)} 元")
@@ -219,13 +235,17 @@ class ClaimSettler:
             self.say(f"统筹支付 {fmt_yuan(fund)} 元，个人自付 {fmt_yuan(personal)} 元")
         if days:
             self.say(f"津贴 {fmt_yuan(allowance)} 元（{days} 天）")
+        funds.explain_personal(scheme, self.facts, claim.amount, total, self.say)
+        if scheme.paid_fields():
+            self.figures[funds.OTHER_PAID] = self.other_paid
         deductible = shares[0].deductible if shares else 0
         parts = {"起付线": deductible, "乙类先行自付": class_share, "先行自付": first, "全自费": excluded,
                  "个人自付": personal}
+        parts["政策范围内个人自付"] = max(0, personal - excluded)  # 自付 without 全自费 (自费)
         account = self.account(scheme, parts, personal)
         return ClaimResult(claim, scheme.name, claim.amount, excluded, class_share + first, policy_range, deductible,
                            fund, personal, tuple(shares), tuple(self.trace), (), days, allowance, account,
-                           tuple(self.figures.items()))
+                           tuple(self.figures.items()), self.other_paid)
 
     def layer_base(self, layer: ir.Layer, left: int, above: int, how: str = "") -> int:
         """What a layer works on: what the previous layer left, or (基数 超过上一层封顶线的部分) only the spending
@@ -266,6 +286,10 @@ class ClaimSettler:
                  f"{fmt_yuan(balance - paid)} 元），现金支付 {fmt_yuan(personal - paid)} 元", acc.origin)
         return paid
 
+    def version_day(self):
+        """The date that picks versions for this claim (版本 按 出院日期), else the claim's date."""
+        return self.scheme.version_day(self.facts, self.claim.date) if self.scheme else self.claim.date
+
     def layer_requirements(self, layer: ir.Layer) -> list[str]:
         reasons = self.requirements(layer.requirements, f"【{layer.name}】")
         return reasons
@@ -277,7 +301,7 @@ class ClaimSettler:
         optional = {f.name for f in self.policy.fields if f.optional}
         reasons = []
         for req in reqs:
-            if not ir.in_force(req.start, req.end, self.claim.date):
+            if not ir.in_force(req.start, req.end, self.version_day()):
                 continue
             reason, cell = check_requirement(req, {**self.facts, "日期": self.claim.date, "费用": self.claim.amount},
                                              optional)
@@ -329,7 +353,7 @@ class ClaimSettler:
         return excluded, class_share
 
     def first_self_pay(self, scheme: ir.Scheme, amount: int) -> int:
-        rule = terms.first_pay(scheme, self.facts, self.claim.date)
+        rule = terms.first_pay(scheme, self.facts, self.version_day())
         if rule is not None:
             index = scheme.first_pays.index(rule)
             share = rule.share

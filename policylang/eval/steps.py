@@ -8,6 +8,7 @@ scoped caps) → 封顶后扣除; the caps' running totals count what is finally
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Protocol
@@ -26,6 +27,7 @@ class LayerSettler(Protocol):
 
     layer: ir.Layer
     claim: Claim
+    day: dt.date  # the date that picks parameter versions (版本 按)
     facts: ir.Facts
     say: Callable
     why: str
@@ -56,7 +58,7 @@ def units(s: LayerSettler, field: str, what: str, origin=None) -> int | None:
 
 def per_unit_amount(s: LayerSettler, param: ir.Param, field: str, what: str) -> tuple[ir.Cell, int, int] | None:
     """(cell, amount per unit, units) of a per-unit table for this claim, or None."""
-    cell = terms.required_cell(param, s.claim.date, s.facts)
+    cell = terms.required_cell(param, s.day, s.facts)
     amount = s.amount(cell.value, cell.origin)
     if amount is None:
         return None
@@ -74,7 +76,7 @@ def deduct(s: LayerSettler, pay: Pay, after_caps: bool) -> Pay | None:
             continue
         kind = "封顶后扣除" if d.after_caps else "支付后扣除"
         if d.per is None:
-            cell = terms.required_cell(d.param, s.claim.date, s.facts)
+            cell = terms.required_cell(d.param, s.day, s.facts)
             total = s.amount(cell.value, cell.origin)
             if total is None:
                 return None

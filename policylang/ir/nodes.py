@@ -242,6 +242,32 @@ class Allowance:
 
 
 @attrs.frozen
+class AlreadyPaid:
+    """扣除已付: money fields of the claim holding what other funds (another scheme or system) already paid; a
+    layer that names them works on what reaches it less their sum, never below 0, and so does every later layer."""
+
+    fields: tuple[str, ...]
+    origin: Span | None = _origin()
+
+
+@attrs.frozen
+class YearTopUp:
+    """年度补助: the period's personal share (what reaches the layer) above threshold × the period's total (政策范围内费用
+    or 费用) is topped up by ratio. Each claim pays round(F after) − round(F before) of F = ratio × max(0, share −
+    threshold × total) over the period's running totals, so the period's payments sum to F of the year exactly; a
+    claim that lowers F (a large cost mostly paid by earlier layers) takes back what was advanced (a negative payment).
+    """
+
+    over: str  # 政策范围内费用 | 费用
+    threshold: RatioValue = attrs.field(validator=accepts(RatioValue))
+    ratio: RatioValue = attrs.field(validator=accepts(RatioValue))
+    origin: Span | None = _origin()
+
+
+TOPUP_TOTALS = ("政策范围内费用", "费用")  # the period totals a 年度补助 threshold may be a share of
+
+
+@attrs.frozen
 class Layer:
     """One layer of a scheme, working on what the previous layer left."""
 
@@ -261,6 +287,8 @@ class Layer:
     deductions: tuple[Deduction, ...] = ()  # 支付后扣除 / 封顶后扣除, in the order written
     unit_caps: tuple[UnitCap, ...] = ()  # 封顶线 每 床日数: caps per unit of a count/days field
     above_cap: bool = False  # 基数 超过上一层封顶线的部分: works only on what the previous layer's cap cut off
+    already_paid: AlreadyPaid | None = None  # 扣除已付: what other funds paid is deducted before this layer
+    topup: YearTopUp | None = None  # 年度补助: a payment on the period's totals (the scheme's last layer)
 
 
 # ---- catalogue, first self-pay, eligibility -----------------------------------------------------
@@ -347,6 +375,7 @@ class Account:
 
 
 ACCOUNT_PARTS = ("起付线", "乙类先行自付", "先行自付", "全自费", "个人自付")
+ACCOUNT_PARTS += ("政策范围内个人自付",)  # 个人自付 without 全自费 (乙类先行自付, 起付线, the share above the ratio …)
 
 
 @attrs.frozen
@@ -366,9 +395,21 @@ class Scheme:
     origin: Span | None = _origin()
     account: Account | None = None
     counted: bool = False  # uses counters (第 n 次): needs a stated 周期
+    version_by: str | None = None  # 版本 按 出院日期: the date field that picks versions and validity
 
     def applies(self, facts: Facts, day: dt.date) -> bool:
+        day = self.version_day(facts, day)
         return in_force(self.start, self.end, day) and all_hold(self.when, facts)
+
+    def version_day(self, facts: Facts, day: dt.date) -> dt.date:
+        """The date a claim's parameter versions and the scheme's validity are read on: the claim's date, or
+        the date field named by 版本 按 (入院日期 / 出院日期) when the claim has it."""
+        chosen = facts.get(self.version_by) if self.version_by else None
+        return chosen if isinstance(chosen, dt.date) else day
+
+    def paid_fields(self) -> tuple[str, ...]:
+        """Every money field the scheme's layers deduct as already paid by other funds (扣除已付), in order."""
+        return tuple(dict.fromkeys(f for la in self.layers if la.already_paid for f in la.already_paid.fields))
 
 
 # ---- subsidies and questions --------------------------------------------------------------------

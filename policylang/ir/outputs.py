@@ -48,6 +48,7 @@ DETAIL_OUTPUTS: tuple[Output, ...] = (
     Output("个人账户余额", Money),
     Output("住院次数", Count),
 )
+DETAIL_OUTPUTS += (Output("其他基金已支付", Money),)  # 扣除已付: what other funds paid on the claim (eval/paid.py)
 OUTPUT_NAMES = tuple(o.name for o in OUTPUTS)  # every backend computes these
 DETAIL_NAMES = tuple(o.name for o in DETAIL_OUTPUTS)
 MONEY_OUTPUTS = tuple(o.name for o in OUTPUTS if o.unit is Money)  # the batch's money columns, in order

@@ -21,6 +21,7 @@ from policylang.lower.deductibles import (
     table_bounds,
 )
 from policylang.lower.formula import formula
+from policylang.lower.paid import topup, with_already_paid, with_topup
 from policylang.lower.rules import requirement
 from policylang.lower.tables import brackets, count_rules, keyed_table, param, table_statement
 from policylang.lower.values import days, money_value, ratio_value, validity, value
@@ -30,7 +31,7 @@ from policylang.syntax import ast
 SCOPES = {"每次": ir.Scope.VISIT, "每日": ir.Scope.DAY, "每次住院": ir.Scope.ADMISSION, "年度": ir.Scope.PERIOD}
 _PAYMENT_TABLES = ("比例", "定额", "津贴天数")
 _METHOD_GLOSS = {"比例": "ratio", "分段": "brackets", "定额": "fixed amount", "津贴": "allowance",
-                 "一次性支付": "one-off payment"}
+                 "一次性支付": "one-off payment", "年度补助": "year-end top-up"}
 
 
 @attrs.frozen
@@ -71,6 +72,7 @@ class _Parts:
     after_ratio: after_ratio.StepTables = attrs.Factory(dict)  # 支付后扣除, 封顶线 每 X, 定额 每 X (lower/steps.py)
     sharing: dict[tuple, bool | None] = attrs.Factory(dict)  # a limit table's 各自累计 / 合并累计
     above_cap: bool = False  # 基数 超过上一层封顶线的部分
+    topup: ir.YearTopUp | None = None
 
 
 def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, ...]) -> ir.Layer | None:
@@ -94,8 +96,8 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
     fixed = fixed or steps.fixed
     lowered_brackets = brackets(ctx, head.owner, parts.brackets) if parts.brackets else None
     deductible, caps, fee_limit = _limits(ctx, head, parts)
-    methods = [m for m in (ratio, lowered_brackets, fixed, allowance, parts.once) if m is not None]
-    written = any(isinstance(st, ast.Brackets | ast.Once) or (isinstance(st, ast.TableStmt) and st.kind in
+    methods = [m for m in (ratio, lowered_brackets, fixed, allowance, parts.once, parts.topup) if m is not None]
+    written = any(isinstance(st, ast.Brackets | ast.Once | ast.TopUp) or (isinstance(st, ast.TableStmt) and st.kind in
                                                               _PAYMENT_TABLES) for st in body)
     if not methods and written:
         return None  # the payment statement had its own error
@@ -108,15 +110,17 @@ def layer(ctx: Context, defs: Definitions, head: LayerHead, body: tuple[object, 
             ("分段", lowered_brackets, lowered_brackets and lowered_brackets.param.versions[0].origin),
             ("定额", fixed, fixed and fixed.param.versions[0].origin),
             ("津贴", allowance, allowance and allowance.days.versions[0].origin),
-            ("一次性支付", parts.once, parts.once and parts.once.origin)) if method]
+            ("一次性支付", parts.once, parts.once and parts.once.origin),
+            ("年度补助", parts.topup, parts.topup and parts.topup.origin)) if method]
         _conflicting_methods(ctx, head, chosen)
     if parts.adjustments and ratio is None:
         ctx.report(error("E043", f"{head.owner} 调整了比例，但没有 比例 语句", parts.adjustments[0].origin))
     for cap in caps:
         named.warn_unsaid_sharing(ctx, head.owner, cap, head.span)
-    return ir.Layer(head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
-                    tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements),
-                    deductions=steps.deductions, unit_caps=steps.unit_caps, above_cap=parts.above_cap)
+    return with_topup(ctx, parts.topup, with_already_paid(ctx, body, ir.Layer(
+        head.name, head.when, deductible, ratio, lowered_brackets, fixed, tuple(caps), allowance,
+        tuple(parts.notes), head.span, fee_limit, parts.once, tuple(parts.requirements),
+        deductions=steps.deductions, unit_caps=steps.unit_caps, above_cap=parts.above_cap)))
 
 
 def _warn_amount_in_running_limit(ctx: Context, kind: str, scope: ir.Scope, versions: list[ir.Version]) -> None:
@@ -233,6 +237,9 @@ def _statement(ctx: Context, defs: Definitions, owner: str, stmt: object, parts:
         case ast.Once():
             if defs.once((owner, "一次性支付"), "一次性支付", stmt.span):
                 parts.once = one_off(ctx, stmt)
+        case ast.TopUp():
+            if defs.once((owner, "年度补助"), "年度补助", stmt.span):
+                parts.topup = topup(ctx, stmt)
         case ast.Require():
             if req := requirement(ctx, stmt):
                 parts.requirements.append(req)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.claims import CLASSES
@@ -13,6 +15,7 @@ from policylang.lower.accumulators import check_bases
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.layer import LayerHead, layer
+from policylang.lower.paid import account_overlap, paid_once_per_scheme, topup_last, version_by
 from policylang.lower.rules import requirement
 from policylang.lower.tables import count_rules, keyed_table
 from policylang.lower.values import ratio_value, validity
@@ -23,6 +26,7 @@ BASE_LAYER = "基本医保"
 # Statements that belong to the scheme itself; everything else is its base layer's.
 _SCHEME_STATEMENTS = (ast.Period, ast.Layer, ast.Exclude, ast.FirstPay, ast.Require, ast.AccountPay,
                       ast.AccountAlloc)
+_SCHEME_STATEMENTS += (ast.VersionBy,)
 
 
 def scheme(ctx: Context, defs: Definitions, s: ast.Scheme, region_start: dt.date | None,
@@ -70,9 +74,12 @@ def scheme(ctx: Context, defs: Definitions, s: ast.Scheme, region_start: dt.date
         account = ir.Account(tuple(account_parts), allocation, account_origin)
     elif allocation is not None:
         account = ir.Account(("个人自付",), allocation, s.span)
-    return ir.Scheme(s.name, when, period, tuple(layers), ir.Catalogue(tuple(exclusions), tuple(shares)),
-                     tuple(first_pays), tuple(requirements), start or region_start, end or region_end, notes, s.span,
-                     account)
+    paid_once_per_scheme(ctx, layers)
+    topup_last(ctx, layers)
+    return attrs.evolve(ir.Scheme(
+        s.name, when, period, tuple(layers), ir.Catalogue(tuple(exclusions), tuple(shares)),
+        tuple(first_pays), tuple(requirements), start or region_start, end or region_end, notes, s.span,
+        account), version_by=version_by(ctx, s.name, s.body))
 
 
 def _layers(ctx: Context, local: Definitions, s: ast.Scheme) -> list[ir.Layer]:
@@ -102,7 +109,7 @@ def _counters_need_period(ctx: Context, s: ast.Scheme, stated: bool) -> None:
     def counting(stmts: tuple[object, ...]) -> list[Span]:
         found = []
         for st in stmts:
-            if isinstance(st, ast.DeductibleCount | ast.DeductibleStep | ast.Once | ast.DeductibleCompound) or (
+            if isinstance(st, ast.DeductibleCount | ast.DeductibleStep | ast.Once | ast.DeductibleCompound | ast.TopUp) or (
                     isinstance(st, ast.FirstPay) and st.counts):
                 found.append(st.span)
             elif isinstance(st, ast.Layer):
@@ -115,6 +122,7 @@ def _counters_need_period(ctx: Context, s: ast.Scheme, stated: bool) -> None:
 
 
 def _account_parts(ctx: Context, stmt: ast.AccountPay) -> list[str]:
+    account_overlap(ctx, stmt.parts)
     out = []
     for part in stmt.parts:
         if part.text not in ir.ACCOUNT_PARTS:

@@ -569,3 +569,29 @@ class LayerBase:
 
     kind: str
     span: Span = _span()
+
+
+@attrs.frozen
+class DeductPaid:
+    """扣除已付 基本医保已支付, 大病保险已支付: money fields holding what other funds already paid on the claim."""
+
+    fields: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class VersionBy:
+    """版本 按 出院日期: the date field that picks a scheme's parameter versions and validity for a claim."""
+
+    field: Name
+    span: Span = _span()
+
+
+@attrs.frozen
+class TopUp:
+    """年度补助 超过 政策范围内费用 20% 的部分 50%: a top-up of the period's personal share above a share of a total."""
+
+    over: Name
+    threshold: Quantity
+    ratio: Quantity
+    span: Span = _span()

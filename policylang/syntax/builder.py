@@ -571,6 +571,15 @@ class AstBuilder(Transformer):
     def expected_refused(self, meta, items):
         return ast.Refused(self._span(meta))
 
+    def deduct_paid(self, meta, items):
+        return ast.DeductPaid(tuple(items), self._span(meta))
+
+    def version_by(self, meta, items):
+        return ast.VersionBy(items[0], self._span(meta))
+
+    def topup(self, meta, items):
+        return ast.TopUp(items[0], items[1], items[2], self._span(meta))
+
 
 class _Text(str):
     """A string literal that remembers where it was written."""

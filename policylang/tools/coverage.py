@@ -33,6 +33,7 @@ KIND_NAMES = {"Scheme": "方案", "Adjustment": "比例调整", "Version": "参�
               "Cell": "表项", "Enumeration": "枚举", "FieldDef": "字段", "Reference": "参考值"}
 KIND_NAMES["Compound"] = "起付线逐次"
 KIND_NAMES["Accumulator"] = "累计"  # 累计 declarations (named running totals)
+KIND_NAMES.update({"AlreadyPaid": "扣除已付", "YearTopUp": "年度补助"})
 UNNAMED_KIND = "规则"
 
 

@@ -46,6 +46,7 @@ FIELD_NAMES.update({"counts_in": "计入累计", "separate": "表中各项各自
 
 FIELD_NAMES.update({"deductions": "", "unit_caps": "", "per": "计量字段", "after_caps": "封顶后扣除"})
 
+FIELD_NAMES.update({"already_paid": "扣除已付", "version_by": "版本依据", "topup": "年度补助", "over": "累计基数"})
 
 @attrs.frozen
 class Change:

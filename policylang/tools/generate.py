@@ -67,6 +67,10 @@ def typed_fields(policy: ir.Policy) -> dict[str, ir.FieldDef]:
             names.update(("住院号", "入院日期"))
 
     def visit(obj: object) -> None:
+        if isinstance(obj, ir.AlreadyPaid):  # 扣除已付: what other funds paid
+            names.update(obj.fields)
+        if isinstance(obj, ir.Scheme) and obj.version_by:  # 版本 按 出院日期: stays that span a change
+            names.update(("入院日期", "出院日期", obj.version_by))
         if isinstance(obj, ir.FieldRef):
             names.add(obj.name)
         elif isinstance(obj, ir.Operand) and obj.kind in ("field", "next_month", "this_month"):
@@ -261,6 +265,7 @@ class Generator:
             amount = self.amount()
             fact_map = dict(combo)
             fact_map.update(self.claim_fields(day))
+            self.paid_by_others(fact_map, amount)
             items = self.items(amount, scheme if same else None)
             out.append(Claim(day, amount, facts(fact_map), i, items))
         return out
@@ -294,6 +299,12 @@ class Generator:
         if isinstance(admitted, dt.date) and isinstance(out.get("出院日期"), dt.date):
             out["出院日期"] = max(admitted, out["出院日期"])  # type: ignore[type-var]
         return out
+
+    def paid_by_others(self, fact_map: dict[str, ir.Fact], amount: int) -> None:
+        """扣除已付 fields mostly as shares of the claim's cost (sometimes all of it, sometimes more: refused)."""
+        for name in dict.fromkeys(f for s in self.policy.schemes for f in s.paid_fields()):
+            if name in fact_map and self.rng.random() < 0.8:
+                fact_map[name] = amount * self.rng.choice((0, 1, 2, 3, 5, 8, 10)) // 10
 
     def value(self, fdef: ir.FieldDef, day: dt.date) -> ir.Fact | None:
         """A value of a typed field for a claim on day; None (absent) now and then when the field is optional."""

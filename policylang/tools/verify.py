@@ -4,7 +4,7 @@ Claims are generated (seeded, policylang.tools.generate) for every person combin
 enumerations, targeting each scheme in turn, with amounts around every money value of the script, dates
 around every version boundary and year end, and the typed fields the rules read. The invariants: the
 fund pays between 0 and the cost; the parts of an amount add up to it (全自费 + 先行自付 + 政策范围内 =
-费用, 个人账户 + 现金 = 个人自付); every cap holds over its scope; more cost never pays less within a
+费用, 个人账户 + 现金 = 个人自付, 个人自付 = 费用 − 基金 − 其他基金已支付); every cap holds over its scope; more cost never pays less within a
 period; each layer pays at most what the previous left; one person's results do not depend on how other
 people's claims are interleaved with theirs.
 """
@@ -69,12 +69,16 @@ def settle_rows(policy: ir.Policy, rows: Sequence[Row], settler: PersonSettler =
 
 # ---- the invariants on one person's claims ----------------------------------------------------------
 
-def _bounds(results: Sequence[ClaimResult]) -> str | None:
+def _bounds(results: Sequence[ClaimResult], yearly: frozenset[str] = frozenset()) -> str | None:
     for i, r in enumerate(results, 1):
-        if not 0 <= r.total_fund <= r.cost:
+        # a 年度补助 (yearly) may take back what it advanced on earlier claims: its negative share lowers the floor
+        floor = sum(min(0, ls.paid) for ls in r.layers if ls.name in yearly)
+        if not floor <= r.total_fund <= r.cost:
             return f"第 {i} 次就诊：基金支付 {fmt_yuan(r.total_fund)} 元不在 0 与费用 {fmt_yuan(r.cost)} 元之间"
-        if r.personal != r.cost - r.total_fund:
-            return f"第 {i} 次就诊：个人自付 {fmt_yuan(r.personal)} 元不等于费用减基金支付"
+        if r.personal != r.cost - r.total_fund - r.other_paid:  # 其他基金已支付 (扣除已付) is nobody's here
+            return f"第 {i} 次就诊：个人自付 {fmt_yuan(r.personal)} 元不等于费用减基金支付（及其他基金已支付）"
+        if not 0 <= r.other_paid <= r.cost:
+            return f"第 {i} 次就诊：其他基金已支付 {fmt_yuan(r.other_paid)} 元不在 0 与费用之间"
     return None
 
 
@@ -97,12 +101,12 @@ def _sums(results: Sequence[ClaimResult]) -> str | None:
     return None
 
 
-def _layers(results: Sequence[ClaimResult]) -> str | None:
+def _layers(results: Sequence[ClaimResult], yearly: frozenset[str] = frozenset()) -> str | None:
     for i, r in enumerate(results, 1):
         # what enters the first layer: the cost less 全自费 and every 先行自付 (乙类 and 异地)
         left = r.cost - r.excluded - r.first_paid if r.layers else r.cost
         for ls in r.layers:
-            if not 0 <= ls.paid <= left:
+            if not (ls.paid >= 0 or ls.name in yearly) or ls.paid > left:
                 return (f"第 {i} 次就诊：{ls.name} 支付 {fmt_yuan(ls.paid)} 元，"
                         f"而上一层剩下 {fmt_yuan(left)} 元")
             left -= ls.paid
@@ -113,7 +117,7 @@ def _cap_facts(policy: ir.Policy, person: Person, claim: Claim) -> dict:
     """The facts a claim is settled with: defaults, the person's, the claim's, then 先行自付 overrides."""
     facts = claim.facts_with(person, policy.defaults())
     scheme = policy.scheme_for(facts, claim.date)
-    rule = terms.first_pay(scheme, facts, claim.date) if scheme else None
+    rule = terms.first_pay(scheme, facts, scheme.version_day(facts, claim.date)) if scheme else None
     if rule is not None:
         facts.update(dict(rule.overrides))
     return facts
@@ -146,14 +150,15 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
                     where = scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days, by=cap.by)
                 except terms.NoCell:
                     continue
-                cell = cap.param.lookup(claim.date, fact_map)
+                day = scheme.version_day(fact_map, claim.date)  # 版本 按 出院日期
+                cell = cap.param.lookup(day, fact_map)
                 # a named 累计 is one total across schemes and layers; 各自累计 keeps one per cell
                 owner = ("累计", cap.counts_in) if cap.counts_in else (scheme.name, layer.name)
                 key = (*owner, cap.scope, where, cell.keys if cap.separate and cell else ())
                 before = running.get(key, 0)
                 total = running[key] = before + paid.get(layer.name, 0)
                 amounts = terms.claim_amounts(r.cost, r.excluded, r.first_paid, r.policy_range)
-                limit = _cap_value(policy, cell.value, claim.date, fact_map, amounts) if cell else None
+                limit = _cap_value(policy, cell.value, day, fact_map, amounts) if cell else None
                 # a limit computed per claim may be lower than an earlier claim's: this claim then pays nothing
                 if limit is not None and total > max(limit, before):
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "
@@ -217,7 +222,8 @@ def check_person(policy: ir.Policy, person: Person, claims: Sequence[Claim],
                  settler: PersonSettler = settle) -> tuple[str, str] | None:
     """The first invariant one person's claims break, as (invariant, detail), or None."""
     results = settler(policy, person, claims)
-    for name, found in ((BOUNDS, lambda: _bounds(results)), (LAYERS, lambda: _layers(results)),
+    yearly = frozenset(la.name for s in policy.schemes for la in s.layers if la.topup is not None)  # 年度补助
+    for name, found in ((BOUNDS, lambda: _bounds(results, yearly)), (LAYERS, lambda: _layers(results, yearly)),
                         (SUMS, lambda: _sums(results)),
                         (CAPS, lambda: _caps(policy, person, claims, results)),
                         (MONOTONE, lambda: _monotone(policy, person, claims, results, settler))):

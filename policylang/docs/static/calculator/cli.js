@@ -10,7 +10,7 @@ const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 
-const FILES = ["exact.js", "policy.js", "terms.js", "accumulators.js", "layers.js", "settle.js"];
+const FILES = ["exact.js", "policy.js", "terms.js", "accumulators.js", "paid.js", "layers.js", "settle.js"];
 for (const f of FILES) vm.runInThisContext(fs.readFileSync(path.join(__dirname, f), "utf8"), { filename: f });
 const PC = globalThis.PolicyCalc;
 

@@ -40,6 +40,9 @@
       this.ratioUsed = null;
       this.bandsUsed = null;
       this.bandsSpan = [0n, 0n];
+      this.day = PC.versionDay(scheme, facts, claim.date); // 版本 按: the date that picks parameter versions
+      this.otherFunds = 0n; // 扣除已付: what other funds paid, taken off what reaches this layer
+      this.policyRange = 0n; // the claim's 政策范围内费用, for a 年度补助; set by the claim's settler
     }
     /** Record a figure of this layer under its name (L进入, L起付线 …); the first layer of a name wins. */
     figure(suffix, value) {
@@ -66,7 +69,7 @@
       if (cell !== null && lim.separate && cell.keys.length) return `${word}${PC.cellLabel(cell)}`;
       return word;
     }
-    capCell(cap) { return cap.separate ? requiredCell(cap.param, this.claim.date, this.facts) : null; }
+    capCell(cap) { return cap.separate ? requiredCell(cap.param, this.day, this.facts) : null; }
     /** cut_off: the spending above this layer's cap, in cost terms (eval/layers.py). */
     cutOff(eligible, raw, paid) {
       this.aboveHow = "";
@@ -89,7 +92,7 @@
     }
     resolve(value, origin) {
       let resolved, note;
-      try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.claim.date, this.amounts); } catch (e) {
+      try { [resolved, note] = PC.resolve(value, this.policy, this.facts, this.day, this.amounts); } catch (e) {
         if (e instanceof PC.FormulaError) {
           this.why = e.message;
           this.say(`无法计算“${value.text}”：${e.message}，本次就诊不予支付`, origin);
@@ -115,6 +118,7 @@
       const layer = this.layer;
       this.figure("进入", base);
       if (this.scheme.layers.length > 1) this.say(`【${layer.name}】本次进入 ${Y(base)} 元`, layer.origin);
+      if (layer.already_paid != null) [base, this.otherFunds] = PC.deductPaid(layer, this.facts, base, this.say);
       if (layer.fee_limit != null && layer.fee_limit.base === "累计费用") {
         const limited = this.feeLimit(layer.fee_limit, base);
         if (limited === null) return null;
@@ -142,6 +146,7 @@
       else if (layer.brackets != null) raw = this.bracketPay(layer.brackets, eligible, base);
       else if (layer.fixed != null) raw = this.fixedPay(layer.fixed, eligible);
       else if (layer.once != null) raw = this.oncePay(layer.once, eligible);
+      else if (layer.topup != null) raw = PC.topUpPay(this, layer.topup, eligible);
       else raw = 0n;
       if (raw === null) return null;
       raw = this.deduct(raw, false); // 支付后扣除
@@ -185,7 +190,7 @@
     }
 
     limit(param, k) {
-      const cell = requiredCell(param, this.claim.date, this.facts);
+      const cell = requiredCell(param, this.day, this.facts);
       const amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
       return [cell, amount, this.acc.get(k)];
@@ -238,7 +243,7 @@
     }
 
     deductible(ded, base) {
-      const day = this.claim.date;
+      const day = this.day;
       const waiver = ded.waivers.find((w) => PC.applies(w, this.facts, day));
       if (waiver) { this.say(`${PC.who(waiver)}免起付线`, waiver.origin); return 0n; }
       const cell = requiredCell(ded.param, day, this.facts);
@@ -305,7 +310,7 @@
       return found;
     }
     boundTable(ded, amount) {
-      const day = this.claim.date;
+      const day = this.day;
       const lower = ded.base_lower != null ? PC.lookup(ded.base_lower, day, this.facts) : null;
       const upper = ded.base_upper != null ? PC.lookup(ded.base_upper, day, this.facts) : null;
       const lo = this.boundValue(lower), hi = this.boundValue(upper);
@@ -338,7 +343,7 @@
     compound(ded, amount) {
       const rule = ded.compound;
       const n = this.count("deductible");
-      if (n === 1n || !PC.inForce(rule.start, rule.end, this.claim.date)) return amount;
+      if (n === 1n || !PC.inForce(rule.start, rule.end, this.day)) return amount;
       const chain = [amount];
       for (let i = 1n; i < n; i++) chain.push(roundFen(rule.factor.v.mul(chain[chain.length - 1]), this.policy.rounding));
       let shown = chain.map((x) => `${Y(x)} 元`);
@@ -349,11 +354,11 @@
     }
 
     ratioPay(rule, eligible, cumulative = false) {
-      const cell = requiredCell(rule.param, this.claim.date, this.facts);
+      const cell = requiredCell(rule.param, this.day, this.facts);
       let ratio = this.resolve(cell.value, cell.origin);
       if (ratio === null) return null;
       this.say(`适用比例 ${show(ratio)}${label(cell)}`, cell.origin);
-      for (const [adj, after, stop] of PC.adjusted(ratio, rule.adjustments, this.facts, this.claim.date)) {
+      for (const [adj, after, stop] of PC.adjusted(ratio, rule.adjustments, this.facts, this.day)) {
         ratio = after;
         const raises = adj.delta.v.cmp(0n) >= 0;
         const bound = stop === null ? "" : `（${raises ? "最高" : "最低"} ${show(stop)}）`;
@@ -374,7 +379,7 @@
     }
 
     bracketPay(brackets, eligible, base) {
-      const cell = requiredCell(brackets.param, this.claim.date, this.facts);
+      const cell = requiredCell(brackets.param, this.day, this.facts);
       const bands = cell.value.bands;
       if (brackets.base === "累计费用") return this.bracketCostPay(bands, base, cell);
       const k = this.key("brackets", "年度");
@@ -424,7 +429,7 @@
 
     fixedPay(fixed, eligible) {
       if (fixed.per != null) return this.fixedPerUnit(fixed, eligible);
-      const cell = requiredCell(fixed.param, this.claim.date, this.facts);
+      const cell = requiredCell(fixed.param, this.day, this.facts);
       const standard = this.amount(cell.value, cell.origin);
       if (standard === null) return null;
       const paid = min(eligible, standard);
@@ -447,8 +452,8 @@
 
     allowance() {
       const al = this.layer.allowance;
-      requiredCell(al.days, this.claim.date, this.facts);
-      const cell = PC.lookup(al.days, this.claim.date, this.facts);
+      requiredCell(al.days, this.day, this.facts);
+      const cell = PC.lookup(al.days, this.day, this.facts);
       let days;
       if (cell.value.node === "Formula") { // 津贴天数 computed per claim
         const base = this.resolve(cell.value, cell.origin);
@@ -485,7 +490,7 @@
       const rate = al.rate;
       if (rate != null && rate.node === "Formula") {
         let exact, note;
-        try { [exact, note] = PC.formulaValue(rate, this.policy, this.facts, this.claim.date, this.amounts); } catch (e) {
+        try { [exact, note] = PC.formulaValue(rate, this.policy, this.facts, this.day, this.amounts); } catch (e) {
           if (!(e instanceof PC.Missing)) throw e;
           this.say(`无法计算日津贴“${rate.text}”：${e.message}`, al.rate_origin);
           return null;
@@ -524,7 +529,7 @@
       return f.n;
     },
     perUnitAmount(param, field, what) {
-      const cell = requiredCell(param, this.claim.date, this.facts);
+      const cell = requiredCell(param, this.day, this.facts);
       const amount = this.amount(cell.value, cell.origin);
       if (amount === null) return null;
       const n = this.units(field, what, cell.origin);
@@ -537,7 +542,7 @@
         const kind = d.after_caps ? "封顶后扣除" : "支付后扣除";
         let cell, total, how;
         if (d.per == null) {
-          cell = requiredCell(d.param, this.claim.date, this.facts);
+          cell = requiredCell(d.param, this.day, this.facts);
           total = this.amount(cell.value, cell.origin);
           if (total === null) return null;
           how = `${kind}每次 ${Y(total)} 元${label(cell)}`;

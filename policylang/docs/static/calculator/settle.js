@@ -43,6 +43,7 @@
   class ClaimSettler {
     constructor(policy, acc, claim, facts) {
       Object.assign(this, { policy, acc, claim, facts, trace: [], scheme: null, figures: new Map() });
+      this.otherPaid = 0n; // 其他基金已支付 on this claim, once its scheme is known
     }
     say(text, origin = null) { this.trace.push({ text, origin: origin || null }); }
 
@@ -54,8 +55,9 @@
     }
     refuse(scheme, reasons, excluded = 0n) {
       const c = this.claim;
-      this.say(`统筹支付 0.00 元，个人自付 ${Y(c.amount)} 元`);
-      return this.result({ scheme: scheme ? scheme.name : null, excluded, policy_range: c.amount - excluded, refused: reasons });
+      this.say(`统筹支付 0.00 元，个人自付 ${Y(c.amount - this.otherPaid)} 元`);
+      return this.result({ scheme: scheme ? scheme.name : null, excluded, policy_range: c.amount - excluded, refused: reasons,
+        personal: c.amount - this.otherPaid, other_paid: this.otherPaid });
     }
 
     // Refused as a whole: what the claim counted on the way is undone (eval/settle.py refuse_whole).
@@ -77,10 +79,15 @@
 
     settle() {
       const claim = this.claim, day = claim.date, policy = this.policy;
-      const scheme = policy.schemes.find((s) => PC.inForce(s.start, s.end, day) && PC.allHold(s.when, this.facts)) || null;
+      const scheme = policy.schemes.find((s) => PC.inForce(s.start, s.end, PC.versionDay(s, this.facts, day))
+        && PC.allHold(s.when, this.facts)) || null;
       if (scheme === null) { this.say(`${day} 的就诊没有适用的方案，不予支付`); return this.refuse(null, ["没有适用的方案"]); }
       this.say(`适用方案：${scheme.name}`, scheme.origin);
       this.scheme = scheme;
+      PC.explainVersion(scheme, this.facts, day, this.say.bind(this));
+      const why = PC.tooMuch(scheme, this.facts, claim.amount);
+      if (why !== null) { this.say(`${why}，无法结算`); return this.refuse(scheme, [why]); }
+      this.otherPaid = PC.otherPaid(scheme, this.facts);
       const reasons = this.requirements(scheme.requirements, "");
       if (reasons.length) return this.refuse(scheme, reasons);
       const catalogue = this.placeCatalogue(scheme);
@@ -117,6 +124,7 @@
           days += r[0]; allowance += r[1]; // every allowance layer adds to 津贴
           continue;
         }
+        settler.policyRange = policyRange; // a 年度补助 counts the period's 政策范围内费用
         const outcome = settler.settle(entering);
         if (outcome === null) {
           const why = settler.why;
@@ -125,22 +133,29 @@
         const [paid, counted] = outcome;
         shares.push({ name: layer.name, paid, deductible: counted });
         base -= paid;
+        base -= settler.otherFunds; // what other funds paid (扣除已付) does not reach later layers either
         above = settler.above; aboveHow = settler.aboveHow;
       }
       const fund = shares.length ? shares[0].paid : 0n;
       const total = shares.reduce((s, x) => s + x.paid, 0n);
-      const personal = claim.amount - total;
+      const personal = claim.amount - total - this.otherPaid;
+      if (personal < 0n) {
+        return this.refuseWhole(scheme, `${PC.OTHER_PAID} ${Y(this.otherPaid)} 元与本政策支付 ${Y(total)} 元合计超过本次费用 ${Y(claim.amount)} 元`);
+      }
       if (shares.length > 1) {
         const parts = shares.map((s) => `${s.name} ${Y(s.paid)} 元`).join("，");
         this.say(`${parts}，基金合计 ${Y(total)} 元，个人自付 ${Y(personal)} 元`);
       } else this.say(`统筹支付 ${Y(fund)} 元，个人自付 ${Y(personal)} 元`);
       if (days) this.say(`津贴 ${Y(allowance)} 元（${days} 天）`);
+      PC.explainPersonal(scheme, this.facts, claim.amount, total, this.say.bind(this));
+      if (PC.paidFields(scheme).length) this.figures.set(PC.OTHER_PAID, this.otherPaid);
       const deductible = shares.length ? shares[0].deductible : 0n;
       const parts = { "起付线": deductible, "乙类先行自付": classShare, "先行自付": first, "全自费": excluded, "个人自付": personal };
+      parts["政策范围内个人自付"] = personal > excluded ? personal - excluded : 0n; // 自付 without 全自费 (自费)
       const account = this.account(scheme, parts, personal);
       return this.result({ scheme: scheme.name, excluded, first_paid: classShare + first, policy_range: policyRange,
         deductible, fund, personal, layers: shares, allowance_days: days, allowance, account,
-        figures: [...this.figures] });
+        figures: [...this.figures], other_paid: this.otherPaid });
     }
 
     /** layer_base: what the previous layer left, or only the spending its cap cut off. */
@@ -186,11 +201,14 @@
       return paid;
     }
 
+    /** The date that picks versions for this claim (版本 按 出院日期), else the claim's date. */
+    versionDay() { return this.scheme ? PC.versionDay(this.scheme, this.facts, this.claim.date) : this.claim.date; }
+
     requirements(reqs, where) {
       const optional = new Set(this.policy.fields.filter((f) => f.optional).map((f) => f.name));
       const reasons = [];
       for (const req of reqs) {
-        if (!PC.inForce(req.start, req.end, this.claim.date)) continue;
+        if (!PC.inForce(req.start, req.end, this.versionDay())) continue;
         const facts = new Map(this.facts);
         facts.set("日期", this.claim.date);
         facts.set("费用", this.claim.amount);
@@ -235,7 +253,7 @@
     }
 
     firstSelfPay(scheme, amount) {
-      const rule = scheme.first_pays.find((r) => PC.applies(r, this.facts, this.claim.date));
+      const rule = scheme.first_pays.find((r) => PC.applies(r, this.facts, this.versionDay()));
       if (!rule) return 0n;
       const index = scheme.first_pays.findIndex((r) => sameNode(r, rule));
       let share = rule.share;

@@ -45,7 +45,8 @@ class AstBuilder(Transformer):
 
     # tokens -------------------------------------------------------------------------------------
     def NAME(self, tok: Token) -> ast.Name:
-        return ast.Name(str(tok), self._tok_span(tok))
+        # A bracketed part of a name is kept in full-width brackets whichever way it was typed: 某市（试点）.
+        return ast.Name(str(tok).replace("(", "（").replace(")", "）"), self._tok_span(tok))
 
     def DATE(self, tok: Token) -> ast.DateLit:
         return ast.DateLit(str(tok), parse_date(str(tok)), self._tok_span(tok))

@@ -105,6 +105,10 @@ CODES: dict[str, Code] = _codes(
      "继承 指向地区目录或 .policy 脚本，导入 指向 .policy 脚本；脚本须是普通文件，且不超过 1 MiB（1024 KB）。"),
     ("E062", "名称含有控制字符", "name contains control or invisible characters",
      "地区目录、脚本文件以及 继承、导入 的名称不能含换行、制表符等控制字符或看不见的格式字符；请改用只含可见字符的名称。"),
+    # 枚举 X 增加 { … } (extending an imported enumeration) and typed conditions (年龄 >= 60 岁)
+    ("E088", "要增加取值的枚举未定义", "no such enumeration to extend",
+     "先 导入 定义该枚举的脚本（如 导入 \"enums\"），或核对枚举名称。"),
+    ("E089", "枚举已有该取值", "value already in the enumeration", "删去已有的取值，只写新增的取值。"),
 )
 
 

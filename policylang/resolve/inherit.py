@@ -12,7 +12,7 @@ from policylang.diagnostics import Diagnostic, error
 from policylang.syntax import ast
 
 # What a child takes from its parent: rules and names, not the parent's header, notes or tests.
-_INHERITED = (ast.EnumDef, ast.FieldDef, ast.Reference, ast.Scheme, ast.Subsidy, ast.Question, ast.Rounding)
+_INHERITED = (ast.EnumDef, ast.EnumExtend, ast.FieldDef, ast.Reference, ast.Scheme, ast.Subsidy, ast.Question, ast.Rounding)
 
 
 def _key_text(entry: ast.Entry) -> tuple[str, ...]:

@@ -103,6 +103,15 @@ class EnumDef:
 
 
 @attrs.frozen
+class EnumExtend:
+    """枚举 救助身份 增加 { 低收入人口 }: values added to an enumeration defined elsewhere (the standard library)."""
+
+    name: Name
+    values: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
 class Cond:
     """An applies-when condition: 字段 = 值 (或 值 …), or a bare enumeration value."""
 

@@ -94,6 +94,9 @@ class AstBuilder(Transformer):
         values = tuple(i for i in items[1:] if isinstance(i, ast.Name))
         return ast.EnumDef(items[0], values, default, self._span(meta))
 
+    def enum_extend(self, meta, items):
+        return ast.EnumExtend(items[0], tuple(items[1:]), self._span(meta))
+
     def enum_default(self, meta, items):
         return _Default(items[0])
 

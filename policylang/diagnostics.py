@@ -109,6 +109,10 @@ CODES: dict[str, Code] = _codes(
     ("E088", "要增加取值的枚举未定义", "no such enumeration to extend",
      "先 导入 定义该枚举的脚本（如 导入 \"enums\"），或核对枚举名称。"),
     ("E089", "枚举已有该取值", "value already in the enumeration", "删去已有的取值，只写新增的取值。"),
+    ("E090", "表中两行的条件重叠", "two rows of a table overlap",
+     "让同一字段的范围互不相交（如 年龄 < 70 岁 与 年龄 >= 70 岁），或给较窄的一行多加一个条件。"),
+    ("E091", "此处不能写字段条件", "a condition on a typed field cannot stand here",
+     "字段条件（如 年龄 >= 60 岁）写在方案、层的适用条件或费用表的行上；资助、判断 和这里只按枚举取值区分。"),
 )
 
 

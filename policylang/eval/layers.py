@@ -26,7 +26,7 @@ from policylang.ir.values import Days, Money, Ratio
 
 
 def _label(cell: ir.Cell) -> str:
-    return f"（{cell.label()}）" if cell.keys else ""
+    return f"（{cell.label()}）" if cell.keys or cell.tests else ""
 
 
 class LayerSettler:

@@ -146,6 +146,12 @@ class ClaimSettler:
         self.say(f"本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：{reason}", origin)
         return self.refuse(scheme, [reason])
 
+    def tests_held(self, when: tuple) -> None:
+        """Each typed condition that held, with the claim's value: 条件成立：年龄 60 岁及以上（年龄 72 岁）."""
+        for test in when:
+            if isinstance(test, ir.FieldTest):
+                self.say(f"条件成立：{test.describe()}（{test.field} {test.fact_text(self.facts)}）", test.origin)
+
     def run(self) -> ClaimResult:
         if isinstance(self.acc, Ledger):
             self.acc.begin()
@@ -161,6 +167,7 @@ class ClaimSettler:
             self.say(f"{day} 的就诊没有适用的方案，不予支付")
             return self.refuse(None, ["没有适用的方案"])
         self.say(f"适用方案：{scheme.name}", scheme.origin)
+        self.tests_held(scheme.when)
         self.scheme = scheme
         reasons = self.eligibility(scheme)
         if reasons:
@@ -182,6 +189,7 @@ class ClaimSettler:
                 if layer.allowance is None:
                     shares.append(LayerShare(layer.name, 0))
                 continue
+            self.tests_held(layer.when)
             failed = self.layer_requirements(layer)
             if failed:
                 if layer.allowance is None:
@@ -335,7 +343,7 @@ class ClaimSettler:
 
 
 def _cell_label(cell: ir.Cell) -> str:
-    return f"（{cell.label()}）" if cell.keys else ""
+    return f"（{cell.label()}）" if cell.keys or cell.tests else ""
 
 
 def _standard(value: object) -> str:

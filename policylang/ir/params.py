@@ -225,12 +225,19 @@ class Cell:
     keys: tuple[tuple[str, str], ...]
     value: Value = attrs.field(validator=accepts(*_VALUES))
     origin: Span | None = _origin()
+    tests: tuple = ()  # typed keys (ir.FieldTest: 年龄 >= 60 岁), after the enumeration keys
 
     def matches(self, facts: Facts) -> bool:
-        return all(facts.get(f) == v for f, v in self.keys)
+        """Enumeration keys first: a typed key is tested (and its field needed) only where they match."""
+        return all(facts.get(f) == v for f, v in self.keys) and all(t.holds(facts) for t in self.tests)
 
     def label(self) -> str:
-        return "、".join(v for _, v in self.keys)
+        return "、".join([*(v for _, v in self.keys), *(t.describe() for t in self.tests)])
+
+    @property
+    def specificity(self) -> int:
+        """The number of fields the cell is keyed on (two typed keys on one field, a range, count once)."""
+        return len(self.keys) + len({t.field for t in self.tests})
 
 
 @attrs.frozen
@@ -242,7 +249,7 @@ class Table:
     def lookup(self, facts: Facts) -> Cell | None:
         best = None
         for cell in self.cells:
-            if cell.matches(facts) and (best is None or len(cell.keys) > len(best.keys)):
+            if cell.matches(facts) and (best is None or cell.specificity > best.specificity):
                 best = cell
         return best
 

@@ -8,7 +8,7 @@ from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import UNIT_KIND, Kind
 from policylang.ir.values import CompareOp, Days, OperandKind, OperandUnit
-from policylang.lower.conditions import cell_keys
+from policylang.lower.conditions import keyed_cells
 from policylang.lower.context import Context
 from policylang.lower.values import date, quantity, validity
 from policylang.resolve.names import did_you_mean
@@ -150,7 +150,7 @@ def _keyed_comparison(ctx: Context, lexpr: ir.Expr, unit: Unit, op: CompareOp,
     """实际缴费年限 >= { 在职 20 年, 退休 25 年 }: the bound is looked up per person."""
     cells = []
     for entry in entries:
-        combos = cell_keys(ctx, entry.keys)
+        combos = keyed_cells(ctx, entry.keys)
         q = entry.value
         if combos is None or not isinstance(q, ast.Quantity):
             return None
@@ -160,7 +160,7 @@ def _keyed_comparison(ctx: Context, lexpr: ir.Expr, unit: Unit, op: CompareOp,
         if _unit(bound) != unit:
             ctx.report(error("E025", f"不能比较{_shown(unit)}与{_shown(_unit(bound))}", q.span))
             return None
-        cells += [ir.Cell(keys, bound.value, entry.span) for keys in combos]  # type: ignore[arg-type]
+        cells += [ir.Cell(keys, bound.value, entry.span, tests) for keys, tests in combos]  # type: ignore[arg-type]
     return ir.Comparison(lexpr, op, ir.Table(tuple(cells)))
 
 

@@ -112,6 +112,19 @@ class EnumExtend:
 
 
 @attrs.frozen
+class FieldTest:
+    """A condition on a typed field: 年龄 >= 60 岁, 参加工作日期 早于 1995-01-01, 年龄 60 岁以上 (op ">=").
+
+    Stands in a scheme's or layer's conditions and as a table key; op is one of >= <= > < = != (the word
+    forms 早于/晚于/不早于/不晚于 and 以上/以下 are read as these)."""
+
+    field: Name
+    op: str
+    value: Quantity | DateLit
+    span: Span = _span()
+
+
+@attrs.frozen
 class Cond:
     """An applies-when condition: 字段 = 值 (或 值 …), or a bare enumeration value."""
 

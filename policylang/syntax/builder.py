@@ -26,6 +26,10 @@ def _all(items, kind) -> tuple:
     return tuple(i for i in items if isinstance(i, kind))
 
 
+# A typed condition's operator as 要求 writes it: the word forms and the mathematical signs.
+_TEST_OPS = {"早于": "<", "晚于": ">", "不早于": ">=", "不晚于": "<=", "≥": ">=", "≤": "<=", "≠": "!="}
+
+
 @v_args(meta=True)
 class AstBuilder(Transformer):
     """Builds AST nodes bottom-up; every node gets the span of its parse-tree node."""
@@ -147,6 +151,30 @@ class AstBuilder(Transformer):
 
     def cond_value(self, meta, items):
         return ast.Cond(None, (items[0],), self._span(meta))
+
+    def field_test(self, meta, items):
+        field, *op, value = items  # "=" is an anonymous token the tree leaves out
+        op = _TEST_OPS.get(str(op[0]), str(op[0])) if op else "="
+        return ast.FieldTest(field, op, value, self._span(meta))
+
+    def cond_test(self, meta, items):
+        return items[0]
+
+    def key_test(self, meta, items):
+        return items[0]
+
+    def field_test_range(self, meta, items):
+        field, value, *rest = items
+        strict = any(isinstance(i, _Incl) and not i.value for i in rest)
+        above = str(rest[-1]) == "以上"
+        op = (">" if strict else ">=") if above else ("<" if strict else "<=")
+        return ast.FieldTest(field, op, value, self._span(meta))
+
+    def date_order(self, meta, items):
+        return str(items[0])
+
+    def range_word(self, meta, items):
+        return str(items[0])
 
     def natural_year(self, meta, items):
         by = _first(items, _By)
@@ -298,7 +326,7 @@ class AstBuilder(Transformer):
         return str(items[0])
 
     def brackets(self, meta, items):
-        keys = tuple(i for i in items if isinstance(i, ast.Key))
+        keys = tuple(i for i in items if isinstance(i, ast.Key | ast.FieldTest))
         base = next((str(i) for i in items if isinstance(i, _BracketBase)), None)
         return ast.Brackets(keys, _all(items, ast.Band), _first(items, ast.Validity), self._span(meta), base)
 

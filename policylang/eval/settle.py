@@ -23,6 +23,7 @@ from policylang.ir.claims import Claim, Person
 from policylang.ir.eligibility import check_requirement
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import ZERO, Money, Months
+from policylang.ir.wording import condition_words
 from policylang.source import Span
 
 
@@ -322,7 +323,7 @@ class ClaimSettler:
         if rule is not None:
             index = scheme.first_pays.index(rule)
             share = rule.share
-            who = "、".join(sorted(v for c in rule.when for v in c.values))
+            who = "、".join(sorted(condition_words(rule.when)))
             if rule.counts:
                 period = period_key(scheme.period, self.claim, self.facts)
                 counter = (scheme.name, "first_pay", index, period)

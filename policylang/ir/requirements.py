@@ -75,6 +75,9 @@ _DATE_WORDS = {">=": ("在", "及以后"), "<=": ("在", "及以前"), ">": ("�
 _NUMBER_WORDS = {">=": (" ", "及以上"), "<=": (" ", "及以下"), ">": "超过", "<": "不满", "=": "为", "!=": "不是"}
 
 
+_UNIT_WORD = {Age: "岁", Months: "个月", Days: "天", Count: "次"}
+
+
 def shown_constant(value: object) -> str:
     """A constant as a citizen reads it: 1995年1月1日, 60 岁, 3 个月, 2,000 元 (whole yuan without 角分)."""
     if isinstance(value, dt.date):
@@ -140,7 +143,7 @@ class FieldTest:
         if isinstance(const, Money):
             return shown_constant(Money(value))  # type: ignore[arg-type]
         if isinstance(const, Age | Months | Days | Count):
-            return str(type(const)(value))  # type: ignore[arg-type]
+            return f"{value} {_UNIT_WORD[type(const)]}"
         return shown_constant(value)
 
     def describe(self, order: tuple[str, ...] = ()) -> str:

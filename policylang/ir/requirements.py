@@ -10,7 +10,17 @@ import attrs
 
 from policylang.ir.accepts import accepts, optional, refuse
 from policylang.ir.params import Table, _origin
-from policylang.ir.values import Age, CompareOp, Count, Days, Money, Months, OperandKind, OperandUnit, magnitude
+from policylang.ir.values import (
+    Age,
+    CompareOp,
+    Count,
+    Days,
+    Money,
+    Months,
+    OperandKind,
+    OperandUnit,
+    magnitude,
+)
 from policylang.source import Span
 
 _CONSTANT = {OperandUnit.MONEY: Money, OperandUnit.DAYS: Days, OperandUnit.MONTHS: Months, OperandUnit.COUNT: Count,

@@ -4,7 +4,6 @@ field with a constant, lowered by lower.rules so units are checked one way (a da
 
 from __future__ import annotations
 
-
 from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.values import CompareOp, OperandUnit, magnitude
@@ -17,7 +16,9 @@ _OVERLAPPED = "与这一行重叠 (overlaps this row)"
 
 def field_test(ctx: Context, t: ast.FieldTest) -> ir.FieldTest | None:
     """A typed condition as IR; wrong fields, units and operators are reported (E015, E004, E025, E046)."""
-    from policylang.lower.rules import comparison  # lower.rules reads lower.conditions, which reads this module
+    from policylang.lower.rules import (
+        comparison,  # lower.rules reads lower.conditions, which reads this module
+    )
 
     kind = "date" if isinstance(t.value, ast.DateLit) else "quantity"
     lhs = ast.Expr((("+", ast.Term("field", t.field, t.field.span)),), t.field.span)

@@ -9,8 +9,8 @@ from policylang.diagnostics import error
 from policylang.ir.units import Kind, fmt_yuan
 from policylang.ir.values import Money
 from policylang.lower.conditions import keyed_cells
-from policylang.lower.fieldtests import overlapping_ranges
 from policylang.lower.context import FIRST_GIVEN, OVERLAPPED, Context, Definitions, overlaps
+from policylang.lower.fieldtests import overlapping_ranges
 from policylang.lower.formula import formula
 from policylang.lower.values import days, money_value, quantity, ratio_value, validity, value
 from policylang.source import Span

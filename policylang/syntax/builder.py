@@ -446,7 +446,7 @@ class AstBuilder(Transformer):
         return ast.Question(items[0], text, _all(items, ast.Allow), otherwise, notes, self._span(meta))
 
     def allow(self, meta, items):
-        return ast.Allow(_all(items, ast.Cond), _first(items, ast.Validity), self._span(meta))
+        return ast.Allow(_all(items, ast.Cond | ast.FieldTest), _first(items, ast.Validity), self._span(meta))
 
     def otherwise(self, meta, items):
         return _Otherwise(str(items[0]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from policylang import ir
 from policylang.diagnostics import error
-from policylang.ir.values import CompareOp, OperandUnit, magnitude
+from policylang.ir.values import CompareOp, magnitude
 from policylang.lower.context import Context
 from policylang.source import Span
 from policylang.syntax import ast
@@ -16,18 +16,11 @@ _OVERLAPPED = "与这一行重叠 (overlaps this row)"
 
 def field_test(ctx: Context, t: ast.FieldTest) -> ir.FieldTest | None:
     """A typed condition as IR; wrong fields, units and operators are reported (E015, E004, E025, E046)."""
-    from policylang.lower.rules import (
-        comparison,  # lower.rules reads lower.conditions, which reads this module
-    )
+    # lower.rules reads lower.conditions, which reads this module: imported when first used
+    from policylang.lower.rules import comparison
 
-    kind = "date" if isinstance(t.value, ast.DateLit) else "quantity"
-    lhs = ast.Expr((("+", ast.Term("field", t.field, t.field.span)),), t.field.span)
-    rhs = ast.Expr((("+", ast.Term(kind, t.value, t.value.span)),), t.value.span)
-    lowered = comparison(ctx, ast.Comparison(lhs, t.op, rhs, t.span))
+    lowered = comparison(ctx, t.comparison)  # an enumeration compared with a number or a date is E025 there
     if lowered is None:
-        return None
-    if lowered.lhs.terms[0][1].unit is OperandUnit.ENUM:
-        ctx.report(error("E025", f"“{t.field.text}”是枚举，按取值写条件：{t.field.text}=取值", t.span))
         return None
     fdef = ctx.fields.get(t.field.text)
     return ir.FieldTest(lowered, t.span, bool(fdef and fdef.optional))

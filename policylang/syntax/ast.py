@@ -118,10 +118,24 @@ class FieldTest:
     Stands in a scheme's or layer's conditions and as a table key; op is one of >= <= > < = != (the word
     forms 早于/晚于/不早于/不晚于 and 以上/以下 are read as these)."""
 
-    field: Name
-    op: str
-    value: Quantity | DateLit
+    comparison: Comparison  # field op constant, as 要求 writes a comparison
     span: Span = _span()
+
+    @property
+    def field(self) -> Name:
+        name = self.comparison.lhs.terms[0][1].value
+        assert isinstance(name, Name)
+        return name
+
+    @property
+    def op(self) -> str:
+        return self.comparison.op
+
+    @property
+    def value(self) -> Quantity | DateLit:
+        rhs = self.comparison.rhs
+        assert isinstance(rhs, Expr) and isinstance(rhs.terms[0][1].value, Quantity | DateLit)
+        return rhs.terms[0][1].value
 
 
 @attrs.frozen

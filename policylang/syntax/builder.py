@@ -153,9 +153,15 @@ class AstBuilder(Transformer):
         return ast.Cond(None, (items[0],), self._span(meta))
 
     def field_test(self, meta, items):
-        field, *op, value = items  # "=" is an anonymous token the tree leaves out
-        op = _TEST_OPS.get(str(op[0]), str(op[0])) if op else "="
-        return ast.FieldTest(field, op, value, self._span(meta))
+        field, op, value = items
+        return self._field_test(field, _TEST_OPS.get(str(op), str(op)), value, self._span(meta))
+
+    def _field_test(self, field: ast.Name, op: str, value: ast.Quantity | ast.DateLit, span: Span) -> ast.FieldTest:
+        """年龄 >= 60 岁 as the comparison a 要求 would write: the field, the operator, the constant."""
+        kind = "date" if isinstance(value, ast.DateLit) else "quantity"
+        lhs = ast.Expr((("+", ast.Term("field", field, field.span)),), field.span)
+        rhs = ast.Expr((("+", ast.Term(kind, value, value.span)),), value.span)
+        return ast.FieldTest(ast.Comparison(lhs, op, rhs, span), span)
 
     def cond_test(self, meta, items):
         return items[0]
@@ -168,7 +174,7 @@ class AstBuilder(Transformer):
         strict = any(isinstance(i, _Incl) and not i.value for i in rest)
         above = str(rest[-1]) == "以上"
         op = (">" if strict else ">=") if above else ("<" if strict else "<=")
-        return ast.FieldTest(field, op, value, self._span(meta))
+        return self._field_test(field, op, value, self._span(meta))
 
     def date_order(self, meta, items):
         return str(items[0])

@@ -144,3 +144,13 @@ def test_an_imported_enumeration_gains_local_values_after_its_own() -> None:
     assert enum.values[-2:] == ("低收入人口", "因病致贫") and enum.values[0] == "无" and enum.default == "无"
     assert _codes("枚举 不存在 增加 { 甲 }\n方案 甲 { 比例 50% }") == ["E088"]
     assert _codes("枚举 救助身份 增加 { 特困人员 }\n方案 甲 { 比例 50% }") == ["E089"]
+
+
+def test_a_missing_field_is_refused_alike_in_batch_and_scalar() -> None:
+    policy = policy_of("conditions")
+    rows = [{"参保人ID": "a", "日期": dt.date(2024, 3, 1), "费用": 200_000, "险种": "职工医保", "人员类别": "在职",
+             "就医类型": "普通门诊", "年龄": Fraction(45)},  # no 参加工作日期: refused
+            {"参保人ID": "b", "日期": dt.date(2024, 3, 1), "费用": 200_000, "险种": "城乡居民医保", "人员类别": "居民",
+             "就医类型": "普通门诊"}]  # no 年龄 (可选): 年龄 60 岁以上 does not hold, the general scheme applies
+    cols = Columns.from_records(rows)
+    assert_same(policy, cols, settle_columns(policy, cols))

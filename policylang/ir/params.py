@@ -36,6 +36,18 @@ def _origin() -> Span | None:
     return attrs.field(eq=False, repr=False, default=None)
 
 
+class NoCell(Exception):
+    """A table the claim reaches has no cell for it: the claim is refused (拒付), never paid as if it were 0.
+    Also raised for a typed condition (ir.FieldTest) on a field the claim does not have.
+
+    reason is the officer's sentence (比例表没有 三级 (no ratio for 三级)); origin the table's span.
+    """
+
+    def __init__(self, reason: str, origin: Span | None) -> None:
+        super().__init__(reason)
+        self.reason, self.origin = reason, origin
+
+
 def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 

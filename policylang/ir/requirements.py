@@ -4,12 +4,13 @@ constants held as typed values (Money, Days, Months, Count, Age). ir.eligibility
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping
 
 import attrs
 
 from policylang.ir.accepts import accepts, optional, refuse
-from policylang.ir.params import Table, _origin
+from policylang.ir.params import NoCell, Table, _origin
 from policylang.ir.values import (
     Age,
     CompareOp,
@@ -22,6 +23,10 @@ from policylang.ir.values import (
     magnitude,
 )
 from policylang.source import Span
+
+# The comparison operators of 要求 and of typed conditions (one table: ir.eligibility reads it too).
+OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq,
+             "!=": operator.ne}
 
 _CONSTANT = {OperandUnit.MONEY: Money, OperandUnit.DAYS: Days, OperandUnit.MONTHS: Months, OperandUnit.COUNT: Count,
              OperandUnit.AGE: Age, OperandUnit.DATE: dt.date, OperandUnit.TEXT: str, OperandUnit.ENUM: str}
@@ -101,8 +106,9 @@ def shown_constant(value: object) -> str:
 @attrs.frozen
 class FieldTest:
     """A condition on a typed field (年龄 >= 60 岁, 参加工作日期 < 1995-01-01), in a scheme's or layer's
-    conditions or a table key. It is a 要求 comparison of the field with a constant, so ir.eligibility
-    evaluates it (one comparison semantics); a claim without the field cannot be placed and is refused."""
+    conditions or a table key. It is a 要求 comparison of the field with a constant, compared with the one
+    table of operators ir.eligibility uses; a claim without the field cannot be placed and is refused
+    (NoCell), unless the field is 可选."""
 
     comparison: Comparison
     origin: Span | None = _origin()
@@ -135,14 +141,14 @@ class FieldTest:
         return frozenset({bare})
 
     def holds(self, facts: Mapping[str, object]) -> bool:
-        from policylang.ir import eligibility, terms  # they read this module: imported when first evaluated
-        try:
-            return eligibility.compare(self.comparison, facts)[0]  # type: ignore[arg-type]
-        except eligibility.Missing:
-            if self.optional:
-                return False
-            raise terms.NoCell(f"缺少“{self.field}”，无法判断是否{self.describe()} "
-                               f"(no {self.field} to test the condition)", self.origin) from None
+        """The field's value against the constant, as ir.eligibility compares a field with a constant."""
+        value = facts.get(self.field)
+        if value is not None:
+            return bool(OPERATORS[self.op](value, magnitude(self.constant)))
+        if self.optional:
+            return False
+        raise NoCell(f"缺少“{self.field}”，无法判断是否{self.describe()} "
+                       f"(no {self.field} to test the condition)", self.origin)
 
     def fact_text(self, facts: Mapping[str, object]) -> str:
         """The claim's value of the field, as the trace shows it beside the test: 年龄 72 岁, 1990年5月1日."""
@@ -168,4 +174,4 @@ class FieldTest:
         return f"{self.field}{words} {shown}"
 
 
-__all__ = ["Comparison", "Expr", "FieldTest", "Operand", "Requirement", "shown_constant"]
+__all__ = ["OPERATORS", "Comparison", "Expr", "FieldTest", "Operand", "Requirement", "shown_constant"]

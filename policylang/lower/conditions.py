@@ -9,6 +9,7 @@ from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import EXAMPLE_UNIT, Kind
 from policylang.lower.context import Context
+from policylang.lower.fieldtests import field_test
 from policylang.lower.values import date, measure
 from policylang.resolve.names import did_you_mean
 from policylang.source import Span
@@ -23,7 +24,6 @@ _DURATION_UNIT = {"天数": "天", "月数": "月", "年数": "年"}
 def key_condition(ctx: Context, key: ast.Key | ast.FieldTest) -> ir.Condition | ir.FieldTest | None:
     """One key of a table row: 退休, 二级/三级, 人员类别=退休, or a typed condition 年龄 >= 60 岁."""
     if isinstance(key, ast.FieldTest):
-        from policylang.lower.fieldtests import field_test  # it reads lower.rules, which reads this module
         return field_test(ctx, key)
     if key.field is not None:
         enum = ctx.index.field(key.field, ctx.report)
@@ -73,7 +73,6 @@ def conditions(ctx: Context, conds: tuple[ast.Cond | ast.FieldTest, ...]) -> tup
     out: list[ir.Condition | ir.FieldTest] = []
     for c in conds:
         if isinstance(c, ast.FieldTest):
-            from policylang.lower.fieldtests import field_test
             if test := field_test(ctx, c):
                 out.append(test)
             continue

@@ -8,6 +8,7 @@ from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.values import CompareOp, magnitude
 from policylang.lower.context import Context
+from policylang.lower.rules import comparison
 from policylang.source import Span
 from policylang.syntax import ast
 
@@ -16,9 +17,6 @@ _OVERLAPPED = "与这一行重叠 (overlaps this row)"
 
 def field_test(ctx: Context, t: ast.FieldTest) -> ir.FieldTest | None:
     """A typed condition as IR; wrong fields, units and operators are reported (E015, E004, E025, E046)."""
-    # lower.rules reads lower.conditions, which reads this module: imported when first used
-    from policylang.lower.rules import comparison
-
     lowered = comparison(ctx, t.comparison)  # an enumeration compared with a number or a date is E025 there
     if lowered is None:
         return None

@@ -11,7 +11,7 @@ from policylang.ir.values import Days, Money
 from policylang.lower.conditions import conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.formula import formula
-from policylang.lower.rules import requirement
+from policylang.lower.require import requirement
 from policylang.lower.tables import brackets, count_rules, keyed_table, param, table_statement
 from policylang.lower.values import days, money_value, ratio_value, validity, value
 from policylang.source import Span

@@ -12,7 +12,7 @@ from policylang.ir.values import ZERO
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
 from policylang.lower.layer import LayerHead, layer
-from policylang.lower.rules import requirement
+from policylang.lower.require import requirement
 from policylang.lower.tables import count_rules, keyed_table
 from policylang.lower.values import ratio_value, validity
 from policylang.source import Span

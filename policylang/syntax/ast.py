@@ -207,7 +207,7 @@ class CountEntry:
 
 @attrs.frozen
 class Entry:
-    keys: tuple[Key, ...]
+    keys: tuple[Key | FieldTest, ...]
     value: Quantity | RefValue
     span: Span = _span()
 
@@ -273,7 +273,7 @@ class Brackets:
 class Layer:
     name: str
     name_span: Span = attrs.field(eq=False, repr=False)
-    when: tuple[Cond, ...]
+    when: tuple[Cond | FieldTest, ...]
     body: tuple[object, ...]
     span: Span = _span()
 
@@ -433,7 +433,7 @@ class Subsidy:
 
 @attrs.frozen
 class Allow:
-    conds: tuple[Cond, ...]
+    conds: tuple[Cond | FieldTest, ...]
     validity: Validity | None
     span: Span = _span()
 
@@ -452,7 +452,7 @@ class Question:
 class Scheme:
     name: str
     name_span: Span = attrs.field(eq=False, repr=False)
-    when: tuple[Cond, ...]
+    when: tuple[Cond | FieldTest, ...]
     validity: Validity | None
     body: tuple[object, ...]
     override: bool  # 覆盖 方案 …: replaces single values of an inherited scheme

@@ -113,6 +113,8 @@ CODES: dict[str, Code] = _codes(
      "让同一字段的范围互不相交（如 年龄 < 70 岁 与 年龄 >= 70 岁），或给较窄的一行多加一个条件。"),
     ("E091", "此处不能写字段条件", "a condition on a typed field cannot stand here",
      "字段条件（如 年龄 >= 60 岁）写在方案、层的适用条件或费用表的行上；资助、判断 和这里只按枚举取值区分。"),
+    ("W117", "括号紧贴名称，是名称的一部分", "brackets glued to a name are part of the name",
+     "要写适用条件时，在“(”前加一个空格：方案 职工 (在职)；括号确是名称的一部分时可忽略。"),
 )
 
 

@@ -4,8 +4,10 @@ field with a constant, lowered by lower.rules so units are checked one way (a da
 
 from __future__ import annotations
 
+import re
+
 from policylang import ir
-from policylang.diagnostics import error
+from policylang.diagnostics import error, warning
 from policylang.ir.values import CompareOp, magnitude
 from policylang.lower.context import Context
 from policylang.lower.rules import comparison
@@ -22,6 +24,16 @@ def field_test(ctx: Context, t: ast.FieldTest) -> ir.FieldTest | None:
         return None
     fdef = ctx.fields.get(t.field.text)
     return ir.FieldTest(lowered, t.span, bool(fdef and fdef.optional))
+
+
+def glued_brackets(ctx: Context, name: str, span: Span) -> None:
+    """W117: a scheme or layer named 职工（在职） where 在职 is an enumeration value — brackets glued to a name are
+    part of it, so the officer probably meant the conditions 方案 职工 (在职), which need the space."""
+    for inner in re.findall(r"（([^（）]+)）", name):
+        if inner in ctx.index.owners:
+            outer = name.split("（", 1)[0]
+            ctx.report(warning("W117", f"名称“{name}”中的（{inner}）是名称的一部分，不是适用条件", span,
+                               f"若要只适用于{inner}，在括号前加空格：{outer} ({inner})"))
 
 
 # ---- tables keyed by ranges ----------------------------------------------------------------------
@@ -86,4 +98,4 @@ def overlapping_ranges(ctx: Context, cells: list[ir.Cell], spans: list[Span]) ->
                                  related=((_OVERLAPPED, spans[i]),)))
 
 
-__all__ = ["field_test", "overlapping_ranges"]
+__all__ = ["field_test", "glued_brackets", "overlapping_ranges"]

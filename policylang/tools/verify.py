@@ -142,7 +142,10 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
                 key = (scheme.name, layer.name, cap.scope,
                        scope_key(cap.scope, scheme.period, claim, fact_map, stay_days=cap.stay_days))
                 total = running[key] = running.get(key, 0) + paid.get(layer.name, 0)
-                cell = cap.param.lookup(claim.date, fact_map)
+                try:
+                    cell = cap.param.lookup(claim.date, fact_map)
+                except ir.NoCell:  # a typed condition on a field the claim lacks: refused, nothing to bound
+                    cell = None
                 limit = _cap_value(policy, cell.value, claim.date, fact_map) if cell else None
                 if limit is not None and total > limit:
                     return (f"第 {i + 1} 次就诊后，{scheme.name} {layer.name} {cap.scope.value}累计支付 "

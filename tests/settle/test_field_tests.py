@@ -154,3 +154,13 @@ def test_a_missing_field_is_refused_alike_in_batch_and_scalar() -> None:
              "就医类型": "普通门诊"}]  # no 年龄 (可选): 年龄 60 岁以上 does not hold, the general scheme applies
     cols = Columns.from_records(rows)
     assert_same(policy, cols, settle_columns(policy, cols))
+
+
+def test_check_time_tables_with_typed_rows_on_a_mandatory_field_do_not_fail() -> None:
+    """W101/W102 look tables up by enumeration values alone: a row keyed by a typed condition on a field the
+    check cannot know counts as present (it would refuse a claim at settlement, never a check)."""
+    text = ("字段 工作日期 日期\n方案 甲 (险种 = 职工医保) {\n    起付线 每次 在职 工作日期 < 1995-01-01 100 元, 退休 200 元\n"
+            "    比例 在职 工作日期 < 1995-01-01 90%, 退休 50%\n    封顶线 每次 在职 50 元, 退休 100 元\n}")
+    checked = _checked(text)
+    assert checked.policy is not None
+    assert sorted(d.code for d in checked.diagnostics) == ["W101", "W101"]

@@ -164,3 +164,14 @@ def test_check_time_tables_with_typed_rows_on_a_mandatory_field_do_not_fail() ->
     checked = _checked(text)
     assert checked.policy is not None
     assert sorted(d.code for d in checked.diagnostics) == ["W101", "W101"]
+
+
+def test_a_scheme_condition_on_a_missing_field_refuses_alike_in_batch_and_scalar() -> None:
+    policy = _policy("字段 工作日期 日期\n方案 老 (工作日期 < 1995-01-01) { 比例 90% }\n方案 新 { 比例 50% }")
+    (r,) = settle(policy, Person("p", facts({})), [_claim()])
+    assert r.scheme is None and "缺少“工作日期”" in r.refused[0]
+    rows = [{"参保人ID": "a", "日期": dt.date(2024, 3, 1), "费用": 100_000},
+            {"参保人ID": "b", "日期": dt.date(2024, 3, 1), "费用": 100_000, "工作日期": dt.date(1990, 1, 1)},
+            {"参保人ID": "c", "日期": dt.date(2024, 3, 1), "费用": 100_000, "工作日期": dt.date(2000, 1, 1)}]
+    cols = Columns.from_records(rows)
+    assert_same(policy, cols, settle_columns(policy, cols))

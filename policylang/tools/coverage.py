@@ -95,6 +95,8 @@ def _walk(obj: object, path: list[object], out: list[Item]) -> bool:
     """Collect the leaf items under obj; True if any object under obj carries a span."""
     found = False
     for child in _children(obj):
+        if isinstance(child, ir.FieldTest):  # a condition of the rule that holds it (a cell, a layer): not a rule
+            continue
         below = _walk(child, [*path, child], out)
         origin = getattr(child, "origin", None)
         if isinstance(origin, Span) and not below:

@@ -155,6 +155,16 @@ CODES: dict[str, Code] = _codes(
      "在表后写 合并累计（各项共用一个累计，原来的默认）或 各自累计（每项单独累计）。"),
     ("W115", "累计未被使用", "accumulator declared but never used",
      "删除这条 累计 声明，或在起付线、封顶线、费用限额后写 计入 名称。"),
+    # 枚举 X 增加 { … } (extending an imported enumeration) and typed conditions (年龄 >= 60 岁)
+    ("E088", "要增加取值的枚举未定义", "no such enumeration to extend",
+     "先 导入 定义该枚举的脚本（如 导入 \"enums\"），或核对枚举名称。"),
+    ("E089", "枚举已有该取值", "value already in the enumeration", "删去已有的取值，只写新增的取值。"),
+    ("E090", "表中两行的条件重叠", "two rows of a table overlap",
+     "让同一字段的范围互不相交（如 年龄 < 70 岁 与 年龄 >= 70 岁），或给较窄的一行多加一个条件。"),
+    ("E091", "此处不能写字段条件", "a condition on a typed field cannot stand here",
+     "字段条件（如 年龄 >= 60 岁）写在方案、层的适用条件或费用表的行上；资助、判断 和这里只按枚举取值区分。"),
+    ("W117", "括号紧贴名称，是名称的一部分", "brackets glued to a name are part of the name",
+     "要写适用条件时，在“(”前加一个空格：方案 职工 (在职)；括号确是名称的一部分时可忽略。"),
 )
 
 # amounts already paid by other funds (扣除已付), the date that picks a version (版本 按), account parts

@@ -134,7 +134,10 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
     blocked: schemes the kernel does not run (by index, with the reason); their claims go to scalar.
     check: evaluate 要求 here (plan_rows checks them separately, keyed by the fields they read).
     """
-    index = next((i for i, s in enumerate(policy.schemes) if s.applies(facts, day)), -1)
+    try:
+        index = next((i for i, s in enumerate(policy.schemes) if s.applies(facts, day)), -1)
+    except terms.NoCell as e:  # a typed condition on a field the claim lacks: refused, as settle() does
+        return RowPlan(-1, (e.reason,))
     if index < 0:
         return RowPlan(-1, ("没有适用的方案",))
     if blocked and index in blocked:
@@ -148,7 +151,10 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
         return RowPlan(index, (f"找不到就医地“{place}”的目录",))
     facts = dict(facts)
     share = Fraction(0)
-    rule = terms.first_pay(scheme, facts, day)
+    try:
+        rule = terms.first_pay(scheme, facts, day)
+    except terms.NoCell as e:
+        return RowPlan(index, (e.reason,))
     if rule is not None:
         share = rule.share.value
         facts.update(rule.overrides)

@@ -11,7 +11,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 
 from policylang.ir.units import UNIT_KIND
 
-_WORD = r"[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]*"
+_WORD = r"[A-Za-z_\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z_\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]*"
 
 
 @functools.cache

@@ -55,20 +55,23 @@ class Column:
     def show(self, value: object) -> str:
         return value_cn(value)
 
-    def value(self, facts: Mapping[str, str], day: dt.date) -> ir.Value | None:
+    def value(self, facts: Mapping[str, str], day: dt.date) -> ir.Value | str | None:
+        version = self.param.at(day)
+        if version is not None and any(c.tests for c in version.table.cells):
+            return _rows_by_condition(version.table, facts)
         cell = terms.cell(self.param, day, facts)
         if cell is None:
             return None
         value = cell.value
         if isinstance(value, Ratio) and self.adjustments:
-            value = adjusted(value, self.adjustments, facts, day)
+            value = adjusted(value, _enumerated(self.adjustments), facts, day)
         return value
 
     def fields(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for v in self.param.versions:
             seen.update(dict.fromkeys(v.table.fields))
-        for a in self.adjustments:
+        for a in _enumerated(self.adjustments):
             seen.update(dict.fromkeys(c.field for c in a.when))
         return tuple(seen)
 
@@ -77,12 +80,31 @@ class Column:
 
     def mentioned(self, field: str) -> set[str]:
         out = {val for v in self.param.versions for c in v.table.cells for f, val in c.keys if f == field}
-        out |= {val for a in self.adjustments for c in a.when if c.field == field for val in c.values}
+        out |= {val for a in _enumerated(self.adjustments) for c in a.when if c.field == field for val in c.values}
         return out
 
     def dates(self) -> set[dt.date]:
         out = {v.start for v in self.param.versions if v.start}
         return out | {a.start for a in self.adjustments if a.start}
+
+
+def _enumerated(adjustments: tuple[ir.Adjustment, ...]) -> tuple[ir.Adjustment, ...]:
+    """The adjustments the overview table can apply by its rows' enumeration values; one with a typed condition
+    (年龄 >= 70 岁) is said in its own sentence below the table."""
+    return tuple(a for a in adjustments if not any(isinstance(c, ir.FieldTest) for c in a.when))
+
+
+def _rows_by_condition(table: ir.Table, facts: Mapping[str, str]) -> str:
+    """A table keyed by typed conditions, in one cell: 年龄 70 岁及以上 90%；…；其他 70% — each row meeting the
+    overview row's enumeration values, in the order written (the most specific row applies)."""
+    parts = []
+    for cell in table.cells:
+        if not all(facts.get(f) == v for f, v in cell.keys if f in facts):
+            continue
+        shown = value_cn(cell.value)
+        label = "、".join(t.describe() for t in cell.tests) or "其他"
+        parts.append(f"{label} {shown}")
+    return "；".join(parts)
 
 
 @attrs.frozen

@@ -29,10 +29,11 @@ from policylang.ir.outputs import band_figure
 from policylang.ir.rounding import round_fen
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import Days, Money, Ratio
+from policylang.ir.wording import condition_words
 
 
 def _label(cell: ir.Cell) -> str:
-    return f"（{cell.label()}）" if cell.keys else ""
+    return f"（{cell.label()}）" if cell.keys or cell.tests else ""
 
 
 class LayerSettler:
@@ -258,7 +259,7 @@ class LayerSettler:
         day = self.day
         waiver = terms.waiver(ded, self.facts, day)
         if waiver is not None:
-            who = "、".join(sorted(v for c in waiver.when for v in c.values))
+            who = "、".join(sorted(condition_words(waiver.when)))
             self.say(f"{who}免起付线", waiver.origin)
             return 0
         cell = terms.required_cell(ded.param, day, self.facts)
@@ -334,7 +335,7 @@ class LayerSettler:
         for adj, after, stop in terms.adjusted(ratio, ratio_rule.adjustments, self.facts, self.day):
             ratio = after
             bound = "" if stop is None else f"（{'最高' if adj.raises else '最低'} {stop}）"
-            who = "、".join(sorted(v for c in adj.when for v in c.values))
+            who = "、".join(sorted(condition_words(adj.when)))
             verb = "提高" if adj.raises else "降低"
             self.say(f"{who}比例{verb} {abs(adj.delta)}，适用比例 {ratio}{bound}", adj.origin)
         clamped = terms.clamp(ratio)
@@ -458,7 +459,7 @@ class LayerSettler:
         for rule, added in found.steps:
             days += added.n
             if isinstance(rule, ir.DaysAddition):
-                who = "、".join(sorted(v for c in rule.when for v in c.values))
+                who = "、".join(sorted(condition_words(rule.when)))
                 self.say(f"{who}增加 {added}，共 {days} 天", rule.origin)
             else:
                 count = int(self.facts.get(rule.field, rule.base))  # type: ignore[arg-type]

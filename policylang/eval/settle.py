@@ -24,6 +24,7 @@ from policylang.ir.claims import Claim, Person
 from policylang.ir.eligibility import check_requirement
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import ZERO, Money, Months
+from policylang.ir.wording import condition_words
 from policylang.source import Span
 
 
@@ -152,6 +153,12 @@ class ClaimSettler:
         self.say(f"本次就诊不予支付，不计入起付线与封顶线，后面的层也不代为支付：{reason}", origin)
         return self.refuse(scheme, [reason])
 
+    def tests_held(self, when: tuple) -> None:
+        """Each typed condition that held, with the claim's value: 条件成立：年龄 60 岁及以上（年龄 72 岁）."""
+        for test in when:
+            if isinstance(test, ir.FieldTest):
+                self.say(f"条件成立：{test.describe()}（{test.field} {test.fact_text(self.facts)}）", test.origin)
+
     def run(self) -> ClaimResult:
         if isinstance(self.acc, Ledger):
             self.acc.begin()
@@ -167,6 +174,7 @@ class ClaimSettler:
             self.say(f"{day} 的就诊没有适用的方案，不予支付")
             return self.refuse(None, ["没有适用的方案"])
         self.say(f"适用方案：{scheme.name}", scheme.origin)
+        self.tests_held(scheme.when)
         self.scheme = scheme
         funds.explain_version(scheme, self.facts, day, self.say)
         if (why := funds.too_much(scheme, self.facts, claim.amount)) is not None:
@@ -197,6 +205,7 @@ class ClaimSettler:
                 else:
                     self.figures.setdefault(layer.name, 0)  # an allowance layer's own name is an output too
                 continue
+            self.tests_held(layer.when)
             failed = self.layer_requirements(layer)
             if failed:
                 if layer.allowance is None:
@@ -357,7 +366,7 @@ class ClaimSettler:
         if rule is not None:
             index = scheme.first_pays.index(rule)
             share = rule.share
-            who = "、".join(sorted(v for c in rule.when for v in c.values))
+            who = "、".join(sorted(condition_words(rule.when)))
             if rule.counts:
                 period = period_key(scheme.period, self.claim, self.facts)
                 counter = (scheme.name, "first_pay", index, period)
@@ -378,7 +387,7 @@ class ClaimSettler:
 
 
 def _cell_label(cell: ir.Cell) -> str:
-    return f"（{cell.label()}）" if cell.keys else ""
+    return f"（{cell.label()}）" if cell.keys or cell.tests else ""
 
 
 def _standard(value: object) -> str:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import operator
 from fractions import Fraction
 
 from policylang import ir
+from policylang.ir.requirements import OPERATORS
 from policylang.ir.values import OperandKind, OperandUnit, magnitude
 
-_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq,
-        "!=": operator.ne}
+_OPS = OPERATORS
 
 
 class Missing(Exception):

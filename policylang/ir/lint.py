@@ -11,6 +11,13 @@ from policylang.ir import terms
 from policylang.ir.values import ONE, Money, Ratio
 
 
+def _enumerated_lookup(table: ir.Table, facts: ir.Facts) -> ir.Cell | None:
+    """The cell for enumeration values alone, at check time: a row keyed by a typed condition (年龄 >= 60 岁)
+    counts as present, since it applies to some claims with these values (whichever row settles them)."""
+    cells = [c for c in table.cells if all(facts.get(f) == v for f, v in c.keys)]
+    return max(cells, key=lambda c: c.specificity, default=None) if cells else None
+
+
 def _cap_below_deductible(scheme: ir.Scheme, layer: ir.Layer) -> list[Diagnostic]:
     if layer.deductible is None:
         return []
@@ -23,7 +30,7 @@ def _cap_below_deductible(scheme: ir.Scheme, layer: ir.Layer) -> list[Diagnostic
                 if not terms.overlap(cv.start, cv.end, dv.start, dv.end):
                     continue
                 for cell in cv.table.cells:
-                    ded = dv.table.lookup(dict(cell.keys))
+                    ded = _enumerated_lookup(dv.table, dict(cell.keys))
                     if ded is not None and isinstance(cell.value, Money) and isinstance(ded.value, Money) \
                             and cell.value < ded.value:
                         out.append(warning(
@@ -78,7 +85,7 @@ def _tables_complete(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer) -> l
             if domains is None:
                 continue  # a default covers everything, or a key is not an enumeration
             missing = ["·".join(combo) for combo in itertools.product(*domains)
-                       if version.table.lookup(dict(zip(fields, combo, strict=True))) is None]
+                       if _enumerated_lookup(version.table, dict(zip(fields, combo, strict=True))) is None]
             if not missing:
                 continue
             shown = "、".join(missing[:_LISTED]) + (f" 等 {len(missing)} 项" if len(missing) > _LISTED else "")

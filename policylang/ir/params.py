@@ -37,6 +37,18 @@ def _origin() -> Span | None:
     return attrs.field(eq=False, repr=False, default=None)
 
 
+class NoCell(Exception):
+    """A table the claim reaches has no cell for it: the claim is refused (拒付), never paid as if it were 0.
+    Also raised for a typed condition (ir.FieldTest) on a field the claim does not have.
+
+    reason is the officer's sentence (比例表没有 三级 (no ratio for 三级)); origin the table's span.
+    """
+
+    def __init__(self, reason: str, origin: Span | None) -> None:
+        super().__init__(reason)
+        self.reason, self.origin = reason, origin
+
+
 def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
@@ -261,12 +273,19 @@ class Cell:
     keys: tuple[tuple[str, str], ...]
     value: Value = attrs.field(validator=accepts(*_VALUES))
     origin: Span | None = _origin()
+    tests: tuple = ()  # typed keys (ir.FieldTest: 年龄 >= 60 岁), after the enumeration keys
 
     def matches(self, facts: Facts) -> bool:
-        return all(facts.get(f) == v for f, v in self.keys)
+        """Enumeration keys first: a typed key is tested (and its field needed) only where they match."""
+        return all(facts.get(f) == v for f, v in self.keys) and all(t.holds(facts) for t in self.tests)
 
     def label(self) -> str:
-        return "、".join(v for _, v in self.keys)
+        return "、".join([*(v for _, v in self.keys), *(t.describe() for t in self.tests)])
+
+    @property
+    def specificity(self) -> int:
+        """The number of fields the cell is keyed on (two typed keys on one field, a range, count once)."""
+        return len(self.keys) + len({t.field for t in self.tests})
 
 
 @attrs.frozen
@@ -278,7 +297,7 @@ class Table:
     def lookup(self, facts: Facts) -> Cell | None:
         best = None
         for cell in self.cells:
-            if cell.matches(facts) and (best is None or len(cell.keys) > len(best.keys)):
+            if cell.matches(facts) and (best is None or cell.specificity > best.specificity):
                 best = cell
         return best
 

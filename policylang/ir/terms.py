@@ -31,7 +31,6 @@ from policylang.ir.values import (
     RoundTo,
     magnitude,
 )
-from policylang.source import Span
 
 
 class Missing(Exception):
@@ -42,15 +41,7 @@ class FormulaError(Missing):
     """The expression cannot be computed for this claim (a missing field or value, division by zero)."""
 
 
-class NoCell(Exception):
-    """A table the claim reaches has no cell for it: the claim is refused (拒付), never paid as if it were 0.
-
-    reason is the officer's sentence (比例表没有 三级 (no ratio for 三级)); origin the table's span.
-    """
-
-    def __init__(self, reason: str, origin: Span | None) -> None:
-        super().__init__(reason)
-        self.reason, self.origin = reason, origin
+NoCell = ir.NoCell  # defined in ir.params: a typed condition on a missing field refuses the claim the same way
 
 
 # ---- validity -----------------------------------------------------------------------------------

@@ -192,14 +192,22 @@ def ordered_values(field: str, values: frozenset[str] | set[str], policy: ir.Pol
     return sorted(values, key=lambda v: (order.index(v) if v in order else len(order), v))
 
 
-def conditions_cn(conds: tuple[ir.Condition, ...], policy: ir.Policy | None = None) -> str:
-    """险种为职工医保、就医类型为普通门诊 (values in enumeration order when the policy is given)."""
-    return "、".join(f"{c.field}为{'或'.join(ordered_values(c.field, c.values, policy))}" for c in conds)
+def conditions_cn(conds: tuple[ir.Condition | ir.FieldTest, ...], policy: ir.Policy | None = None) -> str:
+    """险种为职工医保、就医类型为普通门诊, 年龄 60 岁及以上 (values in enumeration order when the policy is given)."""
+    return "、".join(c.describe() if isinstance(c, ir.FieldTest)
+                    else f"{c.field}为{'或'.join(ordered_values(c.field, c.values, policy))}" for c in conds)
 
 
-def who_cn(conds: tuple[ir.Condition, ...], policy: ir.Policy | None = None) -> str:
-    """Just the values: 低保对象、特困人员 (for conditions on categories whose values speak for themselves)."""
-    return "、".join(v for c in conds for v in ordered_values(c.field, c.values, policy))
+def who_cn(conds: tuple[ir.Condition | ir.FieldTest, ...], policy: ir.Policy | None = None) -> str:
+    """Just the values: 低保对象、特困人员 (for conditions on categories whose values speak for themselves); a
+    typed condition in words (年龄 60 岁及以上)."""
+    return "、".join(condition_words(conds, policy))
+
+
+def condition_words(conds: tuple[ir.Condition | ir.FieldTest, ...], policy: ir.Policy | None = None) -> list[str]:
+    """Each condition's values (in enumeration order), or a typed condition's words: the labels of a rule."""
+    return [w for c in conds
+            for w in ([c.describe()] if isinstance(c, ir.FieldTest) else ordered_values(c.field, c.values, policy))]
 
 
 def validity_cn(start: dt.date | None, end: dt.date | None) -> str:

@@ -26,7 +26,7 @@ from policylang.lower.scheme import scheme
 from policylang.lower.values import money_value, validity
 from policylang.resolve.inherit import merge, overrides_without_parent
 from policylang.resolve.loader import Unit
-from policylang.resolve.names import EnumIndex
+from policylang.resolve.names import EnumIndex, did_you_mean
 from policylang.source import Span
 from policylang.syntax import ast
 
@@ -113,7 +113,29 @@ def _enumerations(sink: Sink, defs: Definitions, items: list[object]) -> list[ir
             sink.report(error("E007", f"默认值“{default}”不是{item.name.text}的取值", item.default.span))
             default = None
         out.append(ir.Enumeration(item.name.text, tuple(values), default, item.span))
-    return out
+    return _extended(sink, out, [i for i in items if isinstance(i, ast.EnumExtend)])
+
+
+def _extended(sink: Sink, enums: list[ir.Enumeration], extensions: list[ast.EnumExtend]) -> list[ir.Enumeration]:
+    """枚举 X 增加 { … }: the values appended to X, in the order written; X must be defined (by the region or
+    a module it imports) and each value new to it."""
+    by_name = {e.name: e for e in enums}
+    for ext in extensions:
+        enum = by_name.get(ext.name.text)
+        if enum is None:
+            sink.report(error("E088", f"要增加取值的枚举“{ext.name.text}”未定义",
+                              ext.name.span, did_you_mean(ext.name.text, list(by_name))))
+            continue
+        added: dict[str, Span] = {}
+        for v in ext.values:
+            if v.text in enum.values or v.text in added:
+                where = (_ENUM_DEFINED, enum.origin) if v.text in enum.values and enum.origin else (FIRST_DEFINED, added.get(v.text))
+                sink.report(error("E089", f"枚举“{enum.name}”已有取值“{v.text}”",
+                                  v.span, related=(where,) if where[1] else ()))
+            else:
+                added[v.text] = v.span
+        by_name[enum.name] = attrs.evolve(enum, values=(*enum.values, *added))
+    return [by_name[e.name] for e in enums]
 
 
 def _yes_no_fields(sink: Sink, defs: Definitions, items: list[object]) -> list[ir.Enumeration]:

@@ -9,6 +9,7 @@ from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import EXAMPLE_UNIT, Kind
 from policylang.lower.context import Context
+from policylang.lower.fieldtests import field_test
 from policylang.lower.values import date, measure
 from policylang.resolve.names import did_you_mean
 from policylang.source import Span
@@ -20,8 +21,10 @@ FIELD_KIND = {"金额": Kind.MONEY, "天数": Kind.DURATION, "月数": Kind.DURA
 _DURATION_UNIT = {"天数": "天", "月数": "月", "年数": "年"}
 
 
-def key_condition(ctx: Context, key: ast.Key) -> ir.Condition | None:
-    """One key of a table row: 退休, 二级/三级, or 人员类别=退休."""
+def key_condition(ctx: Context, key: ast.Key | ast.FieldTest) -> ir.Condition | ir.FieldTest | None:
+    """One key of a table row: 退休, 二级/三级, 人员类别=退休, or a typed condition 年龄 >= 60 岁."""
+    if isinstance(key, ast.FieldTest):
+        return field_test(ctx, key)
     if key.field is not None:
         enum = ctx.index.field(key.field, ctx.report)
         if enum is None:
@@ -47,17 +50,32 @@ def conditions_of_keys(ctx: Context, keys: tuple[ast.Key, ...]) -> tuple[ir.Cond
 
 def cell_keys(ctx: Context, keys: tuple[ast.Key, ...]) -> list[tuple[tuple[str, str], ...]] | None:
     """Every combination of a key list with alternatives: 二级/三级 在职 → (二级, 在职), (三级, 在职)."""
+    cells = keyed_cells(ctx, keys)
+    if cells and cells[0][1]:
+        ctx.report(error("E091", "这里只能按枚举取值分行，不能写字段条件", cells[0][1][0].origin))
+        return None
+    return None if cells is None else [pairs for pairs, _ in cells]
+
+
+def keyed_cells(ctx: Context, keys: tuple[ast.Key | ast.FieldTest, ...]) -> list[tuple[tuple[tuple[str, str], ...],
+                                                                                   tuple[ir.FieldTest, ...]]] | None:
+    """Every combination of a key list's enumeration keys, each with the row's typed keys (年龄 >= 60 岁)."""
     conds = conditions_of_keys(ctx, keys)
     if conds is None:
         return None
-    choices = [[(c.field, v) for v in sorted(c.values)] for c in conds]
-    return [tuple(combo) for combo in itertools.product(*choices)]
+    tests = tuple(c for c in conds if isinstance(c, ir.FieldTest))
+    choices = [[(c.field, v) for v in sorted(c.values)] for c in conds if isinstance(c, ir.Condition)]
+    return [(tuple(combo), tests) for combo in itertools.product(*choices)]
 
 
-def conditions(ctx: Context, conds: tuple[ast.Cond, ...]) -> tuple[ir.Condition, ...]:
+def conditions(ctx: Context, conds: tuple[ast.Cond | ast.FieldTest, ...]) -> tuple[ir.Condition | ir.FieldTest, ...]:
     """The conditions of a scheme, layer or 允许 clause; wrong ones are reported and left out."""
-    out = []
+    out: list[ir.Condition | ir.FieldTest] = []
     for c in conds:
+        if isinstance(c, ast.FieldTest):
+            if test := field_test(ctx, c):
+                out.append(test)
+            continue
         if c.field is None:
             pair = ctx.index.value(c.values[0], ctx.report)
             if pair:

@@ -22,7 +22,7 @@ from policylang.lower.deductibles import (
 )
 from policylang.lower.formula import formula
 from policylang.lower.paid import topup, with_already_paid, with_topup
-from policylang.lower.rules import requirement
+from policylang.lower.require import requirement
 from policylang.lower.tables import brackets, count_rules, keyed_table, param, table_statement
 from policylang.lower.values import days, money_value, ratio_value, validity, value
 from policylang.source import Span

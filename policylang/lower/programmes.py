@@ -11,8 +11,20 @@ from policylang.lower.values import money_value, ratio_value, validity
 from policylang.syntax import ast
 
 
+def _enumerated(ctx: Context, conds: tuple | None) -> tuple[ir.Condition, ...] | None:
+    """资助 and 判断 are answered outside a settlement, where a missing field cannot refuse a claim: enumeration
+    conditions only (E091)."""
+    if conds is None:
+        return None
+    for c in conds:
+        if isinstance(c, ir.FieldTest):
+            ctx.report(error("E091", f"资助、判断 只按枚举取值区分，不能写“{c.describe()}”", c.origin))
+            return None
+    return conds
+
+
 def _subsidy_rule(ctx: Context, rule: ast.SubsidyRule) -> ir.SubsidyRule | None:
-    conds = conditions_of_keys(ctx, rule.keys)
+    conds = _enumerated(ctx, conditions_of_keys(ctx, rule.keys))
     start, end = validity(ctx, rule.validity)
     if conds is None:
         return None
@@ -47,5 +59,5 @@ def question(ctx: Context, defs: Definitions, q: ast.Question) -> ir.Question:
     allows = []
     for a in q.allows:
         start, end = validity(ctx, a.validity)
-        allows.append(ir.Allow(conditions(ctx, a.conds), start, end, a.span))
+        allows.append(ir.Allow(_enumerated(ctx, conditions(ctx, a.conds)) or (), start, end, a.span))
     return ir.Question(q.name.text, q.text, tuple(allows), q.otherwise, q.notes, q.span)

@@ -8,9 +8,8 @@ from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import UNIT_KIND, Kind
 from policylang.ir.values import CompareOp, Days, OperandKind, OperandUnit
-from policylang.lower.conditions import cell_keys
 from policylang.lower.context import Context
-from policylang.lower.values import date, quantity, validity
+from policylang.lower.values import date, quantity
 from policylang.resolve.names import did_you_mean
 from policylang.syntax import ast
 
@@ -123,14 +122,18 @@ def expr(ctx: Context, e: ast.Expr, enum_context: str | None = None) -> tuple[ir
     return ir.Expr(tuple((1 if s == "+" else -1, o) for s, o in ops)), unit  # type: ignore[misc]
 
 
+def compare_op(written: str) -> CompareOp:
+    return CompareOp({"≥": ">=", "≤": "<=", "≠": "!="}.get(written, written))
+
+
 def comparison(ctx: Context, c: ast.Comparison) -> ir.Comparison | None:
+    """A comparison of two sums of one unit (a keyed standard on the right: lower.require)."""
     lhs = expr(ctx, c.lhs)
     if lhs is None:
         return None
     lexpr, unit = lhs
-    op = CompareOp({"≥": ">=", "≤": "<=", "≠": "!="}.get(c.op, c.op))
-    if isinstance(c.rhs, tuple):
-        return _keyed_comparison(ctx, lexpr, unit, op, c.rhs)
+    op = compare_op(c.op)
+    assert not isinstance(c.rhs, tuple), "a keyed standard is lowered by lower.require"
     rhs = expr(ctx, c.rhs, unit[1])
     if rhs is None:
         return None
@@ -143,35 +146,3 @@ def comparison(ctx: Context, c: ast.Comparison) -> ir.Comparison | None:
         ctx.report(error("E046", f"枚举只能用 = 或 != 比较，不能用 {c.op}", c.span))
         return None
     return ir.Comparison(lexpr, op, rexpr)
-
-
-def _keyed_comparison(ctx: Context, lexpr: ir.Expr, unit: Unit, op: CompareOp,
-                      entries: tuple[ast.Entry, ...]) -> ir.Comparison | None:
-    """实际缴费年限 >= { 在职 20 年, 退休 25 年 }: the bound is looked up per person."""
-    cells = []
-    for entry in entries:
-        combos = cell_keys(ctx, entry.keys)
-        q = entry.value
-        if isinstance(q, ast.Formula):
-            ctx.report(error("E064", "要求中的标准只能是数值，不能是算式", q.span, "写出标准的数值，如 在职 20 年"))
-            return None
-        if combos is None or not isinstance(q, ast.Quantity):
-            return None
-        bound = _constant(ctx, q)
-        if bound is None:
-            return None
-        if _unit(bound) != unit:
-            ctx.report(error("E025", f"不能比较{_shown(unit)}与{_shown(_unit(bound))}", q.span))
-            return None
-        cells += [ir.Cell(keys, bound.value, entry.span) for keys in combos]  # type: ignore[arg-type]
-    return ir.Comparison(lexpr, op, ir.Table(tuple(cells)))
-
-
-def requirement(ctx: Context, r: ast.Require) -> ir.Requirement | None:
-    """要求 …，否则 "原因": a predicate with its guards and validity."""
-    predicate = comparison(ctx, r.predicate)
-    guards = [comparison(ctx, g) for g in r.guards]
-    start, end = validity(ctx, r.validity)
-    if predicate is None or any(g is None for g in guards):
-        return None
-    return ir.Requirement(predicate, tuple(g for g in guards if g), r.reason, start, end, r.span)

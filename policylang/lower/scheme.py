@@ -14,9 +14,10 @@ from policylang.ir.values import ZERO
 from policylang.lower.accumulators import check_bases
 from policylang.lower.conditions import conditions, conditions_of_keys
 from policylang.lower.context import Context, Definitions
+from policylang.lower.fieldtests import glued_brackets
 from policylang.lower.layer import LayerHead, layer
 from policylang.lower.paid import account_overlap, paid_once_per_scheme, topup_last, version_by
-from policylang.lower.rules import requirement
+from policylang.lower.require import requirement
 from policylang.lower.tables import count_rules, keyed_table
 from policylang.lower.values import ratio_value, validity
 from policylang.source import Span
@@ -36,6 +37,7 @@ def scheme(ctx: Context, defs: Definitions, s: ast.Scheme, region_start: dt.date
         return None
     local = Definitions(ctx.sink)  # periods, layers and tables are defined once within the scheme
     when = conditions(ctx, s.when)
+    glued_brackets(ctx, s.name, s.name_span)
     start, end = validity(ctx, s.validity)
     period, period_stated = ir.Period(), False
     account_parts: list[str] | None = None
@@ -94,6 +96,7 @@ def _layers(ctx: Context, local: Definitions, s: ast.Scheme) -> list[ir.Layer]:
     for stmt in layers:
         local.once((s.name, "层", stmt.name), f"层“{stmt.name}”", stmt.name_span)
         head = LayerHead(s.name, stmt.name, conditions(ctx, stmt.when), stmt.name_span, stmt.span)
+        glued_brackets(ctx, stmt.name, stmt.name_span)
         if lowered := layer(ctx, local, head, stmt.body):
             out.append(lowered)
     bases = {st.name: b.span for st in layers for b in st.body if isinstance(b, ast.LayerBase)}

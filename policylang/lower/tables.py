@@ -8,8 +8,9 @@ from policylang import ir
 from policylang.diagnostics import error
 from policylang.ir.units import Kind, fmt_yuan
 from policylang.ir.values import Money
-from policylang.lower.conditions import cell_keys
+from policylang.lower.conditions import keyed_cells
 from policylang.lower.context import FIRST_GIVEN, OVERLAPPED, Context, Definitions, overlaps
+from policylang.lower.fieldtests import overlapping_ranges
 from policylang.lower.formula import formula
 from policylang.lower.values import days, money_value, quantity, ratio_value, validity, value
 from policylang.source import Span
@@ -33,9 +34,10 @@ def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries:
         return None
     want = KIND_OF_TABLE.get(kind, Kind.MONEY)
     cells = []
+    spans: list[Span] = []
     seen: dict[tuple, Span] = {}
     for entry in entries:
-        combos = cell_keys(ctx, entry.keys)
+        combos = keyed_cells(ctx, entry.keys)
         written = entry.value
         if isinstance(written, ast.Formula) and written.expr.op in ("num", "ref") and not (
                 written.lower or written.upper or written.round_to):
@@ -48,14 +50,16 @@ def keyed_table(ctx: Context, defs: Definitions, owner: str, kind: str, entries:
             v = value(ctx, written, want, kind)  # type: ignore[arg-type]
         if v is None or combos is None:
             continue
-        for keys in combos:
-            sig = tuple(sorted(keys))
+        for keys, tests in combos:
+            sig = (tuple(sorted(keys)), frozenset(tests))
             if sig in seen:
-                label = "、".join(val for _, val in sig) or "默认值"
+                label = ir.Cell(keys, v, tests=tests).label() or "默认值"
                 ctx.report(error("E013", f"重复的表项：{label}", entry.span, related=((FIRST_GIVEN, seen[sig]),)))
                 continue
             seen[sig] = entry.span
-            cells.append(ir.Cell(keys, v, entry.span))
+            cells.append(ir.Cell(keys, v, entry.span, tests))
+            spans.append(entry.span)
+    overlapping_ranges(ctx, cells, spans)
     return ir.Version(start, end, ir.Table(tuple(cells)), span)
 
 
@@ -111,19 +115,22 @@ def brackets(ctx: Context, owner: str, stmts: list[ast.Brackets]) -> ir.Brackets
     seen: dict[tuple, Span] = {}
     for stmt in stmts:
         start, end = validity(ctx, stmt.validity)
-        combos = cell_keys(ctx, stmt.keys)
+        combos = keyed_cells(ctx, stmt.keys)
         lowered = bands(ctx, stmt)
         if combos is None or lowered is None:
             continue
-        for keys in combos:
-            sig = (start, end, tuple(sorted(keys)))
+        for keys, tests in combos:
+            sig = (start, end, tuple(sorted(keys)), frozenset(tests))
+            cell = ir.Cell(keys, ir.BandSet(lowered), stmt.span, tests)
             if sig in seen:
-                ctx.report(error("E013", f"重复的分段：{'、'.join(v for _, v in keys) or '默认'}", stmt.span,
+                ctx.report(error("E013", f"重复的分段：{cell.label() or '默认'}", stmt.span,
                                  related=((FIRST_GIVEN, seen[sig]),)))
                 continue
             seen[sig] = stmt.span
-            by_validity.setdefault((start, end), []).append(ir.Cell(keys, ir.BandSet(lowered), stmt.span))
+            by_validity.setdefault((start, end), []).append(cell)
             origins.setdefault((start, end), stmt.span)
+    for cells in by_validity.values():
+        overlapping_ranges(ctx, cells, [c.origin or stmts[0].span for c in cells])
     keys_sorted = sorted(by_validity, key=lambda k: k[0] or dt.date.min)
     for i, a in enumerate(keys_sorted):
         for b in keys_sorted[i + 1:]:

@@ -22,7 +22,7 @@ from policylang.source import Span
 from policylang.syntax import ast
 from policylang.syntax.parser import keywords
 
-WORD = re.compile(r"[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]*")
+WORD = re.compile(r"[A-Za-z_\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][A-Za-z_\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]*")
 
 
 def word_at(line: str, character: int) -> str | None:

@@ -49,6 +49,10 @@ def _walk(node: object, override: bool = False) -> Iterator[Occurrence]:
             if node.default is not None:
                 yield Occurrence(node.default.text, node.default.span)
             return
+        case ast.EnumExtend():  # the enumeration is used here; the values it adds are defined here
+            yield Occurrence(node.name.text, node.name.span)
+            yield from (Occurrence(v.text, v.span, VALUE) for v in node.values)
+            return
         case ast.FieldDef():
             yield Occurrence(node.name.text, node.name.span, FIELD)
             yield from _walk(node.default)

@@ -30,6 +30,9 @@ def document_symbols(module: ast.Module) -> list[lsp.DocumentSymbol]:
             case ast.EnumDef():
                 values = [_symbol(v.text, "枚举值", _KIND.EnumMember, v) for v in item.values]
                 out.append(_symbol(item.name.text, "枚举", _KIND.Enum, item, item.name.span, values))
+            case ast.EnumExtend():
+                values = [_symbol(v.text, "枚举值", _KIND.EnumMember, v) for v in item.values]
+                out.append(_symbol(item.name.text, "枚举 增加", _KIND.Enum, item, item.name.span, values))
             case ast.FieldDef():
                 out.append(_symbol(item.name.text, f"字段 {item.type}", _KIND.Field, item, item.name.span))
             case ast.Reference():

@@ -12,11 +12,18 @@ from policylang.diagnostics import Diagnostic, error
 from policylang.syntax import ast
 
 # What a child takes from its parent: rules and names, not the parent's header, notes or tests.
-_INHERITED = (ast.EnumDef, ast.FieldDef, ast.Reference, ast.Scheme, ast.Subsidy, ast.Question, ast.Rounding)
+_INHERITED = (ast.EnumDef, ast.EnumExtend, ast.FieldDef, ast.Reference, ast.Scheme, ast.Subsidy, ast.Question, ast.Rounding)
 
 
 def _key_text(entry: ast.Entry) -> tuple[str, ...]:
-    return tuple(sorted("/".join(n.text for n in k.values) for k in entry.keys))
+    return tuple(sorted(_one_key_text(k) for k in entry.keys))
+
+
+def _one_key_text(key: ast.Key | ast.FieldTest) -> str:
+    if isinstance(key, ast.FieldTest):  # 年龄 >= 60 岁: the field, the operator and the value as written
+        value = key.value.text if isinstance(key.value, ast.DateLit) else f"{key.value.number}{key.value.unit or ''}"
+        return f"{key.field.text}{key.op}{value}"
+    return "/".join(n.text for n in key.values)
 
 
 def _validity_text(v: ast.Validity | None) -> tuple:
@@ -59,11 +66,11 @@ class _Merger:
                 case ast.TableStmt():
                     self.table(base, stmt, owner, where)
                 case ast.Adjust():
-                    keys = [tuple(n.text for n in k.values) for k in stmt.keys]
+                    keys = [_one_key_text(k) for k in stmt.keys]
                     i = next((n for n, s in enumerate(base) if isinstance(s, ast.Adjust) and
-                              [tuple(x.text for x in k.values) for k in s.keys] == keys), None)
+                              [_one_key_text(k) for k in s.keys] == keys), None)
                     if i is None:
-                        self.missing(f"{owner}中对“{'、'.join('/'.join(k) for k in keys)}”的比例调整", stmt.span,
+                        self.missing(f"{owner}中对“{'、'.join(keys)}”的比例调整", stmt.span,
                                      where)
                     else:
                         base[i] = stmt

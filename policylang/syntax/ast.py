@@ -103,6 +103,42 @@ class EnumDef:
 
 
 @attrs.frozen
+class EnumExtend:
+    """枚举 救助身份 增加 { 低收入人口 }: values added to an enumeration defined elsewhere (the standard library)."""
+
+    name: Name
+    values: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class FieldTest:
+    """A condition on a typed field: 年龄 >= 60 岁, 参加工作日期 早于 1995-01-01, 年龄 60 岁以上 (op ">=").
+
+    Stands in a scheme's or layer's conditions and as a table key; op is one of >= <= > < = != (the word
+    forms 早于/晚于/不早于/不晚于 and 以上/以下 are read as these)."""
+
+    comparison: Comparison  # field op constant, as 要求 writes a comparison
+    span: Span = _span()
+
+    @property
+    def field(self) -> Name:
+        name = self.comparison.lhs.terms[0][1].value
+        assert isinstance(name, Name)
+        return name
+
+    @property
+    def op(self) -> str:
+        return self.comparison.op
+
+    @property
+    def value(self) -> Quantity | DateLit:
+        rhs = self.comparison.rhs
+        assert isinstance(rhs, Expr) and isinstance(rhs.terms[0][1].value, Quantity | DateLit)
+        return rhs.terms[0][1].value
+
+
+@attrs.frozen
 class Cond:
     """An applies-when condition: 字段 = 值 (或 值 …), or a bare enumeration value."""
 
@@ -172,7 +208,7 @@ class CountEntry:
 
 @attrs.frozen
 class Entry:
-    keys: tuple[Key, ...]
+    keys: tuple[Key | FieldTest, ...]
     value: Quantity | RefValue | Formula  # Formula: a cell written as (expression …)
     span: Span = _span()
 
@@ -244,7 +280,7 @@ class Brackets:
 class Layer:
     name: str
     name_span: Span = attrs.field(eq=False, repr=False)
-    when: tuple[Cond, ...]
+    when: tuple[Cond | FieldTest, ...]
     body: tuple[object, ...]
     span: Span = _span()
 
@@ -405,7 +441,7 @@ class Subsidy:
 
 @attrs.frozen
 class Allow:
-    conds: tuple[Cond, ...]
+    conds: tuple[Cond | FieldTest, ...]
     validity: Validity | None
     span: Span = _span()
 
@@ -424,7 +460,7 @@ class Question:
 class Scheme:
     name: str
     name_span: Span = attrs.field(eq=False, repr=False)
-    when: tuple[Cond, ...]
+    when: tuple[Cond | FieldTest, ...]
     validity: Validity | None
     body: tuple[object, ...]
     override: bool  # 覆盖 方案 …: replaces single values of an inherited scheme

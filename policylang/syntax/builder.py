@@ -32,6 +32,10 @@ def _all(items, kind) -> tuple:
     return tuple(i for i in items if isinstance(i, kind))
 
 
+# A typed condition's operator as 要求 writes it: the word forms and the mathematical signs.
+_TEST_OPS = {"早于": "<", "晚于": ">", "不早于": ">=", "不晚于": "<=", "≥": ">=", "≤": "<=", "≠": "!="}
+
+
 @v_args(meta=True)
 class AstBuilder(Transformer):
     """Builds AST nodes bottom-up; every node gets the span of its parse-tree node."""
@@ -51,7 +55,8 @@ class AstBuilder(Transformer):
 
     # tokens -------------------------------------------------------------------------------------
     def NAME(self, tok: Token) -> ast.Name:
-        return ast.Name(str(tok), self._tok_span(tok))
+        # A bracketed part of a name is kept in full-width brackets whichever way it was typed: 某市（试点）.
+        return ast.Name(str(tok).replace("(", "（").replace(")", "）"), self._tok_span(tok))
 
     def DATE(self, tok: Token) -> ast.DateLit:
         return ast.DateLit(str(tok), parse_date(str(tok)), self._tok_span(tok))
@@ -98,6 +103,9 @@ class AstBuilder(Transformer):
         default = next((i.name for i in items if isinstance(i, _Default)), None)
         values = tuple(i for i in items[1:] if isinstance(i, ast.Name))
         return ast.EnumDef(items[0], values, default, self._span(meta))
+
+    def enum_extend(self, meta, items):
+        return ast.EnumExtend(items[0], tuple(items[1:]), self._span(meta))
 
     def enum_default(self, meta, items):
         return _Default(items[0])
@@ -149,6 +157,36 @@ class AstBuilder(Transformer):
 
     def cond_value(self, meta, items):
         return ast.Cond(None, (items[0],), self._span(meta))
+
+    def field_test(self, meta, items):
+        field, op, value = items
+        return self._field_test(field, _TEST_OPS.get(str(op), str(op)), value, self._span(meta))
+
+    def _field_test(self, field: ast.Name, op: str, value: ast.Quantity | ast.DateLit, span: Span) -> ast.FieldTest:
+        """年龄 >= 60 岁 as the comparison a 要求 would write: the field, the operator, the constant."""
+        kind = "date" if isinstance(value, ast.DateLit) else "quantity"
+        lhs = ast.Expr((("+", ast.Term("field", field, field.span)),), field.span)
+        rhs = ast.Expr((("+", ast.Term(kind, value, value.span)),), value.span)
+        return ast.FieldTest(ast.Comparison(lhs, op, rhs, span), span)
+
+    def cond_test(self, meta, items):
+        return items[0]
+
+    def key_test(self, meta, items):
+        return items[0]
+
+    def field_test_range(self, meta, items):
+        field, value, *rest = items
+        strict = any(isinstance(i, _Incl) and not i.value for i in rest)
+        above = str(rest[-1]) == "以上"
+        op = (">" if strict else ">=") if above else ("<" if strict else "<=")
+        return self._field_test(field, op, value, self._span(meta))
+
+    def date_order(self, meta, items):
+        return str(items[0])
+
+    def range_word(self, meta, items):
+        return str(items[0])
 
     def natural_year(self, meta, items):
         by = _first(items, _By)
@@ -379,7 +417,7 @@ class AstBuilder(Transformer):
         return str(items[0])
 
     def brackets(self, meta, items):
-        keys = tuple(i for i in items if isinstance(i, ast.Key))
+        keys = tuple(i for i in items if isinstance(i, ast.Key | ast.FieldTest))
         base = next((str(i) for i in items if isinstance(i, _BracketBase)), None)
         return ast.Brackets(keys, _all(items, ast.Band), _first(items, ast.Validity), self._span(meta), base)
 
@@ -499,7 +537,7 @@ class AstBuilder(Transformer):
         return ast.Question(items[0], text, _all(items, ast.Allow), otherwise, notes, self._span(meta))
 
     def allow(self, meta, items):
-        return ast.Allow(_all(items, ast.Cond), _first(items, ast.Validity), self._span(meta))
+        return ast.Allow(_all(items, ast.Cond | ast.FieldTest), _first(items, ast.Validity), self._span(meta))
 
     def otherwise(self, meta, items):
         return _Otherwise(str(items[0]))

@@ -18,7 +18,7 @@ import attrs
 from policylang import ir
 from policylang.eval.trace import TraceLine
 from policylang.ir.values import Ratio
-from policylang.ir.wording import value_text
+from policylang.ir.wording import condition_words, value_text
 from policylang.source import Span
 
 SpanKey = tuple[str, int, int]
@@ -69,7 +69,7 @@ def _describe(obj: object, in_param: bool = True) -> str:
     if isinstance(obj, ir.Version):
         return "" if obj.start is None and obj.end is None else f"{_day(obj.start)}至{_day(obj.end)}"
     if isinstance(obj, ir.Adjustment):
-        who = "、".join(sorted(v for c in obj.when for v in c.values))
+        who = "、".join(sorted(condition_words(obj.when)))
         return f"{who} {'加' if obj.raises else '减'} {abs(obj.delta)}"
     if isinstance(obj, ir.Cap | ir.Deductible):
         return obj.scope.value
@@ -98,6 +98,8 @@ def _walk(obj: object, path: list[object], out: list[Item]) -> bool:
     """Collect the leaf items under obj; True if any object under obj carries a span."""
     found = False
     for child in _children(obj):
+        if isinstance(child, ir.FieldTest):  # a condition of the rule that holds it (a cell, a layer): not a rule
+            continue
         below = _walk(child, [*path, child], out)
         origin = getattr(child, "origin", None)
         if isinstance(origin, Span) and not below:

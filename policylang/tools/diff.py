@@ -20,7 +20,7 @@ import attrs
 from policylang import ir
 from policylang.ir.units import fmt_ratio
 from policylang.ir.values import Count, Days, Money, Months, Ratio
-from policylang.ir.wording import value_text
+from policylang.ir.wording import condition_words, value_text
 from policylang.source import Span
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
@@ -77,7 +77,7 @@ def fmt_value(value: object) -> str:
             return value.isoformat()
         case enum.Enum():
             return str(value.value)
-        case ir.Condition():
+        case ir.Condition() | ir.FieldTest():
             return value.describe()
         case ir.Basis():
             return value.title + (f"（{value.number}）" if value.number else "")
@@ -110,9 +110,12 @@ def validity(start: dt.date | None, end: dt.date | None) -> str:
 def _key(value: object) -> object:
     """How elements of a tuple are matched between the two sides."""
     if isinstance(value, ir.Adjustment):
-        return ("调整", frozenset((c.field, c.values) for c in value.when), value.start, value.end)
+        return ("调整", frozenset(c if isinstance(c, ir.FieldTest) else (c.field, c.values) for c in value.when),
+                value.start, value.end)
     if isinstance(value, ir.Condition):
         return ("条件", value.field)
+    if isinstance(value, ir.FieldTest):
+        return ("条件", value.field, value.op)
     if isinstance(value, ir.Cap | ir.Deductible):  # a sub-limit and the shared limit of one scope are two
         return (type(value).__name__, value.scope, value.counts_in, value.by)
     if isinstance(value, ir.Accumulator):
@@ -134,7 +137,7 @@ def _label(value: object) -> str:
     if isinstance(value, ir.Scheme):
         return f"方案 {value.name}"
     if isinstance(value, ir.Adjustment):
-        who = "、".join(sorted(v for c in value.when for v in c.values))
+        who = "、".join(sorted(condition_words(value.when)))
         dates = "" if value.start is None and value.end is None else f"（{validity(value.start, value.end)}）"
         return f"{who} 比例调整{dates}"
     if isinstance(value, ir.Cap | ir.Deductible):
@@ -147,7 +150,7 @@ def _label(value: object) -> str:
         return f"封顶线（按{value.field}计）"
     if isinstance(value, ir.Deduction):
         return f"{'封顶后' if value.after_caps else '支付后'}扣除（{'按' + value.per + '计' if value.per else '每次'}）"
-    if isinstance(value, ir.Condition):
+    if isinstance(value, ir.Condition | ir.FieldTest):
         return f"适用条件 {value.field}"
     if isinstance(value, ir.Enumeration):
         return f"枚举 {value.name}"
@@ -202,7 +205,7 @@ class _Differ:
             if o == n:
                 continue
             element = o if o is not None else n
-            if not attrs.has(type(element)) or isinstance(element, ir.Condition | ir.Basis):
+            if not attrs.has(type(element)) or isinstance(element, ir.Condition | ir.FieldTest | ir.Basis):
                 self.emit(path, item, o, n, at)
                 continue
             if isinstance(element, ir.Cap | ir.Deductible | ir.UnitCap | ir.Deduction):  # cells: "年度封顶线 在职"
@@ -292,7 +295,7 @@ def _segments(old: ir.Param | None, new: ir.Param | None) -> list[tuple[dt.date 
 def _cell_changes(old: ir.Version | None, new: ir.Version | None) -> tuple:
     """(label, old value, new value, old span, new span) for each cell that differs."""
     def cells(v: ir.Version | None) -> dict[frozenset, ir.Cell]:
-        return {frozenset(c.keys): c for c in v.table.cells} if v else {}
+        return {frozenset((*c.keys, *c.tests)): c for c in v.table.cells} if v else {}
 
     co, cn = cells(old), cells(new)
     out = []

@@ -165,6 +165,20 @@ def _required_enums(policy: ir.Policy) -> set[str]:
     return out
 
 
+def _test_edges(policy: ir.Policy) -> dict[str, list[ir.Fact]]:
+    """Per field a typed condition tests (年龄 >= 60 岁, 参加工作日期 < 1995-01-01): its constants and their
+    neighbours, so generated claims fall on both sides of every condition."""
+    out: dict[str, set] = {}
+    for node in ir.walk(policy.schemes):
+        if isinstance(node, ir.FieldTest):
+            value = magnitude(node.constant)
+            step: object = dt.timedelta(days=1) if isinstance(value, dt.date) else 1
+            edges = {value, value - step, value + step}  # type: ignore[operator]
+            out.setdefault(node.field, set()).update(
+                e if isinstance(e, dt.date | int) else Fraction(e) for e in edges)  # type: ignore[arg-type]
+    return {f: sorted(v) for f, v in out.items()}
+
+
 def _boundary_dates(policy: ir.Policy) -> set[dt.date]:
     out: set[dt.date] = set()
 
@@ -221,6 +235,7 @@ class Generator:
         self.targets = [(s, [c for c in self.claim_combos if _consistent(c, s.when)]) for s in policy.schemes]
         self.turn: dict[Combo, int] = {}
         self.required = _required_enums(policy)
+        self.test_edges = _test_edges(policy)
 
     def amount(self) -> int:
         """An edge amount, or one spread lognormally around one of the script's money values."""
@@ -313,6 +328,9 @@ class Generator:
         if rng.random() < absent:
             return None
         name, kind = fdef.name, fdef.type
+        edges = self.test_edges.get(name)
+        if edges and rng.random() < 0.6:  # a typed condition on the field (年龄 >= 60 岁): around its constant
+            return rng.choice(edges)
         if name == "住院号":
             return rng.choice(ADMISSIONS)
         if name == "转诊号":

@@ -151,7 +151,10 @@ def _caps(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: S
                 except terms.NoCell:
                     continue
                 day = scheme.version_day(fact_map, claim.date)  # 版本 按 出院日期
-                cell = cap.param.lookup(day, fact_map)
+                try:
+                    cell = cap.param.lookup(day, fact_map)
+                except ir.NoCell:  # a typed condition on a field the claim lacks: refused, nothing to bound
+                    continue
                 # a named 累计 is one total across schemes and layers; 各自累计 keeps one per cell
                 owner = ("累计", cap.counts_in) if cap.counts_in else (scheme.name, layer.name)
                 key = (*owner, cap.scope, where, cell.keys if cap.separate and cell else ())

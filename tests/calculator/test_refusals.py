@@ -36,3 +36,19 @@ def test_a_missing_cell_refuses_and_undoes_the_deductible(tmp_path):
     # the refused claim counted its deductible before the missing cell; the next claim counts it again
     later = [person[i + 1] for person, i in refused if i + 1 < len(person)]
     assert later and all(r["deductible"] == "100000" for r in later)
+
+
+def test_a_typed_condition_on_a_missing_field_refuses_alike(tmp_path):
+    """tests/vocabulary/conditions: every worked example, including a claim without 参加工作日期 (refused, the
+    reason naming the field) and one without 年龄 (可选: the condition does not hold), equals Python line by line."""
+    checked = check_path(ROOT / "tests" / "vocabulary" / "conditions")
+    assert checked.policy is not None
+    cases = [c for c in checked.compiled.tests if c.claims]
+    people = [calculator.person_input(c.person, [tc.claim for tc in c.claims]) for c in cases]
+    want = [[calculator.result_output(r) for r in settle(checked.policy, c.person, [tc.claim for tc in c.claims])]
+            for c in cases]
+    got = calculator.run_node(checked.policy, people, tmp_path)
+    assert got == want
+    reasons = [r["refused"] for p in got for r in p if r["refused"]]
+    assert any("缺少“参加工作日期”" in reason[0] for reason in reasons)
+    assert any(line.startswith("条件成立：年龄 18 岁及以上（年龄 72 岁）") for p in got for r in p for line in r["trace"])

@@ -54,6 +54,8 @@ class Concrete:
         """A token's text: strings as written (full-width quotes kept), everything else folded to ASCII."""
         if tok.type == "STRING":
             return self.source.text[tok.start_pos:tok.end_pos]
+        if tok.type == "NAME":  # a bracketed part of a name in full-width brackets, as the checker reads it
+            return str(tok.value).replace("(", "（").replace(")", "）")
         return str(tok.value)
 
 

@@ -77,12 +77,20 @@
       }
     }
 
+    /** tests_held: each typed condition that held, with the claim's value. */
+    testsHeld(when) {
+      for (const t of when) {
+        if (PC.isTest(t)) this.say(`条件成立：${PC.describeTest(t)}（${t.comparison.lhs.terms[0][1].value} ${PC.testFactText(t, this.facts)}）`, t.origin);
+      }
+    }
+
     settle() {
       const claim = this.claim, day = claim.date, policy = this.policy;
       const scheme = policy.schemes.find((s) => PC.inForce(s.start, s.end, PC.versionDay(s, this.facts, day))
         && PC.allHold(s.when, this.facts)) || null;
       if (scheme === null) { this.say(`${day} 的就诊没有适用的方案，不予支付`); return this.refuse(null, ["没有适用的方案"]); }
       this.say(`适用方案：${scheme.name}`, scheme.origin);
+      this.testsHeld(scheme.when);
       this.scheme = scheme;
       PC.explainVersion(scheme, this.facts, day, this.say.bind(this));
       const why = PC.tooMuch(scheme, this.facts, claim.amount);
@@ -109,6 +117,7 @@
           else if (!this.figures.has(layer.name)) this.figures.set(layer.name, 0n); // its own name is an output too
           continue;
         }
+        this.testsHeld(layer.when);
         if (this.requirements(layer.requirements, `【${layer.name}】`).length) {
           if (layer.allowance == null) shares.push({ name: layer.name, paid: 0n, deductible: 0n });
           else if (!this.figures.has(layer.name)) this.figures.set(layer.name, 0n);
@@ -183,7 +192,7 @@
         const cell = PC.tableLookup(acc.allocation, this.facts);
         if (period > last && cell !== null) {
           this.acc.add(balanceKey, cell.value.v.n * (period - last));
-          this.say(`个人账户年度划入 ${show(cell.value)}${cell.keys.length ? `（${PC.cellLabel(cell)}）` : ""}`, cell.origin);
+          this.say(`个人账户年度划入 ${show(cell.value)}${PC.label(cell)}`, cell.origin);
         }
         this.acc.set(lastKey, period > last ? period : last);
       }

@@ -13,12 +13,53 @@
   class FieldMissing extends Error { constructor(field) { super(field); this.field = field; } }
 
   const inForce = (start, end, day) => (start == null || start.cmp(day) <= 0) && (end == null || day.cmp(end) <= 0);
-  const holds = (cond, facts) => cond.values.includes(facts.get(cond.field));
+  const isTest = (cond) => cond.node === "FieldTest";
+  const holds = (cond, facts) => (isTest(cond) ? testHolds(cond, facts) : cond.values.includes(facts.get(cond.field)));
   const allHold = (conds, facts) => conds.every((c) => holds(c, facts));
   const applies = (rule, facts, day) => inForce(rule.start, rule.end, day) && allHold(rule.when, facts);
-  const who = (rule) => PC.sortedText(rule.when.flatMap((c) => c.values)).join("、");
+  /** wording.condition_words: each condition's values, a typed condition's words. */
+  const conditionWords = (conds) => conds.flatMap((c) => (isTest(c) ? [describeTest(c)] : c.values));
+  const who = (rule) => PC.sortedText(conditionWords(rule.when)).join("、");
+
+  // ---- typed conditions (ir.requirements.FieldTest): a 要求 comparison of a field with a constant ----
+  const testField = (t) => String(t.comparison.lhs.terms[0][1].value);
+  const testConstant = (t) => t.comparison.rhs.terms[0][1].value;
+  const DATE_WORDS = { ">=": ["在", "及以后"], "<=": ["在", "及以前"], ">": ["在", "之后"], "<": ["在", "之前"],
+    "=": ["为", ""], "!=": ["不是", ""] };
+  const NUMBER_WORDS = { ">=": [" ", "及以上"], "<=": [" ", "及以下"], ">": "超过", "<": "不满", "=": "为", "!=": "不是" };
+  const UNIT_WORD = { age: "岁", months: "个月", days: "天", count: "次" };
+  const dateCn = (d) => `${d.year}年${d.month}月${d.day}日`;
+  /** requirements.shown_constant: 1995年1月1日, 60 岁, 2,000 元. */
+  function shownConstant(c) {
+    if (c instanceof PDate) return dateCn(c);
+    if (c && c.unit === "money" && c.v.whole && c.v.n % 100n === 0n) return `${PC.fmtYuan(c.v.n).replace(/\.00$/, "")} 元`;
+    return PC.show(c);
+  }
+  function describeTest(t) {
+    const c = testConstant(t), shown = shownConstant(c), field = testField(t);
+    if (c instanceof PDate) { const [b, a] = DATE_WORDS[t.comparison.op]; return `${field}${b}${shown}${a}`; }
+    const w = NUMBER_WORDS[t.comparison.op];
+    return Array.isArray(w) ? `${field}${w[0]}${shown}${w[1]}` : `${field}${w} ${shown}`;
+  }
+  /** FieldTest.fact_text: the claim's value of the field beside the test. */
+  function testFactText(t, facts) {
+    const v = facts.get(testField(t)), c = testConstant(t);
+    if (v == null) return "未填";
+    if (c && c.unit === "money") return shownConstant({ unit: "money", v: Frac.of(v) });
+    if (c && UNIT_WORD[c.unit]) return `${Frac.of(v).toString()} ${UNIT_WORD[c.unit]}`;
+    return v instanceof PDate ? dateCn(v) : String(v);
+  }
+  function testHolds(t, facts) {
+    try { return compare(t.comparison, facts)[0]; } catch (e) {
+      if (!(e instanceof FieldMissing)) throw e;
+      if (t.optional) return false;
+      const f = testField(t);
+      throw new PC.NoCell(`缺少“${f}”，无法判断是否${describeTest(t)} (no ${f} to test the condition)`, t.origin);
+    }
+  }
 
   function describe(policy, cond) {
+    if (isTest(cond)) return describeTest(cond);
     const en = policy.enums.find((e) => e.name === cond.field);
     const order = en ? en.values : [];
     const key = (v) => (order.includes(v) ? order.indexOf(v) : order.length);
@@ -26,10 +67,15 @@
     return `${cond.field}为${values.join("或")}`;
   }
 
-  function cellMatches(cell, facts) { return cell.keys.every(([f, v]) => facts.get(f) === v); }
+  const cellTests = (cell) => cell.tests || [];
+  function cellMatches(cell, facts) {
+    return cell.keys.every(([f, v]) => facts.get(f) === v) && cellTests(cell).every((t) => testHolds(t, facts));
+  }
+  /** Cell.specificity: the fields a cell is keyed on (a range on one field counts once). */
+  const specificity = (cell) => cell.keys.length + new Set(cellTests(cell).map(testField)).size;
   function tableLookup(table, facts) {
     let best = null;
-    for (const c of table.cells) if (cellMatches(c, facts) && (best === null || c.keys.length > best.keys.length)) best = c;
+    for (const c of table.cells) if (cellMatches(c, facts) && (best === null || specificity(c) > specificity(best))) best = c;
     return best;
   }
   function tableFields(table) {
@@ -42,8 +88,8 @@
     const v = versionAt(param, day);
     return v ? tableLookup(v.table, facts) : null;
   }
-  const cellLabel = (cell) => cell.keys.map(([, v]) => v).join("、");
-  const label = (cell) => (cell.keys.length ? `（${cellLabel(cell)}）` : "");
+  const cellLabel = (cell) => [...cell.keys.map(([, v]) => v), ...cellTests(cell).map(describeTest)].join("、");
+  const label = (cell) => (cell.keys.length || cellTests(cell).length ? `（${cellLabel(cell)}）` : "");
 
   const reference = (policy, name) => policy.references.find((r) => r.name === name) || null;
   const refDescribe = (ref) => `${ref.offset === -1 ? "上年度" : "当年"}${ref.name}`;
@@ -249,6 +295,6 @@
   Object.assign(PC, {
     Missing, FormulaError, inForce, holds, allHold, applies, who, describe, tableLookup, versionAt, lookup, label,
     cellLabel, reference, refDescribe, referenceValue, formulaValue, resolve, expressionValue: arith, adjusted, clamp, countValue,
-    checkRequirement, magnitude,
+    checkRequirement, magnitude, isTest, describeTest, testFactText, conditionWords,
   });
 })(typeof globalThis !== "undefined" ? globalThis : this);

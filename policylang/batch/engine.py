@@ -26,7 +26,7 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names, settle_columns
-from policylang.batch.rejects import KEY, REJECT, ROW, TableError, check_header, validate
+from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, open_table
 
@@ -68,34 +68,27 @@ def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
 def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> pa.Table:
     """Validate and settle one chunk (every claim of its persons): input columns plus results.
 
-    Given an Arrow table, its input columns go to the result as they are (no copy through Python objects);
-    pandas is only the view the validation reads."""
-    table = frame if isinstance(frame, pa.Table) else None
-    frame = table.to_pandas() if table is not None else frame.reset_index(drop=True)
-    cols, good, rejects = validate(policy, frame)
+    The chunk's input columns go to the result as they are (Arrow arrays, no copy through Python objects)."""
+    table = as_table(frame)
+    cols, good, rejects = validate(policy, table)
     if len(cols) and int(cols.amount.max()) * len(cols) >= SUM_LIMIT and sum(map(int, cols.amount)) >= SUM_LIMIT:
         raise BatchError("一个分区内的费用合计超出 64 位整数的范围，无法精确结算 (a chunk's total 费用 "
                          "would overflow int64)")
     settled = settle_columns(policy, cols)
-    n = len(frame)
-    if table is not None:
-        out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
-    else:
-        out = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
-               for c in frame.columns if c not in (ROW, PROBLEM, KEY)}
-    out[ROW] = frame[ROW].to_numpy(dtype=np.int64)
-    out[KEY] = table.column(KEY) if table is not None else \
-        frame[KEY].astype(object).where(frame[KEY].notna(), None).to_numpy()
-    reject = np.full(n, None, dtype=object)
-    bad = np.setdiff1d(np.arange(n), good)
-    reject[bad] = rejects[REJECT].to_numpy(dtype=object)
-    out[REJECT] = reject
-    names = [s.name for s in policy.schemes]
-    scheme = np.full(n, None, dtype=object)
-    scheme[good] = np.array([*names, None], dtype=object)[np.asarray(settled.scheme)]  # −1 (none) → None
-    out[SCHEME] = scheme
+    n = table.num_rows
+    out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
+    out[ROW] = table.column(ROW)
+    out[KEY] = table.column(KEY)
     ok = np.zeros(n, dtype=bool)
     ok[good] = True
+    reject = np.full(n, None, dtype=object)
+    reject[~ok] = rejects[REJECT].to_numpy(dtype=object)
+    out[REJECT] = reject
+    names = [s.name for s in policy.schemes]
+    scheme_code = np.full(n, -1, dtype=np.int64)
+    scheme_code[good] = settled.scheme
+    out[SCHEME] = pa.DictionaryArray.from_arrays(pa.array(scheme_code, mask=scheme_code < 0).cast(pa.int32()),
+                                                 pa.array(names or [""], pa.string())).cast(pa.string())
 
     def column(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
         full = np.zeros(n, dtype=np.int64)
@@ -112,15 +105,19 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
         if name not in OUT_MONEY:
             out[name] = column(settled.layers[name], settled.layer_mask[name])
     out[DAYS] = column(settled.days)
-    text = np.full(n, None, dtype=object)
-    text[good] = settled.reasons
-    out[REFUSED] = np.where(ok & (text != ""), text, None)
-    why = np.full(n, None, dtype=object)
-    why[good] = settled.scalar
-    out[SCALAR] = np.where(ok & (why != ""), why, None)
+    out[REFUSED] = _texts(n, good, settled.reasons)
+    out[SCALAR] = _texts(n, good, settled.scalar)
     arrays = [out[f.name] if isinstance(out[f.name], pa.Array | pa.ChunkedArray)
               else pa.array(out[f.name], type=f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _texts(n: int, good: np.ndarray, values: np.ndarray) -> pa.Array:
+    """Per-row text of the good rows ("" = none) as a nullable string column: Python only for non-empty ones."""
+    full = np.full(n, None, dtype=object)
+    some = np.nonzero(values != "")[0]
+    full[good[some]] = values[some]
+    return pa.array(full, type=pa.string())
 
 
 @attrs.frozen

@@ -34,8 +34,7 @@ def settle_partition(policy: ir.Policy, inputs: list[str], schema: pa.Schema,
     table = pa.Table.from_batches(list(batches))
     if table.num_rows == 0:
         return
-    frame = table.select([ROW, PROBLEM, KEY, *inputs]).to_pandas()
-    yield from process_chunk(policy, frame, schema).to_batches()
+    yield from process_chunk(policy, table.select([ROW, PROBLEM, KEY, *inputs]), schema).to_batches()
 
 
 def session(master: str):

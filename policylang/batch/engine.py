@@ -145,7 +145,7 @@ class Run:
     """One batch run: a work folder beside OUT, DuckDB for the table work."""
 
     def __init__(self, policy: ir.Policy, claims: Path, out: Path, rejects: Path | None = None,
-                 chunk_rows: int = 200_000, memory_limit: str = "2GB") -> None:
+                 chunk_rows: int = 1_000_000, memory_limit: str = "2GB") -> None:
         self.policy, self.claims, self.out = policy, claims, out
         self.in_kind, self.out_kind = table_format(claims), table_format(out)
         self.rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
@@ -156,6 +156,8 @@ class Run:
         self.commit = Commit(out, self.rejects)
         self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
         self.chunk_rows = chunk_rows
+        self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
+        self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
         if self.work.exists():
             shutil.rmtree(self.work)
@@ -199,6 +201,11 @@ class Run:
                                   f"{_literal(str(folder / '*.parquet'))})").to_arrow_table()
 
     def settle_local(self, advance: Callable[[int], None]) -> None:
+        if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
+            chunk = pq.read_table(self.numbered, columns=[ROW, PROBLEM, KEY, *self.inputs])
+            self.in_memory = process_chunk(self.policy, chunk, self.schema)
+            advance(chunk.num_rows)
+            return
         _, parts = self.partitions()
         (self.work / "out").mkdir()
         for k, chunk in self.chunks(parts):
@@ -207,11 +214,16 @@ class Run:
             advance(chunk.num_rows)
 
     def results_view(self, folder: Path) -> None:
-        if not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
+        if self.in_memory is not None:
+            self.con.register("results_in_memory", self.in_memory)
+            self.con.execute("CREATE OR REPLACE VIEW results AS SELECT * FROM results_in_memory")
+            self.ordered = ""  # already in input order
+        elif not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
             folder.mkdir(parents=True, exist_ok=True)
             pq.write_table(self.schema.empty_table(), folder / "part-empty.parquet")
-        self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
-                     f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
+        if self.in_memory is None:
+            self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
+                             f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
         settled_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
                                   *(f"{_money_sql(m, 'parquet')} AS {_quote(m)}" for m in money),
@@ -230,7 +242,7 @@ class Run:
         out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
                               *(f"{_money_sql(m, self.out_kind)} AS {_quote(m)}" for m in money),
                               _quote(DAYS), _quote(REFUSED)])
-        self._copy(f"SELECT {out_cols} FROM results WHERE {REJECT} IS NULL ORDER BY {ROW}",
+        self._copy(f"SELECT {out_cols} FROM results WHERE {REJECT} IS NULL{self.ordered}",
                    self.commit.partial(self.out), self.out_kind)
         self._copy(f"SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, {', '.join(_quote(c) for c in self.inputs)} "
                    f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.commit.partial(self.rejects),

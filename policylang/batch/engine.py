@@ -141,6 +141,23 @@ def _money_sql(col: str, kind: str) -> str:
     return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
 
 
+def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """int64 分 as decimal128(18, 2) yuan, exactly: the decimal's unscaled integer is the 分 (NumPy, no text).
+
+    The same values as _money_sql's CAST(x AS DECIMAL(18,2)) (a claim is at most 10 亿元, so 18 digits hold)."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    fen = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(fen) and int(np.abs(fen).max()) >= 10**18:
+        raise BatchError("金额超出 DECIMAL(18,2) 的范围 (an amount beyond DECIMAL(18,2))")
+    words = np.empty(2 * len(fen), dtype=np.int64)
+    words[0::2], words[1::2] = fen, fen >> 63  # 16-byte little-endian two's complement
+    validity = arr.buffers()[0] if arr.null_count else None
+    if validity is not None and arr.offset:
+        validity = pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [validity, pa.py_buffer(words)],
+                                 null_count=arr.null_count)
+
+
 class Run:
     """One batch run: a work folder beside OUT, DuckDB for the table work."""
 
@@ -156,6 +173,7 @@ class Run:
         self.commit = Commit(out, self.rejects)
         self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
         self.chunk_rows = chunk_rows
+        self.kept: pa.Table | None = None  # the numbered input, when it is at most chunk_rows rows
         self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
         self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
@@ -170,7 +188,6 @@ class Run:
         except BaseException:
             self.close()  # no work folder or partial file outlives a refused run
             raise
-        self.con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet({_literal(str(self.numbered))})")
         self.schema = result_schema(policy, self.inputs)
 
     def _numbered_input(self) -> tuple[list[str], Path, int]:
@@ -179,16 +196,24 @@ class Run:
             table = open_table(self.claims)
             check_header(self.policy, list(table.header))
             numbered = self.work / "numbered.parquet"
-            return list(table.header), numbered, _number(table, numbered)
+            self.kept, rows = _number(table, numbered, self.chunk_rows)
+            return list(table.header), numbered, rows
         except TableTextError as e:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
         except TableError as e:
             raise BatchError(f"{self.claims}: {e}") from e
 
+    def numbered_file(self) -> Path:
+        """The numbered input as a Parquet file (a table of at most --chunk-rows rows is kept in memory)."""
+        if self.kept is not None and not self.numbered.exists():
+            pq.write_table(self.kept, self.numbered)
+        return self.numbered
+
     def partitions(self) -> tuple[int, int]:
         total = self.rows
         parts = max(1, math.ceil(total / self.chunk_rows))
-        self.con.execute(f"COPY (SELECT *, hash(coalesce({KEY}, '')) % {parts} AS __part FROM src) "
+        src = f"read_parquet({_literal(str(self.numbered_file()))})"
+        self.con.execute(f"COPY (SELECT *, hash(coalesce({KEY}, '')) % {parts} AS __part FROM {src}) "
                      f"TO {_literal(str(self.work / 'in'))} (FORMAT parquet, PARTITION_BY (__part))")
         return total, parts
 
@@ -202,7 +227,7 @@ class Run:
 
     def settle_local(self, advance: Callable[[int], None]) -> None:
         if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
-            chunk = pq.read_table(self.numbered, columns=[ROW, PROBLEM, KEY, *self.inputs])
+            chunk = self.kept if self.kept is not None else pq.read_table(self.numbered)
             self.in_memory = process_chunk(self.policy, chunk, self.schema)
             advance(chunk.num_rows)
             return
@@ -239,10 +264,16 @@ class Run:
     def write(self) -> None:
         """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py)."""
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
-        out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
-                              *(f"{_money_sql(m, self.out_kind)} AS {_quote(m)}" for m in money),
+        source, as_yuan = "results", lambda m: f"{_money_sql(m, self.out_kind)} AS {_quote(m)}"
+        if self.in_memory is not None and self.out_kind == "parquet":  # 分 → yuan by NumPy, exactly
+            yuan = self.in_memory.select([REJECT, *self.inputs, SCHEME, DAYS, REFUSED])
+            for m in money:
+                yuan = yuan.append_column(m, fen_to_yuan(self.in_memory.column(m)))
+            self.con.register("results_yuan", yuan)
+            source, as_yuan = "results_yuan", _quote
+        out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME), *(as_yuan(m) for m in money),
                               _quote(DAYS), _quote(REFUSED)])
-        self._copy(f"SELECT {out_cols} FROM results WHERE {REJECT} IS NULL{self.ordered}",
+        self._copy(f"SELECT {out_cols} FROM {source} WHERE {REJECT} IS NULL{self.ordered}",
                    self.commit.partial(self.out), self.out_kind)
         self._copy(f"SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, {', '.join(_quote(c) for c in self.inputs)} "
                    f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.commit.partial(self.rejects),
@@ -285,16 +316,27 @@ class Run:
         self.commit.discard()  # partial files of a run that failed before its commit point
 
 
-def _number(table, target: Path) -> int:
-    """Write the table's rows to target with ROW (行号 − 1), PROBLEM and KEY (the person key); the row count."""
+def _number(table, target: Path, keep_rows: int) -> tuple[pa.Table | None, int]:
+    """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
+    at most keep_rows, else written to target. (the table in memory or None, the row count)"""
     schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
                         *(pa.field(h, pa.string()) for h in table.header)])
     count = 0
-    with pq.ParquetWriter(target, schema) as writer:
+    kept: list[pa.RecordBatch] = []
+    writer = None
+    try:
         for batch in table.batches():
             rows = pc.subtract(batch.column(LINE), 2)
             key = person_keys(batch.column(PERSON)) if PERSON in table.header else pa.nulls(batch.num_rows, pa.string())
             cells = [batch.column(h) for h in table.header]
-            writer.write_batch(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
+            kept.append(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
             count += batch.num_rows
-    return count
+            if count > keep_rows:
+                writer = writer or pq.ParquetWriter(target, schema)
+                for b in kept:
+                    writer.write_batch(b)
+                kept = []
+    finally:
+        if writer is not None:
+            writer.close()
+    return (None if writer is not None else pa.Table.from_batches(kept, schema=schema)), count

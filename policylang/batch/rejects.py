@@ -18,7 +18,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from policylang import ir
-from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, RESERVED, Columns, FactColumn, day_number
+from policylang.batch.columns import (
+    AMOUNT,
+    DATE,
+    ITEMS,
+    PERSON,
+    RESERVED,
+    ArrowStrings,
+    Columns,
+    FactColumn,
+    day_number,
+)
 from policylang.diagnostics import did_you_mean
 from policylang.inputs.cells import MAX_AMOUNT_FEN, parse_date
 from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
@@ -81,6 +91,20 @@ def _parse_unique(values: pa.Array, keep: np.ndarray, parse) -> tuple[np.ndarray
     return codes, [v for v, _ in results], [e for _, e in results]
 
 
+def _by_value(values: pa.Array, parse) -> tuple[np.ndarray, np.ndarray, list, list]:
+    """(blank per row, code per row — −1 where blank —, parsed value and error per distinct non-blank value).
+
+    The column is dictionary-encoded first, so blanks (cells.is_blank) and parse run once per distinct value."""
+    encoded = values.dictionary_encode()
+    blank = np.r_[blank_cells(encoded.dictionary), True]  # the last entry: a null cell
+    idx = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = np.nonzero(~blank[:-1])[0]
+    remap = np.full(len(blank), -1, dtype=np.int64)
+    remap[keep] = np.arange(len(keep))
+    results = [parse(v) for v in encoded.dictionary.take(pa.array(keep, pa.int64())).to_pylist()]
+    return blank[idx], remap[idx], [v for v, _ in results], [e for _, e in results]
+
+
 def _items(raw: str) -> tuple[tuple[Item, ...] | None, str | None]:
     try:
         data = json.loads(raw)
@@ -118,14 +142,12 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     names = table.column_names
     problem = table.column(PROBLEM).combine_chunks() if PROBLEM in names else None
     unread = problem.is_valid().to_numpy(zero_copy_only=False) if problem is not None else np.zeros(n, dtype=bool)
-    person = person_keys(_text(table, PERSON))
+    person = table.column(KEY).combine_chunks() if KEY in names else person_keys(_text(table, PERSON))
     fail(person.is_null().to_numpy(zero_copy_only=False), "缺少“参保人ID”")
 
-    date_text = _text(table, DATE)
-    blank_date = blank_cells(date_text)
-    fail(blank_date, "缺少“日期”")
-    dcodes, dvals, derrs = _parse_unique(date_text, ~blank_date, lambda r: (
+    blank_date, dcodes, dvals, derrs = _by_value(_text(table, DATE), lambda r: (
         (d := parse_date(str(r))), None if d else f"日期无效：{r}"))
+    fail(blank_date, "缺少“日期”")
     fail(_errors(dcodes, derrs), lambda i: derrs[dcodes[i]])
 
     amount = np.zeros(n, dtype=np.int64)
@@ -163,8 +185,7 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     for name in names:
         if name in RESERVED or name in INTERNAL:
             continue
-        values = _text(table, name)
-        codes, vals, errs = _parse_unique(values, ~blank_cells(values), lambda r, name=name: (
+        _, codes, vals, errs = _by_value(_text(table, name), lambda r, name=name: (
             (p := parse_fact(policy, name, str(r)))[0], p[2]))
         fail(_errors(codes, errs), lambda i, errs=errs, codes=codes: errs[codes[i]])
         facts[name] = FactColumn(codes, tuple(vals))
@@ -176,10 +197,10 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     good = np.nonzero(ok)[0]
     rows = table.column(ROW).to_numpy().astype(np.int64)
     people = (person if len(good) == n else person.take(pa.array(good))).dictionary_encode()  # first-appearance codes
-    pcodes, pids = people.indices.to_numpy(zero_copy_only=False), people.dictionary.to_pylist()
+    pcodes, pids = people.indices.to_numpy(zero_copy_only=False), ArrowStrings(people.dictionary)
     date_days = _by_code(dcodes, [day_number(d) if d else 0 for d in dvals], 0, np.int64)
     where = {int(p): i for i, p in enumerate(good)} if items else {}  # only itemised tables need it
-    cols = Columns(rows[good], pcodes.astype(np.int64), tuple(str(p) for p in pids), date_days[good], amount[good],
+    cols = Columns(rows[good], pcodes.astype(np.int64), pids, date_days[good], amount[good],
                    {k: c.take(good) for k, c in facts.items()},
                    {where[p]: it for p, it in items.items() if p in where})
     bad_rows = np.nonzero(~ok)[0]

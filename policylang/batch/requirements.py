@@ -20,15 +20,39 @@ from policylang.batch.plan import distinct_keys, row_facts
 from policylang.batch.segments import group_ids
 from policylang.eval.settle import ClaimSettler
 from policylang.ir.claims import Claim
+from policylang.ir.eligibility import Missing, compare
 
 
-def _reads_date(req: ir.Requirement) -> bool:
-    return any(isinstance(n, ir.Operand) and (n.kind == "month_day" or str(n.value) == "日期") for n in ir.walk(req))
+def _reads_date(node: object) -> bool:
+    return any(isinstance(n, ir.Operand) and (n.kind == "month_day" or str(n.value) == "日期") for n in ir.walk(node))
+
+
+def _applies(policy: ir.Policy, req: ir.Requirement, cols: Columns, rows: np.ndarray, defaults: dict) -> np.ndarray:
+    """Per row of rows: the requirement is in force and its guards (当 …) hold — where it does not, the scalar
+    check passes the claim (check_requirement), so only these rows need the predicate. Keyed by the guards'
+    fields alone: a date-reading predicate behind a guard no row meets costs nothing."""
+    pid, first, used = distinct_keys(policy, cols, fields_of(req.guards), _reads_date(req.guards), rows=rows)
+    verdict = []
+    for k in first:
+        pos = int(rows[k])
+        day = from_day(cols.date[pos])
+        facts = {**row_facts(defaults, cols, used, pos), "日期": day, "费用": int(cols.amount[pos])}
+        try:
+            holds = ir.in_force(req.start, req.end, day) and all(compare(g, facts)[0] for g in req.guards)
+        except Missing:
+            holds = False
+        verdict.append(holds)
+    return np.array(verdict, dtype=bool)[pid]
 
 
 def _verdicts(policy: ir.Policy, req: ir.Requirement, cols: Columns, rows: np.ndarray, defaults: dict,
               texts: dict[str, int]) -> np.ndarray:
     """Per row of rows: −1 if the requirement holds (or does not apply), else the code of its reason in texts."""
+    out = np.full(len(rows), -1, dtype=np.int64)
+    applies = _applies(policy, req, cols, rows, defaults)
+    if not applies.any():
+        return out
+    at, rows = np.nonzero(applies)[0], rows[applies]
     pid, first, used = distinct_keys(policy, cols, fields_of(req), _reads_date(req), rows=rows)
     codes = []
     for k in first:
@@ -37,7 +61,8 @@ def _verdicts(policy: ir.Policy, req: ir.Requirement, cols: Columns, rows: np.nd
                                row_facts(defaults, cols, used, pos))
         found = settler.requirements((req,), "")
         codes.append(texts.setdefault("；".join(found), len(texts)) if found else -1)
-    return np.array(codes, dtype=np.int64)[pid]
+    out[at] = np.array(codes, dtype=np.int64)[pid]
+    return out
 
 
 def requirement_reasons(policy: ir.Policy, cols: Columns, scheme: np.ndarray, checked: np.ndarray,

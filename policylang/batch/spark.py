@@ -50,7 +50,7 @@ def session(master: str):
 
 def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
     """Settle run's claims on Spark; returns the folder of result Parquet files."""
-    numbered = run.numbered  # written by Run: ROW, PROBLEM, KEY and the input columns
+    numbered = run.numbered_file()  # written by Run: ROW, PROBLEM, KEY and the input columns
     total = run.rows
     spark = session(master)
     policy, inputs, schema = run.policy, list(run.inputs), run.schema

@@ -200,9 +200,12 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     pcodes, pids = people.indices.to_numpy(zero_copy_only=False), ArrowStrings(people.dictionary)
     date_days = _by_code(dcodes, [day_number(d) if d else 0 for d in dvals], 0, np.int64)
     where = {int(p): i for i, p in enumerate(good)} if items else {}  # only itemised tables need it
-    cols = Columns(rows[good], pcodes.astype(np.int64), pids, date_days[good], amount[good],
-                   {k: c.take(good) for k, c in facts.items()},
-                   {where[p]: it for p, it in items.items() if p in where})
+    if len(good) == n:  # every row good (the usual case): the arrays as they are, no copies
+        cols = Columns(rows, pcodes.astype(np.int64), pids, date_days, amount, facts, items)
+    else:
+        cols = Columns(rows[good], pcodes.astype(np.int64), pids, date_days[good], amount[good],
+                       {k: c.take(good) for k, c in facts.items()},
+                       {where[p]: it for p, it in items.items() if p in where})
     bad_rows = np.nonzero(~ok)[0]
     rejects = pd.DataFrame({ROW: rows[bad_rows], REJECT: ["；".join(reasons[int(i)]) for i in bad_rows]})
     return cols, good, rejects

@@ -18,7 +18,7 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupported
+from policylang.batch.features import SCOPE_ORDER, referenced_fields
 from policylang.batch.plan import LayerArrays, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
 from policylang.eval.settle import ClaimResult, ClaimSettler, settle
@@ -128,7 +128,7 @@ class _Kernel:
         refused = self.refused
         for si, scheme in enumerate(self.policy.schemes):
             in_scheme = self.scheme == si
-            why = unsupported(self.policy, scheme)
+            why = self.plans.blocked_schemes.get(si)
             if why is not None:
                 self.send_to_scalar(np.nonzero(in_scheme)[0], why)
                 continue

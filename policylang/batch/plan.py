@@ -262,6 +262,7 @@ class Plans:
     refused: np.ndarray  # per row: refused before any layer (no scheme, a 要求, a missing table cell)
     reasons: np.ndarray  # per row, object: why refused ("" = not refused)
     blocked: np.ndarray  # per row: the scalar evaluator settles it (a scheme the kernel does not run)
+    blocked_schemes: dict[int, str] = attrs.field(factory=dict)  # scheme index → why the kernel does not run it
     _layers: dict = attrs.field(factory=dict)
 
     def scalar_reason(self, pos: int) -> str:
@@ -292,7 +293,8 @@ def plan_rows(policy: ir.Policy, cols: Columns) -> Plans:
     blocked_schemes = {i: why for i, s in enumerate(policy.schemes) if (why := unsupported(policy, s)) is not None}
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Plans(policy, empty, [], empty, empty.astype(bool), empty.astype(object), empty.astype(bool))
+        return Plans(policy, empty, [], empty, empty.astype(bool), empty.astype(object), empty.astype(bool),
+                     blocked_schemes)
     pid, first, used = distinct_keys(policy, cols, layer_fields(policy), False)
     keys = [plan_row(policy, row_facts(defaults, cols, used, pos), from_day(cols.date[pos]), int(cols.amount[pos]),
                      blocked_schemes, check=False) for pos in first]
@@ -305,4 +307,4 @@ def plan_rows(policy: ir.Policy, cols: Columns) -> Plans:
         failed, why = requirement_reasons(policy, cols, scheme, ~blocked & (scheme >= 0), defaults)
         refused = refused | failed
         reasons[failed] = why[failed]
-    return Plans(policy, pid, keys, scheme, refused, reasons, blocked)
+    return Plans(policy, pid, keys, scheme, refused, reasons, blocked, blocked_schemes)

@@ -4,7 +4,9 @@ The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` 
 numbered Parquet file under a work folder beside OUT, with each row's person key (inputs/cells.py
 person_id, the one normalisation of 参保人ID); DuckDB partitions the rows by a hash of that key; each
 partition (all claims of its persons) is validated and settled by the kernel; the results are written
-back in input order. OUT and the rejects file are committed as one unit (commit.py).
+back in input order. A table of at most --chunk-rows rows (the usual case; the default follows --memory)
+skips the files in between: it is numbered, settled and handed to DuckDB for the write in memory, already
+in input order. OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Which scheme applies, eligibility, first self-pay, and per layer the deductible, ratio, bands, fixed
 standard, caps and allowance: each depends only on the claim's facts and date, so it is worked out once
-per distinct (facts, date class) with the same IR methods the scalar evaluator uses, then broadcast.
+per distinct (facts, date class) with the same IR methods the scalar evaluator uses, then held as arrays
+(one entry per key: ratios as exact int64 numerator/denominator pairs) that rows index by their key.
+要求 are checked separately, per requirement (requirements.py).
 """
 
 from __future__ import annotations

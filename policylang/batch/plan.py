@@ -15,18 +15,16 @@ from fractions import Fraction
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import (
     has_requirements,
-    ir_dates,
     layer_fields,
     unsupported,
-    uses_references,
 )
-from policylang.batch.segments import group_ids
+from policylang.batch.keys import distinct_keys, row_facts
+from policylang.batch.requirements import requirement_reasons
 from policylang.eval.settle import ClaimSettler
 from policylang.ir import terms
 from policylang.ir.claims import Claim
@@ -164,45 +162,6 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
     return RowPlan(index, (), None, share, tuple(layers))
 
 
-def _date_classes(policy: ir.Policy, date: np.ndarray, exact: bool = False) -> np.ndarray:
-    """Days that no row-local rule can tell apart share a class (exact days when asked)."""
-    if exact or len(date) == 0:
-        return date
-    from policylang.batch.columns import day_number
-    breaks = set()
-    for d in ir_dates(policy):
-        breaks.add(day_number(d))
-        breaks.add(day_number(d) + 1)
-    if uses_references(policy):
-        first, last = from_day(int(date.min())).year, from_day(int(date.max())).year
-        breaks.update(day_number(dt.date(y, 1, 1)) for y in range(first, last + 2))
-    return np.searchsorted(np.array(sorted(breaks), dtype=np.int64), date, side="right")
-
-
-def distinct_keys(policy: ir.Policy, cols: Columns, names: set[str], exact_dates: bool, extra=(),
-                  rows: np.ndarray | None = None):
-    """(id per row, first row of each id, fact names used) for the rows' distinct keys (rows: a subset)."""
-    used = sorted(names & set(cols.facts))
-    take = (lambda a: a) if rows is None else (lambda a: a[rows])
-    keys = [_date_classes(policy, take(cols.date), exact_dates), *(take(cols.facts[k].codes) for k in used),
-            *extra]
-    if "费用" in names:
-        keys.append(take(cols.amount))
-    codes = pd.factorize(group_ids(*keys))[0].astype(np.int64)  # numbered in order of first appearance
-    rising = np.maximum.accumulate(codes)
-    first = np.nonzero(np.r_[True, rising[1:] > rising[:-1]])[0]
-    return codes, first, used
-
-
-def row_facts(defaults: dict, cols: Columns, used: list[str], pos: int) -> dict:
-    facts = dict(defaults)
-    for k in used:
-        v = cols.facts[k].value(pos)
-        if v is not None:
-            facts[k] = v
-    return facts
-
-
 def fraction_arrays(values: list[Fraction]) -> tuple[np.ndarray, np.ndarray]:
     """Numerators and denominators of per-key fractions, as int64 arrays (object if they are huge)."""
     nums, dens = [v.numerator for v in values], [v.denominator for v in values]
@@ -288,8 +247,6 @@ class Plans:
 
 def plan_rows(policy: ir.Policy, cols: Columns) -> Plans:
     """Plans for every row: layers per distinct (date class, facts the layers read), then 要求 as masks."""
-    from policylang.batch.requirements import requirement_reasons
-
     n = len(cols)
     defaults = policy.defaults()
     blocked_schemes = {i: why for i, s in enumerate(policy.schemes) if (why := unsupported(policy, s)) is not None}

@@ -16,7 +16,7 @@ import pandas as pd
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import fields_of
-from policylang.batch.plan import distinct_keys, row_facts
+from policylang.batch.keys import distinct_keys, row_facts
 from policylang.batch.segments import group_ids
 from policylang.eval.settle import ClaimSettler
 from policylang.ir.claims import Claim

@@ -24,6 +24,30 @@ def from_day(n: int) -> dt.date:
     return dt.date.fromordinal(int(n) + _EPOCH)
 
 
+class ArrowStrings(Sequence[str]):
+    """Person IDs as a read-only sequence over an Arrow string array: Python strings only for the IDs asked
+    for (the scalar fallback's persons), not one per person of the batch."""
+
+    def __init__(self, values) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return tuple(self.values[i].to_pylist())
+        return self.values[int(i)].as_py()
+
+    def __iter__(self):
+        return iter(self.values.to_pylist())
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @attrs.frozen
 class FactColumn:
     """A fact per row as a code into `values` (typed: str, int 分, Fraction, date); −1 = absent."""

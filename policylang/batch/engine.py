@@ -4,12 +4,15 @@ The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` 
 numbered Parquet file under a work folder beside OUT, with each row's person key (inputs/cells.py
 person_id, the one normalisation of 参保人ID); DuckDB partitions the rows by a hash of that key; each
 partition (all claims of its persons) is validated and settled by the kernel; the results are written
-back in input order. OUT and the rejects file are committed as one unit (commit.py).
+back in input order. A table of at most --chunk-rows rows (the usual case; the default follows --memory)
+skips the files in between: it is numbered, settled and handed to DuckDB for the write in memory, already
+in input order. OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +29,7 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names, settle_columns
-from policylang.batch.rejects import KEY, REJECT, ROW, TableError, check_header, validate
+from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, open_table
 
@@ -68,34 +71,27 @@ def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
 def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> pa.Table:
     """Validate and settle one chunk (every claim of its persons): input columns plus results.
 
-    Given an Arrow table, its input columns go to the result as they are (no copy through Python objects);
-    pandas is only the view the validation reads."""
-    table = frame if isinstance(frame, pa.Table) else None
-    frame = table.to_pandas() if table is not None else frame.reset_index(drop=True)
-    cols, good, rejects = validate(policy, frame)
+    The chunk's input columns go to the result as they are (Arrow arrays, no copy through Python objects)."""
+    table = as_table(frame)
+    cols, good, rejects = validate(policy, table)
     if len(cols) and int(cols.amount.max()) * len(cols) >= SUM_LIMIT and sum(map(int, cols.amount)) >= SUM_LIMIT:
         raise BatchError("一个分区内的费用合计超出 64 位整数的范围，无法精确结算 (a chunk's total 费用 "
                          "would overflow int64)")
     settled = settle_columns(policy, cols)
-    n = len(frame)
-    if table is not None:
-        out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
-    else:
-        out = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
-               for c in frame.columns if c not in (ROW, PROBLEM, KEY)}
-    out[ROW] = frame[ROW].to_numpy(dtype=np.int64)
-    out[KEY] = table.column(KEY) if table is not None else \
-        frame[KEY].astype(object).where(frame[KEY].notna(), None).to_numpy()
-    reject = np.full(n, None, dtype=object)
-    bad = np.setdiff1d(np.arange(n), good)
-    reject[bad] = rejects[REJECT].to_numpy(dtype=object)
-    out[REJECT] = reject
-    names = [s.name for s in policy.schemes]
-    scheme = np.full(n, None, dtype=object)
-    scheme[good] = np.array([*names, None], dtype=object)[np.asarray(settled.scheme)]  # −1 (none) → None
-    out[SCHEME] = scheme
+    n = table.num_rows
+    out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
+    out[ROW] = table.column(ROW)
+    out[KEY] = table.column(KEY)
     ok = np.zeros(n, dtype=bool)
     ok[good] = True
+    reject = np.full(n, None, dtype=object)
+    reject[~ok] = rejects[REJECT].to_numpy(dtype=object)
+    out[REJECT] = reject
+    names = [s.name for s in policy.schemes]
+    scheme_code = np.full(n, -1, dtype=np.int64)
+    scheme_code[good] = settled.scheme
+    out[SCHEME] = pa.DictionaryArray.from_arrays(pa.array(scheme_code, mask=scheme_code < 0).cast(pa.int32()),
+                                                 pa.array(names or [""], pa.string())).cast(pa.string())
 
     def column(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
         full = np.zeros(n, dtype=np.int64)
@@ -112,15 +108,19 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
         if name not in OUT_MONEY:
             out[name] = column(settled.layers[name], settled.layer_mask[name])
     out[DAYS] = column(settled.days)
-    text = np.full(n, None, dtype=object)
-    text[good] = settled.reasons
-    out[REFUSED] = np.where(ok & (text != ""), text, None)
-    why = np.full(n, None, dtype=object)
-    why[good] = settled.scalar
-    out[SCALAR] = np.where(ok & (why != ""), why, None)
+    out[REFUSED] = _texts(n, good, settled.reasons)
+    out[SCALAR] = _texts(n, good, settled.scalar)
     arrays = [out[f.name] if isinstance(out[f.name], pa.Array | pa.ChunkedArray)
               else pa.array(out[f.name], type=f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _texts(n: int, good: np.ndarray, values: np.ndarray) -> pa.Array:
+    """Per-row text of the good rows ("" = none) as a nullable string column: Python only for non-empty ones."""
+    full = np.full(n, None, dtype=object)
+    some = np.nonzero(values != "")[0]
+    full[good[some]] = values[some]
+    return pa.array(full, type=pa.string())
 
 
 @attrs.frozen
@@ -144,11 +144,43 @@ def _money_sql(col: str, kind: str) -> str:
     return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
 
 
+def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """int64 分 as decimal128(18, 2) yuan, exactly: the decimal's unscaled integer is the 分 (NumPy, no text).
+
+    The same values as _money_sql's CAST(x AS DECIMAL(18,2)) (a claim is at most 10 亿元, so 18 digits hold)."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    fen = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(fen) and int(np.abs(fen).max()) >= 10**18:
+        raise BatchError("金额超出 DECIMAL(18,2) 的范围 (an amount beyond DECIMAL(18,2))")
+    words = np.empty(2 * len(fen), dtype=np.int64)
+    words[0::2], words[1::2] = fen, fen >> 63  # 16-byte little-endian two's complement
+    validity = arr.buffers()[0] if arr.null_count else None
+    if validity is not None and arr.offset:
+        validity = pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [validity, pa.py_buffer(words)],
+                                 null_count=arr.null_count)
+
+
+ROW_BYTES = 2000  # memory per row of a chunk settled in memory (text cells, kernel arrays, result): measured ≈ 1.3 kB
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
+          "gib": 2**30, "tib": 2**40}
+
+
+def default_chunk_rows(memory_limit: str) -> int:
+    """Rows per chunk when --chunk-rows is not given: as many as fit the --memory budget, at most 1,000,000
+    (one chunk settles in memory, without partitioning); 200,000 if the budget cannot be read."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", memory_limit)
+    if m is None or m.group(2).lower() not in _UNITS:
+        return 200_000
+    budget = int(float(m.group(1)) * _UNITS[m.group(2).lower()])  # float ok: a size, not money
+    return max(10_000, min(1_000_000, budget // ROW_BYTES))
+
+
 class Run:
     """One batch run: a work folder beside OUT, DuckDB for the table work."""
 
     def __init__(self, policy: ir.Policy, claims: Path, out: Path, rejects: Path | None = None,
-                 chunk_rows: int = 200_000, memory_limit: str = "2GB") -> None:
+                 chunk_rows: int | None = None, memory_limit: str = "2GB") -> None:
         self.policy, self.claims, self.out = policy, claims, out
         self.in_kind, self.out_kind = table_format(claims), table_format(out)
         self.rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
@@ -158,7 +190,10 @@ class Run:
         check_paths(claims, out, self.rejects)
         self.commit = Commit(out, self.rejects)
         self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
-        self.chunk_rows = chunk_rows
+        self.chunk_rows = chunk_rows or default_chunk_rows(memory_limit)
+        self.kept: pa.Table | None = None  # the numbered input, when it is at most chunk_rows rows
+        self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
+        self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
         if self.work.exists():
             shutil.rmtree(self.work)
@@ -171,7 +206,6 @@ class Run:
         except BaseException:
             self.close()  # no work folder or partial file outlives a refused run
             raise
-        self.con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet({_literal(str(self.numbered))})")
         self.schema = result_schema(policy, self.inputs)
 
     def _numbered_input(self) -> tuple[list[str], Path, int]:
@@ -180,16 +214,24 @@ class Run:
             table = open_table(self.claims)
             check_header(self.policy, list(table.header))
             numbered = self.work / "numbered.parquet"
-            return list(table.header), numbered, _number(table, numbered)
+            self.kept, rows = _number(table, numbered, self.chunk_rows)
+            return list(table.header), numbered, rows
         except TableTextError as e:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
         except TableError as e:
             raise BatchError(f"{self.claims}: {e}") from e
 
+    def numbered_file(self) -> Path:
+        """The numbered input as a Parquet file (a table of at most --chunk-rows rows is kept in memory)."""
+        if self.kept is not None and not self.numbered.exists():
+            pq.write_table(self.kept, self.numbered)
+        return self.numbered
+
     def partitions(self) -> tuple[int, int]:
         total = self.rows
         parts = max(1, math.ceil(total / self.chunk_rows))
-        self.con.execute(f"COPY (SELECT *, hash(coalesce({KEY}, '')) % {parts} AS __part FROM src) "
+        src = f"read_parquet({_literal(str(self.numbered_file()))})"
+        self.con.execute(f"COPY (SELECT *, hash(coalesce({KEY}, '')) % {parts} AS __part FROM {src}) "
                      f"TO {_literal(str(self.work / 'in'))} (FORMAT parquet, PARTITION_BY (__part))")
         return total, parts
 
@@ -202,6 +244,11 @@ class Run:
                                   f"{_literal(str(folder / '*.parquet'))})").to_arrow_table()
 
     def settle_local(self, advance: Callable[[int], None]) -> None:
+        if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
+            chunk = self.kept if self.kept is not None else pq.read_table(self.numbered)
+            self.in_memory = process_chunk(self.policy, chunk, self.schema)
+            advance(chunk.num_rows)
+            return
         _, parts = self.partitions()
         (self.work / "out").mkdir()
         for k, chunk in self.chunks(parts):
@@ -210,11 +257,16 @@ class Run:
             advance(chunk.num_rows)
 
     def results_view(self, folder: Path) -> None:
-        if not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
+        if self.in_memory is not None:
+            self.con.register("results_in_memory", self.in_memory)
+            self.con.execute("CREATE OR REPLACE VIEW results AS SELECT * FROM results_in_memory")
+            self.ordered = ""  # already in input order
+        elif not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
             folder.mkdir(parents=True, exist_ok=True)
             pq.write_table(self.schema.empty_table(), folder / "part-empty.parquet")
-        self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
-                     f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
+        if self.in_memory is None:
+            self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
+                             f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
         settled_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
                                   *(f"{_money_sql(m, 'parquet')} AS {_quote(m)}" for m in money),
@@ -230,10 +282,16 @@ class Run:
     def write(self) -> None:
         """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py)."""
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
-        out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
-                              *(f"{_money_sql(m, self.out_kind)} AS {_quote(m)}" for m in money),
+        source, as_yuan = "results", lambda m: f"{_money_sql(m, self.out_kind)} AS {_quote(m)}"
+        if self.in_memory is not None and self.out_kind == "parquet":  # 分 → yuan by NumPy, exactly
+            yuan = self.in_memory.select([REJECT, *self.inputs, SCHEME, DAYS, REFUSED])
+            for m in money:
+                yuan = yuan.append_column(m, fen_to_yuan(self.in_memory.column(m)))
+            self.con.register("results_yuan", yuan)
+            source, as_yuan = "results_yuan", _quote
+        out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME), *(as_yuan(m) for m in money),
                               _quote(DAYS), _quote(REFUSED)])
-        self._copy(f"SELECT {out_cols} FROM results WHERE {REJECT} IS NULL ORDER BY {ROW}",
+        self._copy(f"SELECT {out_cols} FROM {source} WHERE {REJECT} IS NULL{self.ordered}",
                    self.commit.partial(self.out), self.out_kind)
         self._copy(f"SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, {', '.join(_quote(c) for c in self.inputs)} "
                    f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.commit.partial(self.rejects),
@@ -276,16 +334,27 @@ class Run:
         self.commit.discard()  # partial files of a run that failed before its commit point
 
 
-def _number(table, target: Path) -> int:
-    """Write the table's rows to target with ROW (行号 − 1), PROBLEM and KEY (the person key); the row count."""
+def _number(table, target: Path, keep_rows: int) -> tuple[pa.Table | None, int]:
+    """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
+    at most keep_rows, else written to target. (the table in memory or None, the row count)"""
     schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
                         *(pa.field(h, pa.string()) for h in table.header)])
     count = 0
-    with pq.ParquetWriter(target, schema) as writer:
+    kept: list[pa.RecordBatch] = []
+    writer = None
+    try:
         for batch in table.batches():
             rows = pc.subtract(batch.column(LINE), 2)
             key = person_keys(batch.column(PERSON)) if PERSON in table.header else pa.nulls(batch.num_rows, pa.string())
             cells = [batch.column(h) for h in table.header]
-            writer.write_batch(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
+            kept.append(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
             count += batch.num_rows
-    return count
+            if count > keep_rows:
+                writer = writer or pq.ParquetWriter(target, schema)
+                for b in kept:
+                    writer.write_batch(b)
+                kept = []
+    finally:
+        if writer is not None:
+            writer.close()
+    return (None if writer is not None else pa.Table.from_batches(kept, schema=schema)), count

@@ -101,6 +101,9 @@ def _fields_of(nodes: object) -> set[str]:
     return out
 
 
+fields_of = _fields_of  # the fact names a node (a requirement, a scheme) reads
+
+
 def referenced_fields(policy: ir.Policy) -> set[str]:
     """Every fact name the schemes read (conditions, table keys, predicates, allowance fields)."""
     return {"就医地"} | _fields_of(policy.schemes)

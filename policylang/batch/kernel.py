@@ -11,7 +11,6 @@ its accumulator, a missing reference value, an unsupported scheme) are settled b
 from __future__ import annotations
 
 from collections import Counter
-from fractions import Fraction
 from math import lcm
 
 import attrs
@@ -19,8 +18,8 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupported
-from policylang.batch.plan import LayerPlan, plan_rows
+from policylang.batch.features import SCOPE_ORDER, referenced_fields
+from policylang.batch.plan import LayerArrays, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
 from policylang.eval.settle import ClaimResult, ClaimSettler, settle
 from policylang.ir import terms
@@ -55,23 +54,15 @@ class Settled:
                        self.scalar[idx], self.scalar_persons)
 
 
-def _fractions(values: list[Fraction]) -> tuple[np.ndarray, np.ndarray]:
-    """Numerators and denominators of per-plan fractions, as int64 arrays (object if they are huge)."""
-    nums, dens = [v.numerator for v in values], [v.denominator for v in values]
-    big = any(abs(x) >= 1 << 62 for x in (*nums, *dens))
-    dtype = object if big else np.int64
-    return np.array(nums or [0], dtype=dtype), np.array(dens or [1], dtype=dtype)
-
-
 class _Kernel:
     def __init__(self, policy: ir.Policy, cols: Columns, original: Columns, order: np.ndarray) -> None:
         self.policy, self.c = policy, cols
         self.original, self.order = original, order  # the scalar fallback reads every fact
         self.mode = policy.rounding
         n = len(cols)
-        self.plan_id, self.plans = plan_rows(policy, cols)
-        self.scheme = np.array([p.scheme for p in self.plans], dtype=np.int64)[self.plan_id] if n else \
-            np.zeros(0, dtype=np.int64)
+        self.plans = plan_rows(policy, cols)
+        self.plan_id = self.plans.pid
+        self.scheme = self.plans.scheme.copy()
         self.money = {k: np.zeros(n, dtype=np.int64) for k in MONEY}
         self.money["费用"] = cols.amount.copy()
         self.money["政策范围内费用"] = cols.amount.copy()
@@ -81,10 +72,8 @@ class _Kernel:
         self.layers = {k: np.zeros(n, dtype=np.int64) for k in self.names}
         self.mask = {k: np.zeros(n, dtype=bool) for k in self.names}
         self.days = np.zeros(n, dtype=np.int64)
-        reason_of_plan = np.array(["；".join(p.reasons) for p in self.plans] or [""], dtype=object)
-        self.reasons = reason_of_plan[self.plan_id] if n else np.zeros(0, dtype=object)
-        refused = np.array([bool(p.reasons) for p in self.plans] or [False], dtype=bool)
-        self.refused = refused[self.plan_id] if n else np.zeros(0, dtype=bool)
+        self.reasons = self.plans.reasons.copy()
+        self.refused = self.plans.refused
         self.fallback: dict[int, str] = {}  # person code → why
         self.scalar_why = np.full(n, "", dtype=object)
         self._period_cache: dict[int, np.ndarray] = {}
@@ -132,13 +121,14 @@ class _Kernel:
     # ---- the scheme --------------------------------------------------------------------------------
     def run(self) -> None:
         c = self.c
-        blocked = np.array([p.scalar is not None for p in self.plans] or [False], dtype=bool)[self.plan_id]
-        for pos in np.nonzero(blocked)[0]:
-            self.fallback.setdefault(int(c.person[pos]), self.plans[self.plan_id[pos]].scalar or "")
+        blocked = self.plans.blocked
+        at = np.nonzero(blocked)[0]
+        for p, k in zip(*np.unique(c.person[at], return_index=True), strict=True):  # the first blocked claim
+            self.fallback.setdefault(int(p), self.plans.scalar_reason(int(at[k])))
         refused = self.refused
         for si, scheme in enumerate(self.policy.schemes):
             in_scheme = self.scheme == si
-            why = unsupported(self.policy, scheme)
+            why = self.plans.blocked_schemes.get(si)
             if why is not None:
                 self.send_to_scalar(np.nonzero(in_scheme)[0], why)
                 continue
@@ -152,19 +142,19 @@ class _Kernel:
         amount = self.c.amount[rows]
         excluded, class_share = self.catalogue(scheme, rows)
         policy_range = amount - excluded - class_share
-        num, den = _fractions([p.first_share for p in plans])
+        num, den = plans.first_share()
         first = mul_round(policy_range, num[pid], den[pid], self.mode)
         base = policy_range - first
-        stop = np.array([p.stop if p.scheme == si else -1 for p in plans], dtype=np.int64)[pid]
+        stop = plans.stop(si)[pid]
         total = np.zeros(len(rows), dtype=np.int64)
         first_layer = True
         seen: set[str] = set()
         for j, layer in enumerate(scheme.layers):
-            lp = [p.layers[j] if p.scheme == si and p.layers else LayerPlan(False) for p in plans]
-            applies = np.array([x.applies for x in lp], dtype=bool)[pid]
+            lp = plans.layer(si, j)
+            applies = lp.applies[pid]
             if layer.allowance is not None:
-                days = np.array([x.days for x in lp], dtype=np.int64)[pid]
-                rate = np.array([x.rate for x in lp], dtype=np.int64)[pid]
+                days = lp.days[pid]
+                rate = lp.rate[pid]
                 self.days[rows] += np.where(applies, days, 0)  # every allowance layer adds to 津贴 (eval/settle.py)
                 self.money["津贴"][rows] += np.where(applies, days * rate, 0)
                 continue
@@ -189,9 +179,9 @@ class _Kernel:
         self.money["基金支付"][rows] = total
         self.money["个人自付"][rows] = amount - total
         self.money["现金支付"][rows] = amount - total
-        self.refuse_late(rows[stop >= 0], [plans[k].stop_reason for k in pid[stop >= 0]])
+        self.refuse_late(rows[stop >= 0], plans.stop_reasons()[pid[stop >= 0]])
 
-    def refuse_late(self, rows: np.ndarray, reasons: list[str]) -> None:
+    def refuse_late(self, rows: np.ndarray, reasons: np.ndarray) -> None:
         """Claims refused in a layer for a missing value: what earlier layers counted stays counted."""
         for k in MONEY:
             self.money[k][rows] = 0
@@ -203,7 +193,7 @@ class _Kernel:
         for name in self.names:
             self.mask[name][rows] = False
             self.layers[name][rows] = 0
-        self.reasons[rows] = np.array(reasons, dtype=object)
+        self.reasons[rows] = reasons
 
     def catalogue(self, scheme: ir.Scheme, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """全自费 and 乙类先行自付 of itemised claims (row-local: the scalar evaluator's own code per claim)."""
@@ -217,16 +207,15 @@ class _Kernel:
             excluded[i], share[i] = ClaimSettler(self.policy, None, claim, {}).catalogue(scheme.catalogue)
         return excluded, share
 
-    def layer(self, scheme: ir.Scheme, layer: ir.Layer, lp: list[LayerPlan], rows: np.ndarray,
+    def layer(self, scheme: ir.Scheme, layer: ir.Layer, lp: LayerArrays, rows: np.ndarray,
               base: np.ndarray, stopped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pid = self.plan_id[rows]
         counted = np.zeros(len(rows), dtype=np.int64)
         if layer.deductible is not None:
-            d_plan = np.array([-1 if x.deductible is None else x.deductible for x in lp], dtype=np.int64)
-            has = np.array([x.deductible is not None for x in lp], dtype=bool)[pid]
+            has = lp.has_deductible[pid]
             if has.any():
                 sub = rows[has]
-                d = d_plan[pid[has]]
+                d = lp.deductible[pid[has]]
                 gid = self.segments(scheme, layer.deductible.scope, sub, layer.deductible.shared)
                 self._constant(d, gid, sub, "起付线在同一累计期内变化")
                 b = base[has]
@@ -239,9 +228,7 @@ class _Kernel:
         elif layer.brackets is not None:
             raw, den = self.brackets(scheme, lp, rows, pid, eligible)
         elif layer.fixed is not None:
-            std = np.array([0 if x.fixed is None else x.fixed for x in lp], dtype=np.int64)[pid]
-            has_std = np.array([x.fixed is not None for x in lp], dtype=bool)[pid]
-            raw = np.where(has_std, np.minimum(eligible, std), 0)
+            raw = np.where(lp.has_fixed[pid], np.minimum(eligible, lp.fixed[pid]), 0)
         else:
             raw = np.zeros(len(rows), dtype=np.int64)
         paid = np.where(stopped, 0, raw)  # a claim refused in this layer adds nothing to its caps
@@ -257,16 +244,14 @@ class _Kernel:
         if len(bad):
             self.send_to_scalar(rows[np.isin(gid, bad)], why)
 
-    def ratio(self, lp: list[LayerPlan], pid: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-        num, den = _fractions([x.ratio if x.ratio is not None else Fraction(0) for x in lp])
-        return mul_round(eligible, num[pid], den[pid], self.mode)
+    def ratio(self, lp: LayerArrays, pid: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+        return mul_round(eligible, lp.ratio_num[pid], lp.ratio_den[pid], self.mode)
 
-    def brackets(self, scheme: ir.Scheme, lp: list[LayerPlan], rows: np.ndarray, pid: np.ndarray,
+    def brackets(self, scheme: ir.Scheme, lp: LayerArrays, rows: np.ndarray, pid: np.ndarray,
                  eligible: np.ndarray) -> tuple[np.ndarray, int]:
         """Each claim's exact share F(after) − F(before), in 1/den 分 (den: the bands' common denominator)."""
-        band_of_plan = [x.bands for x in lp]
-        ids = {b: i for i, b in enumerate(dict.fromkeys(b for b in band_of_plan if b is not None))}
-        band_id = np.array([-1 if b is None else ids[b] for b in band_of_plan], dtype=np.int64)[pid]
+        ids = {b: i for i, b in enumerate(lp.bandsets)}
+        band_id = lp.band_id[pid]
         den = lcm(1, *(band.ratio.value.denominator for b in ids for band in b.bands))
         has = band_id >= 0
         width = sum(len(b.bands) for b in ids) or 1
@@ -299,11 +284,11 @@ class _Kernel:
 
         return scaled(after) - scaled(before)
 
-    def cap(self, scheme: ir.Scheme, cap: ir.Cap, ci: int, lp: list[LayerPlan], rows: np.ndarray,
+    def cap(self, scheme: ir.Scheme, cap: ir.Cap, ci: int, lp: LayerArrays, rows: np.ndarray,
             pid: np.ndarray, paid: np.ndarray, den: int = 1) -> np.ndarray:
         """What a cap leaves of each claim's payment (paid and the cap in 1/den 分)."""
-        limit = np.array([-1 if not x.caps or x.caps[ci] is None else x.caps[ci] for x in lp], dtype=np.int64)[pid]
-        has = np.array([bool(x.caps) and x.caps[ci] is not None for x in lp], dtype=bool)[pid]
+        has = lp.has_cap[ci][pid]
+        limit = np.where(has, lp.cap[ci][pid], -1)
         room = np.maximum(limit, 0).astype(paid.dtype) * den
         if cap.scope is ir.Scope.VISIT:
             return np.where(has, np.minimum(paid, room), paid)

@@ -2,7 +2,9 @@
 
 Which scheme applies, eligibility, first self-pay, and per layer the deductible, ratio, bands, fixed
 standard, caps and allowance: each depends only on the claim's facts and date, so it is worked out once
-per distinct (facts, date class) with the same IR methods the scalar evaluator uses, then broadcast.
+per distinct (facts, date class) with the same IR methods the scalar evaluator uses, then held as arrays
+(one entry per key: ratios as exact int64 numerator/denominator pairs) that rows index by their key.
+要求 are checked separately, per requirement (requirements.py).
 """
 
 from __future__ import annotations
@@ -13,20 +15,16 @@ from fractions import Fraction
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import (
     has_requirements,
-    ir_dates,
     layer_fields,
-    requirement_fields,
-    requirements_read_dates,
     unsupported,
-    uses_references,
 )
-from policylang.batch.segments import group_ids
+from policylang.batch.keys import distinct_keys, row_facts
+from policylang.batch.requirements import requirement_reasons
 from policylang.eval.settle import ClaimSettler
 from policylang.ir import terms
 from policylang.ir.claims import Claim
@@ -170,70 +168,108 @@ def plan_row(policy: ir.Policy, facts: dict, day: dt.date, amount: int,
     return RowPlan(index, (), None, share, tuple(layers))
 
 
-def _date_classes(policy: ir.Policy, date: np.ndarray, exact: bool = False) -> np.ndarray:
-    """Days that no row-local rule can tell apart share a class (exact days when asked)."""
-    if exact or len(date) == 0:
-        return date
-    from policylang.batch.columns import day_number
-    breaks = set()
-    for d in ir_dates(policy):
-        breaks.add(day_number(d))
-        breaks.add(day_number(d) + 1)
-    if uses_references(policy):
-        first, last = from_day(int(date.min())).year, from_day(int(date.max())).year
-        breaks.update(day_number(dt.date(y, 1, 1)) for y in range(first, last + 2))
-    return np.searchsorted(np.array(sorted(breaks), dtype=np.int64), date, side="right")
+def fraction_arrays(values: list[Fraction]) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators of per-key fractions, as int64 arrays (object if they are huge)."""
+    nums, dens = [v.numerator for v in values], [v.denominator for v in values]
+    big = any(abs(x) >= 1 << 62 for x in (*nums, *dens))
+    dtype = object if big else np.int64
+    return np.array(nums or [0], dtype=dtype), np.array(dens or [1], dtype=dtype)
 
 
-def _distinct(policy: ir.Policy, cols: Columns, names: set[str], exact_dates: bool, extra=()):
-    """(id per row, first row of each id, fact names used) for the rows' distinct keys."""
-    used = sorted(names & set(cols.facts))
-    keys = [_date_classes(policy, cols.date, exact_dates), *(cols.facts[k].codes for k in used), *extra]
-    if "费用" in names:
-        keys.append(cols.amount)
-    codes = pd.factorize(group_ids(*keys))[0].astype(np.int64)  # numbered in order of first appearance
-    rising = np.maximum.accumulate(codes)
-    first = np.nonzero(np.r_[True, rising[1:] > rising[:-1]])[0]
-    return codes, first, used
+@attrs.frozen
+class LayerArrays:
+    """One layer's row-local parameters, one entry per distinct key (index with the rows' plan ids)."""
+
+    applies: np.ndarray
+    has_deductible: np.ndarray
+    deductible: np.ndarray
+    ratio_num: np.ndarray  # clamped ratio as an exact pair; 0/1 where the key has none
+    ratio_den: np.ndarray
+    band_id: np.ndarray  # index into bandsets, −1 = none
+    bandsets: tuple[ir.BandSet, ...]
+    has_fixed: np.ndarray
+    fixed: np.ndarray
+    has_cap: tuple[np.ndarray, ...]  # per cap of the layer
+    cap: tuple[np.ndarray, ...]
+    days: np.ndarray
+    rate: np.ndarray
+
+    @classmethod
+    def of(cls, plans: list[LayerPlan], n_caps: int) -> LayerArrays:
+        def ints(values) -> np.ndarray:
+            return np.array(list(values) or [0], dtype=np.int64)
+
+        def flags(values) -> np.ndarray:
+            return np.array(list(values) or [False], dtype=bool)
+
+        bandsets = tuple(dict.fromkeys(p.bands for p in plans if p.bands is not None))
+        ids = {b: i for i, b in enumerate(bandsets)}
+        num, den = fraction_arrays([Fraction(0) if p.ratio is None else p.ratio for p in plans])
+        caps = [[p.caps[ci] if len(p.caps) > ci else None for p in plans] for ci in range(n_caps)]
+        return cls(flags(p.applies for p in plans), flags(p.deductible is not None for p in plans),
+                   ints(p.deductible or 0 for p in plans), num, den,
+                   ints(-1 if p.bands is None else ids[p.bands] for p in plans), bandsets,
+                   flags(p.fixed is not None for p in plans), ints(p.fixed or 0 for p in plans),
+                   tuple(flags(c is not None for c in cs) for cs in caps), tuple(ints(c or 0 for c in cs) for cs in caps),
+                   ints(p.days for p in plans), ints(p.rate for p in plans))
 
 
-def _facts(defaults: dict, cols: Columns, used: list[str], pos: int) -> dict:
-    facts = dict(defaults)
-    for k in used:
-        v = cols.facts[k].value(pos)
-        if v is not None:
-            facts[k] = v
-    return facts
+@attrs.define
+class Plans:
+    """Row-local settlement parameters as arrays: a plan id per row into one entry per distinct key.
+
+    The IR lookups run once per distinct (date class, facts the layers read) — usually a few hundred keys
+    for millions of rows; 要求 are checked per requirement and distinct key of the fields it reads
+    (requirements.py). Per row there are only NumPy arrays."""
+
+    policy: ir.Policy
+    pid: np.ndarray  # per row: the distinct layer key
+    keys: list[RowPlan]  # per distinct key
+    scheme: np.ndarray  # per row
+    refused: np.ndarray  # per row: refused before any layer (no scheme, a 要求, a missing table cell)
+    reasons: np.ndarray  # per row, object: why refused ("" = not refused)
+    blocked: np.ndarray  # per row: the scalar evaluator settles it (a scheme the kernel does not run)
+    blocked_schemes: dict[int, str] = attrs.field(factory=dict)  # scheme index → why the kernel does not run it
+    _layers: dict = attrs.field(factory=dict)
+
+    def scalar_reason(self, pos: int) -> str:
+        return self.keys[int(self.pid[pos])].scalar or ""
+
+    def first_share(self) -> tuple[np.ndarray, np.ndarray]:
+        return fraction_arrays([p.first_share for p in self.keys])
+
+    def stop(self, si: int) -> np.ndarray:
+        return np.array([p.stop if p.scheme == si else -1 for p in self.keys], dtype=np.int64)
+
+    def stop_reasons(self) -> np.ndarray:
+        return np.array([p.stop_reason for p in self.keys], dtype=object)
+
+    def layer(self, si: int, j: int) -> LayerArrays:
+        if (si, j) not in self._layers:
+            lp = [p.layers[j] if p.scheme == si and p.layers else LayerPlan(False) for p in self.keys]
+            self._layers[si, j] = LayerArrays.of(lp, len(self.policy.schemes[si].layers[j].caps))
+        return self._layers[si, j]
 
 
-def plan_rows(policy: ir.Policy, cols: Columns) -> tuple[np.ndarray, list[RowPlan]]:
-    """A plan id per row and the distinct plans.
-
-    Layers are planned per distinct (date class, facts the layers read); 要求 are checked per distinct
-    (scheme, date or date class, facts the 要求 read): an officer's 缴费日期 does not multiply the layers' work.
-    """
+def plan_rows(policy: ir.Policy, cols: Columns) -> Plans:
+    """Plans for every row: layers per distinct (date class, facts the layers read), then 要求 as masks."""
     n = len(cols)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), []
     defaults = policy.defaults()
-    blocked = {i: why for i, s in enumerate(policy.schemes) if (why := unsupported(policy, s)) is not None}
-    pid, first, used = _distinct(policy, cols, layer_fields(policy), False)
-    plans = [plan_row(policy, _facts(defaults, cols, used, pos), from_day(cols.date[pos]), int(cols.amount[pos]),
-                      blocked, check=False) for pos in first]
-    if not has_requirements(policy):
-        return pid, plans
-    scheme = np.array([p.scheme for p in plans], dtype=np.int64)[pid]
-    checked = np.array([p.scheme >= 0 and p.scheme not in blocked and bool(policy.schemes[p.scheme].requirements)
-                        for p in plans], dtype=bool)[pid]
-    rid, rfirst, rused = _distinct(policy, cols, requirement_fields(policy) | set(), requirements_read_dates(policy),
-                                   (np.where(checked, scheme, -1),))
-    reasons = [eligibility(policy, int(scheme[pos]), _facts(defaults, cols, rused, pos), from_day(cols.date[pos]),
-                           int(cols.amount[pos])) if checked[pos] else () for pos in rfirst]
-    if not any(reasons):
-        return pid, plans
-    combined, cfirst, _ = _distinct(policy, cols, set(), False, (pid, rid))
-    out = []
-    for pos in cfirst:
-        why = reasons[rid[pos]]
-        out.append(RowPlan(plans[pid[pos]].scheme, why) if why else plans[pid[pos]])
-    return combined, out
+    blocked_schemes = {i: why for i, s in enumerate(policy.schemes) if (why := unsupported(policy, s)) is not None}
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Plans(policy, empty, [], empty, empty.astype(bool), empty.astype(object), empty.astype(bool),
+                     blocked_schemes)
+    pid, first, used = distinct_keys(policy, cols, layer_fields(policy), False)
+    keys = [plan_row(policy, row_facts(defaults, cols, used, pos), from_day(cols.date[pos]), int(cols.amount[pos]),
+                     blocked_schemes, check=False) for pos in first]
+    scheme = np.array([p.scheme for p in keys], dtype=np.int64)[pid]
+    blocked = np.array([p.scalar is not None for p in keys], dtype=bool)[pid]
+    reason_of_key = np.array(["；".join(p.reasons) for p in keys], dtype=object)
+    refused = np.array([bool(p.reasons) for p in keys], dtype=bool)[pid]
+    reasons = reason_of_key[pid]
+    if has_requirements(policy):
+        failed, why = requirement_reasons(policy, cols, scheme, ~blocked & (scheme >= 0), defaults)
+        refused = refused | failed
+        reasons[failed] = why[failed]
+    return Plans(policy, pid, keys, scheme, refused, reasons, blocked, blocked_schemes)

@@ -15,12 +15,23 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from policylang import ir
-from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, RESERVED, Columns, FactColumn, day_number
+from policylang.batch.columns import (
+    AMOUNT,
+    DATE,
+    ITEMS,
+    PERSON,
+    RESERVED,
+    ArrowStrings,
+    Columns,
+    FactColumn,
+    day_number,
+)
 from policylang.diagnostics import did_you_mean
 from policylang.inputs.cells import MAX_AMOUNT_FEN, parse_date
-from policylang.inputs.columnar import blank_cells, per_distinct, person_keys, plain_amounts
+from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
 from policylang.inputs.factvalues import AMOUNT_HELP, parse_amount, parse_fact
 from policylang.inputs.tabletext import PROBLEM
 from policylang.ir.claims import CLASSES, Item
@@ -52,22 +63,46 @@ def _by_code(codes: np.ndarray, per_value: list, absent, dtype=bool) -> np.ndarr
     return np.array([*per_value, absent], dtype=dtype)[codes]
 
 
-def _arrow(values: pd.Series) -> pa.Array:
-    return pa.Array.from_pandas(values.astype(object), type=pa.string())
+def as_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
+    """A chunk as Arrow: ROW int64, every other column text (a DataFrame's missing cells become nulls)."""
+    if isinstance(frame, pa.Table):
+        return frame
+    arrays = [pa.array(frame[c].to_numpy(dtype=np.int64)) if c == ROW else
+              pa.Array.from_pandas(frame[c].astype(object).where(frame[c].notna(), None), type=pa.string())
+              for c in frame.columns]
+    return pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
 
 
-def _blank(values: pd.Series) -> np.ndarray:
-    return blank_cells(_arrow(values))
+def _text(table: pa.Table, name: str) -> pa.Array:
+    values = table.column(name).combine_chunks()
+    return values if pa.types.is_string(values.type) else values.cast(pa.string())
 
 
 def _errors(codes: np.ndarray, errs: list) -> np.ndarray:
     return _by_code(codes, [e is not None for e in errs], False)
 
 
-def _parse_unique(values: pd.Series, parse) -> tuple[np.ndarray, list, list]:
-    """codes per row, parsed value per distinct raw value, error per distinct raw value (None if fine)."""
-    codes, results = per_distinct(values, parse)
+def _parse_unique(values: pa.Array, keep: np.ndarray, parse) -> tuple[np.ndarray, list, list]:
+    """codes per row (−1 where not kept or null), parsed value and error (None if fine) per distinct value."""
+    kept = pc.if_else(pa.array(keep, pa.bool_()), values, pa.nulls(len(values), pa.string()))
+    encoded = kept.dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    results = [parse(v) for v in encoded.dictionary.to_pylist()]
     return codes, [v for v, _ in results], [e for _, e in results]
+
+
+def _by_value(values: pa.Array, parse) -> tuple[np.ndarray, np.ndarray, list, list]:
+    """(blank per row, code per row — −1 where blank —, parsed value and error per distinct non-blank value).
+
+    The column is dictionary-encoded first, so blanks (cells.is_blank) and parse run once per distinct value."""
+    encoded = values.dictionary_encode()
+    blank = np.r_[blank_cells(encoded.dictionary), True]  # the last entry: a null cell
+    idx = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = np.nonzero(~blank[:-1])[0]
+    remap = np.full(len(blank), -1, dtype=np.int64)
+    remap[keep] = np.arange(len(keep))
+    results = [parse(v) for v in encoded.dictionary.take(pa.array(keep, pa.int64())).to_pylist()]
+    return blank[idx], remap[idx], [v for v, _ in results], [e for _, e in results]
 
 
 def _items(raw: str) -> tuple[tuple[Item, ...] | None, str | None]:
@@ -92,43 +127,48 @@ def _items(raw: str) -> tuple[tuple[Item, ...] | None, str | None]:
     return tuple(out), None
 
 
-def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarray, pd.DataFrame]:
-    """(typed columns of the good rows, their positions in frame, rejects with row number and reason)."""
-    n = len(frame)
+def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns, np.ndarray, pd.DataFrame]:
+    """(typed columns of the good rows, their positions in frame, rejects with row number and reason).
+
+    Columns are read as Arrow arrays: plain cells by Arrow compute, the rest once per distinct value."""
+    table = as_table(frame)
+    n = table.num_rows
     reasons: dict[int, list[str]] = {}  # rejected rows only
 
     def fail(mask: np.ndarray, text) -> None:
         for i in np.nonzero(mask)[0]:
             reasons.setdefault(int(i), []).append(text(i) if callable(text) else text)
 
-    unread = frame[PROBLEM].notna().to_numpy() if PROBLEM in frame else np.zeros(n, dtype=bool)
-    person = person_keys(_arrow(frame[PERSON]))
+    names = table.column_names
+    problem = table.column(PROBLEM).combine_chunks() if PROBLEM in names else None
+    unread = problem.is_valid().to_numpy(zero_copy_only=False) if problem is not None else np.zeros(n, dtype=bool)
+    person = table.column(KEY).combine_chunks() if KEY in names else person_keys(_text(table, PERSON))
     fail(person.is_null().to_numpy(zero_copy_only=False), "缺少“参保人ID”")
 
-    blank_date = _blank(frame[DATE])
-    fail(blank_date, "缺少“日期”")
-    dcodes, dvals, derrs = _parse_unique(frame[DATE].where(~blank_date), lambda r: (
+    blank_date, dcodes, dvals, derrs = _by_value(_text(table, DATE), lambda r: (
         (d := parse_date(str(r))), None if d else f"日期无效：{r}"))
+    fail(blank_date, "缺少“日期”")
     fail(_errors(dcodes, derrs), lambda i: derrs[dcodes[i]])
 
     amount = np.zeros(n, dtype=np.int64)
     items: dict[int, tuple[Item, ...]] = {}
     has_items = np.zeros(n, dtype=bool)
-    if ITEMS in frame:
-        blank_items = _blank(frame[ITEMS])
-        has_items = ~blank_items
+    if ITEMS in names:
+        item_text = _text(table, ITEMS)
+        has_items = ~blank_cells(item_text)
         for i in np.nonzero(has_items)[0]:
-            parsed, error = _items(str(frame[ITEMS].iloc[i]))
+            parsed, error = _items(str(item_text[int(i)].as_py()))
             if error:
                 reasons.setdefault(int(i), []).append(error)
             else:
                 items[int(i)] = parsed  # type: ignore[assignment]
                 amount[i] = sum(it.amount for it in parsed)  # type: ignore[union-attr]
-    if AMOUNT in frame:
-        blank_amount = _blank(frame[AMOUNT])
+    if AMOUNT in names:
+        amount_text = _text(table, AMOUNT)
+        blank_amount = blank_cells(amount_text)
         fail(blank_amount & ~has_items, "缺少“费用”（或“明细”）")
-        plain, plain_fen = plain_amounts(_arrow(frame[AMOUNT]))
-        acodes, avals, aerrs = _parse_unique(frame[AMOUNT].where(~blank_amount & ~plain), lambda r: (
+        plain, plain_fen = plain_amounts(amount_text)
+        acodes, avals, aerrs = _parse_unique(amount_text, ~blank_amount & ~plain, lambda r: (
             (a := parse_amount(str(r))), None if a is not None else
             f"费用无效：{r}（{AMOUNT_HELP}）"))
         bad = _errors(acodes, aerrs)
@@ -142,28 +182,30 @@ def validate(policy: ir.Policy, frame: pd.DataFrame) -> tuple[Columns, np.ndarra
         fail(~has_items, "缺少“费用”（或“明细”）")
 
     facts: dict[str, FactColumn] = {}
-    for name in frame.columns:
+    for name in names:
         if name in RESERVED or name in INTERNAL:
             continue
-        blank = _blank(frame[name])
-        codes, vals, errs = _parse_unique(frame[name].where(~blank), lambda r, name=name: (
+        _, codes, vals, errs = _by_value(_text(table, name), lambda r, name=name: (
             (p := parse_fact(policy, name, str(r)))[0], p[2]))
         fail(_errors(codes, errs), lambda i, errs=errs, codes=codes: errs[codes[i]])
-        facts[name] = FactColumn(np.asarray(codes, dtype=np.int64), tuple(vals))
+        facts[name] = FactColumn(codes, tuple(vals))
 
     for i in np.nonzero(unread)[0]:
-        reasons[int(i)] = [frame[PROBLEM].iloc[i]]
+        reasons[int(i)] = [problem[int(i)].as_py()]  # type: ignore[index]
     ok = np.ones(n, dtype=bool)
     ok[list(reasons)] = False
     good = np.nonzero(ok)[0]
-    rows = frame[ROW].to_numpy(dtype=np.int64)
-    people = person.take(pa.array(good)).dictionary_encode()  # codes in order of first appearance
-    pcodes, pids = people.indices.to_numpy(zero_copy_only=False), people.dictionary.to_pylist()
+    rows = table.column(ROW).to_numpy().astype(np.int64)
+    people = (person if len(good) == n else person.take(pa.array(good))).dictionary_encode()  # first-appearance codes
+    pcodes, pids = people.indices.to_numpy(zero_copy_only=False), ArrowStrings(people.dictionary)
     date_days = _by_code(dcodes, [day_number(d) if d else 0 for d in dvals], 0, np.int64)
     where = {int(p): i for i, p in enumerate(good)} if items else {}  # only itemised tables need it
-    cols = Columns(rows[good], pcodes.astype(np.int64), tuple(str(p) for p in pids), date_days[good], amount[good],
-                   {k: c.take(good) for k, c in facts.items()},
-                   {where[p]: it for p, it in items.items() if p in where})
+    if len(good) == n:  # every row good (the usual case): the arrays as they are, no copies
+        cols = Columns(rows, pcodes.astype(np.int64), pids, date_days, amount, facts, items)
+    else:
+        cols = Columns(rows[good], pcodes.astype(np.int64), pids, date_days[good], amount[good],
+                       {k: c.take(good) for k, c in facts.items()},
+                       {where[p]: it for p, it in items.items() if p in where})
     bad_rows = np.nonzero(~ok)[0]
     rejects = pd.DataFrame({ROW: rows[bad_rows], REJECT: ["；".join(reasons[int(i)]) for i in bad_rows]})
     return cols, good, rejects

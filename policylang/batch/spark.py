@@ -34,8 +34,7 @@ def settle_partition(policy: ir.Policy, inputs: list[str], schema: pa.Schema,
     table = pa.Table.from_batches(list(batches))
     if table.num_rows == 0:
         return
-    frame = table.select([ROW, PROBLEM, KEY, *inputs]).to_pandas()
-    yield from process_chunk(policy, frame, schema).to_batches()
+    yield from process_chunk(policy, table.select([ROW, PROBLEM, KEY, *inputs]), schema).to_batches()
 
 
 def session(master: str):
@@ -51,7 +50,7 @@ def session(master: str):
 
 def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
     """Settle run's claims on Spark; returns the folder of result Parquet files."""
-    numbered = run.numbered  # written by Run: ROW, PROBLEM, KEY and the input columns
+    numbered = run.numbered_file()  # written by Run: ROW, PROBLEM, KEY and the input columns
     total = run.rows
     spark = session(master)
     policy, inputs, schema = run.policy, list(run.inputs), run.schema

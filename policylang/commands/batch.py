@@ -49,8 +49,9 @@ def _print_query(columns: list[str], rows: list[tuple], console: Console) -> Non
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="本机 (DuckDB + numpy) 或 Apache Spark (the execution engine).")
 @click.option("--master", metavar="URL", help="Spark master，默认 local[*] (Spark master URL).")
-@click.option("--chunk-rows", type=click.IntRange(min=1), default=200_000, show_default=True,
-              help="每个分区的行数 (rows per person-partitioned chunk).")
+@click.option("--chunk-rows", type=click.IntRange(min=1), default=None,
+              help="每个分区的行数，默认按 --memory 计算，至多 1,000,000；不超过它的表在内存中一次结算 "
+                   "(rows per person-partitioned chunk; default from --memory, at most 1,000,000).")
 @click.option("--memory", default="2GB", show_default=True, help="DuckDB 内存上限 (DuckDB memory limit).")
 @click.option("--sql", "sql", metavar="QUERY",
               help="对视图 结果/settled、拒绝/rejects 执行查询并打印；查询不能读写其他文件 "

@@ -106,6 +106,21 @@ def test_chunks_and_reruns_give_the_same_output(table, tmp_path) -> None:
     assert not (tmp_path / ".many.csv.policylang-work").exists()
 
 
+def test_parquet_in_memory_equals_partitioned(table, tmp_path) -> None:
+    """One chunk (settled in memory, 分 → yuan by NumPy) and many (DuckDB's decimal cast): the same values."""
+    claims, _ = table
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    _run(["batch", SUIZHOU, str(claims), "-o", str(one)])
+    _run(["batch", SUIZHOU, str(claims), "-o", str(many), "--chunk-rows", "700"])
+    a, b = pq.read_table(one), pq.read_table(many)
+    assert a.schema.names == b.schema.names
+    assert [f.type for f in a.schema] == [f.type for f in b.schema]
+    assert a.to_pylist() == b.to_pylist()
+    assert any(v is None for v in a.column("大病保险").to_pylist())  # a layer not reached: null, not 0
+    assert pq.read_table(tmp_path / "one.rejects.parquet").to_pylist() == \
+        pq.read_table(tmp_path / "many.rejects.parquet").to_pylist()
+
+
 def test_parquet_with_typed_columns(tmp_path) -> None:
     policy = policy_of("suizhou")
     cols = generate(policy, 500, 60, seed=2)

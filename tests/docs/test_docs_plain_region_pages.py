@@ -49,3 +49,16 @@ def test_a_refusal_reason_loses_only_its_gloss() -> None:
     assert without_gloss("缺少孕期号，无法确定按孕期号累计的范围 (no 孕期号 to key the running total)") == \
         "缺少孕期号，无法确定按孕期号累计的范围"
     assert without_gloss("转诊号 YGT-7（三级）(A)") == "转诊号 YGT-7（三级）(A)"
+
+
+def test_a_total_per_field_is_said_per_thing(pages) -> None:
+    # 孕期号 is the label on each claim; the citizen reads of 孕期, with the label explained once
+    assert "封顶线按孕期分别计算：登记为同一孕期（就诊时填写的孕期号相同）的就诊合计计算" in pages["weihai"]
+    assert "每个孕期封顶线" in pages["weihai"] and "同一孕期已支付" in pages["weihai"]
+    assert "每个孕期号" not in pages["weihai"] and "同一孕期号" not in pages["weihai"]
+
+
+def test_field_thing_drops_only_a_label_suffix() -> None:
+    from policylang.ir.wording import field_thing
+
+    assert [field_thing(x) for x in ("孕期号", "住院号", "编号", "病种", "号")] == ["孕期", "住院", "编号", "病种", "号"]

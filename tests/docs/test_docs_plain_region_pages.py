@@ -62,3 +62,10 @@ def test_field_thing_drops_only_a_label_suffix() -> None:
     from policylang.ir.wording import field_thing
 
     assert [field_thing(x) for x in ("孕期号", "住院号", "编号", "病种", "号")] == ["孕期", "住院", "编号", "病种", "号"]
+
+
+def test_the_calculator_drops_the_same_gloss() -> None:
+    from policylang.docs.examples import _GLOSS
+
+    form = (ROOT / "policylang" / "docs" / "static" / "calculator" / "form.js").read_text(encoding="utf-8")
+    assert f"text.replace(/{_GLOSS.pattern}/g, \"\")" in form

@@ -69,3 +69,8 @@ def test_the_calculator_drops_the_same_gloss() -> None:
 
     form = (ROOT / "policylang" / "docs" / "static" / "calculator" / "form.js").read_text(encoding="utf-8")
     assert f"text.replace(/{_GLOSS.pattern}/g, \"\")" in form
+
+
+def test_the_page_speaks_of_the_insurance_not_of_the_script_layers(pages) -> None:
+    assert "第二层" not in pages["jiaozuo"]
+    assert "本页“职工住院”中的“大额补充”即这项保险" in pages["jiaozuo"]

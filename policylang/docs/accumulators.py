@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from policylang import ir
 from policylang.docs.blocks import Paragraph
-from policylang.ir.wording import money_cn, scope_cn
+from policylang.ir.wording import field_thing, money_cn, scope_cn
 
 _PER = {ir.Scope.PERIOD: "每年", ir.Scope.ADMISSION: "每次住院", ir.Scope.DAY: "每日", ir.Scope.VISIT: "每次"}
 
 
 def per_cn(scope: ir.Scope, by: str | None = None, stay_days: ir.Days | None = None) -> str:
-    """每年 / 每次住院 / 每个孕期号: how a citizen reads the span a limit counts over."""
+    """每年 / 每次住院 / 每个孕期: how a citizen reads the span a limit counts over."""
     if scope is ir.Scope.FIELD:
-        return f"每个{by}"
+        return f"每个{field_thing(by or '')}"
     return _PER.get(scope) or scope_cn(scope, stay_days)
 
 
@@ -59,6 +59,13 @@ def _shared_sentence(policy: ir.Policy, kind: str, limit: object) -> str:
     return f"{who}合计{per}只有前{amount or '限额以内的'}费用进入计算。"
 
 
+def _per_field_sentence(kind: str, by: str) -> str:
+    """封顶线按孕期分别计算: the field's name explained by what it labels (孕期号 is written on each claim)."""
+    thing = field_thing(by)
+    same = f"登记为同一{thing}（就诊时填写的{by}相同）" if thing != by else f"{by}相同"
+    return f"{kind}按{thing}分别计算：{same}的就诊合计计算（跨年度也不重新计算），不同{thing}各自计算。"
+
+
 def accumulator_blocks(layer: ir.Layer, policy: ir.Policy | None) -> list[Paragraph]:
     """Sentences the layer's limits need beyond their tables: a total shared with other schemes or layers, a cap
     table whose cells count apart or together, a total per value of a claim field, a base above the cap."""
@@ -70,9 +77,7 @@ def accumulator_blocks(layer: ir.Layer, policy: ir.Policy | None) -> list[Paragr
         if getattr(limit, "counts_in", None) and policy is not None:
             out.append(Paragraph(_shared_sentence(policy, kind, limit)))
         if getattr(limit, "scope", None) is ir.Scope.FIELD:
-            by = limit.by  # type: ignore[attr-defined]
-            out.append(Paragraph(f"{kind}按{by}分别计算：{by}相同的就诊合计计算（跨年度也不重新计算），"
-                                 f"不同{by}各自计算。"))
+            out.append(Paragraph(_per_field_sentence(kind, limit.by)))  # type: ignore[attr-defined]
         separate = getattr(limit, "separate", None)
         if separate is True:
             out.append(Paragraph(f"{kind}表中各项分别计算，互不占用：在其中一项已支付的金额，不减少其他项的限额。"))

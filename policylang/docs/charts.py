@@ -139,7 +139,9 @@ def chart_or_note(policy: ir.Policy, scheme: ir.Scheme) -> tuple[ChartData | Non
     try:
         return chart_data(policy, scheme), None
     except ChartSkipped as e:
-        return None, f"本方案不画示意图：{e}。请参看下面的算例。"
+        from policylang.docs.examples import without_gloss
+
+        return None, f"本方案不画示意图：{without_gloss(str(e))}。请参看下面的算例。"
 
 
 def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 
 import attrs
@@ -32,6 +33,16 @@ class WorkedExample:
     steps: tuple[Step, ...]
     mismatches: tuple[str, ...]  # expectations the evaluator did not meet (a broken script)
     notes: tuple[str, ...] = ()  # e.g. a claim treated in another region (就医地)
+
+
+# The English gloss a message ends with, "(no 孕期号 to key the running total)": for the log and the officer,
+# not for a citizen's page. Only ASCII brackets holding an English word; full-width （…） is the policy's own.
+_GLOSS = re.compile(r"\s*\((?=[^()]*[a-z]{2})[^()（）]*\)")
+
+
+def without_gloss(text: str) -> str:
+    """A message as a citizen's page shows it: Chinese only, its English gloss dropped."""
+    return _GLOSS.sub("", text)
 
 
 def _fact(field: str, value: object, enums: list[str]) -> str:
@@ -74,10 +85,10 @@ def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = No
         if with_allowance:
             row.append(f"{r.allowance_days}天，{money_cn(r.allowance)}" if r.allowance_days else "—")
         if refused:
-            row.append("；".join(r.refused) or "—")
+            row.append("；".join(without_gloss(x) for x in r.refused) or "—")
         rows.append(tuple(row))
         title = f"第 {i + 1} 次就诊（{date_cn(c.date)}，{_claim_label(c.facts, policy)}，费用{money_cn(r.cost)}）"
-        steps.append(Step(title, tuple(t.text for t in r.trace)))
+        steps.append(Step(title, tuple(without_gloss(t.text) for t in r.trace)))
     mismatches = tuple(f"{f.what} {f.output}：脚本期望 {f.expected}，计算结果 {f.actual}" for f in outcome.failures)
     header = ("序号", "就诊日期", "就医情况", "费用", "计入起付线", *paid_titles, "个人自付",
               *(("其中个人账户支付", "其中现金支付") if with_account else ()),

@@ -14,6 +14,7 @@ from policylang.ir.claims import Claim, Person
 from policylang.ir.rounding import round_fen
 from policylang.ir.units import fmt_yuan
 from policylang.ir.values import Days, Money, Ratio
+from policylang.ir.wording import field_thing
 
 SCOPE_WORD = {ir.Scope.VISIT: "本次", ir.Scope.DAY: "当日", ir.Scope.ADMISSION: "本次住院", ir.Scope.PERIOD: "本年",
                ir.Scope.STAY: "本住院期间"}
@@ -52,13 +53,13 @@ def scope_key(scope: ir.Scope, period: ir.Period, claim: Claim, facts: ir.Facts,
 
 
 def scope_word(scope: ir.Scope, by: str | None = None) -> str:
-    """本年 / 本次住院 / 同一孕期号: the running total a trace line speaks of."""
-    return f"同一{by}" if scope is ir.Scope.FIELD else SCOPE_WORD[scope]
+    """本年 / 本次住院 / 同一孕期: the running total a trace line speaks of."""
+    return f"同一{field_thing(by or '')}" if scope is ir.Scope.FIELD else SCOPE_WORD[scope]
 
 
 def cap_word(scope: ir.Scope, by: str | None = None) -> str:
-    """年度 / 每次住院 / 每个孕期号: a limit's scope as its name begins."""
-    return f"每个{by}" if scope is ir.Scope.FIELD else CAP_WORD[scope]
+    """年度 / 每次住院 / 每个孕期: a limit's scope as its name begins."""
+    return f"每个{field_thing(by or '')}" if scope is ir.Scope.FIELD else CAP_WORD[scope]
 
 
 def named_key(acc_name: str, scope: ir.Scope, key: tuple) -> tuple:

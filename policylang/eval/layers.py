@@ -175,7 +175,7 @@ class LayerSettler:
             key = self.limit_key("cap", cap, self.cap_cell(cap))
             self.acc[key] += paid
             if cap.counts_in:
-                self.say(f"本次支付 {_show(paid)} 计入累计“{cap.counts_in}”，{scope_word(cap.scope, cap.by)}合计 "
+                self.say(f"本次支付 {_show(paid)}，与其他计入“{cap.counts_in}”的支付合并计算，{scope_word(cap.scope, cap.by)}合计 "
                          f"{_show(self.acc[key])}", cap.param.versions[0].origin)
         if running is not None:
             paid = self.round_running(running, paid, shown=paid != raw or layer.ratio is not None)

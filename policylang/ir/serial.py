@@ -18,7 +18,20 @@ from policylang.ir import nodes, params, requirements, values
 from policylang.source import Span
 
 FORMAT = "policylang-ir"
-VERSION = 2  # 2: every enumeration tagged; typed constants in formulas and requirements; Days for stay_days
+VERSION = 3  # 3: issue 13's nodes and fields (expressions in bounds, accumulators, steps after the ratio …)
+READS = (2, 3)  # a version-2 file means the same under version 3: every field added since has a default
+
+# What version 3 added (docs/ir-json.rst): a version-2 file holding any of these is refused, not half-read.
+_V3_NODES = frozenset({"Accumulator", "AlreadyPaid", "ClaimAmount", "Compound", "Deduction", "FieldTest", "Pick",
+                       "UnitCap", "YearTopUp"})
+_V3_FIELDS = {
+    "Cap": {"by", "counts_in", "separate"}, "Cell": {"tests"}, "Fixed": {"per"}, "Num": {"written"},
+    "Deductible": {"base_lower", "base_upper", "by", "compound", "counts_in", "lower", "separate", "upper"},
+    "FeeLimit": {"base", "by", "counts_in", "separate"}, "Formula": {"lower_text", "upper_text"},
+    "Layer": {"above_cap", "already_paid", "deductions", "topup", "unit_caps"},
+    "Policy": {"accumulators"}, "Scheme": {"version_by"},
+}
+_V3_ENUMS = {("FormulaKind", "days"), ("Scope", "按字段"), ("PickOp", "取小"), ("PickOp", "取大")}
 
 
 class IRFormatError(ValueError):
@@ -113,15 +126,32 @@ def _quantity(data: dict, where: str) -> values.Quantity:
     raise IRFormatError(f"{where}：未知的单位“{unit}” (unknown unit)")
 
 
-def _decode(data: object, where: str) -> object:
+def _v3_only(data: dict, where: str) -> None:
+    """Refuse, in a version-2 file, a node, field or enumeration value that only version 3 has."""
+    kind = str(data.get("node"))
+    if "enum" in data and (str(data["enum"]), data.get("value")) in _V3_ENUMS:
+        found = f"{data['enum']}“{data.get('value')}”"
+    elif kind in _V3_NODES:
+        found = f"节点 {kind}"
+    elif extra := sorted(_V3_FIELDS.get(kind, set()) & set(data)):
+        found = f"{kind} 的字段 {'、'.join(extra)}"
+    else:
+        return
+    raise IRFormatError(f"{where}：版本 2 的文件不应含有{found}（版本 3 才有），请把 version 改为 3 或重新导出 "
+                        "(a version-3 feature in a version-2 file)")
+
+
+def _decode(data: object, where: str, version: int = VERSION) -> object:
     if data is None or isinstance(data, bool | str | int):
         return data
     if isinstance(data, float):
         raise IRFormatError(f"{where}：不接受浮点数 (floats are not accepted)")
     if isinstance(data, list):
-        return tuple(_decode(v, f"{where}[{i}]") for i, v in enumerate(data))
+        return tuple(_decode(v, f"{where}[{i}]", version) for i, v in enumerate(data))
     if not isinstance(data, dict):
         raise IRFormatError(f"{where}：无法识别的值 (unrecognised value)")
+    if version < 3:
+        _v3_only(data, where)
     if "enum" in data:
         cls = ENUMS.get(str(data["enum"]))
         if cls is None:
@@ -141,7 +171,7 @@ def _decode(data: object, where: str) -> object:
         except ValueError:
             raise IRFormatError(f"{where}：日期“{data.get('value')}”无效 (invalid date)") from None
     if kind == "frozenset":
-        return frozenset(_decode(v, f"{where}[{i}]") for i, v in enumerate(data.get("items", [])))
+        return frozenset(_decode(v, f"{where}[{i}]", version) for i, v in enumerate(data.get("items", [])))
     cls = CLASSES.get(str(kind))
     if cls is None:
         raise IRFormatError(f"{where}：未知的节点类型“{kind}” (unknown node type)")
@@ -149,7 +179,7 @@ def _decode(data: object, where: str) -> object:
     unknown = sorted(set(data) - names - {"node"})
     if unknown:
         raise IRFormatError(f"{where}：{kind} 没有字段 {'、'.join(unknown)} (unknown fields)")
-    kwargs = {k: _decode(v, f"{where}.{k}") for k, v in data.items() if k != "node"}
+    kwargs = {k: _decode(v, f"{where}.{k}", version) for k, v in data.items() if k != "node"}
     try:
         return cls(**kwargs)
     except (TypeError, ValueError) as e:
@@ -161,12 +191,13 @@ def from_json(data: dict) -> nodes.Policy:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise IRFormatError(f"不是 policylang 的 IR 文件（缺少 \"format\": \"{FORMAT}\"） (not a policylang IR file)")
     version = data.get("version")
-    if version != VERSION:
-        raise IRFormatError(f"IR 格式版本 {version} 不受支持，本程序读取版本 {VERSION} (unsupported format version)")
-    policy = _decode(data.get("policy"), "policy")
+    if version not in READS or isinstance(version, bool):
+        readable = "、".join(str(v) for v in READS)
+        raise IRFormatError(f"IR 格式版本 {version} 不受支持，本程序读取版本 {readable} (unsupported format version)")
+    policy = _decode(data.get("policy"), "policy", version)
     if not isinstance(policy, nodes.Policy):
         raise IRFormatError("policy：应为 Policy 节点 (expected a Policy node)")
     return policy
 
 
-__all__ = ["FORMAT", "VERSION", "IRFormatError", "from_json", "to_json"]
+__all__ = ["FORMAT", "READS", "VERSION", "IRFormatError", "from_json", "to_json"]

@@ -271,3 +271,10 @@ def _formula_extras(f: ir.Formula) -> list[str]:
     if f.round_to is not None:
         out.append(f"取整到{f.round_to}" + (f" {f.round_mode}" if f.round_mode else ""))
     return out
+
+
+def field_thing(by: str) -> str:
+    """What a per-field total is counted per, as a citizen says it: 孕期号 → 孕期, 住院号 → 住院 (the 号 is the
+    label written on the claim, not the thing); other names, and two-character ones like 编号, stay as written.
+    The calculator's accumulators.js fieldThing says the same."""
+    return by[:-1] if by.endswith("号") and len(by) >= 3 else by

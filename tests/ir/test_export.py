@@ -74,3 +74,43 @@ def test_cli_writes_the_file_and_never_over_an_input(tmp_path: Path) -> None:
     refused = _cli("export", str(region), "-o", str(region / "rules.policy"), cwd=tmp_path)
     assert refused.returncode == 2 and "不能覆盖" in refused.stderr
     assert (region / "rules.policy").read_text(encoding="utf-8") == script
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", ["maternity", "layers"])
+def test_a_version_2_file_still_loads_with_the_same_meaning(name: str) -> None:
+    # Written by the version-2 exporter (commit 8aa8634); every field added since has a default that keeps the
+    # old meaning, so the file loads equal to today's compile of the same script.
+    data = json.loads((FIXTURES / f"{name}-v2.json").read_text(encoding="utf-8"))
+    assert data["version"] == 2
+    assert ir.from_json(data) == compile_path(ROOT / "tests" / "vocabulary" / name)
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (lambda p: p.update(accumulators=[]), "Policy 的字段 accumulators"),
+    (lambda p: p["schemes"][0]["layers"][0].update(above_cap=True), "Layer 的字段 above_cap"),
+    (lambda p: p["schemes"][0]["layers"][0].update(already_paid={"node": "AlreadyPaid", "fields": []}),
+     "Layer 的字段 already_paid"),
+    (lambda p: p["schemes"][0]["layers"].append({"node": "UnitCap"}), "节点 UnitCap"),
+    (lambda p: p["schemes"].append({"enum": "Scope", "value": "按字段"}), "Scope“按字段”"),
+])
+def test_a_version_2_file_with_a_version_3_feature_is_refused(mutate, message) -> None:
+    data = json.loads((FIXTURES / "maternity-v2.json").read_text(encoding="utf-8"))
+    mutate(data["policy"])
+    with pytest.raises(IRFormatError, match=f"版本 2 的文件不应含有{message}"):
+        ir.from_json(data)
+
+
+@pytest.mark.parametrize("version", [1, 4, "3", True, None])
+def test_versions_other_than_2_and_3_are_refused(version) -> None:
+    data = ir.to_json(compile_path(ROOT / "tests" / "vocabulary" / "maternity"))
+    data["version"] = version
+    with pytest.raises(IRFormatError, match="不受支持，本程序读取版本 2、3"):
+        ir.from_json(data)
+
+
+def test_the_calculator_reads_the_version_python_writes() -> None:
+    script = (ROOT / "policylang" / "docs" / "static" / "calculator" / "policy.js").read_text(encoding="utf-8")
+    assert f"VERSION = {VERSION};" in script

@@ -95,9 +95,11 @@
     return ["period", periodKey(period, claim, facts)];
   }
 
-  /** scope_word / cap_word: how a trace line names a total and a limit's scope (同一孕期号, 每个孕期号). */
-  const scopeWord = (scope, by = null) => (scope === "按字段" ? `同一${by}` : SCOPE_WORD[scope]);
-  const capWord = (scope, by = null) => (scope === "按字段" ? `每个${by}` : CAP_WORD[scope]);
+  /** field_thing (ir/wording.py): 孕期号 → 孕期; other names as written. */
+  const fieldThing = (by) => (by.endsWith("号") && [...by].length >= 3 ? by.slice(0, -1) : by);
+  /** scope_word / cap_word: how a trace line names a total and a limit's scope (同一孕期, 每个孕期). */
+  const scopeWord = (scope, by = null) => (scope === "按字段" ? `同一${fieldThing(by || "")}` : SCOPE_WORD[scope]);
+  const capWord = (scope, by = null) => (scope === "按字段" ? `每个${fieldThing(by || "")}` : CAP_WORD[scope]);
   /** named_key: the ledger key of a named 累计, shared by every limit that counts in it. */
   const namedKey = (name, scope, k) => ["累计", name, scope, k];
 

@@ -211,6 +211,9 @@
       show(PC.settle(policy, person, claims));
     }
 
+    /** without_gloss (docs/examples.py): a citizen reads the Chinese only, not the English gloss "(no …)". */
+    const withoutGloss = (text) => text.replace(/\s*\((?=[^()]*[a-z]{2})[^()（）]*\)/g, "");
+
     function show(results) {
       const Y = PC.fmtYuan;
       const head = el("tr", {}, ...["就诊", "方案", "费用", "基金支付", "个人自付"].map((t) => el("th", { scope: "col", text: t })));
@@ -234,8 +237,9 @@
         el("div", { class: "pc-table-wrap" }, table));
       results.forEach((r, i) => {
         const steps = el("ol", { class: "pc-steps" });
-        for (const line of r.trace) steps.append(el("li", { text: line.text }));
-        const title = `第 ${i + 1} 次就诊（${r.claim.date}）的计算过程` + (r.refused.length ? `：不予支付（${r.refused.join("；")}）` : "");
+        for (const line of r.trace) steps.append(el("li", { text: withoutGloss(line.text) }));
+        const title = `第 ${i + 1} 次就诊（${r.claim.date}）的计算过程` +
+          (r.refused.length ? `：不予支付（${r.refused.map(withoutGloss).join("；")}）` : "");
         result.append(el("details", { class: "pc-detail", open: results.length === 1 }, el("summary", { text: title }), steps));
       });
     }

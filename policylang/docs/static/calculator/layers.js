@@ -167,7 +167,7 @@
         const k = this.limitKey("cap", cap, this.capCell(cap));
         this.acc.add(k, paid);
         if (cap.counts_in) {
-          this.say(`本次支付 ${showAmount(paid)} 计入累计“${cap.counts_in}”，${scopeWord(cap.scope, cap.by)}合计 ${showAmount(this.acc.get(k))}`, cap.param.versions[0].origin);
+          this.say(`本次支付 ${showAmount(paid)}，与其他计入“${cap.counts_in}”的支付合并计算，${scopeWord(cap.scope, cap.by)}合计 ${showAmount(this.acc.get(k))}`, cap.param.versions[0].origin);
         }
       }
       if (running !== null) paid = this.roundRunning(running, paid, ncmp(paid, raw) !== 0 || layer.ratio != null);

@@ -8,7 +8,7 @@
   "use strict";
   const PC = root.PolicyCalc;
   const { Frac, PDate } = PC;
-  const FORMAT = "policylang-ir", VERSION = 2;
+  const FORMAT = "policylang-ir", VERSION = 3;
 
   function decode(x) {
     if (x === null || typeof x !== "object") {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import attrs
@@ -165,3 +166,14 @@ def test_worked_example_facts_carry_their_units_and_money_is_in_yuan():
     assert aid.table.rows[0][2] == "住院、出院日期 2024年1月10日、基本医保已支付 5,000元、大病保险已支付 2,000元"
     care = next(ex for name, ex in by_name.items() if name.startswith("居家护理"))
     assert care.table.rows[0][2] == "居家护理、护理天数 20 天"
+
+
+def test_a_chart_skipped_for_a_refusal_says_why_in_chinese_only():
+    """The public page's reason for having no chart keeps the Chinese and drops the English gloss."""
+    from policylang.api import check_path
+    from policylang.docs.charts import chart_or_note
+
+    policy = check_path(ROOT / "tests" / "vocabulary" / "composed" / "rules.policy").policy
+    chart, note = chart_or_note(policy, next(s for s in policy.schemes if s.name == "孕检"))
+    assert chart is None and "缺少孕期号" in note
+    assert not re.search(r"[A-Za-z]", note), note

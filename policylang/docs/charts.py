@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import itertools
 import logging
+import re
 import warnings
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from policylang.ir.wording import date_cn, money_cn
 log = logging.getLogger(__name__)
 
 GRID = 240
+# the English gloss ending a refusal reason: "缺少孕期号… (no 孕期号 to key the running total)"
+_ENGLISH_GLOSS = re.compile(r"\s*\([A-Za-z][^()（）]*\)$")
 MAX_PANELS = 12
 
 
@@ -165,7 +168,8 @@ def chart_data(policy: ir.Policy, scheme: ir.Scheme) -> ChartData | None:
         curve = _Curve(policy, scheme, fact_map, day)
         refused = curve.refused(x_max)
         if refused:
-            raise ChartSkipped(f"按示意人员（{'、'.join(combo) or scheme.name}）结算时不予支付：{'；'.join(refused)}")
+            reasons = "；".join(_ENGLISH_GLOSS.sub("", r) for r in refused)  # a citizen reads the Chinese only
+            raise ChartSkipped(f"按示意人员（{'、'.join(combo) or scheme.name}）结算时不予支付：{reasons}")
         rows = [curve.shares(x) for x in xs]
         layers = tuple((layer.name, tuple(r[0][i] for r in rows)) for i, layer in enumerate(scheme.layers))
         label = "、".join(v if v not in ("是", "否") else f"{f}：{v}" for (f, _), v in zip(dims, combo, strict=True))

@@ -13,6 +13,7 @@ from policylang.docs.blocks import Table
 from policylang.eval.harness import run_case
 from policylang.eval.settle import Places
 from policylang.ir.cases import TestCase
+from policylang.ir.values import FieldType
 from policylang.ir.wording import date_cn, money_cn
 
 
@@ -45,7 +46,12 @@ def without_gloss(text: str) -> str:
     return _GLOSS.sub("", text)
 
 
-def _fact(field: str, value: object, enums: list[str]) -> str:
+# a typed field's value as a citizen reads it: with its unit (money is held in 分, so 50000 is 500元)
+_UNITS = {FieldType.DAYS: "天", FieldType.MONTHS: "个月", FieldType.YEARS: "年", FieldType.COUNT: "次",
+          FieldType.AGE: "岁"}
+
+
+def _fact(field: str, value: object, enums: list[str], kind: FieldType | None = None) -> str:
     if isinstance(value, dt.date):
         return f"{field} {date_cn(value)}"
     if isinstance(value, str):
@@ -54,14 +60,23 @@ def _fact(field: str, value: object, enums: list[str]) -> str:
         return value if field in enums else f"{field} {value}"
     if isinstance(value, Fraction) and value.denominator == 1:
         value = value.numerator
+    if kind is FieldType.MONEY and isinstance(value, int) and not isinstance(value, bool):
+        return f"{field} {money_cn(value)}"
+    if kind in _UNITS and isinstance(value, int | Fraction) and not isinstance(value, bool):
+        return f"{field} {value} {_UNITS[kind]}"
     return f"{field} {value}"
 
 
 def _claim_label(facts: tuple[tuple[str, object], ...], policy: ir.Policy | None = None) -> str:
-    """The facts in enumeration order (险种, 人员类别, 医院等级 …), then typed fields as 字段 值."""
+    """The facts in enumeration order (险种, 人员类别, 医院等级 …), then typed fields as 字段 值 with units."""
     order = [e.name for e in policy.enums] if policy else []
     ranked = sorted(facts, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-    return "、".join(_fact(f, v, order) for f, v in ranked) or "—"
+
+    def kind(name: str) -> FieldType | None:
+        declared = policy.field(name) if policy else None
+        return declared.type if declared else None
+
+    return "、".join(_fact(f, v, order, kind(f)) for f, v in ranked) or "—"
 
 
 def worked_example(policy: ir.Policy, case: TestCase, places: Places | None = None) -> WorkedExample:

@@ -48,6 +48,10 @@ FIELD_NAMES.update({"deductions": "", "unit_caps": "", "per": "计量字段", "a
 
 FIELD_NAMES.update({"already_paid": "扣除已付", "version_by": "版本依据", "topup": "年度补助", "over": "累计基数"})
 
+# a field named as its record says it (扣除已付's 字段 are the paid-amount fields, not the region's 字段 declarations)
+RECORD_FIELD_NAMES = {(ir.AlreadyPaid, "fields"): "扣除已付", (ir.Account, "parts"): "个人账户支付范围",
+                      (ir.CountRule, "value"): ""}
+
 @attrs.frozen
 class Change:
     """One semantic change: where (path), what, how, old and new values, validity and both locations."""
@@ -126,6 +130,8 @@ def _key(value: object) -> object:
         return ("UnitCap", value.field)
     if isinstance(value, ir.Deduction):
         return ("Deduction", value.per, value.after_caps)
+    if isinstance(value, ir.CountRule):  # 第 3 次起 60% → 50% is one change of the 3rd admission's share
+        return ("第n次", value.n, value.onward)
     name = getattr(value, "name", None)
     if isinstance(name, str):
         return (type(value).__name__, name)
@@ -156,6 +162,8 @@ def _label(value: object) -> str:
         return f"枚举 {value.name}"
     if isinstance(value, ir.Basis):
         return "依据"
+    if isinstance(value, ir.CountRule):
+        return f"第 {value.n} 次{'起' if value.onward else ''}"
     name = getattr(value, "name", None)
     return name if isinstance(name, str) else type(value).__name__
 
@@ -195,7 +203,8 @@ class _Differ:
             o, n = getattr(old, f.name, None), getattr(new, f.name, None)
             if whole and not _holds_rules(o if o is not None else n):
                 continue  # an added or removed record: its summary line says the rest
-            self.node(o, n, path, FIELD_NAMES.get(f.name, f.name) or item, at)
+            label = RECORD_FIELD_NAMES.get((type(present), f.name), FIELD_NAMES.get(f.name, f.name))
+            self.node(o, n, path, label or item, at)
 
     def elements(self, old, new, path: list[str], item: str, at: tuple) -> None:
         olds = {_key(v): v for v in old}
@@ -207,6 +216,10 @@ class _Differ:
             element = o if o is not None else n
             if not attrs.has(type(element)) or isinstance(element, ir.Condition | ir.FieldTest | ir.Basis):
                 self.emit(path, item, o, n, at)
+                continue
+            if isinstance(element, ir.CountRule):  # 按次数 第 3 次起: its share, added, removed or changed
+                spans = (getattr(o, "origin", None) or at[0], getattr(n, "origin", None) or at[1])
+                self.emit(path, f"{item} {_label(element)}".strip(), o and o.value, n and n.value, spans)
                 continue
             if isinstance(element, ir.Cap | ir.Deductible | ir.UnitCap | ir.Deduction):  # cells: "年度封顶线 在职"
                 self.node(o, n, path, _label(element), at)
@@ -267,6 +280,8 @@ def _summary(value: object) -> str:
         return _label(value)
     if isinstance(value, ir.Enumeration):
         return "、".join(value.values)
+    if isinstance(value, ir.CountRule):
+        return f"{_label(value)} {fmt_value(value.value)}"
     if isinstance(value, ir.Accumulator):
         scope = f"按{value.by}" if value.by else value.scope.value
         return f"累计 {value.name}（{scope}，计{value.kind}）"

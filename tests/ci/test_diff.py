@@ -169,3 +169,33 @@ def test_days_change_prints_days_with_the_chinese_name_and_no_span_rows(tmp_path
     md = render_markdown(changes, "生育示例", where)
     assert "| 津贴天数 默认 | 修改 | 98 天 | 128 天 |" in md
     assert "| file |" not in md
+
+
+NTH = """地区 次数市
+依据 《次数办法》
+导入 "fields"
+字段 基本医保已支付 金额 默认 0 元
+字段 大病保险已支付 金额 默认 0 元
+方案 职工住院 (险种 = 职工医保, 就医类型 = 住院) {
+    周期 自然年度
+    个人账户 支付 政策范围内个人自付
+    扣除已付 基本医保已支付, 大病保险已支付
+    起付线 每次住院 1000 元
+    起付线 第 2 次 80%, 第 3 次起 60%, 最低 200 元
+    比例 90%
+}
+"""
+
+
+def test_nth_admission_shares_paid_fields_and_account_scope_in_words(tmp_path):
+    """第 n 次 changes are one row per admission number (not CountRule（n 3，onward 是…）), and 扣除已付's fields
+    and the account's scope are named as the officer wrote them (not 字段 / parts)."""
+    new = (NTH.replace("第 3 次起 60%", "第 3 次起 50%, 第 4 次起 40%")
+           .replace("扣除已付 基本医保已支付, 大病保险已支付", "扣除已付 基本医保已支付")
+           .replace("个人账户 支付 政策范围内个人自付", "个人账户 支付 起付线"))
+    rows = {(c.item, c.status, c.old, c.new) for c in changes_between(tmp_path, NTH, new)}
+    assert ("按次数 第 3 次起", CHANGED, "60%", "50%") in rows
+    assert ("按次数 第 4 次起", ADDED, None, "40%") in rows
+    assert ("扣除已付", REMOVED, "大病保险已支付", None) in rows
+    assert ("个人账户支付范围", ADDED, None, "起付线") in rows
+    assert not any("CountRule" in (o or "") + (n or "") or i in ("字段", "parts") for i, _, o, n in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import attrs
@@ -149,3 +150,30 @@ def test_fixed_standards_allowances_eligibility_and_first_self_pay():
     assert "个人先行自付 30%，其余按三级的政策结算。" in first
     catalogue = _blocks_text(_page(VOCAB / "catalogue"))
     assert "以下项目不予报销，由个人负担：挂号费、诊金、美容、体检、戒毒。" in catalogue
+
+
+def test_worked_example_facts_carry_their_units_and_money_is_in_yuan():
+    """A typed field of a person or a claim is shown with its unit; money fields are held in 分 but read in 元
+    (账户余额=500 元 was printed as 账户余额 50000)."""
+    from policylang.api import check_path
+    from policylang.docs.examples import worked_example
+
+    checked = check_path(ROOT / "tests" / "vocabulary" / "composed" / "rules.policy")
+    by_name = {c.name: worked_example(checked.policy, c) for c in checked.compiled.tests}
+    account = next(ex for name, ex in by_name.items() if name.startswith("65 岁"))
+    assert account.person == "职工医保、在职、参加工作日期 1990年1月1日、年龄 65 岁、账户余额 500元"
+    aid = next(ex for name, ex in by_name.items() if name.startswith("救助"))
+    assert aid.table.rows[0][2] == "住院、出院日期 2024年1月10日、基本医保已支付 5,000元、大病保险已支付 2,000元"
+    care = next(ex for name, ex in by_name.items() if name.startswith("居家护理"))
+    assert care.table.rows[0][2] == "居家护理、护理天数 20 天"
+
+
+def test_a_chart_skipped_for_a_refusal_says_why_in_chinese_only():
+    """The public page's reason for having no chart keeps the Chinese and drops the English gloss."""
+    from policylang.api import check_path
+    from policylang.docs.charts import chart_or_note
+
+    policy = check_path(ROOT / "tests" / "vocabulary" / "composed" / "rules.policy").policy
+    chart, note = chart_or_note(policy, next(s for s in policy.schemes if s.name == "孕检"))
+    assert chart is None and "缺少孕期号" in note
+    assert not re.search(r"[A-Za-z]", note), note

@@ -72,6 +72,12 @@ def test_a_generic_error_shows_the_form_of_the_statement() -> None:
     assert d.help == f"“方案”的写法：{messages.FORMS['方案']}"
 
 
+def test_a_table_row_on_a_field_range_shows_the_comparison_form() -> None:
+    """年龄 60 岁以上 is for scheme and layer conditions; a table row compares: the help says how."""
+    d = diagnostics("方案 甲 (险种 = 职工医保) {\n    比例 年龄 60 岁以上 70%, 50%\n}")[0]
+    assert "以上" in d.message and "比例 年龄 >= 60 岁 70%，60%" in d.help
+
+
 def test_every_statement_has_an_allowed_form() -> None:
     assert _statement_starters() <= set(messages.FORMS)
     assert set(messages.FORMS) <= set(keywords())

@@ -31,7 +31,7 @@ from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names, settle_columns
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.inputs.columnar import person_keys
-from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, open_table
+from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, cell_text, open_table
 
 SCHEME, DAYS, REFUSED, SCALAR = "方案", "津贴天数", "拒付原因", "__scalar"
 OUT_MONEY = tuple(m for m in MONEY if m != "费用")  # 费用 is an input column
@@ -68,6 +68,13 @@ def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """An input column as the text cells the result file shows (typed Parquet columns: tabletext.cell_text)."""
+    if pa.types.is_string(column.type):
+        return column
+    return pa.chunked_array([cell_text(c) for c in column.chunks], pa.string())
+
+
 def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> pa.Table:
     """Validate and settle one chunk (every claim of its persons): input columns plus results.
 
@@ -79,7 +86,8 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
                          "would overflow int64)")
     settled = settle_columns(policy, cols)
     n = table.num_rows
-    out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
+    out: dict[str, object] = {c: _as_text(table.column(c)) for c in table.column_names
+                              if c not in (ROW, PROBLEM, KEY)}
     out[ROW] = table.column(ROW)
     out[KEY] = table.column(KEY)
     ok = np.zeros(n, dtype=bool)
@@ -337,15 +345,16 @@ class Run:
 def _number(table, target: Path, keep_rows: int) -> tuple[pa.Table | None, int]:
     """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
     at most keep_rows, else written to target. (the table in memory or None, the row count)"""
+    typed = table.schema(typed=True)  # typed Parquet columns stay typed (tabletext.keeps_type; rejects.py)
     schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
-                        *(pa.field(h, pa.string()) for h in table.header)])
+                        *(typed.field(h) for h in table.header)])
     count = 0
     kept: list[pa.RecordBatch] = []
     writer = None
     try:
-        for batch in table.batches():
+        for batch in table.batches(typed=True):
             rows = pc.subtract(batch.column(LINE), 2)
-            key = person_keys(batch.column(PERSON)) if PERSON in table.header else pa.nulls(batch.num_rows, pa.string())
+            key = person_keys(cell_text(batch.column(PERSON))) if PERSON in table.header else pa.nulls(batch.num_rows, pa.string())
             cells = [batch.column(h) for h in table.header]
             kept.append(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
             count += batch.num_rows

@@ -9,6 +9,7 @@ UTF-8) is rejected with that reason alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 
@@ -33,9 +34,10 @@ from policylang.diagnostics import did_you_mean
 from policylang.inputs.cells import MAX_AMOUNT_FEN, parse_date
 from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
 from policylang.inputs.factvalues import AMOUNT_HELP, parse_amount, parse_fact
-from policylang.inputs.tabletext import PROBLEM
+from policylang.inputs.tabletext import PROBLEM, cell_text, keeps_type
 from policylang.ir.claims import CLASSES, Item
 
+_FIRST_DAY, _LAST_DAY = day_number(dt.date(1, 1, 1)), day_number(dt.date(9999, 12, 31))
 ROW, REJECT, KEY = "__row", "__reject", "__person"  # KEY: the row's person key (cells.person_id)
 INTERNAL = (ROW, PROBLEM, KEY)
 
@@ -75,7 +77,57 @@ def as_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
 
 def _text(table: pa.Table, name: str) -> pa.Array:
     values = table.column(name).combine_chunks()
-    return values if pa.types.is_string(values.type) else values.cast(pa.string())
+    return values if pa.types.is_string(values.type) else cell_text(values)
+
+
+def _column(table: pa.Table, name: str) -> pa.Array:
+    """The column as read: text, or a type tabletext.keeps_type keeps (typed Parquet input)."""
+    values = table.column(name).combine_chunks()
+    return values if pa.types.is_string(values.type) or keeps_type(values.type) else cell_text(values)
+
+
+def _typed_days(values: pa.Array) -> np.ndarray | None:
+    """date32 cells as day numbers (columns.day_number: days since 1970-01-01, as date32 stores them), if every
+    date is one parse_date reads from its text (years 1–9999); else None and the text rule decides."""
+    if not pa.types.is_date32(values.type):
+        return None
+    days = values.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(days) and (days.min() < _FIRST_DAY or days.max() > _LAST_DAY):
+        return None
+    return days
+
+
+def _typed_fen(values: pa.Array) -> np.ndarray | None:
+    """Integer or decimal (at most 2 places) 费用 as 分, exactly, if every amount is one parse_amount accepts
+    (0 to 10 亿元); else None and the text rule decides, with its messages."""
+    kind = values.type
+    if (pa.types.is_integer(kind) and kind.bit_width <= 32) or pa.types.is_int64(kind):
+        whole = values.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+        if len(whole) and (whole.min() < 0 or whole.max() > MAX_AMOUNT_FEN // 100):
+            return None
+        return whole * 100
+    if not pa.types.is_decimal128(kind) or kind.scale > 2 or kind.scale < 0 or kind.precision - kind.scale > 24:
+        return None
+    exact = values.cast(pa.decimal128(kind.precision - kind.scale + 2, 2)).fill_null(0)
+    if len(exact) and (pc.min(exact).as_py() < 0 or pc.max(exact).as_py() > MAX_AMOUNT_FEN / 100):
+        return None
+    exact = exact.cast(pa.decimal128(38, 2))
+    # decimal128 is a 16-byte little-endian unscaled integer; 0 ≤ it ≤ 10^11, so the low word is it
+    n, offset = len(exact), exact.offset
+    words = np.frombuffer(exact.buffers()[1], dtype=np.int64, count=2 * (offset + n))
+    return words[2 * offset::2].copy()
+
+
+def _encoded(values: pa.Array) -> pa.DictionaryArray:
+    """values dictionary-encoded in order of first appearance, as dictionary_encode() of its text gives;
+    a typed dictionary column is re-encoded by its integer codes, its text never built per row."""
+    if pa.types.is_dictionary(values.type):
+        words = cell_text(values.dictionary)
+        if words.null_count == 0 and pc.count_distinct(words).as_py() == len(words):
+            inner = values.indices.dictionary_encode()  # first appearance of each used entry
+            return pa.DictionaryArray.from_arrays(inner.indices, words.take(inner.dictionary))
+        values = cell_text(values)
+    return values.dictionary_encode()
 
 
 def _errors(codes: np.ndarray, errs: list) -> np.ndarray:
@@ -95,7 +147,7 @@ def _by_value(values: pa.Array, parse) -> tuple[np.ndarray, np.ndarray, list, li
     """(blank per row, code per row — −1 where blank —, parsed value and error per distinct non-blank value).
 
     The column is dictionary-encoded first, so blanks (cells.is_blank) and parse run once per distinct value."""
-    encoded = values.dictionary_encode()
+    encoded = _encoded(values)
     blank = np.r_[blank_cells(encoded.dictionary), True]  # the last entry: a null cell
     idx = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     keep = np.nonzero(~blank[:-1])[0]
@@ -132,6 +184,8 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
 
     Columns are read as Arrow arrays: plain cells by Arrow compute, the rest once per distinct value."""
     table = as_table(frame)
+    if any(pa.types.is_dictionary(t) for t in table.schema.types):
+        table = table.unify_dictionaries()  # one dictionary per column across chunks
     n = table.num_rows
     reasons: dict[int, list[str]] = {}  # rejected rows only
 
@@ -145,10 +199,14 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     person = table.column(KEY).combine_chunks() if KEY in names else person_keys(_text(table, PERSON))
     fail(person.is_null().to_numpy(zero_copy_only=False), "缺少“参保人ID”")
 
-    blank_date, dcodes, dvals, derrs = _by_value(_text(table, DATE), lambda r: (
-        (d := parse_date(str(r))), None if d else f"日期无效：{r}"))
-    fail(blank_date, "缺少“日期”")
-    fail(_errors(dcodes, derrs), lambda i: derrs[dcodes[i]])
+    typed_days = _typed_days(_column(table, DATE))
+    if typed_days is not None:  # date32: null is blank, every other cell a valid date
+        fail(_column(table, DATE).is_null().to_numpy(zero_copy_only=False), "缺少“日期”")
+    else:
+        blank_date, dcodes, dvals, derrs = _by_value(_text(table, DATE), lambda r: (
+            (d := parse_date(str(r))), None if d else f"日期无效：{r}"))
+        fail(blank_date, "缺少“日期”")
+        fail(_errors(dcodes, derrs), lambda i: derrs[dcodes[i]])
 
     amount = np.zeros(n, dtype=np.int64)
     items: dict[int, tuple[Item, ...]] = {}
@@ -163,7 +221,14 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
             else:
                 items[int(i)] = parsed  # type: ignore[assignment]
                 amount[i] = sum(it.amount for it in parsed)  # type: ignore[union-attr]
-    if AMOUNT in names:
+    typed_fee = _typed_fen(_column(table, AMOUNT)) if AMOUNT in names else None
+    if typed_fee is not None:  # integer or decimal 费用, every amount valid: null is blank
+        blank_amount = _column(table, AMOUNT).is_null().to_numpy(zero_copy_only=False)
+        fail(blank_amount & ~has_items, "缺少“费用”（或“明细”）")
+        mismatch = ~blank_amount & has_items & (typed_fee != amount)
+        fail(mismatch, "费用与明细合计不符")
+        amount = np.where(has_items, amount, typed_fee)
+    elif AMOUNT in names:
         amount_text = _text(table, AMOUNT)
         blank_amount = blank_cells(amount_text)
         fail(blank_amount & ~has_items, "缺少“费用”（或“明细”）")
@@ -185,7 +250,9 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     for name in names:
         if name in RESERVED or name in INTERNAL:
             continue
-        _, codes, vals, errs = _by_value(_text(table, name), lambda r, name=name: (
+        column = _column(table, name)  # a dictionary stays one (codes re-encoded); any other type as text
+        column = column if pa.types.is_dictionary(column.type) or pa.types.is_string(column.type) else cell_text(column)
+        _, codes, vals, errs = _by_value(column, lambda r, name=name: (
             (p := parse_fact(policy, name, str(r)))[0], p[2]))
         fail(_errors(codes, errs), lambda i, errs=errs, codes=codes: errs[codes[i]])
         facts[name] = FactColumn(codes, tuple(vals))
@@ -198,7 +265,8 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     rows = table.column(ROW).to_numpy().astype(np.int64)
     people = (person if len(good) == n else person.take(pa.array(good))).dictionary_encode()  # first-appearance codes
     pcodes, pids = people.indices.to_numpy(zero_copy_only=False), ArrowStrings(people.dictionary)
-    date_days = _by_code(dcodes, [day_number(d) if d else 0 for d in dvals], 0, np.int64)
+    date_days = typed_days if typed_days is not None else \
+        _by_code(dcodes, [day_number(d) if d else 0 for d in dvals], 0, np.int64)
     where = {int(p): i for i, p in enumerate(good)} if items else {}  # only itemised tables need it
     if len(good) == n:  # every row good (the usual case): the arrays as they are, no copies
         cols = Columns(rows, pcodes.astype(np.int64), pids, date_days, amount, facts, items)

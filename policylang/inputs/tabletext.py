@@ -61,14 +61,21 @@ class TableText:
     def is_parquet(self) -> bool:
         return self.path.suffix.lower() in PARQUET_SUFFIXES
 
-    def batches(self) -> Iterator[pa.RecordBatch]:
+    def batches(self, typed: bool = False) -> Iterator[pa.RecordBatch]:
+        """With typed, Parquet columns of the types typed_cell keeps stay as they are (batch validates them
+        by Arrow compute); every reader that wants text (diff --claims) leaves it False."""
         if self.is_parquet:
-            return _parquet_batches(self)
+            return _parquet_batches(self, typed)
         return _csv_batches_arrow(self) if _regular_csv(self) else _csv_batches(self)
 
-    def schema(self) -> pa.Schema:
+    def schema(self, typed: bool = False) -> pa.Schema:
+        kinds = dict.fromkeys(self.header, pa.string())
+        if typed and self.is_parquet:
+            source = pq.ParquetFile(self.path).schema_arrow
+            kinds = {h: f.type if keeps_type(f.type) else pa.string()
+                     for h, f in zip(self.header, source, strict=True)}
         return pa.schema([pa.field(LINE, pa.int64()), pa.field(PROBLEM, pa.string()),
-                          *(pa.field(h, pa.string()) for h in self.header)])
+                          *(pa.field(h, kinds[h]) for h in self.header)])
 
 
 def open_table(path: Path) -> TableText:
@@ -215,14 +222,28 @@ def cell_text(column: pa.Array) -> pa.Array:
     return column.cast(pa.string())
 
 
-def _parquet_batches(table: TableText) -> Iterator[pa.RecordBatch]:
-    schema = table.schema()
+def keeps_type(kind: pa.DataType) -> bool:
+    """Types whose text (cell_text) the batch validator can reproduce by Arrow compute without building it:
+    dates, integers, decimals, and dictionaries of text (enumerations)."""
+    if pa.types.is_dictionary(kind):
+        return pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+    return pa.types.is_date32(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind)
+
+
+def typed_cell(column: pa.Array) -> pa.Array:
+    """The column as it is if keeps_type, else its text cells."""
+    return column if keeps_type(column.type) else cell_text(column)
+
+
+def _parquet_batches(table: TableText, typed: bool = False) -> Iterator[pa.RecordBatch]:
+    schema = table.schema(typed)
+    convert = typed_cell if typed else cell_text
     done = 0
     try:
         for raw in pq.ParquetFile(table.path).iter_batches(batch_size=BATCH_ROWS):
             n = raw.num_rows
             lines = pa.array(range(done + 2, done + n + 2), pa.int64())
-            cols = [cell_text(raw.column(i)) for i in range(raw.num_columns)]
+            cols = [convert(raw.column(i)).cast(f.type) for i, f in enumerate(list(schema)[2:])]
             yield pa.RecordBatch.from_arrays([lines, pa.nulls(n, pa.string()), *cols], schema=schema)
             done += n
     except pa.ArrowException as e:

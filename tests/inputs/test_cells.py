@@ -158,3 +158,13 @@ def test_plain_and_other_person_ids_mixed_agree_with_the_scalar_rule(values) -> 
 def test_vectorised_blanks_agree_with_the_scalar_rule(values) -> None:
     values = [v.encode("utf-8", "replace").decode() if v is not None else None for v in values]
     assert blank_cells(pa.array(values, pa.string())).tolist() == [cells.is_blank(v) for v in values]
+
+
+def test_blanks_are_every_whitespace_character_of_this_python():
+    """cells.BLANKS is written out for start-up time; it must still be what str.isspace() calls blank."""
+    import sys
+
+    from policylang.inputs import cells
+
+    computed = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert computed + "\u200b\ufeff" == cells.BLANKS

@@ -15,9 +15,9 @@ from policylang.eval.accumulators import (
     above_cap,
     band_value,
     cap_word,
-    cumulative_scope,
     named_key,
     period_key,
+    running_scope,
     scope_key,
     scope_word,
 )
@@ -52,6 +52,7 @@ class LayerSettler:
         self.bands_span = (0, 0)
         self.day = scheme.version_day(facts, claim.date)  # 版本 按: the date that picks parameter versions
         self.other_funds = 0  # 扣除已付: what other funds paid, taken off what reaches this layer (eval/paid.py)
+        self.running_by: str | None = None  # the 按 field of the accumulator the layer rounds over (round_running)
         self.policy_range = 0  # the claim's 政策范围内费用, for a 年度补助 (eval/topup.py); set by the claim's settler
 
     def figure(self, suffix: str, value: int | Fraction) -> None:
@@ -139,7 +140,9 @@ class LayerSettler:
             eligible, base = limited, counted + limited
         self.figure("起付线", counted)
         self.figure("起付线以上", eligible)
-        running = cumulative_scope(layer)
+        found_running = running_scope(self.scheme, layer)  # its own, or an earlier layer's (accumulators.py)
+        running = found_running[0] if found_running is not None else None
+        self.running_by = found_running[1] if found_running is not None else None
         if layer.ratio is not None:
             raw = self.ratio_pay(layer.ratio, eligible, exact=running is not None)
         elif layer.brackets is not None:
@@ -183,7 +186,7 @@ class LayerSettler:
 
     def round_running(self, scope: ir.Scope, exact: Fraction | int, shown: bool) -> int:
         """round(X after) − round(X before) of the layer's exact running payment X in the scope."""
-        by = self.layer.fee_limit.by if self.layer.fee_limit is not None else None
+        by = self.running_by
         key = self.key("paid_exact", scope, by=by)
         before = self.acc[key]
         after = before + exact

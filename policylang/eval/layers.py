@@ -11,7 +11,6 @@ from policylang import ir
 from policylang.eval import paid as funds
 from policylang.eval import steps, topup
 from policylang.eval.accumulators import (
-    SCOPE_WORD,
     above_cap,
     band_value,
     cap_word,
@@ -194,7 +193,7 @@ class LayerSettler:
         mode = self.policy.rounding
         paid = round_fen(after, mode) - round_fen(before, mode)
         if shown and ((isinstance(exact, Fraction) and exact.denominator != 1) or paid != exact):
-            self.say(f"累计舍入：{SCOPE_WORD[scope]}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
+            self.say(f"累计舍入：{scope_word(scope, by)}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
                      f"{fmt_yuan(round_fen(before, mode))} 元，本次支付 {fmt_yuan(paid)} 元（分不在就诊之间移动）")
         return paid
 

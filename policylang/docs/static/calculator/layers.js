@@ -185,7 +185,7 @@
       const mode = this.policy.rounding;
       const paid = roundFen(Frac.of(after), mode) - roundFen(Frac.of(before), mode);
       if (shown && ((exact instanceof Frac && !exact.whole) || ncmp(exact, paid) !== 0)) {
-        this.say(`累计舍入：${SCOPE_WORD[scope]}累计应付 ${showAmount(after)}，${mode}到分后减去此前已付 `
+        this.say(`累计舍入：${scopeWord(scope, by)}累计应付 ${showAmount(after)}，${mode}到分后减去此前已付 `
           + `${Y(roundFen(Frac.of(before), mode))} 元，本次支付 ${Y(paid)} 元（分不在就诊之间移动）`);
       }
       return paid;

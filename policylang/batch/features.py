@@ -8,6 +8,7 @@ import datetime as dt
 import attrs
 
 from policylang import ir
+from policylang.eval.accumulators import running_scope
 from policylang.ir.rounding import MODES
 
 # Every IR class and field the kernel reads (or knows it may ignore). Anything else → scalar fallback.
@@ -80,6 +81,9 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
         scopes = {c.scope for c in layer.caps}
         if not any(scopes <= chain for chain in _NESTED):
             return f"{layer.name}的封顶线范围组合（{'、'.join(s.value for s in scopes)}）"
+    for layer in scheme.layers:  # a ratio layer after 分段 rounds its running payment (eval/accumulators.py)
+        if layer.brackets is None and running_scope(scheme, layer) is not None:
+            return f"{layer.name}在分段之后按累计舍入"
     for fp in scheme.first_pays:
         if any(field in ("住院号", "转诊号") for field, _ in fp.overrides):
             return "先行自付改写住院号或转诊号"

@@ -146,5 +146,26 @@ def cumulative_scope(layer: ir.Layer) -> ir.Scope | None:
     return None
 
 
+def running_scope(scheme: ir.Scheme, layer: ir.Layer) -> tuple[ir.Scope, str | None] | None:
+    """The accumulator (scope, 按 field) a layer rounds its payments over, if any: its own (cumulative_scope), or,
+    for a ratio layer, that of the nearest earlier layer of the scheme that rounds cumulatively. Why: a
+    cumulatively rounded layer moves a 分 of its payment between the claims of its scope (round(X after) −
+    round(X before)), so what it leaves to the next layer moves too; rounding each claim of that next layer
+    would then gain or lose a 分 over the period when one claim costs more (more cost paying less). Rounding
+    its running payment over the same scope makes the next layer pay round(r × what reached it in the scope),
+    which never falls when cost rises."""
+    own = cumulative_scope(layer)
+    if own is not None:
+        return own, layer.fee_limit.by if layer.fee_limit is not None else None
+    if layer.ratio is None:
+        return None
+    index = next((i for i, la in enumerate(scheme.layers) if la is layer), 0)  # not the scheme's: nothing earlier
+    for earlier in reversed(scheme.layers[:index]):
+        found = running_scope(scheme, earlier)
+        if found is not None:
+            return found
+    return None
+
+
 __all__ = ["CAP_WORD", "SCOPE_WORD", "above_cap", "band_inverse", "band_value", "cap_word", "cumulative_scope", "named_key", "opening_balances",
-           "period_key", "scope_key", "scope_word", "show_amount"]
+           "period_key", "running_scope", "scope_key", "scope_word", "show_amount"]

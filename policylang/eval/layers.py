@@ -11,13 +11,12 @@ from policylang import ir
 from policylang.eval import paid as funds
 from policylang.eval import steps, topup
 from policylang.eval.accumulators import (
-    SCOPE_WORD,
     above_cap,
     band_value,
     cap_word,
-    cumulative_scope,
     named_key,
     period_key,
+    running_scope,
     scope_key,
     scope_word,
 )
@@ -52,6 +51,7 @@ class LayerSettler:
         self.bands_span = (0, 0)
         self.day = scheme.version_day(facts, claim.date)  # 版本 按: the date that picks parameter versions
         self.other_funds = 0  # 扣除已付: what other funds paid, taken off what reaches this layer (eval/paid.py)
+        self.running_by: str | None = None  # the 按 field of the accumulator the layer rounds over (round_running)
         self.policy_range = 0  # the claim's 政策范围内费用, for a 年度补助 (eval/topup.py); set by the claim's settler
 
     def figure(self, suffix: str, value: int | Fraction) -> None:
@@ -139,7 +139,9 @@ class LayerSettler:
             eligible, base = limited, counted + limited
         self.figure("起付线", counted)
         self.figure("起付线以上", eligible)
-        running = cumulative_scope(layer)
+        found_running = running_scope(self.scheme, layer)  # its own, or an earlier layer's (accumulators.py)
+        running = found_running[0] if found_running is not None else None
+        self.running_by = found_running[1] if found_running is not None else None
         if layer.ratio is not None:
             raw = self.ratio_pay(layer.ratio, eligible, exact=running is not None)
         elif layer.brackets is not None:
@@ -183,7 +185,7 @@ class LayerSettler:
 
     def round_running(self, scope: ir.Scope, exact: Fraction | int, shown: bool) -> int:
         """round(X after) − round(X before) of the layer's exact running payment X in the scope."""
-        by = self.layer.fee_limit.by if self.layer.fee_limit is not None else None
+        by = self.running_by
         key = self.key("paid_exact", scope, by=by)
         before = self.acc[key]
         after = before + exact
@@ -191,7 +193,7 @@ class LayerSettler:
         mode = self.policy.rounding
         paid = round_fen(after, mode) - round_fen(before, mode)
         if shown and ((isinstance(exact, Fraction) and exact.denominator != 1) or paid != exact):
-            self.say(f"累计舍入：{SCOPE_WORD[scope]}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
+            self.say(f"累计舍入：{scope_word(scope, by)}累计应付 {_show(after)}，{mode}到分后减去此前已付 "
                      f"{fmt_yuan(round_fen(before, mode))} 元，本次支付 {fmt_yuan(paid)} 元（分不在就诊之间移动）")
         return paid
 

@@ -5,7 +5,7 @@ enumerations, targeting each scheme in turn, with amounts around every money val
 around every version boundary and year end, and the typed fields the rules read. The invariants: the
 fund pays between 0 and the cost; the parts of an amount add up to it (全自费 + 先行自付 + 政策范围内 =
 费用, 个人账户 + 现金 = 个人自付, 个人自付 = 费用 − 基金 − 其他基金已支付); every cap holds over its scope; more cost never pays less within a
-period; each layer pays at most what the previous left; one person's results do not depend on how other
+period (under a 费用限额 shared by claims that differ: raising the latest claim — _shares_limit_room); each layer pays at most what the previous left; one person's results do not depend on how other
 people's claims are interleaved with theirs.
 """
 
@@ -198,12 +198,49 @@ def with_more(claim: Claim, fen: int) -> Claim:
                         items=(attrs.evolve(first, amount=first.amount + fen), *claim.items[1:]))
 
 
+def _fee_limited(scheme: ir.Scheme) -> bool:
+    """A scheme with a 费用限额 counted over more than one claim."""
+    return any(la.fee_limit is not None and la.fee_limit.scope is not ir.Scope.VISIT for la in scheme.layers)
+
+
+def _shares_limit_room(policy: ir.Policy, claims: Sequence[Claim], results: Sequence[ClaimResult], j: int) -> bool:
+    """Whether raising claim j may rightly pay less: a 费用限额 counted over several claims gives its room to the
+    earliest cost, so raising an earlier claim moves room from a later claim of the period that is paid at another
+    ratio or deductible (another 医院等级, 就医类型 …) — or, next to a per-visit cap, that the cap will not pay.
+    The same when a deductible or a cap counted per visit (narrower than the limit) takes or refuses part of
+    the cost the limit counts: the raise then uses room a later claim would have been paid on.
+    The precise invariant for such a scheme: raising the latest claim never pays less, and neither does raising
+    any claim when every fee-limited claim has the same facts (so the same ratio and deductible) and no
+    deductible or cap is counted narrower than the limit; only the other raises are not checked."""
+    limited = {s.name: s for s in policy.schemes if _fee_limited(s)}
+    if results[j].scheme not in limited:
+        return False
+    mine = [i for i, r in enumerate(results) if r.scheme in limited]
+    if not any((claims[i].date, i) > (claims[j].date, j) for i in mine):
+        return False
+    return len({claims[i].facts for i in mine}) > 1 or any(_narrower(s) for s in limited.values())
+
+
+def _narrower(scheme: ir.Scheme) -> bool:
+    """A fee-limited layer whose deductible (when the limit counts cost) or a cap is counted over a narrower
+    scope than its 费用限额."""
+    for la in scheme.layers:
+        limit = la.fee_limit
+        if limit is None or limit.scope is ir.Scope.VISIT:
+            continue
+        if la.deductible is not None and limit.base == "累计费用" and la.deductible.scope is not limit.scope:
+            return True
+        if any(cap.scope is not limit.scope for cap in la.caps):
+            return True
+    return False
+
+
 def _monotone(policy: ir.Policy, person: Person, claims: Sequence[Claim], results: Sequence[ClaimResult],
               settler: PersonSettler) -> str | None:
     schemes = {s.name: s for s in policy.schemes}
     for j, claim in enumerate(claims):
         scheme = results[j].scheme
-        if scheme is None or scheme not in schemes:
+        if scheme is None or scheme not in schemes or _shares_limit_room(policy, claims, results, j):
             continue
         key = _claim_period(policy, person, schemes[scheme], claim)
         before = _period_total(policy, person, claims, results, scheme, key)

@@ -128,3 +128,61 @@ def settle_rows_one(person, claim):
     from policylang.api import compile_path
 
     return settle(compile_path(SUIZHOU), person, [claim])[0]
+
+
+# ---- a 费用限额 shared by several claims: the precise monotonicity invariant ---------------------------
+
+def _fee_limited(deductible: str):
+    from properties.helpers import HEADER, script
+    return script(HEADER.format(rounding="四舍五入") + "方案 住院 (险种 = 职工医保) {\n    周期 自然年度\n"
+                  f"    {deductible}\n    比例 75%\n    费用限额 年度 1 万元\n}}\n")
+
+
+def _two_claims(first: int, second: int):
+    import datetime as dt
+
+    from policylang.ir.claims import Claim, Person, facts
+    who = Person("p", facts({"险种": "职工医保", "人员类别": "退休"}))
+    kind = facts({"就医类型": "住院"})
+    return who, [Claim(dt.date(2024, 1, 1), first, kind, 0), Claim(dt.date(2024, 3, 12), second, kind, 1)]
+
+
+def test_a_per_visit_deductible_under_a_shared_fee_limit_may_pay_less_when_an_earlier_claim_costs_more():
+    """Raising claim 1 from 0 to 100 元 charges a second 50 元 deductible inside the year's 1 万元 room, so claim 2
+    enters 50 元 less: the rule as written. verify checks only the latest claim's raise there."""
+    policy = _fee_limited("起付线 每次 50 元")
+    who, claims = _two_claims(0, 995_001)
+    total = [sum(r.total_fund for r in settle(policy, who, cs)) for cs in (claims, [v.with_more(claims[0], 10_000),
+                                                                                    claims[1]])]
+    assert total[1] < total[0]
+    assert v.check_person(policy, who, claims) is None
+
+
+def test_a_raise_of_the_latest_claim_under_a_shared_fee_limit_is_still_checked():
+    policy = _fee_limited("起付线 每次 50 元")
+    who, claims = _two_claims(0, 995_001)
+
+    def cliff(policy, person, claims):  # the latest claim pays nothing above 10,000 元
+        rs = settle(policy, person, claims)
+        return tuple(attrs.evolve(r, fund=0, personal=r.cost, layers=tuple(LayerShare(s.name, 0) for s in r.layers))
+                     if i == len(rs) - 1 and r.cost > 1_000_000 else r for i, r in enumerate(rs))
+
+    found = v.check_person(policy, who, claims, cliff)
+    assert found is not None and found[0] == v.MONOTONE and "第 2 次就诊" in found[1]
+
+
+def test_raising_an_earlier_claim_is_checked_when_the_limited_claims_are_alike():
+    """A yearly deductible and claims with the same facts: raising claim 1 must never pay less (a 分 lost on a
+    later claim, as a per-claim rounded 大病保险 after the limit used to lose, is caught)."""
+    policy = _fee_limited("起付线 年度 1000 元")
+    who, claims = _two_claims(64_221, 222_273)
+
+    def loses(policy, person, claims):  # the later claim loses 1 分 when the first costs an even amount
+        rs = settle(policy, person, claims)
+        return tuple(attrs.evolve(r, fund=r.fund - 1, personal=r.personal + 1,
+                                  layers=(attrs.evolve(r.layers[0], paid=r.layers[0].paid - 1), *r.layers[1:]))
+                     if i == 1 and claims[0].amount % 2 == 0 and r.fund > 0 else r for i, r in enumerate(rs))
+
+    found = v.check_person(policy, who, claims, loses)
+    assert found is not None and found[0] == v.MONOTONE and "第 1 次就诊费用增加 0.01 元" in found[1]
+    assert v.check_person(policy, who, claims) is None

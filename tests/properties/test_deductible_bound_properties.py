@@ -45,13 +45,15 @@ def test_fee_limit_above_the_deductible_admits_at_most_the_limit_above_it(deduct
                     f"    起付线 年度 {yuan(deductible)} 元\n    比例 {r1}%\n"
                     f"    费用限额 年度 按起付线以上部分 {yuan(limit)} 元\n    层 第二层 {{ 比例 {r2}% }}\n}}\n")
     results = settle(policy, WORKER, _admissions(costs))
-    borne = entered = 0
+    borne = entered = left = 0
     for cost, r in zip(costs, results, strict=True):
         counted = min(cost, deductible - borne)
         entering = min(cost - counted, limit - entered)
         assert r.deductible == counted
         # rounded cumulatively over the year's limit: no 分 moves between claims
         assert r.fund == round_fen(Fraction((entered + entering) * r1, 100)) - round_fen(Fraction(entered * r1, 100))
-        assert r.layers[1].paid == round_fen(Fraction((cost - r.fund) * r2, 100))
-        borne, entered = borne + counted, entered + entering
+        # the next layer rounds its running payment over the same year (eval/accumulators.py running_scope)
+        assert r.layers[1].paid == (round_fen(Fraction((left + cost - r.fund) * r2, 100))
+                                    - round_fen(Fraction(left * r2, 100)))
+        borne, entered, left = borne + counted, entered + entering, left + cost - r.fund
     assert entered <= limit

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from policylang import ir
 from policylang.eval.layers import band_value
-from policylang.eval.settle import settle
+from policylang.eval.settle import ClaimResult, settle
 from policylang.ir.claims import Claim, Item, Person, facts
 from policylang.ir.rounding import MODES, round_fen
 from policylang.ir.terms import formula_value
@@ -113,6 +113,7 @@ def test_fee_limit_admits_at_most_the_limit_and_passes_the_rest_on(limit, r1, r2
     cs = _claims([d for d, _ in claims], [a for _, a in claims])
     results = settle(policy, WORKER, cs)
     entered: defaultdict[int, int] = defaultdict(int)
+    left: defaultdict[int, int] = defaultdict(int)  # what the first layer left, over the year
     for i in _in_order(cs):
         c, r = cs[i], results[i]
         before = entered[c.date.year]
@@ -121,8 +122,12 @@ def test_fee_limit_admits_at_most_the_limit_and_passes_the_rest_on(limit, r1, r2
         assert entered[c.date.year] <= limit
         # rounded cumulatively over the year's limit: round(F(after)) − round(F(before)), no 分 moves
         assert r.fund == round_fen(Fraction((before + entering) * r1, 100)) - round_fen(Fraction(before * r1, 100))
-        # the part cut by the limit goes to the next layer, with what the first layer left of the rest
-        assert _paid(r, "第二层") == round_fen(Fraction((c.amount - r.fund) * r2, 100))
+        # the part cut by the limit goes to the next layer, with what the first layer left of the rest; the next
+        # layer rounds its running payment over the same year (what reaches it moves a 分 between claims too)
+        before_left = left[c.date.year]
+        left[c.date.year] += c.amount - r.fund
+        assert _paid(r, "第二层") == (round_fen(Fraction(left[c.date.year] * r2, 100))
+                                      - round_fen(Fraction(before_left * r2, 100)))
 
 
 @EXAMPLES
@@ -147,7 +152,27 @@ def test_fee_limit_more_cost_never_pays_less():
               Claim(dt.date(2024, 5, 7), 656_447, facts({"就医类型": "住院"}), 1)]
         return sum(r.total_fund for r in settle(policy, who, cs))
 
-    assert year_total(343_553) == year_total(343_554) == 780_000
+    # 基本医保 pays (10,000 − 1,000) × 50% either way; 大病保险 rounds over the year: 60% × 5,500.00 / 5,500.01 元
+    assert (year_total(343_553), year_total(343_554)) == (780_000, 780_001)
+
+
+def test_next_layer_after_a_fee_limit_more_cost_never_pays_less():
+    """The cumulatively rounded 基本医保 moves a 分 between claims when claim 1 costs 1 分 more (0.01 → 0.02 on
+    claim 2, 1,111.37 → 1,111.36 on claim 3), so what reaches 大病保险 moves too; rounding 大病保险 per claim lost
+    the 分 (2,378.21 → 2,378.20 元). It rounds its running payment over the year as well (running_scope)."""
+    policy = region(ROOT / "tests" / "vocabulary" / "fee_limits")
+    who = Person("p", facts({"险种": "城乡居民医保", "人员类别": "居民"}))
+
+    def year(first: int) -> list[ClaimResult]:
+        cs = [Claim(dt.date(2024, 3, 1 + i), a, facts({"就医类型": "住院"}), i)
+              for i, a in enumerate((first, 35_781, 222_273))]
+        return settle(policy, who, cs)
+
+    before, after = year(64_221), year(64_222)
+    assert [sum(r.total_fund for r in rs) for rs in (before, after)] == [237_820, 237_821]
+    # 大病保险 pays round(60% × what reached it this year) − what it paid before
+    reached = sum(r.cost - r.fund for r in before)
+    assert sum(_paid(r, "大病保险") for r in before) == round_fen(Fraction(reached * 60, 100))
 
 
 def test_capped_brackets_more_cost_never_pays_less():

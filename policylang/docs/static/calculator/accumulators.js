@@ -68,6 +68,19 @@
     if (layer.ratio != null && layer.fee_limit != null && layer.fee_limit.scope !== "每次") return layer.fee_limit.scope;
     return null;
   }
+  /** running_scope: [scope, 按 field] a layer rounds over: its own, or for a ratio layer the nearest earlier
+   * cumulatively rounded layer's (what that layer leaves moves a 分 between claims). */
+  function runningScope(scheme, layer) {
+    const own = cumulativeScope(layer);
+    if (own !== null) return [own, layer.fee_limit != null ? layer.fee_limit.by : null];
+    if (layer.ratio == null) return null;
+    const index = Math.max(0, scheme.layers.indexOf(layer)); // not the scheme's: nothing earlier
+    for (let i = index - 1; i >= 0; i--) {
+      const found = runningScope(scheme, scheme.layers[i]);
+      if (found !== null) return found;
+    }
+    return null;
+  }
 
   const periodKeyOfDay = (period, day) => BigInt(day.month >= period.start_month ? day.year : day.year - 1);
   function periodKey(period, claim, facts) {
@@ -159,5 +172,5 @@
   const bandFigure = (k) => (k >= 1 && k <= BAND_NUMERALS.length ? `第${BAND_NUMERALS[k - 1]}段` : `第${k}段`);
 
   Object.assign(PC, { scopeWord, capWord, namedKey, openingBalances, SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, Acc, NoCell, requiredCell, showAmount,
-    cumulativeScope, periodKey, scopeKey, bandValue, bandFigure });
+    cumulativeScope, runningScope, periodKey, scopeKey, bandValue, bandFigure });
 })(typeof globalThis !== "undefined" ? globalThis : this);

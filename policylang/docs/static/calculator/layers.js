@@ -4,7 +4,7 @@
   "use strict";
   const PC = root.PolicyCalc;
   const { Frac, roundFen, fmtYuan: Y, show, label } = PC;
-  const { scopeWord, capWord, namedKey, SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, requiredCell, showAmount, cumulativeScope, periodKey, scopeKey,
+  const { scopeWord, capWord, namedKey, SCOPE_WORD, CAP_WORD, norm, nadd, nsub, ncmp, requiredCell, showAmount, cumulativeScope, runningScope, periodKey, scopeKey,
     bandValue, bandFigure } = PC;
 
   const money = (fen) => ({ unit: "money", v: new Frac(BigInt(fen)) });
@@ -140,7 +140,9 @@
       }
       this.figure("起付线", counted);
       this.figure("起付线以上", eligible);
-      const running = cumulativeScope(layer);
+      const foundRunning = runningScope(this.scheme, layer); // its own, or an earlier layer's (accumulators.js)
+      const running = foundRunning !== null ? foundRunning[0] : null;
+      this.runningBy = foundRunning !== null ? foundRunning[1] : null;
       let raw;
       if (layer.ratio != null) raw = this.ratioPay(layer.ratio, eligible, running !== null);
       else if (layer.brackets != null) raw = this.bracketPay(layer.brackets, eligible, base);
@@ -176,14 +178,14 @@
 
     /** round(X after) − round(X before) of the layer's exact running payment X in the scope. */
     roundRunning(scope, exact, shown) {
-      const by = this.layer.fee_limit != null ? this.layer.fee_limit.by : null;
+      const by = this.runningBy != null ? this.runningBy : null;
       const k = this.key("paid_exact", scope, false, null, by);
       const before = this.acc.get(k), after = nadd(before, exact);
       this.acc.set(k, after);
       const mode = this.policy.rounding;
       const paid = roundFen(Frac.of(after), mode) - roundFen(Frac.of(before), mode);
       if (shown && ((exact instanceof Frac && !exact.whole) || ncmp(exact, paid) !== 0)) {
-        this.say(`累计舍入：${SCOPE_WORD[scope]}累计应付 ${showAmount(after)}，${mode}到分后减去此前已付 `
+        this.say(`累计舍入：${scopeWord(scope, by)}累计应付 ${showAmount(after)}，${mode}到分后减去此前已付 `
           + `${Y(roundFen(Frac.of(before), mode))} 元，本次支付 ${Y(paid)} 元（分不在就诊之间移动）`);
       }
       return paid;

@@ -1,0 +1,140 @@
+"""What the wave engine knows of each row before its first step: the scheme, the row-local values (one probe
+per distinct key), why a claim is refused before it touches a running total (in eval/settle.py's order: no
+scheme, 其他基金已支付 over the cost, a 要求, then the probe's reasons), the catalogue's amounts, the period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import attrs
+import numpy as np
+
+from policylang import ir
+from policylang.batch.columns import Columns, from_day
+from policylang.batch.features import layer_fields
+from policylang.batch.keys import distinct_keys, row_facts
+from policylang.batch.requirements import requirement_reasons
+from policylang.batch.wave.keys import fact_days, money_fact
+from policylang.batch.wave.probe import RowValues, probe
+from policylang.eval import paid as funds
+from policylang.eval.settle import ClaimSettler
+from policylang.ir.claims import Claim
+from policylang.ir.rounding import MODES
+from policylang.ir.units import fmt_yuan
+
+
+@attrs.define
+class RowPlan:
+    values: list[RowValues]
+    vid: np.ndarray  # per row: index into values
+    scheme: np.ndarray
+    reasons: np.ndarray  # per row: refused before the steps ("" = not)
+    other_paid_applies: np.ndarray  # per row: a refusal that still reports 其他基金已支付 (after the cost check)
+    settling: np.ndarray
+    fallback: dict[int, str]  # person code → why the scalar evaluator settles the person
+    excluded: np.ndarray
+    class_share: np.ndarray
+    period: np.ndarray
+
+
+def reads_amounts(node: object) -> bool:
+    return any(isinstance(n, ir.ClaimAmount) for n in ir.walk(node))
+
+
+def wave_fields(policy: ir.Policy) -> set[str]:
+    """Every fact a row-local value may read: conditions, table keys, formulas' fields, 版本 按."""
+    names = set(layer_fields(policy))
+    for node in ir.walk(policy.schemes):
+        if isinstance(node, ir.FieldRef):
+            names.add(node.name)
+    names.update(s.version_by for s in policy.schemes if s.version_by)
+    if any(reads_amounts(s) for s in policy.schemes):
+        names.add("费用")
+    return names
+
+
+def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
+    """Why the wave engine leaves a scheme to the scalar evaluator (its safety net), or None."""
+    if policy.rounding not in MODES:
+        return f"舍入方式“{policy.rounding}”"
+    for fp in scheme.first_pays:
+        if any(field in ("住院号", "转诊号") for field, _ in fp.overrides):
+            return "先行自付改写住院号或转诊号"
+    if reads_amounts(scheme) and any(fp.counts for fp in scheme.first_pays):
+        return "公式读取先行自付，而先行自付按次数计"
+    return None
+
+
+def _reads_date(policy: ir.Policy) -> bool:
+    return any(isinstance(n, ir.Operand) and (n.kind == "month_day" or str(n.value) == "日期")
+               for s in policy.schemes for la in s.layers for n in ir.walk(la.requirements))
+
+
+def periods(policy: ir.Policy, cols: Columns, scheme: np.ndarray) -> np.ndarray:
+    """accumulators.period_key per row, by its scheme's 周期 (its start month, or the date field it names)."""
+    out = np.zeros(len(cols), dtype=np.int64)
+    months = cols.date.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    for si, s in enumerate(policy.schemes):
+        m = scheme == si
+        if not m.any():
+            continue
+        mo = months[m]
+        if s.period.by:
+            ok, day = fact_days(cols, s.period.by)
+            by_month = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+            mo = np.where(ok[m], by_month[m], mo)
+        out[m] = (mo - (s.period.start_month - 1)) // 12 + 1970
+    return out
+
+
+def plan_values(policy: ir.Policy, cols: Columns) -> RowPlan:
+    n = len(cols)
+    defaults = policy.defaults()
+    names = wave_fields(policy)
+    amounts = "费用" in names and any(reads_amounts(s) for s in policy.schemes)
+    vid, first, used = distinct_keys(policy, cols, names, _reads_date(policy))
+    values = [probe(policy, row_facts(defaults, cols, used, int(pos)), from_day(cols.date[pos]), int(cols.amount[pos]),
+                    amounts) for pos in first]
+    if not values:
+        values = [RowValues(-1, "没有适用的方案")]
+    scheme = np.array([v.scheme for v in values], dtype=np.int64)[vid]
+    reasons = np.array([v.reason for v in values], dtype=object)[vid]
+    other_applies = scheme >= 0
+    fallback: dict[int, str] = {}
+    for si, s in enumerate(policy.schemes):
+        why = unsupported(policy, s)
+        if why is not None:
+            for p in np.unique(cols.person[scheme == si]):
+                fallback.setdefault(int(p), why)
+    # 其他基金已支付 over the cost, then 要求: before the probe's reasons (eval/settle.py's order)
+    other = np.zeros(n, dtype=np.int64)
+    for si, s in enumerate(policy.schemes):
+        if s.paid_fields():
+            m = scheme == si
+            other[m] = sum(money_fact(cols, f)[m] for f in s.paid_fields())
+    over = (scheme >= 0) & (other > cols.amount)
+    for i in np.nonzero(over)[0]:
+        reasons[i] = f"{funds.OTHER_PAID} {fmt_yuan(int(other[i]))} 元超过本次费用 {fmt_yuan(int(cols.amount[i]))} 元"
+    other_applies &= ~over
+    if any(s.requirements for s in policy.schemes):
+        failed, why = requirement_reasons(policy, cols, scheme, (scheme >= 0) & ~over, defaults)
+        reasons[failed] = why[failed]
+    excluded = np.zeros(n, dtype=np.int64)
+    class_share = np.zeros(n, dtype=np.int64)
+    for pos in cols.items:
+        si = int(scheme[pos])
+        if si < 0 or reasons[pos] != "":
+            continue
+        if amounts:
+            fallback.setdefault(int(cols.person[pos]), "明细与读取本次金额的公式")
+            continue
+        claim = Claim(from_day(cols.date[pos]), int(cols.amount[pos]), items=cols.items[pos])
+        excluded[pos], class_share[pos] = ClaimSettler(policy, defaultdict(int), claim, {}).catalogue(
+            policy.schemes[si].catalogue)
+    blocked = np.isin(cols.person, np.fromiter(fallback, dtype=np.int64)) if fallback else np.zeros(n, dtype=bool)
+    settling = (scheme >= 0) & (reasons == "") & ~blocked
+    return RowPlan(values, vid, scheme, reasons, other_applies, settling, fallback, excluded, class_share,
+                   periods(policy, cols, scheme))
+
+
+__all__ = ["RowPlan", "plan_values", "unsupported", "wave_fields"]

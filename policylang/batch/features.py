@@ -53,13 +53,15 @@ def _walk(node: object):
     return ir.walk(node)
 
 
-def _unknown_fields(node: object) -> list[str]:
+def _unknown_fields(node: object, table: dict[type, frozenset[str]] | None = None) -> list[str]:
+    """The IR classes and fields under node that table (default: the kernel's KNOWN) does not list."""
+    table = KNOWN if table is None else table
     out = []
     for sub in _walk(node):
         cls = type(sub)
         if not ir.is_node(sub):
             continue
-        known = KNOWN.get(cls)
+        known = table.get(cls)
         if known is None:
             out.append(cls.__name__)
             continue
@@ -88,6 +90,9 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
         if any(field in ("住院号", "转诊号") for field, _ in fp.overrides):
             return "先行自付改写住院号或转诊号"
     return None
+
+
+unknown_fields = _unknown_fields
 
 
 def _fields_of(nodes: object) -> set[str]:

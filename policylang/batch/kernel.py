@@ -53,6 +53,17 @@ class Settled:
                        {k: v[idx] for k, v in self.layer_mask.items()}, self.days[idx], self.reasons[idx],
                        self.scalar[idx], self.scalar_persons)
 
+    def update(self, at: np.ndarray, other: Settled) -> None:
+        """Put other's results (a batch of the rows at positions at, in that order) in place."""
+        self.scheme[at] = other.scheme
+        for k, v in other.money.items():
+            self.money[k][at] = v
+        for k, v in other.layers.items():
+            self.layers[k][at] = v
+            self.layer_mask[k][at] = other.layer_mask[k]
+        self.days[at], self.reasons[at], self.scalar[at] = other.days, other.reasons, other.scalar
+        self.scalar_persons.update(other.scalar_persons)
+
 
 class _Kernel:
     def __init__(self, policy: ir.Policy, cols: Columns, original: Columns, order: np.ndarray) -> None:
@@ -362,6 +373,7 @@ def settle_columns(policy: ir.Policy, cols: Columns, engine: str = "auto") -> Se
     runs every scheme, else the wave engine)."""
     n = len(cols)
     order = _time_order(cols)
+    moved = None
     if engine == "wave" or (engine == "auto" and needs_wave(policy)):
         from policylang.batch.wave.engine import settle_wave
 
@@ -370,8 +382,15 @@ def settle_columns(policy: ir.Policy, cols: Columns, engine: str = "auto") -> Se
         needed = referenced_fields(policy) | {"住院号", "转诊号"}
         k = _Kernel(policy, cols.take(order, needed), cols, order)
         k.run()
+        if engine == "auto" and k.fallback:  # a deductible or cap that changes within its total: the wave engine
+            persons = np.fromiter(k.fallback, dtype=np.int64)
+            k.fallback = {}
+            moved = np.nonzero(np.isin(cols.person, persons))[0]
         why = k.scalar()
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
     sorted_out = Settled(k.c.row, k.scheme, k.money, k.layers, k.mask, k.days, k.reasons, k.scalar_why, why)
-    return sorted_out.take(inverse)
+    out = sorted_out.take(inverse)
+    if moved is not None:
+        out.update(moved, settle_columns(policy, cols.take(moved), engine="wave"))
+    return out

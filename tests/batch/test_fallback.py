@@ -22,14 +22,19 @@ def _records(rows: list[tuple[str, str, str, str, int]]) -> Columns:
                                  for p, d, cat, level, fen in rows])
 
 
-def test_deductible_changing_within_the_year_goes_to_scalar() -> None:
+def test_deductible_changing_within_the_year_goes_to_the_wave_engine() -> None:
+    """No closed form when a person's deductible changes within the year: the kernel hands the person to the wave
+    engine (batch/wave), which runs the running total claim by claim; the scalar path only with engine="kernel"."""
     policy = policy_of("suizhou")
     cols = _records([("A", "2024-01-05", "在职", "一级", 30_000), ("A", "2024-06-01", "退休", "一级", 30_000),
                      ("A", "2024-07-01", "退休", "二级", 90_000), ("B", "2024-03-01", "在职", "二级", 200_000)])
     settled = settle_columns(policy, cols)
     assert_same(policy, cols, settled)
-    assert settled.scalar_persons == {"起付线在同一累计期内变化": 1}
-    assert list(settled.scalar) == ["起付线在同一累计期内变化"] * 3 + [""]
+    assert not settled.scalar_persons and not (settled.scalar != "").any()
+    kernel_only = settle_columns(policy, cols, engine="kernel")
+    assert_same(policy, cols, kernel_only)
+    assert kernel_only.scalar_persons == {"起付线在同一累计期内变化": 1}
+    assert list(kernel_only.scalar) == ["起付线在同一累计期内变化"] * 3 + [""]
 
 
 class FutureLayer(ir.Layer):
@@ -49,7 +54,7 @@ def test_unknown_ir_goes_to_scalar() -> None:
     odd_policy = attrs.evolve(policy, schemes=(odd,))
     assert unsupported(odd_policy, odd) is not None and "FutureLayer" in unsupported(odd_policy, odd)
     cols = generate(odd_policy, 2_000, 200, seed=5)
-    settled = settle_columns(odd_policy, cols)
+    settled = settle_columns(odd_policy, cols, engine="kernel")
     assert_same(odd_policy, cols, settled)
     assert sum(settled.scalar_persons.values()) > 0
     assert all(w.startswith("未支持的规则要素") for w in settled.scalar_persons)

@@ -145,9 +145,11 @@ def _layer(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, claim: Claim, 
     return LayerValues(True, **values)
 
 
-def probe(policy: ir.Policy, facts: dict, date: dt.date, amount: int, with_amounts: bool = False) -> RowValues:
+def probe(policy: ir.Policy, facts: dict, date: dt.date, amount: int, with_amounts: bool = False,
+          catalogue: tuple[int, int] = (0, 0)) -> RowValues:
     """Everything row-local about a claim with these facts, date and 费用 (with_amounts: a formula reads the
-    claim's 费用, 政策范围内费用 …; the claim is not itemised and its 先行自付 share does not count claims)."""
+    claim's 费用, 政策范围内费用 …, given its catalogue's 全自费 and 乙类先行自付; its 先行自付 share does not count
+    claims)."""
     try:
         scheme = policy.scheme_for(facts, date)
     except terms.NoCell as e:
@@ -169,8 +171,10 @@ def probe(policy: ir.Policy, facts: dict, date: dt.date, amount: int, with_amoun
             facts.update(rule.overrides)
         amounts = None
         if with_amounts:
-            first_paid = 0 if rule is None else (Money(amount) * rule.share).rounded(policy.rounding).fen
-            amounts = terms.claim_amounts(amount, 0, first_paid, amount)
+            excluded, class_share = catalogue
+            policy_range = amount - excluded - class_share
+            first_paid = 0 if rule is None else (Money(policy_range) * rule.share).rounded(policy.rounding).fen
+            amounts = terms.claim_amounts(amount, excluded, class_share + first_paid, policy_range)
         layers = tuple(_layer(policy, scheme, layer, claim, facts, amounts) for layer in scheme.layers)
     except terms.NoCell as e:
         return RowValues(index, e.reason, day=day)

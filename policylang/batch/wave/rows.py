@@ -11,10 +11,11 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import layer_fields
+from policylang.batch.features import layer_fields, unknown_fields
 from policylang.batch.keys import distinct_keys, row_facts
 from policylang.batch.requirements import requirement_reasons
 from policylang.batch.wave.keys import fact_days, money_fact
+from policylang.batch.wave.known import WAVE_KNOWN
 from policylang.batch.wave.probe import RowValues, probe
 from policylang.eval import paid as funds
 from policylang.eval.settle import ClaimSettler
@@ -57,6 +58,9 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
     """Why the wave engine leaves a scheme to the scalar evaluator (its safety net), or None."""
     if policy.rounding not in MODES:
         return f"舍入方式“{policy.rounding}”"
+    unknown = unknown_fields(scheme, WAVE_KNOWN)
+    if unknown:
+        return "未支持的规则要素：" + "、".join(sorted(set(unknown)))
     for fp in scheme.first_pays:
         if any(field in ("住院号", "转诊号") for field, _ in fp.overrides):
             return "先行自付改写住院号或转诊号"
@@ -125,12 +129,14 @@ def plan_values(policy: ir.Policy, cols: Columns) -> RowPlan:
         si = int(scheme[pos])
         if si < 0 or reasons[pos] != "":
             continue
-        if amounts:
-            fallback.setdefault(int(cols.person[pos]), "明细与读取本次金额的公式")
-            continue
         claim = Claim(from_day(cols.date[pos]), int(cols.amount[pos]), items=cols.items[pos])
         excluded[pos], class_share[pos] = ClaimSettler(policy, defaultdict(int), claim, {}).catalogue(
             policy.schemes[si].catalogue)
+        if amounts and reads_amounts(policy.schemes[si]):  # a formula reads its 政策范围内费用: its own values
+            values.append(probe(policy, row_facts(defaults, cols, used, pos), claim.date, claim.amount, True,
+                                (int(excluded[pos]), int(class_share[pos]))))
+            vid[pos] = len(values) - 1
+            reasons[pos] = values[-1].reason
     blocked = np.isin(cols.person, np.fromiter(fallback, dtype=np.int64)) if fallback else np.zeros(n, dtype=bool)
     settling = (scheme >= 0) & (reasons == "") & ~blocked
     return RowPlan(values, vid, scheme, reasons, other_applies, settling, fallback, excluded, class_share,

@@ -28,7 +28,7 @@ from baseline_numpy import settle_suizhou  # noqa: E402
 from policylang.api import check_path  # noqa: E402
 from policylang.batch.columns import FactColumn  # noqa: E402
 from policylang.batch.generate import generate  # noqa: E402
-from policylang.batch.kernel import settle_columns  # noqa: E402
+from policylang.batch.settle import settle_columns  # noqa: E402
 from policylang.eval.settle import settle  # noqa: E402
 from policylang.ir.claims import Claim, Person, facts  # noqa: E402
 

@@ -28,8 +28,9 @@ import pyarrow.parquet as pq
 from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
-from policylang.batch.kernel import MONEY, layer_names, settle_columns
+from policylang.batch.kernel import MONEY, layer_names
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
+from policylang.batch.settle import settle_columns
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, cell_text, open_table
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import SCOPE_ORDER, referenced_fields, unsupported
+from policylang.batch.features import SCOPE_ORDER, referenced_fields
 from policylang.batch.plan import LayerArrays, plan_rows
 from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
 from policylang.eval.settle import ClaimResult, ClaimSettler, settle
@@ -360,37 +360,30 @@ def _time_order(cols: Columns) -> np.ndarray:
     return np.lexsort((cols.row, cols.date, cols.person))
 
 
-def needs_wave(policy: ir.Policy) -> bool:
-    """Whether a scheme has a mechanism beyond the closed form (features.unsupported): then the wave engine
-    (batch/wave) settles the whole policy, since running totals and the account may be shared across schemes."""
-    return any(unsupported(policy, s) is not None for s in policy.schemes)
-
-
-def settle_columns(policy: ir.Policy, cols: Columns, engine: str = "auto") -> Settled:
-    """Settle a batch; every person's claims must all be in it. Results in the batch's row order.
-
-    engine: "kernel" (closed form, the rest by the scalar evaluator), "wave", or "auto" (the kernel where it
-    runs every scheme, else the wave engine)."""
+def settle_kernel(policy: ir.Policy, cols: Columns) -> tuple[Settled, dict[int, str]]:
+    """The closed-form kernel on a batch (input order), leaving the persons it hands on unsettled: (the results,
+    person code → why for those persons). batch/settle.py sends them to the wave engine or the scalar path."""
     n = len(cols)
     order = _time_order(cols)
-    moved = None
-    if engine == "wave" or (engine == "auto" and needs_wave(policy)):
-        from policylang.batch.wave.engine import settle_wave
+    needed = referenced_fields(policy) | {"住院号", "转诊号"}
+    k = _Kernel(policy, cols.take(order, needed), cols, order)
+    k.run()
+    handed = dict(k.fallback)
+    return _in_input_order(k, order, n, Counter()), handed
 
-        k, why = settle_wave(policy, cols.take(order), cols, order)
-    else:
-        needed = referenced_fields(policy) | {"住院号", "转诊号"}
-        k = _Kernel(policy, cols.take(order, needed), cols, order)
-        k.run()
-        if engine == "auto" and k.fallback:  # a deductible or cap that changes within its total: the wave engine
-            persons = np.fromiter(k.fallback, dtype=np.int64)
-            k.fallback = {}
-            moved = np.nonzero(np.isin(cols.person, persons))[0]
-        why = k.scalar()
+
+def settle_scalar_fallback(policy: ir.Policy, cols: Columns) -> Settled:
+    """The closed-form kernel, with the persons it cannot run settled by the scalar evaluator."""
+    n = len(cols)
+    order = _time_order(cols)
+    needed = referenced_fields(policy) | {"住院号", "转诊号"}
+    k = _Kernel(policy, cols.take(order, needed), cols, order)
+    k.run()
+    return _in_input_order(k, order, n, k.scalar())
+
+
+def _in_input_order(k: _Kernel, order: np.ndarray, n: int, why: Counter) -> Settled:
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
     sorted_out = Settled(k.c.row, k.scheme, k.money, k.layers, k.mask, k.days, k.reasons, k.scalar_why, why)
-    out = sorted_out.take(inverse)
-    if moved is not None:
-        out.update(moved, settle_columns(policy, cols.take(moved), engine="wave"))
-    return out
+    return sorted_out.take(inverse)

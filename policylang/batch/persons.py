@@ -12,7 +12,8 @@ import attrs
 
 from policylang import ir
 from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, Columns
-from policylang.batch.kernel import Settled, layer_names, settle_columns
+from policylang.batch.kernel import Settled, layer_names
+from policylang.batch.settle import settle_columns
 from policylang.eval.settle import ClaimResult, LayerShare, Places
 from policylang.eval.settle import settle as scalar_settle
 from policylang.eval.trace import TraceLine

@@ -12,8 +12,8 @@ from policylang.api import check_path
 from policylang.batch.columns import Columns
 from policylang.batch.features import unsupported
 from policylang.batch.generate import generate
-from policylang.batch.kernel import settle_columns
 from policylang.batch.persons import settle_person
+from policylang.batch.settle import settle_columns
 from policylang.eval.settle import settle
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from properties.helpers import HEADER, script
 
 from policylang.batch.columns import Columns
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 
 CAPPED = (HEADER.format(rounding="{mode}") + "方案 住院 (险种 = 职工医保) {{\n    周期 自然年度\n    起付线 年度 100 元\n"
           "    分段 {{ 5000元(含)以内 50%, 超过 5000元 70% }}\n    封顶线 每日 300 元\n    封顶线 年度 {year} 元\n}}\n")

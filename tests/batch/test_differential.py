@@ -15,7 +15,7 @@ from batchcheck import REGIONS, assert_same, policy_of
 
 from policylang.batch.features import unsupported
 from policylang.batch.generate import generate
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 
 N_CLAIMS = 10_000
 N_LARGE = int(os.environ.get("POLICYLANG_DIFF_CLAIMS", "100000"))

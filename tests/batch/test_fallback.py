@@ -12,7 +12,7 @@ from policylang import ir
 from policylang.batch.columns import Columns
 from policylang.batch.features import unsupported
 from policylang.batch.generate import generate
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 
 
 def _records(rows: list[tuple[str, str, str, str, int]]) -> Columns:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policylang.batch.columns import Columns
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 
 DAY = st.dates(dt.date(2023, 11, 1), dt.date(2024, 12, 31))
 claim = st.fixed_dictionaries({

@@ -14,7 +14,7 @@ from batchcheck import REGIONS, assert_same, policy_of
 from policylang import ir
 from policylang.batch.columns import Columns
 from policylang.batch.generate import generate
-from policylang.batch.kernel import needs_wave, settle_columns
+from policylang.batch.settle import needs_wave, settle_columns
 from policylang.batch.wave.rows import unsupported
 
 

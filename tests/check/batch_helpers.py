@@ -6,7 +6,7 @@ import datetime as dt
 
 from policylang import ir
 from policylang.batch.columns import Columns
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 
 
 def batch_fund(policy: ir.Policy, person: dict) -> int:

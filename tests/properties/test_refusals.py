@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policylang.batch.columns import Columns
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person, facts
 from properties.helpers import HEADER, script

@@ -14,7 +14,7 @@ from batch.batchcheck import assert_same, policy_of
 from policylang import ir
 from policylang.api import check_path
 from policylang.batch.columns import Columns
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person, facts
 

@@ -7,7 +7,7 @@ import datetime as dt
 from batch.batchcheck import assert_same, policy_of
 
 from policylang.batch.columns import Columns
-from policylang.batch.kernel import settle_columns
+from policylang.batch.settle import settle_columns
 from policylang.eval.settle import settle
 from policylang.ir.claims import Claim, Person, facts
 

@@ -160,7 +160,7 @@ def test_both_backends_add_every_allowance_layer(tmp_path):
     from batch.batchcheck import assert_same
 
     from policylang.batch.columns import Columns
-    from policylang.batch.kernel import settle_columns
+    from policylang.batch.settle import settle_columns
 
     path = tmp_path / "rules.policy"
     path.write_text("""\

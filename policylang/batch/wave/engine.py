@@ -9,7 +9,6 @@ being the common denominator of every ratio and band of the policy. Persons of a
 
 from __future__ import annotations
 
-from collections import Counter
 from fractions import Fraction
 from math import lcm
 
@@ -18,13 +17,14 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, FactColumn
-from policylang.batch.kernel import MONEY, _Kernel, layer_names
+from policylang.batch.kernel import MONEY, Settled, _Kernel, layer_names
 from policylang.batch.segments import mul_round
 from policylang.batch.wave.arrays import LayerArrays, layer_arrays
 from policylang.batch.wave.keys import Keys, money_fact, unit_fact
+from policylang.batch.wave.layer import LayerStep
 from policylang.batch.wave.probe import RowValues, first_share_for
 from policylang.batch.wave.rows import plan_values
-from policylang.batch.wave.state import State
+from policylang.batch.wave.state import State, by_unique
 from policylang.eval import paid as funds
 from policylang.ir.units import fmt_yuan
 
@@ -292,16 +292,6 @@ class Wave(_Kernel):
         return self._memo[key]  # type: ignore[return-value]
 
 
-def by_unique(fn, *keys: np.ndarray) -> tuple[list, np.ndarray]:
-    """fn once per distinct tuple of the int keys (Python values, from the memo of a row-local lookup):
-    (the results, an index per row into them)."""
-    if len(keys[0]) == 0:
-        return [], np.zeros(0, dtype=np.int64)
-    stacked = np.stack(keys, axis=1)
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return [fn(*map(int, u)) for u in uniq], inverse.reshape(-1)
-
-
 def with_defaults(policy: ir.Policy, cols: Columns) -> Columns:
     """The columns with each field's default (字段 … 默认) where a row lacks it, as Claim.facts_with gives it."""
     defaults = policy.defaults()
@@ -331,23 +321,16 @@ def _fractions(policy: ir.Policy, values: list[RowValues]) -> set[Fraction]:
     return out
 
 
-class Step:
-    """One layer's results for its claims in a step."""
-
-    def __init__(self, m: int) -> None:
-        z = np.zeros(m, dtype=np.int64)
-        self.paid, self.counted, self.other, self.above = z, z.copy(), z.copy(), z.copy()
-        self.why = np.full(m, "", dtype=object)
-
-
-from policylang.batch.wave.layer import LayerStep  # noqa: E402  (the layer's steps use Wave's families)
 
 __all__ = ["Wave", "settle_wave"]
 
 
-def settle_wave(policy: ir.Policy, cols: Columns, original: Columns, order: np.ndarray) -> tuple[Wave, Counter]:
-    """Run the wave engine on time-sorted columns; returns it (its arrays in sorted order) and the fallback count."""
-    w = Wave(policy, with_defaults(policy, cols), original, order)
+def settle_wave(policy: ir.Policy, cols: Columns, order: np.ndarray) -> Settled:
+    """Run the wave engine on a batch (order: its rows by person, date and input row); results in input order."""
+    w = Wave(policy, with_defaults(policy, cols.take(order)), cols, order)
     w.run()
-    return w, w.scalar()
-
+    why = w.scalar()
+    n = len(cols)
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.arange(n)
+    return Settled(w.c.row, w.scheme, w.money, w.layers, w.mask, w.days, w.reasons, w.scalar_why, why).take(inverse)

@@ -9,7 +9,7 @@ round(X before). Amounts a layer rounds cumulatively are held in 1/den 分 (den:
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
@@ -17,18 +17,26 @@ from policylang import ir
 from policylang.batch.segments import mul_round, round_div
 from policylang.batch.wave.arrays import LayerArrays
 from policylang.batch.wave.probe import deductible_for
+from policylang.batch.wave.state import by_unique
 from policylang.eval.accumulators import band_inverse, band_value, running_scope
 from policylang.ir import terms
 from policylang.ir.rounding import round_fen
 
-if TYPE_CHECKING:
-    from policylang.batch.wave.engine import Wave
-
 _UNIT_WHY = {1: "缺少“{}”", 2: "“{}”不是整数"}
 
 
+class Step:
+    """One layer's results for its claims in a step."""
+
+    def __init__(self, m: int) -> None:
+        z = np.zeros(m, dtype=np.int64)
+        self.paid, self.counted, self.other, self.above = z, z.copy(), z.copy(), z.copy()
+        self.why = np.full(m, "", dtype=object)
+
+
 class LayerStep:
-    def __init__(self, wave: Wave, scheme: ir.Scheme, j: int, rows: np.ndarray, vid: np.ndarray,
+    def __init__(self, wave: Any,  # engine.Wave (which imports this module)
+                 scheme: ir.Scheme, j: int, rows: np.ndarray, vid: np.ndarray,
                  la: LayerArrays) -> None:
         self.w, self.scheme, self.layer, self.j = wave, scheme, scheme.layers[j], j
         self.rows, self.vid, self.la = rows, vid, la
@@ -72,8 +80,6 @@ class LayerStep:
 
     # ---- the layer -------------------------------------------------------------------------------
     def settle(self, base: np.ndarray, policy_range: np.ndarray, cost: np.ndarray, need_above: bool):
-        from policylang.batch.wave.engine import Step
-
         layer, la, vid, rows = self.layer, self.la, self.vid, self.rows
         out = Step(len(rows))
         self.field_scopes()
@@ -173,8 +179,6 @@ class LayerStep:
             n = np.ones(len(sub), dtype=np.int64)
             if ded.counts or ded.step is not None or ded.compound is not None:
                 n = w.count(self.scheme, (self.scheme.name, self.layer.name, "deductible"), r)
-            from policylang.batch.wave.engine import by_unique
-
             found, inverse = by_unique(self._adjusted, vid[sub], amount[sub], held, n)
             adjusted = np.array(found, dtype=np.int64)[inverse]
             missing = adjusted < 0

@@ -61,4 +61,14 @@ class State:
         self.journal = []
 
 
-__all__ = ["State"]
+def by_unique(fn, *keys: np.ndarray) -> tuple[list, np.ndarray]:
+    """fn once per distinct tuple of the int keys (Python values, from the memo of a row-local lookup):
+    (the results, an index per row into them)."""
+    if len(keys[0]) == 0:
+        return [], np.zeros(0, dtype=np.int64)
+    stacked = np.stack(keys, axis=1)
+    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    return [fn(*map(int, u)) for u in uniq], inverse.reshape(-1)
+
+
+__all__ = ["State", "by_unique"]

@@ -107,16 +107,18 @@ class Wave(_Kernel):
         else:
             name = (scheme.name, layer.name, what, limit.scope, shared, stay, limit.by)
             cols = lambda: self.keys.scope(limit.scope, shared, stay, limit.by)  # noqa: E731
+        spec: tuple | None = ("scope", limit.scope, False if limit.counts_in else shared, stay, limit.by)
         if separate:
             name = (*name, "cell", what)
             base = cols
             cols = lambda: [*base(), cells]  # noqa: E731
-        return self.state.family(name, cols)
+            spec = None
+        return self.state.family(name, cols, spec)
 
     def own_family(self, scheme: ir.Scheme, layer: ir.Layer, what: str, scope: ir.Scope, by: str | None = None):
         """LayerSettler.key(what, scope): the layer's private running total in a scope."""
         return self.state.family((scheme.name, layer.name, what, scope, by),
-                                 lambda: self.keys.scope(scope, False, None, by))
+                                 lambda: self.keys.scope(scope, False, None, by), ("scope", scope, False, None, by))
 
     def count(self, scheme: ir.Scheme, who: tuple, rows: np.ndarray) -> np.ndarray:
         """LayerSettler.count: which admission of the period each claim belongs to (a 住院号 keeps its number)."""
@@ -292,6 +294,13 @@ class Wave(_Kernel):
         return self._memo[key]  # type: ignore[return-value]
 
 
+def wave_facts(policy: ir.Policy, cols: Columns) -> set[str]:
+    """The fact columns the engine reads: every name the schemes mention, plus the keys of running totals."""
+    names = {n for n in ir.walk(policy.schemes) if isinstance(n, str)}
+    names |= {"住院号", "转诊号", "入院日期", "账户余额", "就医地", *policy.defaults()}
+    return names & set(cols.facts)
+
+
 def with_defaults(policy: ir.Policy, cols: Columns) -> Columns:
     """The columns with each field's default (字段 … 默认) where a row lacks it, as Claim.facts_with gives it."""
     defaults = policy.defaults()
@@ -327,7 +336,7 @@ __all__ = ["Wave", "settle_wave"]
 
 def settle_wave(policy: ir.Policy, cols: Columns, order: np.ndarray) -> Settled:
     """Run the wave engine on a batch (order: its rows by person, date and input row); results in input order."""
-    w = Wave(policy, with_defaults(policy, cols.take(order)), cols, order)
+    w = Wave(policy, with_defaults(policy, cols.take(order, wave_facts(policy, cols))), cols, order)
     w.run()
     why = w.scalar()
     n = len(cols)

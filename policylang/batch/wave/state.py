@@ -23,12 +23,20 @@ class State:
         self.person = person
         self.slot_of: dict[Hashable, np.ndarray] = {}
         self.values: dict[Hashable, np.ndarray] = {}
+        self.by_spec: dict[Hashable, np.ndarray] = {}
         self.journal: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def family(self, name: Hashable, key: KeyColumns) -> Hashable:
-        """Declare an accumulator (once): key() gives its key columns for every row."""
+    def family(self, name: Hashable, key: KeyColumns, spec: Hashable | None = None) -> Hashable:
+        """Declare an accumulator (once): key() gives its key columns for every row; families with the same
+        spec (the same scope key) share their slot ids."""
         if name not in self.slot_of:
-            ids = pd.factorize(group_ids(self.person, *key()))[0].astype(np.int64)
+            ids = self.by_spec.get(spec) if spec is not None else None
+            if ids is None:
+                ids = group_ids(self.person, *key())
+                if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= 4 * len(ids) + 64):  # sparse: number them
+                    ids = pd.factorize(ids)[0].astype(np.int64)
+                if spec is not None:
+                    self.by_spec[spec] = ids
             self.slot_of[name] = ids
             self.values[name] = np.zeros(int(ids.max()) + 1 if len(ids) else 1, dtype=np.int64)
         return name

@@ -79,6 +79,7 @@ class Columns:
     amount: np.ndarray  # 分
     facts: Mapping[str, FactColumn]
     items: Mapping[int, tuple[Item, ...]] = attrs.field(factory=dict)  # by position, for itemised claims
+    openings: Mapping[int, Person] = attrs.field(factory=dict)  # by person code: 已累计 year-to-date totals
 
     def __len__(self) -> int:
         return len(self.row)
@@ -111,7 +112,8 @@ class Columns:
         where = {int(p): i for i, p in enumerate(idx)} if self.items else {}
         items = {where[p]: it for p, it in self.items.items() if p in where}
         return Columns(self.row[idx], self.person[idx], self.person_ids, self.date[idx], self.amount[idx],
-                       {k: c.take(idx) for k, c in self.facts.items() if only is None or k in only}, items)
+                       {k: c.take(idx) for k, c in self.facts.items() if only is None or k in only}, items,
+                       self.openings)
 
     def row_facts(self, i: int) -> dict[str, object]:
         out = {}
@@ -124,7 +126,8 @@ class Columns:
     def person_claims(self, positions: Sequence[int]) -> tuple[Person, list[Claim]]:
         """One person's claims (positions in input order) as the scalar evaluator takes them."""
         first = positions[0]
-        person = Person(self.person_ids[self.person[first]])
+        code = int(self.person[first])
+        person = self.openings.get(code) or Person(self.person_ids[code])
         claims = [Claim(from_day(self.date[p]), int(self.amount[p]), facts(self.row_facts(p)), k,
                         self.items.get(p, ())) for k, p in enumerate(positions)]
         return person, claims

@@ -15,7 +15,6 @@ from policylang.batch.columns import AMOUNT, DATE, ITEMS, PERSON, Columns
 from policylang.batch.kernel import Settled, layer_names
 from policylang.batch.settle import settle_columns
 from policylang.eval.settle import ClaimResult, LayerShare, Places
-from policylang.eval.settle import settle as scalar_settle
 from policylang.eval.trace import TraceLine
 from policylang.ir.claims import Claim, Person
 
@@ -52,9 +51,10 @@ def settle_person(policy: ir.Policy, person: Person, claims: Sequence[Claim]) ->
     """Settle one person's claims (in the given order) through the batch kernel."""
     if not claims:
         return PersonRun((), ())
-    if person.opening:  # 已累计: year-to-date totals, which a claim table does not carry: the scalar path
-        return PersonRun(scalar_settle(policy, person, claims), ("已累计的年初至今金额",))
-    settled = settle_columns(policy, Columns.from_records(_records(person, claims)))
+    cols = Columns.from_records(_records(person, claims))
+    if person.opening:  # 已累计: year-to-date totals open the person's running totals (the wave engine)
+        cols = attrs.evolve(cols, openings={0: person})
+    settled = settle_columns(policy, cols)
     names = layer_names(policy)
     results = tuple(_result(policy, settled, i, c, names) for i, c in enumerate(claims))
     return PersonRun(results, tuple(sorted({str(w) for w in settled.scalar if w})))

@@ -31,7 +31,7 @@ def settle_columns(policy: ir.Policy, cols: Columns, engine: str = "auto") -> Se
         raise ValueError(f"unknown engine {engine!r}")
     if engine == "kernel":
         return settle_scalar_fallback(policy, cols)
-    if engine == "wave" or needs_wave(policy):
+    if engine == "wave" or needs_wave(policy) or cols.openings:  # 已累计 opens totals: the wave engine
         return settle_wave(policy, cols, _time_order(cols))
     settled, handed = settle_kernel(policy, cols)
     if handed:

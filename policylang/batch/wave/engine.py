@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 
 from policylang import ir
-from policylang.batch.columns import Columns, FactColumn
+from policylang.batch.columns import Columns, FactColumn, from_day
 from policylang.batch.kernel import MONEY, Settled, _Kernel, layer_names
 from policylang.batch.segments import mul_round
 from policylang.batch.wave.arrays import LayerArrays, layer_arrays
@@ -26,6 +26,7 @@ from policylang.batch.wave.probe import RowValues, first_share_for
 from policylang.batch.wave.rows import plan_values
 from policylang.batch.wave.state import State, by_unique
 from policylang.eval import paid as funds
+from policylang.eval.accumulators import opening_balances
 from policylang.ir.units import fmt_yuan
 
 
@@ -66,6 +67,48 @@ class Wave(_Kernel):
         other = self.other_paid_all(refused & plan.other_paid_applies)
         self.money["个人自付"][refused] -= other[refused]
         self.money["现金支付"][refused] -= other[refused]
+
+    def open_balances(self) -> None:
+        """已累计: each person's year-to-date totals (accumulators.opening_balances) start the running totals
+        of the period that contains their date (截至, else the person's first claim)."""
+        c = self.c
+        for code, person in c.openings.items():
+            rows = np.nonzero(c.person == code)[0]
+            if not len(rows) or not person.opening:
+                continue
+            first_day = from_day(int(c.date[rows].min()))
+            for key, amount in opening_balances(self.policy, person, first_day):
+                found = self.opening_family(key)
+                if found is None:
+                    continue
+                fam, what = found
+                at = rows[self.keys.period[rows] == key[-1][1]]
+                if len(at):
+                    values, slots = self.state.values[fam], self.state.slot_of[fam]
+                    values[slots[at[0]]] += amount * (self.den if what == "cap" else 1)  # caps count in 1/den 分
+
+    def opening_family(self, key: tuple) -> tuple[object, str] | None:
+        """The family of a ledger key an opening balance names (a named 累计 or a layer's own period total)."""
+        if key[0] == "累计":
+            limit = next((lim for s in self.policy.schemes for la in s.layers
+                          for lim in (la.deductible, la.fee_limit, *la.caps)
+                          if lim is not None and lim.counts_in == key[1] and lim.scope is ir.Scope.PERIOD), None)
+            if limit is None:
+                return None
+            scheme = next(s for s in self.policy.schemes for la in s.layers
+                          if limit in (la.deductible, la.fee_limit, *la.caps))
+            layer = next(la for la in scheme.layers if limit in (la.deductible, la.fee_limit, *la.caps))
+            what = "cap" if isinstance(limit, ir.Cap) else "deductible" if isinstance(limit, ir.Deductible) else "fee_limit"
+            return self.limit_family(scheme, layer, what, limit), what
+        scheme = next((s for s in self.policy.schemes if s.name == key[0]), None)
+        layer = next((la for la in scheme.layers if la.name == key[1]), None) if scheme else None
+        if scheme is None or layer is None:
+            return None
+        what = key[2]
+        limits = {"cap": list(layer.caps), "deductible": [layer.deductible], "fee_limit": [layer.fee_limit]}[what]
+        limit = next((lim for lim in limits if lim is not None and not lim.counts_in
+                      and lim.scope is ir.Scope.PERIOD), None)
+        return None if limit is None else (self.limit_family(scheme, layer, what, limit), what)
 
     # ---- per-row facts ---------------------------------------------------------------------------
     def money_fact(self, name: str) -> np.ndarray:
@@ -337,6 +380,7 @@ __all__ = ["Wave", "settle_wave"]
 def settle_wave(policy: ir.Policy, cols: Columns, order: np.ndarray) -> Settled:
     """Run the wave engine on a batch (order: its rows by person, date and input row); results in input order."""
     w = Wave(policy, with_defaults(policy, cols.take(order, wave_facts(policy, cols))), cols, order)
+    w.open_balances()
     w.run()
     why = w.scalar()
     n = len(cols)

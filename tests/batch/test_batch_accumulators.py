@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 from batchcheck import ROOT, assert_same, policy_of
 
 from policylang.api import check_path
@@ -44,10 +45,17 @@ def test_generated_people_settle_alike_in_batch() -> None:
     assert_same(policy, cols, settle_columns(policy, cols))
 
 
-def test_year_to_date_totals_take_the_scalar_path() -> None:
+def test_year_to_date_totals_open_the_wave_engines_totals() -> None:
+    """已累计 on a person: the wave engine starts the named and the layer's own totals from them."""
     checked = check_path(ROOT / "tests" / "vocabulary" / "accumulators" / "rules.policy")
-    case = next(c for c in checked.compiled.tests if c.person.opening)
-    claims = [tc.claim for tc in case.claims]
-    run = settle_person(checked.policy, case.person, claims)
-    assert run.fallback and [r.fund for r in run.results] == [r.fund for r in settle(checked.policy, case.person,
-                                                                                        claims)]
+    cases = [c for c in checked.compiled.tests if c.person.opening]
+    assert len(cases) >= 2  # a named 累计 and a layer's own 方案名·封顶线
+    for case in cases:
+        claims = [tc.claim for tc in case.claims]
+        run = settle_person(checked.policy, case.person, claims)
+        assert not run.fallback
+        scalar = settle(checked.policy, case.person, claims)
+        assert [r.outputs() | {"trace": None} for r in run.results] == [
+            {k: v for k, v in r.outputs().items() if k in run.results[0].outputs()} | {"trace": None} for r in scalar]
+        without = settle_person(checked.policy, attrs.evolve(case.person, opening=()), claims)
+        assert [r.fund for r in without.results] != [r.fund for r in run.results]  # the balance mattered

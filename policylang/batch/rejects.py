@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
+import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -30,6 +31,7 @@ from policylang.batch.columns import (
     FactColumn,
     day_number,
 )
+from policylang.batch.openings import check_openings, header_problem, is_opening, openings_of
 from policylang.diagnostics import did_you_mean
 from policylang.inputs.cells import MAX_AMOUNT_FEN, parse_date
 from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
@@ -48,7 +50,10 @@ class TableError(Exception):
 
 def check_header(policy: ir.Policy, columns: Sequence[str]) -> None:
     known = {*RESERVED, *(e.name for e in policy.enums), *(f.name for f in policy.fields)}
-    unknown = [c for c in columns if c not in known]
+    problem = header_problem(policy, columns)  # 已累计：NAME columns (openings.py)
+    if problem:
+        raise TableError(problem)
+    unknown = [c for c in columns if c not in known and not is_opening(c)]
     if unknown:
         hints = [h for c in unknown if (h := did_you_mean(c, sorted(known)))]
         hint = f"；{hints[0]}" if hints else ""
@@ -246,9 +251,11 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
     else:
         fail(~has_items, "缺少“费用”（或“明细”）")
 
+    opening_columns = {c: _text(table, c) for c in names if is_opening(c)}
+    per_person = check_openings(opening_columns, person, fail) if opening_columns else {}
     facts: dict[str, FactColumn] = {}
     for name in names:
-        if name in RESERVED or name in INTERNAL:
+        if name in RESERVED or name in INTERNAL or name in opening_columns:
             continue
         column = _column(table, name)  # a dictionary stays one (codes re-encoded); any other type as text
         column = column if pa.types.is_dictionary(column.type) or pa.types.is_string(column.type) else cell_text(column)
@@ -274,6 +281,8 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
         cols = Columns(rows[good], pcodes.astype(np.int64), pids, date_days[good], amount[good],
                        {k: c.take(good) for k, c in facts.items()},
                        {where[p]: it for p, it in items.items() if p in where})
+    if per_person:
+        cols = attrs.evolve(cols, openings=openings_of(per_person, cols.person, pids, good))
     bad_rows = np.nonzero(~ok)[0]
     rejects = pd.DataFrame({ROW: rows[bad_rows], REJECT: ["；".join(reasons[int(i)]) for i in bad_rows]})
     return cols, good, rejects

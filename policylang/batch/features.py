@@ -127,13 +127,28 @@ def requirement_fields(policy: ir.Policy) -> set[str]:
     return _fields_of([s.requirements for s in policy.schemes])
 
 
-def ir_dates(policy: ir.Policy) -> set[dt.date]:
+_SCAN: dict[int, tuple[ir.Policy, frozenset[dt.date], bool]] = {}  # by id(policy): one walk per policy
+
+
+def _scan(policy: ir.Policy) -> tuple[frozenset[dt.date], bool]:
+    found = _SCAN.get(id(policy))
+    if found is None or found[0] is not policy:
+        nodes = list(_walk(policy.schemes))
+        found = (policy, frozenset(n for n in nodes if isinstance(n, dt.date)),
+                 any(isinstance(n, ir.RefValue) for n in nodes))
+        if len(_SCAN) > 64:
+            _SCAN.clear()
+        _SCAN[id(policy)] = found
+    return found[1], found[2]
+
+
+def ir_dates(policy: ir.Policy) -> frozenset[dt.date]:
     """Every date in the schemes (validity bounds): where a row-local parameter may change."""
-    return {n for n in _walk(policy.schemes) if isinstance(n, dt.date)}
+    return _scan(policy)[0]
 
 
 def uses_references(policy: ir.Policy) -> bool:
-    return any(isinstance(n, ir.RefValue) for n in _walk(policy.schemes))
+    return _scan(policy)[1]
 
 
 def has_requirements(policy: ir.Policy) -> bool:

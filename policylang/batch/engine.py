@@ -29,6 +29,7 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names
+from policylang.batch.parallel import process_parallel
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.batch.settle import settle_columns
 from policylang.inputs.columnar import person_keys
@@ -189,7 +190,7 @@ class Run:
     """One batch run: a work folder beside OUT, DuckDB for the table work."""
 
     def __init__(self, policy: ir.Policy, claims: Path, out: Path, rejects: Path | None = None,
-                 chunk_rows: int | None = None, memory_limit: str = "2GB") -> None:
+                 chunk_rows: int | None = None, memory_limit: str = "2GB", workers: int = 1) -> None:
         self.policy, self.claims, self.out = policy, claims, out
         self.in_kind, self.out_kind = table_format(claims), table_format(out)
         self.rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
@@ -200,6 +201,7 @@ class Run:
         self.commit = Commit(out, self.rejects)
         self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
         self.chunk_rows = chunk_rows or default_chunk_rows(memory_limit)
+        self.workers = workers  # cores for settling a chunk (batch/parallel.py)
         self.kept: pa.Table | None = None  # the numbered input, when it is at most chunk_rows rows
         self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
         self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
@@ -255,7 +257,7 @@ class Run:
     def settle_local(self, advance: Callable[[int], None]) -> None:
         if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
             chunk = self.kept if self.kept is not None else pq.read_table(self.numbered)
-            self.in_memory = process_chunk(self.policy, chunk, self.schema)
+            self.in_memory = process_parallel(self.policy, chunk, self.schema, self.workers)
             advance(chunk.num_rows)
             return
         _, parts = self.partitions()

@@ -53,12 +53,14 @@ def _print_query(columns: list[str], rows: list[tuple], console: Console) -> Non
               help="每个分区的行数，默认按 --memory 计算，至多 1,000,000；不超过它的表在内存中一次结算 "
                    "(rows per person-partitioned chunk; default from --memory, at most 1,000,000).")
 @click.option("--memory", default="2GB", show_default=True, help="DuckDB 内存上限 (DuckDB memory limit).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="本机结算用的进程数，默认为可用的 CPU 核数 (worker processes; default: the usable cores).")
 @click.option("--sql", "sql", metavar="QUERY",
               help="对视图 结果/settled、拒绝/rejects 执行查询并打印；查询不能读写其他文件 "
                    "(run a summary query on the result views; no file access).")
 @quiet_option
 def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str, master: str | None,
-              chunk_rows: int, memory: str, sql: str | None, quiet: bool) -> None:
+              chunk_rows: int, memory: str, workers: int | None, sql: str | None, quiet: bool) -> None:
     """批量结算理赔表（CSV 或 Parquet），按原顺序输出结算列 (settle a claim table).
 
     \b
@@ -72,7 +74,10 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
         click.echo(render_all([d for d in checked.diagnostics if d.is_error], checked.unit.sources), err=True)
         sys.exit(1)
     try:
-        run = Run(checked.policy, Path(claims), Path(out), Path(rejects) if rejects else None, chunk_rows, memory)
+        from policylang.batch.parallel import default_workers
+
+        run = Run(checked.policy, Path(claims), Path(out), Path(rejects) if rejects else None, chunk_rows, memory,
+                  workers or default_workers())
     except BatchError as e:
         click.echo(f"错误：{e}", err=True)
         sys.exit(1)

@@ -90,3 +90,38 @@ def test_many_claims_of_one_person_step_in_date_order() -> None:
     cols = Columns.from_records(records)
     settled = settle_columns(policy, cols, engine="wave")
     assert_same(policy, cols, settled)
+
+
+ABOVE_COST_BANDS = """地区 分段封顶示例
+依据 《示例》
+导入 "fields"
+
+方案 慢特病 (险种 = 职工医保, 就医类型 = 门诊慢特病) {
+    周期 自然年度
+    起付线 年度 1 万元
+    分段 按累计费用 { 5万元(含)以内 50%, 超过 5万元 70% }
+    封顶线 年度 3 万元
+    层 大额补助 { 基数 超过上一层封顶线的部分; 比例 90% }
+}
+"""
+
+
+def test_a_layer_above_the_cap_of_cost_based_brackets(tmp_path) -> None:
+    """基数 超过上一层封顶线的部分 after 分段 按累计费用 with a cap: the cap point is found on the bands as they
+    start at the deductible, in both backends."""
+    from policylang.api import check_path
+
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "policy.policy").write_text(ABOVE_COST_BANDS, encoding="utf-8")
+    checked = check_path(tmp_path / "r")
+    assert checked.policy is not None, checked.diagnostics
+    policy = checked.policy
+    rng = np.random.default_rng(9)
+    records = [{"参保人ID": f"P{k % 7}", "日期": dt.date(2024, 1, 1) + dt.timedelta(days=int(d)), "费用": int(a),
+                "险种": "职工医保", "人员类别": "在职", "就医类型": "门诊慢特病", "医院等级": "二级"}
+               for k, (d, a) in enumerate(zip(rng.integers(0, 360, 120), rng.integers(100_000, 4_000_000, 120),
+                                              strict=True))]
+    cols = Columns.from_records(records)
+    settled = settle_columns(policy, cols, engine="wave")
+    assert_same(policy, cols, settled)
+    assert settled.layers["大额补助"].sum() > 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import numpy as np
 
 from policylang import ir
@@ -21,6 +22,7 @@ from policylang.batch.wave.state import by_unique
 from policylang.eval.accumulators import band_inverse, band_value, running_scope
 from policylang.ir import terms
 from policylang.ir.rounding import round_fen
+from policylang.ir.values import Money
 
 _UNIT_WHY = {1: "缺少“{}”", 2: "“{}”不是整数"}
 
@@ -226,6 +228,7 @@ class LayerStep:
         after = before + x
         self.st.put(fam, self.rows, np.where(self.live, after, before))
         self.span = (before, after)
+        self.floor = floor if cost else None  # 按累计费用: the bands start at the deductible (bracket_cost_pay)
         band_id = self.la.band_id[self.vid]
         raw = np.zeros(len(x), dtype=np.int64)
         for i, bands in enumerate(self.la.bandsets):
@@ -310,6 +313,11 @@ class LayerStep:
         band_id = self.la.band_id[self.vid]
         for i in np.nonzero(cut)[0]:
             bands = self.la.bandsets[int(band_id[i])]
+            if self.floor is not None:
+                lift = int(self.floor[i])
+                bands = tuple(attrs.evolve(b, lower=Money(max(int(b.lower), lift)),
+                                           upper=None if b.upper is None else Money(max(int(b.upper), lift)))
+                              for b in bands)
             lo, hi = int(before[i]), int(after[i])
             target = band_value(bands, lo) + Fraction(int(pay[i]), d)
             x = round_fen(band_inverse(bands, target, lo, hi), self.mode)

@@ -257,7 +257,7 @@ class Run:
     def settle_local(self, advance: Callable[[int], None]) -> None:
         if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
             chunk = self.kept if self.kept is not None else pq.read_table(self.numbered)
-            self.in_memory = process_parallel(self.policy, chunk, self.schema, self.workers)
+            self.in_memory = process_parallel(process_chunk, self.policy, chunk, self.schema, self.workers)
             advance(chunk.num_rows)
             return
         _, parts = self.partitions()

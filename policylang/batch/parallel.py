@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -31,10 +32,8 @@ def default_workers() -> int:
 
 
 def _settle_part(k: int) -> bytes:
-    from policylang.batch.engine import process_chunk
-
-    policy, parts, schema = _JOB["policy"], _JOB["parts"], _JOB["schema"]
-    result = process_chunk(policy, parts[k], schema)
+    settle, policy, parts, schema = _JOB["settle"], _JOB["policy"], _JOB["parts"], _JOB["schema"]
+    result = settle(policy, parts[k], schema)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, result.schema) as writer:
         writer.write_table(result)
@@ -48,14 +47,13 @@ def split(table: pa.Table, parts: int) -> list[pa.Table]:
     return [table.filter(pa.array(codes == k)) for k in range(parts)]
 
 
-def process_parallel(policy: ir.Policy, table: pa.Table, schema: pa.Schema, workers: int) -> pa.Table:
-    """engine.process_chunk on `workers` cores: the same table, in the same row order."""
-    from policylang.batch.engine import process_chunk
-
+def process_parallel(process_chunk: Callable[[ir.Policy, pa.Table, pa.Schema], pa.Table], policy: ir.Policy,
+                     table: pa.Table, schema: pa.Schema, workers: int) -> pa.Table:
+    """process_chunk (engine.py's) on `workers` cores: the same table, in the same row order."""
     if workers <= 1 or table.num_rows < MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods():
         return process_chunk(policy, table, schema)
     parts = split(table, workers)
-    _JOB.update(policy=policy, parts=parts, schema=schema)
+    _JOB.update(settle=process_chunk, policy=policy, parts=parts, schema=schema)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             blobs = pool.map(_settle_part, range(workers))

@@ -31,7 +31,7 @@ def test_parts_settle_as_the_whole_chunk(region: str, monkeypatch) -> None:
     schema = result_schema(policy, inputs)
     monkeypatch.setattr(parallel, "MIN_ROWS", 100)
     whole = process_chunk(policy, table, schema)
-    both = parallel.process_parallel(policy, table, schema, 2)
+    both = parallel.process_parallel(process_chunk, policy, table, schema, 2)
     assert both.equals(whole)
     assert both.column(ROW).to_pylist() == sorted(both.column(ROW).to_pylist())
 
@@ -50,5 +50,5 @@ def test_one_worker_or_a_small_chunk_stays_in_process(monkeypatch) -> None:
     table = _numbered(policy, 600, 4)
     schema = result_schema(policy, [c for c in table.column_names if c not in (ROW, PROBLEM, KEY)])
     monkeypatch.setattr(parallel, "_settle_part", lambda k: pytest.fail("forked a worker"))
-    assert parallel.process_parallel(policy, table, schema, 1).equals(process_chunk(policy, table, schema))
-    assert parallel.process_parallel(policy, table, schema, 2).equals(process_chunk(policy, table, schema))
+    assert parallel.process_parallel(process_chunk, policy, table, schema, 1).equals(process_chunk(policy, table, schema))
+    assert parallel.process_parallel(process_chunk, policy, table, schema, 2).equals(process_chunk(policy, table, schema))

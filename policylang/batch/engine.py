@@ -57,9 +57,10 @@ def table_format(path: Path) -> str:
     raise BatchError(f"无法识别的文件类型：{path}（应为 .csv 或 .parquet） (unknown table format)")
 
 
-def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
-    """The columns a settled chunk carries: the input (text), row number, reject reason, the settlement."""
-    fields = [pa.field(c, pa.string()) for c in inputs]
+def result_schema(policy: ir.Policy, inputs: pa.Schema | list[str]) -> pa.Schema:
+    """The columns a settled chunk carries: the input (as read: typed Parquet columns keep their type; a
+    list of names means text), row number, reject reason, the settlement."""
+    fields = [pa.field(c, pa.string()) for c in inputs] if isinstance(inputs, list) else list(inputs)
     fields += [pa.field(ROW, pa.int64()), pa.field(KEY, pa.string()), pa.field(REJECT, pa.string()),
                pa.field(SCHEME, pa.string())]
     fields += [pa.field(m, pa.int64()) for m in OUT_MONEY]
@@ -68,17 +69,12 @@ def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """An input column as the text cells the result file shows (typed Parquet columns: tabletext.cell_text)."""
-    if pa.types.is_string(column.type):
-        return column
-    return pa.chunked_array([cell_text(c) for c in column.chunks], pa.string())
-
-
 def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> pa.Table:
     """Validate and settle one chunk (every claim of its persons): input columns plus results.
 
-    The chunk's input columns go to the result as they are (Arrow arrays, no copy through Python objects)."""
+    The chunk's input columns go to the result as they are, with their types (Arrow arrays, no copy through
+    Python objects); schema gives the other columns' types (the inputs' may differ by chunk source: a
+    dictionary-encoded enumeration read back by DuckDB is text)."""
     table = as_table(frame)
     cols, good, rejects = validate(policy, table)
     if len(cols) and int(cols.amount.max()) * len(cols) >= SUM_LIMIT and sum(map(int, cols.amount)) >= SUM_LIMIT:
@@ -86,15 +82,12 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
                          "would overflow int64)")
     settled = settle_columns(policy, cols)
     n = table.num_rows
-    out: dict[str, object] = {c: _as_text(table.column(c)) for c in table.column_names
-                              if c not in (ROW, PROBLEM, KEY)}
+    out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
     out[ROW] = table.column(ROW)
     out[KEY] = table.column(KEY)
     ok = np.zeros(n, dtype=bool)
     ok[good] = True
-    reject = np.full(n, None, dtype=object)
-    reject[~ok] = rejects[REJECT].to_numpy(dtype=object)
-    out[REJECT] = reject
+    out[REJECT] = _placed(n, np.nonzero(~ok)[0], rejects[REJECT].to_numpy(dtype=object))
     names = [s.name for s in policy.schemes]
     scheme_code = np.full(n, -1, dtype=np.int64)
     scheme_code[good] = settled.scheme
@@ -118,17 +111,24 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     out[DAYS] = column(settled.days)
     out[REFUSED] = _texts(n, good, settled.reasons)
     out[SCALAR] = _texts(n, good, settled.scalar)
-    arrays = [out[f.name] if isinstance(out[f.name], pa.Array | pa.ChunkedArray)
-              else pa.array(out[f.name], type=f.type) for f in schema]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    fields = [table.schema.field(f.name) if f.name in table.column_names and f.name not in (ROW, KEY) else f
+              for f in schema]
+    return pa.Table.from_arrays([out[f.name] for f in fields], schema=pa.schema(fields))
+
+
+def _placed(n: int, where: np.ndarray, texts: np.ndarray) -> pa.Array:
+    """A string column of n rows, null but at positions where (texts[i] at where[i]): one Arrow take."""
+    if len(where) == 0:
+        return pa.nulls(n, pa.string())
+    index = np.full(n, -1, dtype=np.int64)
+    index[where] = np.arange(len(where))
+    return pa.array(texts, pa.string()).take(pa.array(index, mask=index < 0))
 
 
 def _texts(n: int, good: np.ndarray, values: np.ndarray) -> pa.Array:
     """Per-row text of the good rows ("" = none) as a nullable string column: Python only for non-empty ones."""
-    full = np.full(n, None, dtype=object)
     some = np.nonzero(values != "")[0]
-    full[good[some]] = values[some]
-    return pa.array(full, type=pa.string())
+    return _placed(n, good[some], values[some])
 
 
 @attrs.frozen
@@ -150,6 +150,36 @@ def _money_sql(col: str, kind: str) -> str:
     yuan = f"(CAST({q} AS DECIMAL(38,0)) * 0.01)"
     text = f"CAST({yuan} AS DECIMAL(18,2))" if kind == "parquet" else f"CAST(CAST({yuan} AS DECIMAL(38,2)) AS VARCHAR)"
     return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
+
+
+def write_in_memory(table: pa.Table, inputs: list[str], money: list[str], out: Path, out_kind: str,
+                    rejects: Path, rejects_kind: str) -> None:
+    """A settled table in input order to OUT (settled rows) and the rejects file, from Arrow (output.py)."""
+    from policylang.batch.output import BATCH_ROWS, write_table
+
+    def take(name: str):
+        return lambda b: b.column(name)
+
+    def yuan(name: str):
+        return lambda b: fen_to_yuan(b.column(name))
+
+    def settled(b: pa.RecordBatch) -> pa.Array | None:
+        return None if b.column(REJECT).null_count == b.num_rows else b.column(REJECT).is_null()
+
+    def rejected(b: pa.RecordBatch) -> pa.Array | None:
+        return None if b.column(REJECT).null_count == 0 else b.column(REJECT).is_valid()
+
+    kinds = table.schema
+    result = {c: take(c) for c in inputs} | {SCHEME: take(SCHEME)} | {m: yuan(m) for m in money}
+    result |= {DAYS: take(DAYS), REFUSED: take(REFUSED)}
+    result_schema = pa.schema([kinds.field(c) for c in (*inputs, SCHEME)] +
+                              [pa.field(m, pa.decimal128(18, 2)) for m in money] +
+                              [kinds.field(DAYS), kinds.field(REFUSED)])
+    write_table(table.to_batches(BATCH_ROWS), result, result_schema, settled, out, out_kind)
+    reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
+    reject_schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()),
+                               *(kinds.field(c) for c in inputs)])
+    write_table(table.to_batches(BATCH_ROWS), reject, reject_schema, rejected, rejects, rejects_kind)
 
 
 def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -214,7 +244,12 @@ class Run:
         except BaseException:
             self.close()  # no work folder or partial file outlives a refused run
             raise
-        self.schema = result_schema(policy, self.inputs)
+        self.schema = result_schema(policy, self._input_fields())
+
+    def _input_fields(self) -> pa.Schema:
+        """The input columns as numbered: typed Parquet columns keep their type (tabletext.keeps_type)."""
+        numbered = self.kept.schema if self.kept is not None else pq.read_schema(self.numbered)
+        return pa.schema([numbered.field(c) for c in self.inputs])
 
     def _numbered_input(self) -> tuple[list[str], Path, int]:
         """Read the claim table (tabletext.py) into the work folder, numbered and keyed by person."""
@@ -288,15 +323,16 @@ class Run:
         self.con.sql("CREATE OR REPLACE VIEW 拒绝 AS SELECT * FROM rejects")
 
     def write(self) -> None:
-        """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py)."""
-        money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py).
+
+        A table settled in memory is written from Arrow (output.py); the partitioned one by DuckDB."""
+        if self.in_memory is not None:
+            write_in_memory(self.in_memory, self.inputs, self._money(), self.commit.partial(self.out), self.out_kind,
+                            self.commit.partial(self.rejects), table_format(self.rejects))
+            self.commit.apply()
+            return
+        money = self._money()
         source, as_yuan = "results", lambda m: f"{_money_sql(m, self.out_kind)} AS {_quote(m)}"
-        if self.in_memory is not None and self.out_kind == "parquet":  # 分 → yuan by NumPy, exactly
-            yuan = self.in_memory.select([REJECT, *self.inputs, SCHEME, DAYS, REFUSED])
-            for m in money:
-                yuan = yuan.append_column(m, fen_to_yuan(self.in_memory.column(m)))
-            self.con.register("results_yuan", yuan)
-            source, as_yuan = "results_yuan", _quote
         out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME), *(as_yuan(m) for m in money),
                               _quote(DAYS), _quote(REFUSED)])
         self._copy(f"SELECT {out_cols} FROM {source} WHERE {REJECT} IS NULL{self.ordered}",
@@ -305,6 +341,10 @@ class Run:
                    f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.commit.partial(self.rejects),
                    table_format(self.rejects))
         self.commit.apply()
+
+    def _money(self) -> list[str]:
+        """The money columns of the result, in output order (分 in the settled table, yuan in the files)."""
+        return [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
 
     def _copy(self, query: str, target: Path, kind: str) -> None:
         options = "FORMAT csv, HEADER true" if kind == "csv" else "FORMAT parquet"

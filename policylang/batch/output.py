@@ -1,0 +1,127 @@
+"""OUT and the rejects file written straight from the settled Arrow table, one record batch at a time.
+
+A table settled in memory (engine.Run.in_memory, already in input order) needs no query engine to be
+written: the settled rows go to OUT, the rejected ones to the rejects file, batch by batch, each batch
+filtered and converted on its own (bounded memory, no second copy of the table).
+
+- Parquet keeps the input's types: a typed date stays a date, a decimal 费用 a decimal, an enumeration
+  dictionary-encoded on disk; money is DECIMAL(18,2) yuan stored as INT64 and no Arrow schema is stored,
+  so readers see the same logical types as in a file DuckDB writes (the partitioned path).
+- CSV is the text DuckDB's COPY … (FORMAT csv, HEADER true) writes, byte for byte: UTF-8, "\\n" line
+  ends, a null as an empty field, an empty text as "", a field quoted when it holds a line break, a
+  double quote (doubled), a comma or "#"; typed cells as the text a person would type (tabletext.cell_text),
+  money as '1234.56'. The cells are built by Arrow compute column by column and joined into lines by
+  Arrow; only the bytes of a column are scanned in NumPy to skip the quoting work when nothing needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from policylang.inputs.tabletext import cell_text
+
+BATCH_ROWS = 1 << 17  # rows converted and written at a time (a Parquet row group at most)
+_SPECIAL = np.zeros(256, dtype=bool)
+_SPECIAL[[ord(c) for c in '\n\r",#']] = True  # bytes that make DuckDB quote a field
+
+__all__ = ["BATCH_ROWS", "csv_cells", "csv_field", "write_table"]
+
+Column = Callable[[pa.RecordBatch], pa.Array]  # one output column from one batch of the settled table
+
+
+def csv_field(text: str) -> str:
+    """One CSV field as DuckDB writes it (for the header; csv_cells does the same to whole columns)."""
+    if text == "" or any(_SPECIAL[b] for b in text.encode("utf-8") if b < 128):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _needs_scan(text: pa.StringArray) -> bool:
+    """Whether any byte of the column's values is one that can require quoting."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=len(text) + 1, offset=4 * text.offset)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if end == start:
+        return False
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8, count=end - start, offset=start)
+    return bool(_SPECIAL[data].any())
+
+
+def csv_cells(column: pa.Array) -> pa.StringArray:
+    """A column as CSV fields (never null): cell text, quoted where DuckDB would quote it."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):  # quote the few distinct values, then expand
+        fields = csv_cells(column.dictionary)
+        return pc.fill_null(fields.take(column.indices), "")
+    text = column if pa.types.is_string(kind) else cell_text(column).cast(pa.string())
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return pc.fill_null(text, "")  # numbers and dates: no quote, comma or line break in their text
+    if _needs_scan(text):
+        special = pc.match_substring_regex(text, '[\n\r",#]')
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+        text = pc.if_else(special, quoted, text)
+    empty = pc.equal(pc.binary_length(text), 0)
+    if pc.any(empty).as_py():
+        text = pc.if_else(empty, '""', text)
+    return pc.fill_null(text, "")
+
+
+class _CsvSink:
+    """A CSV file: the header line, then each batch's lines as one buffer."""
+
+    def __init__(self, path: Path, names: Sequence[str]) -> None:
+        self.file = open(path, "wb")  # noqa: SIM115 (closed in close())
+        self.file.write((",".join(csv_field(n) for n in names) + "\n").encode("utf-8"))
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows == 0:
+            return
+        cells = [csv_cells(c) for c in batch.columns]
+        lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+        lines = pc.binary_join_element_wise(lines, "\n", "")
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=4 * lines.offset)
+        start, end = int(offsets[0]), int(offsets[-1])
+        self.file.write(memoryview(lines.buffers()[2])[start:end])
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _ParquetSink:
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.writer = pq.ParquetWriter(path, schema, store_schema=False, store_decimal_as_integer=True)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows:
+            self.writer.write_batch(batch)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def write_table(batches: Iterator[pa.RecordBatch], columns: dict[str, Column], schema: pa.Schema,
+                keep: Callable[[pa.RecordBatch], pa.Array | None], path: Path, kind: str) -> int:
+    """Write the rows of each batch that `keep` selects (None: all) as `columns`, to path ("csv" or
+    "parquet"); schema is the output's (its Parquet types). Returns the number of rows written."""
+    sink = _CsvSink(path, list(columns)) if kind == "csv" else _ParquetSink(path, schema)
+    written = 0
+    try:
+        for batch in batches:
+            mask = keep(batch)
+            if mask is not None:
+                if not pc.any(mask).as_py():
+                    continue
+                batch = batch.filter(mask)
+            if batch.num_rows == 0:
+                continue
+            arrays = [make(batch) for make in columns.values()]
+            sink.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
+            written += batch.num_rows
+    finally:
+        sink.close()
+    return written

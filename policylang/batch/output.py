@@ -16,7 +16,9 @@ filtered and converted on its own (bounded memory, no second copy of the table).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -52,15 +54,8 @@ def _needs_scan(text: pa.StringArray) -> bool:
     return bool(_SPECIAL[data].any())
 
 
-def csv_cells(column: pa.Array) -> pa.StringArray:
-    """A column as CSV fields (never null): cell text, quoted where DuckDB would quote it."""
-    kind = column.type
-    if pa.types.is_dictionary(kind):  # quote the few distinct values, then expand
-        fields = csv_cells(column.dictionary)
-        return pc.fill_null(fields.take(column.indices), "")
-    text = column if pa.types.is_string(kind) else cell_text(column).cast(pa.string())
-    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
-        return pc.fill_null(text, "")  # numbers and dates: no quote, comma or line break in their text
+def _quoted(text: pa.StringArray) -> pa.StringArray:
+    """Text cells quoted where DuckDB would quote them (nulls stay null)."""
     if _needs_scan(text):
         special = pc.match_substring_regex(text, '[\n\r",#]')
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
@@ -68,7 +63,24 @@ def csv_cells(column: pa.Array) -> pa.StringArray:
     empty = pc.equal(pc.binary_length(text), 0)
     if pc.any(empty).as_py():
         text = pc.if_else(empty, '""', text)
-    return pc.fill_null(text, "")
+    return text
+
+
+def csv_cells(column: pa.Array, end: str = "") -> pa.StringArray:
+    """A column as CSV fields (never null), each followed by `end`: cell text (tabletext.cell_text), quoted
+    where DuckDB would quote it; an enumeration's values are formatted once each."""
+    if pa.types.is_dictionary(column.type):
+        fields = _quoted(cell_text(column.dictionary).cast(pa.string()))
+        if end:
+            fields = pc.binary_join_element_wise(fields, end, "")
+        return pc.fill_null(fields.take(column.indices), end)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        text = _quoted(column.cast(pa.string()))
+    else:  # numbers and dates: no quote, comma or line break in their text
+        text = cell_text(column).cast(pa.string())
+    if end:
+        text = pc.binary_join_element_wise(text, end, "")
+    return pc.fill_null(text, end)
 
 
 class _CsvSink:
@@ -78,15 +90,16 @@ class _CsvSink:
         self.file = open(path, "wb")  # noqa: SIM115 (closed in close())
         self.file.write((",".join(csv_field(n) for n in names) + "\n").encode("utf-8"))
 
-    def write(self, batch: pa.RecordBatch) -> None:
-        if batch.num_rows == 0:
-            return
-        cells = [csv_cells(c) for c in batch.columns]
+    @staticmethod
+    def encode(batch: pa.RecordBatch) -> memoryview:
+        *cells, last = batch.columns
+        cells = [*(csv_cells(c) for c in cells), csv_cells(last, "\n")]  # the line end joins the last column
         lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
-        lines = pc.binary_join_element_wise(lines, "\n", "")
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=4 * lines.offset)
-        start, end = int(offsets[0]), int(offsets[-1])
-        self.file.write(memoryview(lines.buffers()[2])[start:end])
+        return memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+
+    def put(self, lines: memoryview) -> None:
+        self.file.write(lines)
 
     def close(self) -> None:
         self.file.close()
@@ -96,9 +109,12 @@ class _ParquetSink:
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self.writer = pq.ParquetWriter(path, schema, store_schema=False, store_decimal_as_integer=True)
 
-    def write(self, batch: pa.RecordBatch) -> None:
-        if batch.num_rows:
-            self.writer.write_batch(batch)
+    @staticmethod
+    def encode(batch: pa.RecordBatch) -> pa.RecordBatch:
+        return batch
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        self.writer.write_batch(batch)
 
     def close(self) -> None:
         self.writer.close()
@@ -107,21 +123,41 @@ class _ParquetSink:
 def write_table(batches: Iterator[pa.RecordBatch], columns: dict[str, Column], schema: pa.Schema,
                 keep: Callable[[pa.RecordBatch], pa.Array | None], path: Path, kind: str) -> int:
     """Write the rows of each batch that `keep` selects (None: all) as `columns`, to path ("csv" or
-    "parquet"); schema is the output's (its Parquet types). Returns the number of rows written."""
-    sink = _CsvSink(path, list(columns)) if kind == "csv" else _ParquetSink(path, schema)
+    "parquet"); schema is the output's (its Parquet types). Returns the number of rows written.
+
+    Two batches are converted at a time on worker threads (Arrow and NumPy release the GIL) while the
+    previous one is written, in order."""
+    sink: _CsvSink | _ParquetSink = _CsvSink(path, list(columns)) if kind == "csv" else _ParquetSink(path, schema)
+
+    def convert(batch: pa.RecordBatch):
+        mask = keep(batch)
+        if mask is not None:
+            if not pc.any(mask).as_py():
+                return None
+            batch = batch.filter(mask)
+        if batch.num_rows == 0:
+            return None
+        out = pa.RecordBatch.from_arrays([make(batch) for make in columns.values()], schema=schema)
+        return out.num_rows, sink.encode(out)
+
     written = 0
     try:
-        for batch in batches:
-            mask = keep(batch)
-            if mask is not None:
-                if not pc.any(mask).as_py():
-                    continue
-                batch = batch.filter(mask)
-            if batch.num_rows == 0:
-                continue
-            arrays = [make(batch) for make in columns.values()]
-            sink.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
-            written += batch.num_rows
+        with ThreadPoolExecutor(2) as pool:
+            pending: deque = deque()
+            for batch in batches:
+                pending.append(pool.submit(convert, batch))
+                while len(pending) > 2 or (pending and pending[0].done()):
+                    written += _put(sink, pending.popleft().result())
+            while pending:
+                written += _put(sink, pending.popleft().result())
     finally:
         sink.close()
     return written
+
+
+def _put(sink: _CsvSink | _ParquetSink, converted) -> int:
+    if converted is None:
+        return 0
+    rows, data = converted
+    sink.put(data)
+    return rows

@@ -16,11 +16,10 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -32,6 +31,9 @@ from policylang.batch.kernel import MONEY, layer_names, settle_columns
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, cell_text, open_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEME, DAYS, REFUSED, SCALAR = "方案", "津贴天数", "拒付原因", "__scalar"
 OUT_MONEY = tuple(m for m in MONEY if m != "费用")  # 费用 is an input column
@@ -87,7 +89,7 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     out[KEY] = table.column(KEY)
     ok = np.zeros(n, dtype=bool)
     ok[good] = True
-    out[REJECT] = _placed(n, np.nonzero(~ok)[0], rejects[REJECT].to_numpy(dtype=object))
+    out[REJECT] = _placed(n, np.nonzero(~ok)[0], rejects.column(REJECT))
     names = [s.name for s in policy.schemes]
     scheme_code = np.full(n, -1, dtype=np.int64)
     scheme_code[good] = settled.scheme
@@ -116,13 +118,14 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     return pa.Table.from_arrays([out[f.name] for f in fields], schema=pa.schema(fields))
 
 
-def _placed(n: int, where: np.ndarray, texts: np.ndarray) -> pa.Array:
+def _placed(n: int, where: np.ndarray, texts: np.ndarray | pa.ChunkedArray) -> pa.Array:
     """A string column of n rows, null but at positions where (texts[i] at where[i]): one Arrow take."""
     if len(where) == 0:
         return pa.nulls(n, pa.string())
     index = np.full(n, -1, dtype=np.int64)
     index[where] = np.arange(len(where))
-    return pa.array(texts, pa.string()).take(pa.array(index, mask=index < 0))
+    texts = texts if isinstance(texts, pa.ChunkedArray) else pa.array(texts, pa.string())
+    return texts.take(pa.array(index, mask=index < 0))
 
 
 def _texts(n: int, good: np.ndarray, values: np.ndarray) -> pa.Array:
@@ -236,9 +239,9 @@ class Run:
         if self.work.exists():
             shutil.rmtree(self.work)
         (self.work / "tmp").mkdir(parents=True)
-        self.con = duckdb.connect(config={"memory_limit": memory_limit,
-                                          "temp_directory": str(self.work / "tmp")})
-        self.con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into stdout
+        self.memory_limit = memory_limit
+        self._con = None  # DuckDB, connected on first use (a table settled in memory may never need it)
+        self._views_of: Path | None = None  # results_view's folder, while its views wait for a --sql query
         try:
             self.inputs, self.numbered, self.rows = self._numbered_input()
         except BaseException:
@@ -299,7 +302,26 @@ class Run:
             pq.write_table(table, self.work / "out" / f"part-{k:05d}.parquet")
             advance(chunk.num_rows)
 
+    @property
+    def con(self):
+        """The run's DuckDB connection (imported and opened on first use: a small run may not need it)."""
+        if self._con is None:
+            import duckdb
+
+            self._con = duckdb.connect(config={"memory_limit": self.memory_limit,
+                                               "temp_directory": str(self.work / "tmp")})
+            self._con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into stdout
+        return self._con
+
     def results_view(self, folder: Path) -> None:
+        """The views 结果/settled and 拒绝/rejects (and `results`, what write() reads on the partitioned path);
+        for a result in memory they wait for a --sql query, as nothing else reads them."""
+        if self.in_memory is not None:
+            self._views_of = folder
+        else:
+            self._make_views(folder)
+
+    def _make_views(self, folder: Path) -> None:
         if self.in_memory is not None:
             self.con.register("results_in_memory", self.in_memory)
             self.con.execute("CREATE OR REPLACE VIEW results AS SELECT * FROM results_in_memory")
@@ -351,6 +373,8 @@ class Run:
         self.con.execute(f"COPY ({query}) TO {_literal(str(target))} ({options})")
 
     def summary(self) -> Summary:
+        if self.in_memory is not None:
+            return self._summary_in_memory()
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
         sums = ", ".join(f"coalesce(sum({_quote(m)}) FILTER (WHERE {REJECT} IS NULL), 0)" for m in money)
         row = self.con.sql(
@@ -361,9 +385,29 @@ class Run:
         return Summary(rows, settled, rows - settled, persons, scalar,
                        tuple(zip(money, (int(x) for x in row[4:]), strict=True)), self.out, self.rejects)
 
+    def _summary_in_memory(self) -> Summary:
+        """The summary's counts and sums by Arrow compute on the table in memory (what summary()'s SQL says)."""
+        table, money = self.in_memory, self._money()
+        assert table is not None
+        ok = table.column(REJECT).is_null()
+        settled = int(pc.sum(ok, min_count=0).as_py())
+        persons = pc.count_distinct(table.column(KEY).filter(ok)).as_py()
+        scalar = pc.count_distinct(table.column(KEY).filter(table.column(SCALAR).is_valid())).as_py()
+
+        def total(name: str) -> int:  # exact: a decimal sum, not an int64 one that could wrap
+            return int(pc.sum(table.column(name).filter(ok).cast(pa.decimal128(38, 0)), min_count=0).as_py())
+
+        return Summary(table.num_rows, settled, table.num_rows - settled, persons, scalar,
+                       tuple((m, total(m)) for m in money), self.out, self.rejects)
+
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:
         """Run the user's --sql on the result views only: from here on DuckDB may touch no file outside
         the work folder (no read_csv('/etc/passwd'), no COPY … TO elsewhere), and the lock keeps it so."""
+        import duckdb
+
+        folder, self._views_of = self._views_of, None
+        if folder is not None:
+            self._make_views(folder)
         self.con.execute(f"SET allowed_directories=[{_literal(str(self.work.resolve()) + '/')}]")
         self.con.execute("SET enable_external_access=false")
         self.con.execute("SET lock_configuration=true")
@@ -377,7 +421,8 @@ class Run:
         return list(rel.columns), rel.fetchall()
 
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
         shutil.rmtree(self.work, ignore_errors=True)
         self.commit.discard()  # partial files of a run that failed before its commit point
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
+import pandas as pd
 
 from policylang.ir.claims import Claim, Item, Person, facts
 
@@ -56,8 +57,6 @@ class FactColumn:
 
     @classmethod
     def of(cls, raw: Sequence[object]) -> FactColumn:
-        import pandas as pd  # typed Python values (records, not files): batch never imports pandas
-
         codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=True)
         return cls(codes.astype(np.int64), tuple(uniques))
 
@@ -89,8 +88,6 @@ class Columns:
         """Typed records (参保人ID, 日期 as date, 费用 in 分, facts typed, 明细 as Items) to columns."""
         records = list(records)
         n = len(records)
-        import pandas as pd  # typed Python values (records, not files): batch never imports pandas
-
         person_codes, person_ids = pd.factorize(pd.Series([str(r[PERSON]) for r in records], dtype=object))
         names: dict[str, None] = {}
         for r in records:

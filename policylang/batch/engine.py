@@ -89,7 +89,7 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     out[KEY] = table.column(KEY)
     ok = np.zeros(n, dtype=bool)
     ok[good] = True
-    out[REJECT] = _placed(n, np.nonzero(~ok)[0], rejects.column(REJECT))
+    out[REJECT] = _placed(n, np.nonzero(~ok)[0], rejects[REJECT].to_numpy(dtype=object))
     names = [s.name for s in policy.schemes]
     scheme_code = np.full(n, -1, dtype=np.int64)
     scheme_code[good] = settled.scheme
@@ -118,14 +118,13 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     return pa.Table.from_arrays([out[f.name] for f in fields], schema=pa.schema(fields))
 
 
-def _placed(n: int, where: np.ndarray, texts: np.ndarray | pa.ChunkedArray) -> pa.Array:
+def _placed(n: int, where: np.ndarray, texts: np.ndarray) -> pa.Array:
     """A string column of n rows, null but at positions where (texts[i] at where[i]): one Arrow take."""
     if len(where) == 0:
         return pa.nulls(n, pa.string())
     index = np.full(n, -1, dtype=np.int64)
     index[where] = np.arange(len(where))
-    texts = texts if isinstance(texts, pa.ChunkedArray) else pa.array(texts, pa.string())
-    return texts.take(pa.array(index, mask=index < 0))
+    return pa.array(texts, pa.string()).take(pa.array(index, mask=index < 0))
 
 
 def _texts(n: int, good: np.ndarray, values: np.ndarray) -> pa.Array:

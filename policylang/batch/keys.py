@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import Columns, day_number, from_day
 from policylang.batch.features import ir_dates, uses_references
-from policylang.batch.segments import factorize, group_ids
+from policylang.batch.segments import group_ids
 
 
 def date_classes(policy: ir.Policy, date: np.ndarray, exact: bool = False) -> np.ndarray:
@@ -36,7 +37,7 @@ def distinct_keys(policy: ir.Policy, cols: Columns, names: set[str], exact_dates
             *extra]
     if "费用" in names:
         keys.append(take(cols.amount))
-    codes = factorize(group_ids(*keys))[0]  # numbered in order of first appearance
+    codes = pd.factorize(group_ids(*keys))[0].astype(np.int64)  # numbered in order of first appearance
     rising = np.maximum.accumulate(codes)
     first = np.nonzero(np.r_[True, rising[1:] > rising[:-1]])[0]
     return codes, first, used

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -36,9 +36,6 @@ from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
 from policylang.inputs.factvalues import AMOUNT_HELP, parse_amount, parse_fact
 from policylang.inputs.tabletext import PROBLEM, cell_text, keeps_type
 from policylang.ir.claims import CLASSES, Item
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 _FIRST_DAY, _LAST_DAY = day_number(dt.date(1, 1, 1)), day_number(dt.date(9999, 12, 31))
 ROW, REJECT, KEY = "__row", "__reject", "__person"  # KEY: the row's person key (cells.person_id)
@@ -182,8 +179,8 @@ def _items(raw: str) -> tuple[tuple[Item, ...] | None, str | None]:
     return tuple(out), None
 
 
-def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns, np.ndarray, pa.Table]:
-    """(typed columns of the good rows, their positions in frame, rejects: ROW and REJECT, the reason).
+def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns, np.ndarray, pd.DataFrame]:
+    """(typed columns of the good rows, their positions in frame, rejects with row number and reason).
 
     Columns are read as Arrow arrays: plain cells by Arrow compute, the rest once per distinct value."""
     table = as_table(frame)
@@ -278,6 +275,5 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
                        {k: c.take(good) for k, c in facts.items()},
                        {where[p]: it for p, it in items.items() if p in where})
     bad_rows = np.nonzero(~ok)[0]
-    rejects = pa.table({ROW: pa.array(rows[bad_rows], pa.int64()),
-                        REJECT: pa.array(["；".join(reasons[int(i)]) for i in bad_rows], pa.string())})
+    rejects = pd.DataFrame({ROW: rows[bad_rows], REJECT: ["；".join(reasons[int(i)]) for i in bad_rows]})
     return cols, good, rejects

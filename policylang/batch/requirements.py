@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import fields_of
 from policylang.batch.keys import distinct_keys, row_facts
-from policylang.batch.segments import factorize, group_ids
+from policylang.batch.segments import group_ids
 from policylang.eval.settle import ClaimSettler
 from policylang.ir.claims import Claim
 from policylang.ir.eligibility import Missing, compare
@@ -84,7 +85,7 @@ def requirement_reasons(policy: ir.Policy, cols: Columns, scheme: np.ndarray, ch
         if not bad.any():
             continue
         sub = [c[bad] for c in codes]
-        combo = factorize(group_ids(*sub))[0]
+        combo = pd.factorize(group_ids(*sub))[0]
         first = np.unique(combo, return_index=True)[1]
         by_code = list(texts)
         text = np.array(["；".join(by_code[int(c[k])] for c in sub if c[k] >= 0) for k in first], dtype=object)

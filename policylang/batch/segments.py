@@ -5,18 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-import pyarrow as pa
+import pandas as pd
 
 from policylang.ir.rounding import round_fen
 
 _LIMIT = 1 << 62
-
-
-def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(int64 code per value, the distinct values), codes numbered in order of first appearance (what
-    pandas.factorize gives for an integer array: Arrow's hash encoding, without importing pandas)."""
-    encoded = pa.array(values).dictionary_encode()
-    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_numpy()
 
 
 def group_ids(*keys: np.ndarray) -> np.ndarray:
@@ -30,10 +23,10 @@ def group_ids(*keys: np.ndarray) -> np.ndarray:
         if hi - lo < 1 << 31:  # a small range: the offset itself is a code, and order is kept
             codes, k = key - lo, hi - lo + 1
         else:
-            codes, uniques = factorize(key)
+            codes, uniques = pd.factorize(key)
             k = max(len(uniques), 1)
         if card * k >= _LIMIT:
-            acc = factorize(acc)[0]
+            acc = pd.factorize(acc)[0].astype(np.int64)
             card = int(acc.max()) + 1 if len(acc) else 1
         acc = acc * k + codes
         card *= k

@@ -10,14 +10,12 @@ per distinct value, so the vectorised form is the scalar rule by construction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 from policylang.inputs.cells import is_blank, person_id
 
@@ -73,7 +71,5 @@ def plain_amounts(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def per_distinct(values: pd.Series, parse: Callable[[Any], Any]) -> tuple[np.ndarray, list]:
     """(code per row, −1 for null; parse(v) per distinct non-null value)."""
-    import pandas as pd  # only here: batch's start does not import pandas
-
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64), [parse(v) for v in uniques]

@@ -6,8 +6,8 @@ contextual lexer's terminal unions again, one per parser state met (about 0.3 s 
 `re` module's code words, which `re.compile` itself hands to `_sre.compile`. They are kept in a JSON file
 and handed to `_sre.compile` on the next start (which validates them); new ones are added at exit.
 
-Safety: both files live in a per-user folder ($XDG_CACHE_HOME or ~/.cache, then policylang/), created
-0700; a folder or file that is not the user's own, or that others may write, is never read (Lark's file is
+Safety: both files live in a per-user folder ($XDG_CACHE_HOME or ~/.cache, then policylang/; if the home
+cannot be written, policylang-UID in the temporary folder), created 0700; a folder or file that is not the user's own, or that others may write, is never read (Lark's file is
 a pickle) and such a file is replaced. Their names carry a hash of the grammar, the options and the Lark and
 Python versions, so a change of any of them makes new files; the JSON carries that key inside too, and a
 file that does not parse or whose code `_sre` rejects is ignored and rewritten. Files are written under a
@@ -24,6 +24,7 @@ import os
 import re
 import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +43,17 @@ _FORMAT = 1  # of the JSON file
 
 
 def cache_folder() -> Path | None:
-    """The user's cache folder for policylang, made 0700 if new; None if it is not safely the user's own."""
+    """The user's cache folder for policylang, made 0700 if new: under $XDG_CACHE_HOME or ~/.cache, else (a
+    home that cannot be written) policylang-UID in the temporary folder; None if neither is safely the
+    user's own."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(base) / "policylang"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in (Path(base) / "policylang", Path(tempfile.gettempdir()) / f"policylang-{os.getuid()}"):
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            continue
         return folder if _own(folder) else None
-    except OSError:
-        return None
+    return None
 
 
 def _own(path: Path) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from policylang.source import Source
+from policylang.syntax import parser_cache
 from policylang.syntax.parser import _lark, parse
 from policylang.syntax.parser_cache import cache_folder, cached_lark
 
@@ -96,6 +97,16 @@ def test_a_file_others_may_write_or_a_link_is_never_read(own_cache, tmp_path) ->
     os.symlink(outside, lexer_file)
     _, again, cache3 = _build()
     assert again == tree and cache3.added and not lexer_file.is_symlink() and outside.exists()
+
+
+def test_a_home_that_cannot_be_written_uses_a_folder_of_the_users_own_in_tmp(tmp_path, monkeypatch) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setattr(parser_cache.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    assert cache_folder() == tmp_path / "tmp" / f"policylang-{os.getuid()}"
+    (tmp_path / "tmp" / f"policylang-{os.getuid()}").chmod(0o777)  # as if planted by someone else
+    assert cache_folder() is None
 
 
 def test_a_folder_others_may_write_is_not_used(own_cache) -> None:

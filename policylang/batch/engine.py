@@ -5,8 +5,8 @@ numbered Parquet file under a work folder beside OUT, with each row's person key
 person_id, the one normalisation of 参保人ID); DuckDB partitions the rows by a hash of that key; each
 partition (all claims of its persons) is validated and settled by the kernel; the results are written
 back in input order. A table of at most --chunk-rows rows (the usual case; the default follows --memory)
-skips the files in between: it is numbered, settled and handed to DuckDB for the write in memory, already
-in input order. OUT and the rejects file are committed as one unit (commit.py).
+skips the files in between: it is numbered and settled in memory, already in input order, and written
+from Arrow (output.py). OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations
@@ -152,53 +152,6 @@ def _money_sql(col: str, kind: str) -> str:
     yuan = f"(CAST({q} AS DECIMAL(38,0)) * 0.01)"
     text = f"CAST({yuan} AS DECIMAL(18,2))" if kind == "parquet" else f"CAST(CAST({yuan} AS DECIMAL(38,2)) AS VARCHAR)"
     return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
-
-
-def write_in_memory(table: pa.Table, inputs: list[str], money: list[str], out: Path, out_kind: str,
-                    rejects: Path, rejects_kind: str) -> None:
-    """A settled table in input order to OUT (settled rows) and the rejects file, from Arrow (output.py)."""
-    from policylang.batch.output import BATCH_ROWS, write_table
-
-    def take(name: str):
-        return lambda b: b.column(name)
-
-    def yuan(name: str):
-        return lambda b: fen_to_yuan(b.column(name))
-
-    def settled(b: pa.RecordBatch) -> pa.Array | None:
-        return None if b.column(REJECT).null_count == b.num_rows else b.column(REJECT).is_null()
-
-    def rejected(b: pa.RecordBatch) -> pa.Array | None:
-        return None if b.column(REJECT).null_count == 0 else b.column(REJECT).is_valid()
-
-    kinds = table.schema
-    result = {c: take(c) for c in inputs} | {SCHEME: take(SCHEME)} | {m: yuan(m) for m in money}
-    result |= {DAYS: take(DAYS), REFUSED: take(REFUSED)}
-    result_schema = pa.schema([kinds.field(c) for c in (*inputs, SCHEME)] +
-                              [pa.field(m, pa.decimal128(18, 2)) for m in money] +
-                              [kinds.field(DAYS), kinds.field(REFUSED)])
-    write_table(table.to_batches(BATCH_ROWS), result, result_schema, settled, out, out_kind)
-    reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
-    reject_schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()),
-                               *(kinds.field(c) for c in inputs)])
-    write_table(table.to_batches(BATCH_ROWS), reject, reject_schema, rejected, rejects, rejects_kind)
-
-
-def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """int64 分 as decimal128(18, 2) yuan, exactly: the decimal's unscaled integer is the 分 (NumPy, no text).
-
-    The same values as _money_sql's CAST(x AS DECIMAL(18,2)) (a claim is at most 10 亿元, so 18 digits hold)."""
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    fen = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    if len(fen) and int(np.abs(fen).max()) >= 10**18:
-        raise BatchError("金额超出 DECIMAL(18,2) 的范围 (an amount beyond DECIMAL(18,2))")
-    words = np.empty(2 * len(fen), dtype=np.int64)
-    words[0::2], words[1::2] = fen, fen >> 63  # 16-byte little-endian two's complement
-    validity = arr.buffers()[0] if arr.null_count else None
-    if validity is not None and arr.offset:
-        validity = pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
-    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [validity, pa.py_buffer(words)],
-                                 null_count=arr.null_count)
 
 
 ROW_BYTES = 2000  # memory per row of a chunk settled in memory (text cells, kernel arrays, result): measured ≈ 1.3 kB
@@ -348,8 +301,11 @@ class Run:
 
         A table settled in memory is written from Arrow (output.py); the partitioned one by DuckDB."""
         if self.in_memory is not None:
-            write_in_memory(self.in_memory, self.inputs, self._money(), self.commit.partial(self.out), self.out_kind,
-                            self.commit.partial(self.rejects), table_format(self.rejects))
+            from policylang.batch.output import write_result
+
+            write_result(self.in_memory, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
+                         set(self._money()), (self.commit.partial(self.out), self.out_kind),
+                         (self.commit.partial(self.rejects), table_format(self.rejects)))
             self.commit.apply()
             return
         money = self._money()

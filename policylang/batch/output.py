@@ -12,6 +12,9 @@ filtered and converted on its own (bounded memory, no second copy of the table).
   double quote (doubled), a comma or "#"; typed cells as the text a person would type (tabletext.cell_text),
   money as '1234.56'. The cells are built by Arrow compute column by column and joined into lines by
   Arrow; only the bytes of a column are scanned in NumPy to skip the quoting work when nothing needs it.
+
+Two batches are converted at a time on worker threads (Arrow and NumPy release the GIL) while the one
+before is written, in order.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from policylang.batch.commit import BatchError
+from policylang.batch.rejects import REJECT, ROW
 from policylang.inputs.tabletext import cell_text
 
 BATCH_ROWS = 1 << 17  # rows converted and written at a time (a Parquet row group at most)
 _SPECIAL = np.zeros(256, dtype=bool)
 _SPECIAL[[ord(c) for c in '\n\r",#']] = True  # bytes that make DuckDB quote a field
 
-__all__ = ["BATCH_ROWS", "csv_cells", "csv_field", "write_table"]
+__all__ = ["BATCH_ROWS", "csv_cells", "csv_field", "fen_to_yuan", "write_result", "write_table"]
 
 Column = Callable[[pa.RecordBatch], pa.Array]  # one output column from one batch of the settled table
 
@@ -46,6 +51,8 @@ def csv_field(text: str) -> str:
 
 def _needs_scan(text: pa.StringArray) -> bool:
     """Whether any byte of the column's values is one that can require quoting."""
+    if len(text) == 0:
+        return False
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=len(text) + 1, offset=4 * text.offset)
     start, end = int(offsets[0]), int(offsets[-1])
     if end == start:
@@ -161,3 +168,48 @@ def _put(sink: _CsvSink | _ParquetSink, converted) -> int:
     rows, data = converted
     sink.put(data)
     return rows
+
+
+def write_result(table: pa.Table, inputs: list[str], columns: list[str], money: set[str],
+                 out: tuple[Path, str], rejects: tuple[Path, str]) -> None:
+    """A settled table (engine.process_chunk's, in input order) to OUT, (path, "csv" or "parquet"): its
+    settled rows as `columns`, money (int64 分) as yuan; and to the rejects file: 行号, 原因, the inputs."""
+
+    def take(name: str) -> Column:
+        return lambda b: b.column(name)
+
+    def yuan(name: str) -> Column:
+        return lambda b: fen_to_yuan(b.column(name))
+
+    def settled(b: pa.RecordBatch) -> pa.Array | None:
+        return None if b.column(REJECT).null_count == b.num_rows else b.column(REJECT).is_null()
+
+    def rejected(b: pa.RecordBatch) -> pa.Array | None:
+        return None if b.column(REJECT).null_count == 0 else b.column(REJECT).is_valid()
+
+    kinds = table.schema
+    result = {c: yuan(c) if c in money else take(c) for c in columns}
+    schema = pa.schema([pa.field(c, pa.decimal128(18, 2)) if c in money else kinds.field(c) for c in columns])
+    write_table(table.to_batches(BATCH_ROWS), result, schema, settled, *out)
+    reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
+    schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()), *(kinds.field(c) for c in inputs)])
+    write_table(table.to_batches(BATCH_ROWS), reject, schema, rejected, *rejects)
+
+
+def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """int64 分 as decimal128(18, 2) yuan, exactly: the decimal's unscaled integer is the 分 (NumPy, no text).
+
+    The same values as _money_sql's CAST(x AS DECIMAL(18,2)) (a claim is at most 10 亿元, so 18 digits hold)."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    fen = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(fen) and int(np.abs(fen).max()) >= 10**18:
+        raise BatchError("金额超出 DECIMAL(18,2) 的范围 (an amount beyond DECIMAL(18,2))")
+    words = np.empty(2 * len(fen), dtype=np.int64)
+    words[0::2], words[1::2] = fen, fen >> 63  # 16-byte little-endian two's complement
+    validity = arr.buffers()[0] if arr.null_count else None
+    if validity is not None and arr.offset:
+        validity = pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [validity, pa.py_buffer(words)],
+                                 null_count=arr.null_count)
+
+

@@ -5,8 +5,8 @@ numbered Parquet file under a work folder beside OUT, with each row's person key
 person_id, the one normalisation of 参保人ID); DuckDB partitions the rows by a hash of that key; each
 partition (all claims of its persons) is validated and settled by the kernel; the results are written
 back in input order. A table of at most --chunk-rows rows (the usual case; the default follows --memory)
-skips the files in between: it is numbered, settled and handed to DuckDB for the write in memory, already
-in input order. OUT and the rejects file are committed as one unit (commit.py).
+skips the files in between: it is numbered and settled in memory, already in input order, and written
+from Arrow (output.py). OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -34,6 +33,9 @@ from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, che
 from policylang.batch.settle import settle_columns
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, cell_text, open_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEME, DAYS, REFUSED, SCALAR = "方案", "津贴天数", "拒付原因", "__scalar"
 OUT_MONEY = tuple(m for m in MONEY if m != "费用")  # 费用 is an input column
@@ -59,9 +61,10 @@ def table_format(path: Path) -> str:
     raise BatchError(f"无法识别的文件类型：{path}（应为 .csv 或 .parquet） (unknown table format)")
 
 
-def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
-    """The columns a settled chunk carries: the input (text), row number, reject reason, the settlement."""
-    fields = [pa.field(c, pa.string()) for c in inputs]
+def result_schema(policy: ir.Policy, inputs: pa.Schema | list[str]) -> pa.Schema:
+    """The columns a settled chunk carries: the input (as read: typed Parquet columns keep their type; a
+    list of names means text), row number, reject reason, the settlement."""
+    fields = [pa.field(c, pa.string()) for c in inputs] if isinstance(inputs, list) else list(inputs)
     fields += [pa.field(ROW, pa.int64()), pa.field(KEY, pa.string()), pa.field(REJECT, pa.string()),
                pa.field(SCHEME, pa.string())]
     fields += [pa.field(m, pa.int64()) for m in OUT_MONEY]
@@ -70,17 +73,12 @@ def result_schema(policy: ir.Policy, inputs: list[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """An input column as the text cells the result file shows (typed Parquet columns: tabletext.cell_text)."""
-    if pa.types.is_string(column.type):
-        return column
-    return pa.chunked_array([cell_text(c) for c in column.chunks], pa.string())
-
-
 def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> pa.Table:
     """Validate and settle one chunk (every claim of its persons): input columns plus results.
 
-    The chunk's input columns go to the result as they are (Arrow arrays, no copy through Python objects)."""
+    The chunk's input columns go to the result as they are, with their types (Arrow arrays, no copy through
+    Python objects); schema gives the other columns' types (the inputs' may differ by chunk source: a
+    dictionary-encoded enumeration read back by DuckDB is text)."""
     table = as_table(frame)
     cols, good, rejects = validate(policy, table)
     if len(cols) and int(cols.amount.max()) * len(cols) >= SUM_LIMIT and sum(map(int, cols.amount)) >= SUM_LIMIT:
@@ -88,15 +86,12 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
                          "would overflow int64)")
     settled = settle_columns(policy, cols)
     n = table.num_rows
-    out: dict[str, object] = {c: _as_text(table.column(c)) for c in table.column_names
-                              if c not in (ROW, PROBLEM, KEY)}
+    out: dict[str, object] = {c: table.column(c) for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
     out[ROW] = table.column(ROW)
     out[KEY] = table.column(KEY)
     ok = np.zeros(n, dtype=bool)
     ok[good] = True
-    reject = np.full(n, None, dtype=object)
-    reject[~ok] = rejects[REJECT].to_numpy(dtype=object)
-    out[REJECT] = reject
+    out[REJECT] = _placed(n, np.nonzero(~ok)[0], rejects[REJECT].to_numpy(dtype=object))
     names = [s.name for s in policy.schemes]
     scheme_code = np.full(n, -1, dtype=np.int64)
     scheme_code[good] = settled.scheme
@@ -120,17 +115,24 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     out[DAYS] = column(settled.days)
     out[REFUSED] = _texts(n, good, settled.reasons)
     out[SCALAR] = _texts(n, good, settled.scalar)
-    arrays = [out[f.name] if isinstance(out[f.name], pa.Array | pa.ChunkedArray)
-              else pa.array(out[f.name], type=f.type) for f in schema]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    fields = [table.schema.field(f.name) if f.name in table.column_names and f.name not in (ROW, KEY) else f
+              for f in schema]
+    return pa.Table.from_arrays([out[f.name] for f in fields], schema=pa.schema(fields))
+
+
+def _placed(n: int, where: np.ndarray, texts: np.ndarray) -> pa.Array:
+    """A string column of n rows, null but at positions where (texts[i] at where[i]): one Arrow take."""
+    if len(where) == 0:
+        return pa.nulls(n, pa.string())
+    index = np.full(n, -1, dtype=np.int64)
+    index[where] = np.arange(len(where))
+    return pa.array(texts, pa.string()).take(pa.array(index, mask=index < 0))
 
 
 def _texts(n: int, good: np.ndarray, values: np.ndarray) -> pa.Array:
     """Per-row text of the good rows ("" = none) as a nullable string column: Python only for non-empty ones."""
-    full = np.full(n, None, dtype=object)
     some = np.nonzero(values != "")[0]
-    full[good[some]] = values[some]
-    return pa.array(full, type=pa.string())
+    return _placed(n, good[some], values[some])
 
 
 @attrs.frozen
@@ -152,23 +154,6 @@ def _money_sql(col: str, kind: str) -> str:
     yuan = f"(CAST({q} AS DECIMAL(38,0)) * 0.01)"
     text = f"CAST({yuan} AS DECIMAL(18,2))" if kind == "parquet" else f"CAST(CAST({yuan} AS DECIMAL(38,2)) AS VARCHAR)"
     return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
-
-
-def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """int64 分 as decimal128(18, 2) yuan, exactly: the decimal's unscaled integer is the 分 (NumPy, no text).
-
-    The same values as _money_sql's CAST(x AS DECIMAL(18,2)) (a claim is at most 10 亿元, so 18 digits hold)."""
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    fen = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    if len(fen) and int(np.abs(fen).max()) >= 10**18:
-        raise BatchError("金额超出 DECIMAL(18,2) 的范围 (an amount beyond DECIMAL(18,2))")
-    words = np.empty(2 * len(fen), dtype=np.int64)
-    words[0::2], words[1::2] = fen, fen >> 63  # 16-byte little-endian two's complement
-    validity = arr.buffers()[0] if arr.null_count else None
-    if validity is not None and arr.offset:
-        validity = pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
-    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [validity, pa.py_buffer(words)],
-                                 null_count=arr.null_count)
 
 
 ROW_BYTES = 2000  # memory per row of a chunk settled in memory (text cells, kernel arrays, result): measured ≈ 1.3 kB
@@ -209,15 +194,20 @@ class Run:
         if self.work.exists():
             shutil.rmtree(self.work)
         (self.work / "tmp").mkdir(parents=True)
-        self.con = duckdb.connect(config={"memory_limit": memory_limit,
-                                          "temp_directory": str(self.work / "tmp")})
-        self.con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into stdout
+        self.memory_limit = memory_limit
+        self._con = None  # DuckDB, connected on first use (a table settled in memory may never need it)
+        self._views_of: Path | None = None  # results_view's folder, while its views wait for a --sql query
         try:
             self.inputs, self.numbered, self.rows = self._numbered_input()
         except BaseException:
             self.close()  # no work folder or partial file outlives a refused run
             raise
-        self.schema = result_schema(policy, self.inputs)
+        self.schema = result_schema(policy, self._input_fields())
+
+    def _input_fields(self) -> pa.Schema:
+        """The input columns as numbered: typed Parquet columns keep their type (tabletext.keeps_type)."""
+        numbered = self.kept.schema if self.kept is not None else pq.read_schema(self.numbered)
+        return pa.schema([numbered.field(c) for c in self.inputs])
 
     def _numbered_input(self) -> tuple[list[str], Path, int]:
         """Read the claim table (tabletext.py) into the work folder, numbered and keyed by person."""
@@ -267,7 +257,26 @@ class Run:
             pq.write_table(table, self.work / "out" / f"part-{k:05d}.parquet")
             advance(chunk.num_rows)
 
+    @property
+    def con(self):
+        """The run's DuckDB connection (imported and opened on first use: a small run may not need it)."""
+        if self._con is None:
+            import duckdb
+
+            self._con = duckdb.connect(config={"memory_limit": self.memory_limit,
+                                               "temp_directory": str(self.work / "tmp")})
+            self._con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into stdout
+        return self._con
+
     def results_view(self, folder: Path) -> None:
+        """The views 结果/settled and 拒绝/rejects (and `results`, what write() reads on the partitioned path);
+        for a result in memory they wait for a --sql query, as nothing else reads them."""
+        if self.in_memory is not None:
+            self._views_of = folder
+        else:
+            self._make_views(folder)
+
+    def _make_views(self, folder: Path) -> None:
         if self.in_memory is not None:
             self.con.register("results_in_memory", self.in_memory)
             self.con.execute("CREATE OR REPLACE VIEW results AS SELECT * FROM results_in_memory")
@@ -291,15 +300,19 @@ class Run:
         self.con.sql("CREATE OR REPLACE VIEW 拒绝 AS SELECT * FROM rejects")
 
     def write(self) -> None:
-        """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py)."""
-        money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py).
+
+        A table settled in memory is written from Arrow (output.py); the partitioned one by DuckDB."""
+        if self.in_memory is not None:
+            from policylang.batch.output import write_result
+
+            write_result(self.in_memory, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
+                         set(self._money()), (self.commit.partial(self.out), self.out_kind),
+                         (self.commit.partial(self.rejects), table_format(self.rejects)))
+            self.commit.apply()
+            return
+        money = self._money()
         source, as_yuan = "results", lambda m: f"{_money_sql(m, self.out_kind)} AS {_quote(m)}"
-        if self.in_memory is not None and self.out_kind == "parquet":  # 分 → yuan by NumPy, exactly
-            yuan = self.in_memory.select([REJECT, *self.inputs, SCHEME, DAYS, REFUSED])
-            for m in money:
-                yuan = yuan.append_column(m, fen_to_yuan(self.in_memory.column(m)))
-            self.con.register("results_yuan", yuan)
-            source, as_yuan = "results_yuan", _quote
         out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME), *(as_yuan(m) for m in money),
                               _quote(DAYS), _quote(REFUSED)])
         self._copy(f"SELECT {out_cols} FROM {source} WHERE {REJECT} IS NULL{self.ordered}",
@@ -309,11 +322,17 @@ class Run:
                    table_format(self.rejects))
         self.commit.apply()
 
+    def _money(self) -> list[str]:
+        """The money columns of the result, in output order (分 in the settled table, yuan in the files)."""
+        return [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+
     def _copy(self, query: str, target: Path, kind: str) -> None:
         options = "FORMAT csv, HEADER true" if kind == "csv" else "FORMAT parquet"
         self.con.execute(f"COPY ({query}) TO {_literal(str(target))} ({options})")
 
     def summary(self) -> Summary:
+        if self.in_memory is not None:
+            return self._summary_in_memory()
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
         sums = ", ".join(f"coalesce(sum({_quote(m)}) FILTER (WHERE {REJECT} IS NULL), 0)" for m in money)
         row = self.con.sql(
@@ -324,9 +343,29 @@ class Run:
         return Summary(rows, settled, rows - settled, persons, scalar,
                        tuple(zip(money, (int(x) for x in row[4:]), strict=True)), self.out, self.rejects)
 
+    def _summary_in_memory(self) -> Summary:
+        """The summary's counts and sums by Arrow compute on the table in memory (what summary()'s SQL says)."""
+        table, money = self.in_memory, self._money()
+        assert table is not None
+        ok = table.column(REJECT).is_null()
+        settled = int(pc.sum(ok, min_count=0).as_py())
+        persons = pc.count_distinct(table.column(KEY).filter(ok)).as_py()
+        scalar = pc.count_distinct(table.column(KEY).filter(table.column(SCALAR).is_valid())).as_py()
+
+        def total(name: str) -> int:  # exact: a decimal sum, not an int64 one that could wrap
+            return int(pc.sum(table.column(name).filter(ok).cast(pa.decimal128(38, 0)), min_count=0).as_py())
+
+        return Summary(table.num_rows, settled, table.num_rows - settled, persons, scalar,
+                       tuple((m, total(m)) for m in money), self.out, self.rejects)
+
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:
         """Run the user's --sql on the result views only: from here on DuckDB may touch no file outside
         the work folder (no read_csv('/etc/passwd'), no COPY … TO elsewhere), and the lock keeps it so."""
+        import duckdb
+
+        folder, self._views_of = self._views_of, None
+        if folder is not None:
+            self._make_views(folder)
         self.con.execute(f"SET allowed_directories=[{_literal(str(self.work.resolve()) + '/')}]")
         self.con.execute("SET enable_external_access=false")
         self.con.execute("SET lock_configuration=true")
@@ -340,7 +379,8 @@ class Run:
         return list(rel.columns), rel.fetchall()
 
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
         shutil.rmtree(self.work, ignore_errors=True)
         self.commit.discard()  # partial files of a run that failed before its commit point
 

@@ -21,11 +21,14 @@ from policylang.batch.rejects import KEY, ROW
 from policylang.inputs.tabletext import PROBLEM
 
 
-def spark_schema(schema: pa.Schema):
+def spark_schema(schema: pa.Schema, inputs: dict | None = None):
+    """The result's Spark schema; the input columns (inputs: name → Spark field) keep the types Spark read
+    them with (a date stays a date, a decimal a decimal), as they go through the kernel unchanged."""
     from pyspark.sql import types as T
 
     kinds = {pa.string(): T.StringType(), pa.int64(): T.LongType()}
-    return T.StructType([T.StructField(f.name, kinds[f.type], True) for f in schema])
+    given = inputs or {}
+    return T.StructType([given.get(f.name) or T.StructField(f.name, kinds[f.type], True) for f in schema])
 
 
 def settle_partition(policy: ir.Policy, inputs: list[str], schema: pa.Schema,
@@ -56,7 +59,8 @@ def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
     policy, inputs, schema = run.policy, list(run.inputs), run.schema
     parts = max(2, -(-total // run.chunk_rows))
     frame = spark.read.parquet(str(numbered)).repartition(parts, KEY)
-    result = frame.mapInArrow(lambda it: settle_partition(policy, inputs, schema, it), spark_schema(schema))
+    read = {f.name: f for f in frame.schema.fields if f.name in inputs}
+    result = frame.mapInArrow(lambda it: settle_partition(policy, inputs, schema, it), spark_schema(schema, read))
     folder = run.work / "spark"
     result.write.mode("overwrite").parquet(str(folder))
     advance(total)

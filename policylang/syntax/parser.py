@@ -16,6 +16,7 @@ from policylang.resources import grammar_file
 from policylang.source import Source, Span
 from policylang.syntax import ast, messages
 from policylang.syntax.builder import AstBuilder, parse_date, token_span
+from policylang.syntax.parser_cache import cached_lark
 
 MAX_SYNTAX_ERRORS = 20
 
@@ -47,8 +48,12 @@ class _WholeWords(PostLex):
 
 
 def build_lark(*, cache: bool = True) -> Lark:
-    """The grammar's parser. strict: a shift/reduce conflict or a terminal collision fails the load."""
-    return Lark(
+    """The grammar's parser. strict: a shift/reduce conflict or a terminal collision fails the load.
+
+    The LALR tables take seconds to build and the lexer's expressions a third of a second to compile:
+    both are cached per user (parser_cache.py), keyed on the grammar text."""
+    build = cached_lark if cache else Lark
+    return build(
         grammar_file().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
@@ -56,7 +61,6 @@ def build_lark(*, cache: bool = True) -> Lark:
         strict=True,
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=cache,  # the LALR tables take seconds to build; Lark keys the cache on the grammar text
     )
 
 

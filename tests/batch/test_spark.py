@@ -24,3 +24,18 @@ def test_spark_equals_local(tmp_path) -> None:
         main(["batch", str(region), str(tmp_path / "c.csv"), "-o", str(tmp_path / f"{engine}.csv"),
               "--engine", engine, "--master", "local[2]", "--chunk-rows", "1000"])
     assert (tmp_path / "local.csv").read_bytes() == (tmp_path / "spark.csv").read_bytes()
+
+
+def test_spark_keeps_typed_parquet_columns_as_local_does(tmp_path) -> None:
+    """A date stays a date and a decimal 费用 a decimal in a Parquet OUT, on Spark as in memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    region = ROOT / "regions" / "suizhou"
+    main(["sample", str(region), "-n", "2000", "-o", str(tmp_path / "c.parquet"), "--quiet"])
+    for engine, rows in (("local", "1000000"), ("spark", "1000")):
+        main(["batch", str(region), str(tmp_path / "c.parquet"), "-o", str(tmp_path / f"{engine}.parquet"),
+              "--engine", engine, "--master", "local[2]", "--chunk-rows", rows, "--quiet"])
+    local, spark = pq.read_table(tmp_path / "local.parquet"), pq.read_table(tmp_path / "spark.parquet")
+    assert local.schema.field("日期").type == pa.date32() and pa.types.is_decimal(local.schema.field("费用").type)
+    assert spark.schema.types == local.schema.types and spark.to_pylist() == local.to_pylist()

@@ -101,12 +101,29 @@ def test_typed_parquet_equals_the_same_cells_as_text(sampled, variant, tmp_path)
     if variant == "awkward":
         reasons = " ".join(r["拒绝原因"] if "拒绝原因" in r else str(r) for r in _rows(out_typed[1]))
         assert "缺少“费用”" in reasons and "费用无效：-5.00" in reasons and "缺少“日期”" in reasons
-    # Parquet output keeps the same values too
+    # Parquet output keeps the same values, and the input's types: a date stays a date, 费用 a decimal
     pq_typed = tmp_path / "typed.out.parquet"
     pq_text = tmp_path / "text.out.parquet"
     _batch(tmp_path / "typed.parquet", pq_typed)
     _batch(tmp_path / "text.parquet", pq_text)
-    assert pq.read_table(pq_typed).equals(pq.read_table(pq_text))
+    result = pq.read_table(pq_typed)
+    assert result.schema.field("日期").type == pa.date32()
+    assert result.schema.field("费用").type == typed.schema.field("费用").type
+    assert result.schema.field("人员类别").type == pa.string()  # an enumeration reads back as text
+    as_text = pa.table({n: cell_text(c.combine_chunks()) if n in typed.column_names else c
+                        for n, c in zip(result.column_names, result.columns, strict=True)})
+    assert as_text.equals(pq.read_table(pq_text))
+    # partitioned (DuckDB writes) and in memory (Arrow writes): the same file contents and types
+    pq_parts = tmp_path / "parts.out.parquet"
+    assert run_cli(["batch", REGION, str(tmp_path / "typed.parquet"), "-o", str(pq_parts), "--chunk-rows", "150",
+                    "--quiet"]) == 0
+    parts = pq.read_table(pq_parts)
+    assert parts.schema.types == result.schema.types and parts.to_pylist() == result.to_pylist()
+    csv_parts = tmp_path / "parts.out.csv"
+    assert run_cli(["batch", REGION, str(tmp_path / "typed.parquet"), "-o", str(csv_parts), "--chunk-rows", "150",
+                    "--quiet"]) == 0
+    assert csv_parts.read_bytes() == out_typed[0]
+    assert (tmp_path / "parts.out.rejects.csv").read_bytes() == out_typed[1]
 
 
 def test_dictionaries_differing_between_row_groups(sampled, tmp_path):

@@ -15,20 +15,20 @@ from lark import Lark, Token, Tree
 
 from policylang.resources import grammar_file
 from policylang.source import Source
+from policylang.syntax.parser_cache import cached_lark
 
 _COMMENT = re.compile(r"#[^\n]*")
 
 
 @functools.cache
 def _lark() -> Lark:
-    return Lark(
+    return cached_lark(
         grammar_file().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
         keep_all_tokens=True,
-        cache=True,
     )
 
 

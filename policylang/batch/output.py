@@ -1,0 +1,215 @@
+"""OUT and the rejects file written straight from the settled Arrow table, one record batch at a time.
+
+A table settled in memory (engine.Run.in_memory, already in input order) needs no query engine to be
+written: the settled rows go to OUT, the rejected ones to the rejects file, batch by batch, each batch
+filtered and converted on its own (bounded memory, no second copy of the table).
+
+- Parquet keeps the input's types: a typed date stays a date, a decimal 费用 a decimal, an enumeration
+  dictionary-encoded on disk; money is DECIMAL(18,2) yuan stored as INT64 and no Arrow schema is stored,
+  so readers see the same logical types as in a file DuckDB writes (the partitioned path).
+- CSV is the text DuckDB's COPY … (FORMAT csv, HEADER true) writes, byte for byte: UTF-8, "\\n" line
+  ends, a null as an empty field, an empty text as "", a field quoted when it holds a line break, a
+  double quote (doubled), a comma or "#"; typed cells as the text a person would type (tabletext.cell_text),
+  money as '1234.56'. The cells are built by Arrow compute column by column and joined into lines by
+  Arrow; only the bytes of a column are scanned in NumPy to skip the quoting work when nothing needs it.
+
+Two batches are converted at a time on worker threads (Arrow and NumPy release the GIL) while the one
+before is written, in order.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from policylang.batch.commit import BatchError
+from policylang.batch.rejects import REJECT, ROW
+from policylang.inputs.tabletext import cell_text
+
+BATCH_ROWS = 1 << 17  # rows converted and written at a time (a Parquet row group at most)
+_SPECIAL = np.zeros(256, dtype=bool)
+_SPECIAL[[ord(c) for c in '\n\r",#']] = True  # bytes that make DuckDB quote a field
+
+__all__ = ["BATCH_ROWS", "csv_cells", "csv_field", "fen_to_yuan", "write_result", "write_table"]
+
+Column = Callable[[pa.RecordBatch], pa.Array]  # one output column from one batch of the settled table
+
+
+def csv_field(text: str) -> str:
+    """One CSV field as DuckDB writes it (for the header; csv_cells does the same to whole columns)."""
+    if text == "" or any(_SPECIAL[b] for b in text.encode("utf-8") if b < 128):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _needs_scan(text: pa.StringArray) -> bool:
+    """Whether any byte of the column's values is one that can require quoting."""
+    if len(text) == 0:
+        return False
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=len(text) + 1, offset=4 * text.offset)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if end == start:
+        return False
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8, count=end - start, offset=start)
+    return bool(_SPECIAL[data].any())
+
+
+def _quoted(text: pa.StringArray) -> pa.StringArray:
+    """Text cells quoted where DuckDB would quote them (nulls stay null)."""
+    if _needs_scan(text):
+        special = pc.match_substring_regex(text, '[\n\r",#]')
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+        text = pc.if_else(special, quoted, text)
+    empty = pc.equal(pc.binary_length(text), 0)
+    if pc.any(empty).as_py():
+        text = pc.if_else(empty, '""', text)
+    return text
+
+
+def csv_cells(column: pa.Array, end: str = "") -> pa.StringArray:
+    """A column as CSV fields (never null), each followed by `end`: cell text (tabletext.cell_text), quoted
+    where DuckDB would quote it; an enumeration's values are formatted once each."""
+    if pa.types.is_dictionary(column.type):
+        fields = _quoted(cell_text(column.dictionary).cast(pa.string()))
+        if end:
+            fields = pc.binary_join_element_wise(fields, end, "")
+        return pc.fill_null(fields.take(column.indices), end)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        text = _quoted(column.cast(pa.string()))
+    else:  # numbers and dates: no quote, comma or line break in their text
+        text = cell_text(column).cast(pa.string())
+    if end:
+        text = pc.binary_join_element_wise(text, end, "")
+    return pc.fill_null(text, end)
+
+
+class _CsvSink:
+    """A CSV file: the header line, then each batch's lines as one buffer."""
+
+    def __init__(self, path: Path, names: Sequence[str]) -> None:
+        self.file = open(path, "wb")  # noqa: SIM115 (closed in close())
+        self.file.write((",".join(csv_field(n) for n in names) + "\n").encode("utf-8"))
+
+    @staticmethod
+    def encode(batch: pa.RecordBatch) -> memoryview:
+        *cells, last = batch.columns
+        cells = [*(csv_cells(c) for c in cells), csv_cells(last, "\n")]  # the line end joins the last column
+        lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=4 * lines.offset)
+        return memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+
+    def put(self, lines: memoryview) -> None:
+        self.file.write(lines)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _ParquetSink:
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.writer = pq.ParquetWriter(path, schema, store_schema=False, store_decimal_as_integer=True)
+
+    @staticmethod
+    def encode(batch: pa.RecordBatch) -> pa.RecordBatch:
+        return batch
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        self.writer.write_batch(batch)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def write_table(batches: Iterator[pa.RecordBatch], columns: dict[str, Column], schema: pa.Schema,
+                keep: Callable[[pa.RecordBatch], pa.Array | None], path: Path, kind: str) -> int:
+    """Write the rows of each batch that `keep` selects (None: all) as `columns`, to path ("csv" or
+    "parquet"); schema is the output's (its Parquet types). Returns the number of rows written.
+
+    Two batches are converted at a time on worker threads (Arrow and NumPy release the GIL) while the
+    previous one is written, in order."""
+    sink: _CsvSink | _ParquetSink = _CsvSink(path, list(columns)) if kind == "csv" else _ParquetSink(path, schema)
+
+    def convert(batch: pa.RecordBatch):
+        mask = keep(batch)
+        if mask is not None:
+            if not pc.any(mask).as_py():
+                return None
+            batch = batch.filter(mask)
+        if batch.num_rows == 0:
+            return None
+        out = pa.RecordBatch.from_arrays([make(batch) for make in columns.values()], schema=schema)
+        return out.num_rows, sink.encode(out)
+
+    written = 0
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            pending: deque = deque()
+            for batch in batches:
+                pending.append(pool.submit(convert, batch))
+                while len(pending) > 2 or (pending and pending[0].done()):
+                    written += _put(sink, pending.popleft().result())
+            while pending:
+                written += _put(sink, pending.popleft().result())
+    finally:
+        sink.close()
+    return written
+
+
+def _put(sink: _CsvSink | _ParquetSink, converted) -> int:
+    if converted is None:
+        return 0
+    rows, data = converted
+    sink.put(data)
+    return rows
+
+
+def write_result(table: pa.Table, inputs: list[str], columns: list[str], money: set[str],
+                 out: tuple[Path, str], rejects: tuple[Path, str]) -> None:
+    """A settled table (engine.process_chunk's, in input order) to OUT, (path, "csv" or "parquet"): its
+    settled rows as `columns`, money (int64 分) as yuan; and to the rejects file: 行号, 原因, the inputs."""
+
+    def take(name: str) -> Column:
+        return lambda b: b.column(name)
+
+    def yuan(name: str) -> Column:
+        return lambda b: fen_to_yuan(b.column(name))
+
+    def settled(b: pa.RecordBatch) -> pa.Array | None:
+        return None if b.column(REJECT).null_count == b.num_rows else b.column(REJECT).is_null()
+
+    def rejected(b: pa.RecordBatch) -> pa.Array | None:
+        return None if b.column(REJECT).null_count == 0 else b.column(REJECT).is_valid()
+
+    kinds = table.schema
+    result = {c: yuan(c) if c in money else take(c) for c in columns}
+    schema = pa.schema([pa.field(c, pa.decimal128(18, 2)) if c in money else kinds.field(c) for c in columns])
+    write_table(table.to_batches(BATCH_ROWS), result, schema, settled, *out)
+    reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
+    schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()), *(kinds.field(c) for c in inputs)])
+    write_table(table.to_batches(BATCH_ROWS), reject, schema, rejected, *rejects)
+
+
+def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """int64 分 as decimal128(18, 2) yuan, exactly: the decimal's unscaled integer is the 分 (NumPy, no text).
+
+    The same values as _money_sql's CAST(x AS DECIMAL(18,2)) (a claim is at most 10 亿元, so 18 digits hold)."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    fen = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(fen) and int(np.abs(fen).max()) >= 10**18:
+        raise BatchError("金额超出 DECIMAL(18,2) 的范围 (an amount beyond DECIMAL(18,2))")
+    words = np.empty(2 * len(fen), dtype=np.int64)
+    words[0::2], words[1::2] = fen, fen >> 63  # 16-byte little-endian two's complement
+    validity = arr.buffers()[0] if arr.null_count else None
+    if validity is not None and arr.offset:
+        validity = pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [validity, pa.py_buffer(words)],
+                                 null_count=arr.null_count)
+
+

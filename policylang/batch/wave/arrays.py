@@ -32,6 +32,7 @@ class LayerArrays:
     unit_caps: tuple[np.ndarray, ...]
     caps: tuple[np.ndarray, ...]
     cap_cells: tuple[np.ndarray, ...]
+    formulas: dict[tuple[str, int], tuple[np.ndarray, list]]  # (slot, index) → (per key: code, −1 none; formulas)
 
 
 def _codes(values: list) -> np.ndarray:
@@ -60,7 +61,23 @@ def layer_arrays(layer: ir.Layer, si: int, j: int, values: list[RowValues]) -> L
         unit_caps=tuple(ints(lambda x, k=k: x.unit_caps[k] if x.applies else 0) for k in range(len(layer.unit_caps))),
         caps=tuple(ints(lambda x, k=k: x.caps[k] if x.applies else 0) for k in range(len(layer.caps))),
         cap_cells=tuple(_codes([x.cap_cells[k] if x.applies else () for x in lvs]) for k in range(len(layer.caps))),
+        formulas=_formulas(lvs),
     )
 
 
-__all__ = ["LayerArrays", "layer_arrays"]
+def _formulas(lvs: list[LayerValues]) -> dict[tuple[str, int], tuple[np.ndarray, list]]:
+    slots = {(slot, k) for x in lvs for slot, k, _ in x.formulas}
+    out = {}
+    for slot in slots:
+        codes = np.full(max(len(lvs), 1), -1, dtype=np.int64)
+        found: list = []
+        for i, x in enumerate(lvs):
+            for name, k, f in x.formulas:
+                if (name, k) == slot:
+                    at = next((j for j, g in enumerate(found) if g is f), None)
+                    if at is None:
+                        found.append(f)
+                        at = len(found) - 1
+                    codes[i] = at
+        out[slot] = (codes, found)
+    return out

@@ -16,9 +16,10 @@ import attrs
 import numpy as np
 
 from policylang import ir
-from policylang.batch.columns import Columns, FactColumn, from_day
+from policylang.batch.columns import Columns, FactColumn, day_number, from_day
 from policylang.batch.kernel import MONEY, Settled, _Kernel, layer_names
 from policylang.batch.segments import mul_round
+from policylang.batch.wave import formulas
 from policylang.batch.wave.arrays import LayerArrays, layer_arrays
 from policylang.batch.wave.keys import Keys, money_fact, unit_fact
 from policylang.batch.wave.layer import LayerStep
@@ -63,6 +64,7 @@ class Wave(_Kernel):
         self._memo: dict[tuple, object] = {}
         self._units: dict[str, tuple] = {}
         self._money: dict[str, np.ndarray] = {}
+        self._version_day: np.ndarray | None = None
         refused = (self.scheme >= 0) & (self.reasons != "") | (self.scheme < 0)
         other = self.other_paid_all(refused & plan.other_paid_applies)
         self.money["个人自付"][refused] -= other[refused]
@@ -211,7 +213,8 @@ class Wave(_Kernel):
         first = mul_round(policy_range, num, den, mode)
         base = policy_range - first
         m = len(rows)
-        why = np.full(m, "", dtype=object)  # refused whole in a layer: why
+        amounts = {"费用": amount, "政策范围内费用": policy_range, "全自费": excluded, "先行自付": class_share + first}
+        self._why = why = np.full(m, "", dtype=object)  # refused whole in a layer: why
         total = np.zeros(m, dtype=np.int64)
         above = np.zeros(m, dtype=np.int64)
         days = np.zeros(m, dtype=np.int64)
@@ -224,14 +227,14 @@ class Wave(_Kernel):
             above = np.zeros(m, dtype=np.int64)
             if layer.allowance is not None:
                 days += np.where(applies, la.days[vid], 0)
-                allowance += np.where(applies, la.allowance[vid], 0)
+                allowance += np.where(applies, self.allowance(la, rows, vid, amounts), 0)
                 continue
             paid = np.zeros(m, dtype=np.int64)
             counted = np.zeros(m, dtype=np.int64)
             other = np.zeros(m, dtype=np.int64)
             at = np.nonzero(applies)[0]
             if len(at):
-                out = LayerStep(self, scheme, j, rows[at], vid[at], la).settle(
+                out = LayerStep(self, scheme, j, rows[at], vid[at], la, {k: v[at] for k, v in amounts.items()}).settle(
                     entering[at], policy_range[at], amount[at], need_above=_next_above(scheme, j))
                 paid[at], counted[at], other[at], above[at] = out.paid, out.counted, out.other, out.above
                 bad = out.why != ""
@@ -278,6 +281,31 @@ class Wave(_Kernel):
             self.money["政策范围内费用"][bad] = amount[refused]
             self.reasons[bad] = why[refused]
         return bad
+
+    def formula_rows(self, rows: np.ndarray, vid: np.ndarray, amounts: dict[str, np.ndarray]) -> formulas.Rows:
+        """What a per-row formula reads for these claims (formulas.py): facts, version day, own amounts."""
+        if self._version_day is None:
+            self._version_day = np.array([day_number(v.day) if v.day else 0 for v in self.values], dtype=np.int64)
+        return formulas.Rows(self.policy, self.c.facts, rows, self._version_day[vid], amounts)
+
+    def allowance(self, la: LayerArrays, rows: np.ndarray, vid: np.ndarray,
+                  amounts: dict[str, np.ndarray]) -> np.ndarray:
+        """津贴 per claim: the key's, or days × a per-row daily rate, rounded once (LayerSettler.allowance)."""
+        found = la.formulas.get(("rate", 0))
+        out = la.allowance[vid]
+        if found is None:
+            return out
+        out = out.copy()
+        codes = found[0][vid]
+        for i, f in enumerate(found[1]):
+            m = codes == i
+            if m.any():
+                ctx = self.formula_rows(rows[m], vid[m], {k: v[m] for k, v in amounts.items()})
+                out[m] = formulas.times(formulas.formula(f, ctx), la.days[vid[m]], self.mode)
+                bad = np.nonzero(m)[0][ctx.why != ""]
+                self._why[bad] = np.where(self._why[bad] == "", "缺少计算津贴所需的数值", self._why[bad])
+                out[bad] = 0
+        return out
 
     def first_share(self, si: int, scheme: ir.Scheme, rows: np.ndarray, vid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The 先行自付 share per claim: its rule's, or by the n-th such claim of the period (第 n 次)."""

@@ -16,6 +16,7 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.segments import mul_round, round_div
+from policylang.batch.wave import formulas
 from policylang.batch.wave.arrays import LayerArrays
 from policylang.batch.wave.probe import deductible_for
 from policylang.batch.wave.state import by_unique
@@ -39,7 +40,8 @@ class Step:
 class LayerStep:
     def __init__(self, wave: Any,  # engine.Wave (which imports this module)
                  scheme: ir.Scheme, j: int, rows: np.ndarray, vid: np.ndarray,
-                 la: LayerArrays) -> None:
+                 la: LayerArrays, amounts: dict[str, np.ndarray] | None = None) -> None:
+        self.amounts = amounts or {}  # the claims' own 费用, 政策范围内费用 … for per-row formulas
         self.w, self.scheme, self.layer, self.j = wave, scheme, scheme.layers[j], j
         self.rows, self.vid, self.la = rows, vid, la
         self.den, self.mode = wave.den, wave.mode
@@ -63,6 +65,31 @@ class LayerStep:
                              dtype=object)
             self.refuse(~ok, texts[why])
         return n
+
+    def money(self, slot: str, k: int, values: np.ndarray) -> np.ndarray:
+        """A money cell per claim: the key's value, or its per-row formula evaluated over the claims (formulas.py);
+        a claim whose formula cannot be had is refused as LayerSettler.resolve refuses it."""
+        found = self.la.formulas.get((slot, k))
+        if found is None:
+            return values
+        codes, forms = found[0][self.vid], found[1]
+        out = values.copy()
+        for i, f in enumerate(forms):
+            m = codes == i
+            if not m.any():
+                continue
+            ctx = self.w.formula_rows(self.rows[m], self.vid[m], {a: v[m] for a, v in self.amounts.items()})
+            out[m] = formulas.money(f, ctx)
+            bad = ctx.why != ""
+            if bad.any():
+                where = np.zeros(len(self.rows), dtype=bool)
+                texts = np.full(len(self.rows), "", dtype=object)
+                idx = np.nonzero(m)[0][bad]
+                where[idx] = True
+                texts[idx] = [terms.unsettled_reason(self.layer.name, w) for w in ctx.why[bad]]
+                self.refuse(where, texts)
+                out[idx] = 0
+        return out
 
     def cells(self, codes: np.ndarray) -> np.ndarray:
         """A per-key cell code as a column for every row (a 各自累计 table's key)."""
@@ -92,14 +119,16 @@ class LayerStep:
             base = after
         limit = layer.fee_limit
         if limit is not None and limit.base == "累计费用":
-            base = self.take(self.family("fee_limit", limit, la.fee_cell), la.fee_limit[vid], base)
+            base = self.take(self.family("fee_limit", limit, la.fee_cell), self.money("fee_limit", 0, la.fee_limit[vid]),
+                             base)
         counted = np.zeros(len(rows), dtype=np.int64)
         charged = np.zeros(len(rows), dtype=np.int64)  # LayerSettler.deductible_amount
         if layer.deductible is not None:
             counted, charged = self.deductible(layer.deductible, base)
         eligible = base - counted
         if limit is not None and limit.base != "累计费用":
-            eligible = self.take(self.family("fee_limit", limit, la.fee_cell), la.fee_limit[vid], eligible)
+            eligible = self.take(self.family("fee_limit", limit, la.fee_cell),
+                                 self.money("fee_limit", 0, la.fee_limit[vid]), eligible)
             base = counted + eligible
         found = running_scope(self.scheme, layer)
         exact = found is not None
@@ -112,7 +141,7 @@ class LayerStep:
         elif layer.brackets is not None:
             raw = self.brackets(layer.brackets, eligible, base, charged)
         elif layer.fixed is not None:
-            std = la.fixed[vid]
+            std = self.money("fixed", 0, la.fixed[vid])
             if layer.fixed.per is not None:
                 std = std * self.units(layer.fixed.per)
             raw = np.minimum(eligible, std) * d
@@ -125,10 +154,10 @@ class LayerStep:
         raw = self.deduct(raw, after_caps=False)
         pay = raw
         for k, cap in enumerate(layer.unit_caps):
-            pay = np.minimum(pay, la.unit_caps[k][vid] * self.units(cap.field) * d)
+            pay = np.minimum(pay, self.money("unit_caps", k, la.unit_caps[k][vid]) * self.units(cap.field) * d)
         fams = [self.family("cap", cap, la.cap_cells[k]) for k, cap in enumerate(layer.caps)]
         for k, fam in enumerate(fams):
-            room = np.maximum(0, la.caps[k][vid] * d - self.st.get(fam, rows))
+            room = np.maximum(0, self.money("caps", k, la.caps[k][vid]) * d - self.st.get(fam, rows))
             pay = np.where(pay > room, room, pay)
         if need_above:
             out.above = self.cut_off(eligible, raw, pay, ratio)
@@ -286,7 +315,7 @@ class LayerStep:
         for k, d in enumerate(self.layer.deductions):
             if d.after_caps != after_caps:
                 continue
-            total = self.la.deductions[k][self.vid]
+            total = self.money("deductions", k, self.la.deductions[k][self.vid])
             if d.per is not None:
                 total = total * self.units(d.per)
             total = total * self.den

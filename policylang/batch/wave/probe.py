@@ -64,6 +64,7 @@ class LayerValues:
     unit_caps: tuple[int, ...] = ()  # per 封顶线 每 X: the amount per unit
     caps: tuple[int, ...] = ()
     cap_cells: tuple[tuple, ...] = ()
+    formulas: tuple[tuple[str, int, ir.Formula], ...] = ()  # (slot, index, formula) computed per row (formulas.py)
 
 
 @attrs.frozen
@@ -83,23 +84,36 @@ def _cell_keys(s: Quiet, limit: ir.Cap | ir.FeeLimit | ir.Deductible) -> tuple:
     return cell.keys
 
 
-def _limit(s: Quiet, layer: ir.Layer, param: ir.Param) -> int:
-    found = s.limit(param, ())
-    if found is None:
-        raise Refused(terms.unsettled_reason(layer.name, s.why))
-    return int(found[1])
+def per_row(value: object) -> bool:
+    """A formula whose value differs from row to row: it reads a claim field or the claim's own amounts."""
+    return isinstance(value, ir.Formula) and any(isinstance(n, ir.FieldRef | ir.ClaimAmount) for n in ir.walk(value))
+
+
+class _Money:
+    """Money cells of a layer: looked up here, or left to the engine per row (formulas.py) when vectorised."""
+
+    def __init__(self, s: Quiet, layer: ir.Layer, vector: bool) -> None:
+        self.s, self.layer, self.vector = s, layer, vector
+        self.formulas: list[tuple[str, int, ir.Formula]] = []
+
+    def __call__(self, param: ir.Param, slot: str, index: int = 0) -> int:
+        s = self.s
+        cell = terms.required_cell(param, s.day, s.facts)
+        if self.vector and per_row(cell.value):
+            self.formulas.append((slot, index, cell.value))  # type: ignore[arg-type]
+            return 0
+        found = s.amount(cell.value, cell.origin)
+        if found is None:
+            raise Refused(terms.unsettled_reason(self.layer.name, s.why))
+        return found
 
 
 def _amount(s: Quiet, layer: ir.Layer, param: ir.Param) -> int:
-    cell = terms.required_cell(param, s.day, s.facts)
-    found = s.amount(cell.value, cell.origin)
-    if found is None:
-        raise Refused(terms.unsettled_reason(layer.name, s.why))
-    return found
+    return _Money(s, layer, False)(param, "")
 
 
 def _layer(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, claim: Claim, facts: dict,
-           amounts: dict | None) -> LayerValues:
+           amounts: dict | None, vector: bool = False) -> LayerValues:
     if not ir.all_hold(layer.when, facts):
         return LayerValues(False)
     if layer.requirements:
@@ -109,14 +123,22 @@ def _layer(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, claim: Claim, 
             return LayerValues(False)
     s = Quiet(policy, scheme, layer, claim, facts, amounts)
     if layer.allowance is not None:
+        rate = layer.allowance.rate
+        if vector and per_row(rate):  # the days here, the daily rate per row (formulas.py)
+            flat = attrs.evolve(layer, allowance=attrs.evolve(layer.allowance, rate=Money(0)))
+            found = Quiet(policy, scheme, flat, claim, facts, amounts).allowance()
+            if found is None:
+                raise Refused("缺少计算津贴所需的数值")
+            return LayerValues(True, days=found[0], formulas=(("rate", 0, rate),))  # type: ignore[arg-type]
         found = s.allowance()
         if found is None:
             raise Refused("缺少计算津贴所需的数值")
         return LayerValues(True, days=found[0], allowance=found[1])
     values: dict = {}
+    money = _Money(s, layer, vector)
     limit = layer.fee_limit
     if limit is not None:
-        values["fee_limit"] = _limit(s, layer, limit.param)
+        values["fee_limit"] = money(limit.param, "fee_limit")
         values["fee_cell"] = _cell_keys(s, limit)
     ded = layer.deductible
     if ded is not None:
@@ -137,16 +159,16 @@ def _layer(policy: ir.Policy, scheme: ir.Scheme, layer: ir.Layer, claim: Claim, 
     elif layer.brackets is not None:
         values["bands"] = terms.required_cell(layer.brackets.param, s.day, facts).value.bands  # type: ignore[union-attr]
     elif layer.fixed is not None:
-        values["fixed"] = _amount(s, layer, layer.fixed.param)
-    values["deductions"] = tuple(_amount(s, layer, d.param) for d in layer.deductions)
-    values["unit_caps"] = tuple(_amount(s, layer, c.param) for c in layer.unit_caps)
-    values["caps"] = tuple(_limit(s, layer, cap.param) for cap in layer.caps)
+        values["fixed"] = money(layer.fixed.param, "fixed")
+    values["deductions"] = tuple(money(d.param, "deductions", k) for k, d in enumerate(layer.deductions))
+    values["unit_caps"] = tuple(money(c.param, "unit_caps", k) for k, c in enumerate(layer.unit_caps))
+    values["caps"] = tuple(money(cap.param, "caps", k) for k, cap in enumerate(layer.caps))
     values["cap_cells"] = tuple(_cell_keys(s, cap) for cap in layer.caps)
-    return LayerValues(True, **values)
+    return LayerValues(True, formulas=tuple(money.formulas), **values)
 
 
 def probe(policy: ir.Policy, facts: dict, date: dt.date, amount: int, with_amounts: bool = False,
-          catalogue: tuple[int, int] = (0, 0)) -> RowValues:
+          catalogue: tuple[int, int] = (0, 0), vector: bool = True) -> RowValues:
     """Everything row-local about a claim with these facts, date and 费用 (with_amounts: a formula reads the
     claim's 费用, 政策范围内费用 …, given its catalogue's 全自费 and 乙类先行自付; its 先行自付 share does not count
     claims)."""
@@ -175,7 +197,7 @@ def probe(policy: ir.Policy, facts: dict, date: dt.date, amount: int, with_amoun
             policy_range = amount - excluded - class_share
             first_paid = 0 if rule is None else (Money(policy_range) * rule.share).rounded(policy.rounding).fen
             amounts = terms.claim_amounts(amount, excluded, class_share + first_paid, policy_range)
-        layers = tuple(_layer(policy, scheme, layer, claim, facts, amounts) for layer in scheme.layers)
+        layers = tuple(_layer(policy, scheme, layer, claim, facts, amounts, vector) for layer in scheme.layers)
     except terms.NoCell as e:
         return RowValues(index, e.reason, day=day)
     except Refused as e:

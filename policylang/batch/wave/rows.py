@@ -16,7 +16,7 @@ from policylang.batch.keys import distinct_keys, row_facts
 from policylang.batch.requirements import requirement_reasons
 from policylang.batch.wave.keys import fact_days, money_fact
 from policylang.batch.wave.known import WAVE_KNOWN
-from policylang.batch.wave.probe import RowValues, probe
+from policylang.batch.wave.probe import RowValues, per_row, probe
 from policylang.eval import paid as funds
 from policylang.eval.settle import ClaimSettler
 from policylang.ir.claims import Claim
@@ -42,14 +42,32 @@ def reads_amounts(node: object) -> bool:
     return any(isinstance(n, ir.ClaimAmount) for n in ir.walk(node))
 
 
+def row_formulas(policy: ir.Policy) -> set[int]:
+    """ids of the per-row formulas the engine evaluates over columns (formulas.py): money cells of 费用限额, 定额,
+    扣除, 封顶线 and a 日津贴 that read a claim field or the claim's own amounts."""
+    found: set[int] = set()
+    for scheme in policy.schemes:
+        for layer in scheme.layers:
+            params = [layer.fee_limit.param] if layer.fee_limit is not None else []
+            params += [layer.fixed.param] if layer.fixed is not None else []
+            params += [d.param for d in layer.deductions] + [c.param for c in layer.unit_caps]
+            params += [c.param for c in layer.caps]
+            values = [cell.value for p in params for v in p.versions for cell in v.table.cells]
+            if layer.allowance is not None:
+                values.append(layer.allowance.rate)
+            found.update(id(v) for v in values if per_row(v))
+    return found
+
+
 def wave_fields(policy: ir.Policy) -> set[str]:
-    """Every fact a row-local value may read: conditions, table keys, formulas' fields, 版本 按."""
+    """Every fact a row-local value may read: conditions, table keys, formulas' fields, 版本 按 — except what only
+    the per-row formulas read (they are evaluated over columns, not per distinct key)."""
     names = set(layer_fields(policy))
-    for node in ir.walk(policy.schemes):
-        if isinstance(node, ir.FieldRef):
-            names.add(node.name)
+    skip = row_formulas(policy)
+    outside = list(ir.walk(policy.schemes, prune=lambda n: id(n) in skip))
+    names.update(n.name for n in outside if isinstance(n, ir.FieldRef) and id(n) not in skip)
     names.update(s.version_by for s in policy.schemes if s.version_by)
-    if any(reads_amounts(s) for s in policy.schemes):
+    if any(isinstance(n, ir.ClaimAmount) for n in outside):
         names.add("费用")
     return names
 
@@ -64,7 +82,9 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
     for fp in scheme.first_pays:
         if any(field in ("住院号", "转诊号") for field, _ in fp.overrides):
             return "先行自付改写住院号或转诊号"
-    if reads_amounts(scheme) and any(fp.counts for fp in scheme.first_pays):
+    skip = row_formulas(policy)
+    if any(isinstance(n, ir.ClaimAmount) for n in ir.walk(scheme, prune=lambda n: id(n) in skip)) and \
+            any(fp.counts for fp in scheme.first_pays):
         return "公式读取先行自付，而先行自付按次数计"
     return None
 
@@ -95,7 +115,8 @@ def plan_values(policy: ir.Policy, cols: Columns) -> RowPlan:
     n = len(cols)
     defaults = policy.defaults()
     names = wave_fields(policy)
-    amounts = "费用" in names and any(reads_amounts(s) for s in policy.schemes)
+    skip = row_formulas(policy)
+    amounts = any(isinstance(n, ir.ClaimAmount) for n in ir.walk(policy.schemes, prune=lambda n: id(n) in skip))
     vid, first, used = distinct_keys(policy, cols, names, _reads_date(policy))
     values = [probe(policy, row_facts(defaults, cols, used, int(pos)), from_day(cols.date[pos]), int(cols.amount[pos]),
                     amounts) for pos in first]
@@ -132,7 +153,7 @@ def plan_values(policy: ir.Policy, cols: Columns) -> RowPlan:
         claim = Claim(from_day(cols.date[pos]), int(cols.amount[pos]), items=cols.items[pos])
         excluded[pos], class_share[pos] = ClaimSettler(policy, defaultdict(int), claim, {}).catalogue(
             policy.schemes[si].catalogue)
-        if amounts and reads_amounts(policy.schemes[si]):  # a formula reads its 政策范围内费用: its own values
+        if amounts:  # a formula the engine cannot take per row reads its 政策范围内费用: its own values
             values.append(probe(policy, row_facts(defaults, cols, used, pos), claim.date, claim.amount, True,
                                 (int(excluded[pos]), int(class_share[pos]))))
             vid[pos] = len(values) - 1

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -42,10 +44,13 @@ def main() -> None:
             t = time.process_time()
             cols, _, _ = validate(policy, as_table(chunk))
             figures = [f"validate {time.process_time() - t:.2f} s"]
+            settle_columns(policy, cols.take(np.arange(min(len(cols), 1000))))  # one-time costs (imports, caches)
             for engine in ("kernel", "wave", "auto"):
-                t = time.process_time()
-                settled = settle_columns(policy, cols, engine=engine)
-                cpu = time.process_time() - t
+                cpu = float("inf")
+                for _ in range(2):  # best of two: the machine is shared
+                    t = time.process_time()
+                    settled = settle_columns(policy, cols, engine=engine)
+                    cpu = min(cpu, time.process_time() - t)
                 scalar = sum(settled.scalar_persons.values())
                 figures.append(f"{engine} {cpu:.2f} s ({len(cols) / cpu:,.0f} claims/CPU-s, scalar {scalar:,} persons)")
             run.close()

@@ -38,6 +38,7 @@ from policylang.inputs.columnar import blank_cells, person_keys, plain_amounts
 from policylang.inputs.factvalues import AMOUNT_HELP, parse_amount, parse_fact
 from policylang.inputs.tabletext import PROBLEM, cell_text, keeps_type
 from policylang.ir.claims import CLASSES, Item
+from policylang.ir.values import FieldType
 
 _FIRST_DAY, _LAST_DAY = day_number(dt.date(1, 1, 1)), day_number(dt.date(9999, 12, 31))
 ROW, REJECT, KEY = "__row", "__reject", "__person"  # KEY: the row's person key (cells.person_id)
@@ -148,17 +149,26 @@ def _parse_unique(values: pa.Array, keep: np.ndarray, parse) -> tuple[np.ndarray
     return codes, [v for v, _ in results], [e for _, e in results]
 
 
-def _by_value(values: pa.Array, parse) -> tuple[np.ndarray, np.ndarray, list, list]:
+def _by_value(values: pa.Array, parse, money: bool = False) -> tuple[np.ndarray, np.ndarray, list, list]:
     """(blank per row, code per row — −1 where blank —, parsed value and error per distinct non-blank value).
 
-    The column is dictionary-encoded first, so blanks (cells.is_blank) and parse run once per distinct value."""
+    The column is dictionary-encoded first, so blanks (cells.is_blank) and parse run once per distinct value;
+    money: plain amounts (1234.56) are read by Arrow's decimal cast (plain_amounts), parse only for the rest."""
     encoded = _encoded(values)
     blank = np.r_[blank_cells(encoded.dictionary), True]  # the last entry: a null cell
     idx = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     keep = np.nonzero(~blank[:-1])[0]
     remap = np.full(len(blank), -1, dtype=np.int64)
     remap[keep] = np.arange(len(keep))
-    results = [parse(v) for v in encoded.dictionary.take(pa.array(keep, pa.int64())).to_pylist()]
+    kept = encoded.dictionary.take(pa.array(keep, pa.int64()))
+    if money and len(kept):
+        plain, fen = plain_amounts(kept)
+        parsed = fen.tolist()
+        errs: list = [None] * len(parsed)
+        for i in np.nonzero(~plain)[0]:
+            parsed[i], errs[i] = parse(kept[int(i)].as_py())
+        return blank[idx], remap[idx], parsed, errs
+    results = [parse(v) for v in kept.to_pylist()]
     return blank[idx], remap[idx], [v for v, _ in results], [e for _, e in results]
 
 
@@ -259,8 +269,10 @@ def validate(policy: ir.Policy, frame: pd.DataFrame | pa.Table) -> tuple[Columns
             continue
         column = _column(table, name)  # a dictionary stays one (codes re-encoded); any other type as text
         column = column if pa.types.is_dictionary(column.type) or pa.types.is_string(column.type) else cell_text(column)
+        fdef = policy.field(name)
         _, codes, vals, errs = _by_value(column, lambda r, name=name: (
-            (p := parse_fact(policy, name, str(r)))[0], p[2]))
+            (p := parse_fact(policy, name, str(r)))[0], p[2]),
+            money=fdef is not None and fdef.type == FieldType.MONEY and policy.enum(name) is None)
         fail(_errors(codes, errs), lambda i, errs=errs, codes=codes: errs[codes[i]])
         facts[name] = FactColumn(codes, tuple(vals))
 

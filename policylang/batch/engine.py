@@ -11,7 +11,6 @@ in input order. OUT and the rejects file are committed as one unit (commit.py).
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 from collections.abc import Callable
@@ -29,6 +28,8 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names, settle_columns
+from policylang.batch.merge import write_chunk, write_merged
+from policylang.batch.partition import Scatter, Sink, chunk_tables, estimated_rows, part_count
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, cell_text, open_table
@@ -200,6 +201,7 @@ class Run:
         self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
         self.chunk_rows = chunk_rows or default_chunk_rows(memory_limit)
         self.kept: pa.Table | None = None  # the numbered input, when it is at most chunk_rows rows
+        self.scattered: Scatter | None = None  # else the numbered input in person-complete parts (partition.py)
         self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
         self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
@@ -222,34 +224,40 @@ class Run:
             table = open_table(self.claims)
             check_header(self.policy, list(table.header))
             numbered = self.work / "numbered.parquet"
-            self.kept, rows = _number(table, numbered, self.chunk_rows)
+            self.kept, rows = _number(table, self._scatter, self.chunk_rows)
             return list(table.header), numbered, rows
         except TableTextError as e:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
         except TableError as e:
             raise BatchError(f"{self.claims}: {e}") from e
 
+    def _scatter(self, schema: pa.Schema, batches: list[pa.RecordBatch], rows: int) -> Sink:
+        """Where the numbered rows go once there are more than a chunk: parts of about FILL × chunk_rows."""
+        total = estimated_rows(self.claims, batches, rows)
+        self.scattered = Scatter(self.work / "in", part_count(total, self.chunk_rows), schema)
+        return self.scattered
+
     def numbered_file(self) -> Path:
-        """The numbered input as a Parquet file (a table of at most --chunk-rows rows is kept in memory)."""
+        """The numbered input as one Parquet file, for Spark (the local engine reads the memory or the parts)."""
         if self.kept is not None and not self.numbered.exists():
             pq.write_table(self.kept, self.numbered)
+        if self.scattered is not None and not self.numbered.exists():
+            with pq.ParquetWriter(self.numbered, self.scattered.schema) as writer:
+                for path, _ in self.scattered.files():
+                    with pa.ipc.open_stream(path) as reader:
+                        for batch in reader:
+                            writer.write_batch(batch)
         return self.numbered
 
     def partitions(self) -> tuple[int, int]:
-        total = self.rows
-        parts = max(1, math.ceil(total / self.chunk_rows))
-        src = f"read_parquet({_literal(str(self.numbered_file()))})"
-        self.con.execute(f"COPY (SELECT *, hash(coalesce({KEY}, '')) % {parts} AS __part FROM {src}) "
-                     f"TO {_literal(str(self.work / 'in'))} (FORMAT parquet, PARTITION_BY (__part))")
-        return total, parts
+        """(rows, parts) of the scattered input: every claim of a person in one part."""
+        assert self.scattered is not None
+        return self.rows, len(self.scattered.files())
 
     def chunks(self, parts: int):
-        for k in range(parts):
-            folder = self.work / "in" / f"__part={k}"
-            if not folder.exists():
-                continue
-            yield k, self.con.sql(f"SELECT * EXCLUDE (__part) FROM read_parquet("
-                                  f"{_literal(str(folder / '*.parquet'))})").to_arrow_table()
+        """(k, table) of each person-complete chunk, at most chunk_rows rows unless one person has more."""
+        assert self.scattered is not None
+        yield from enumerate(chunk_tables(self.scattered.files(), self.chunk_rows))
 
     def settle_local(self, advance: Callable[[int], None]) -> None:
         if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
@@ -259,10 +267,17 @@ class Run:
             return
         _, parts = self.partitions()
         (self.work / "out").mkdir()
+        done = []
         for k, chunk in self.chunks(parts):
-            table = process_chunk(self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]), self.schema)
-            pq.write_table(table, self.work / "out" / f"part-{k:05d}.parquet")
+            done.append(self.work / "out" / f"part-{k:05d}.arrows")
+            write_chunk(process_chunk(self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]), self.schema),
+                        done[-1])
             advance(chunk.num_rows)
+            del chunk
+        write_merged(done, self.schema, self.work / "out" / "results.parquet")  # input order (merge.py)
+        for path in done:
+            path.unlink()
+        self.ordered = ""
 
     def results_view(self, folder: Path) -> None:
         if self.in_memory is not None:
@@ -342,9 +357,11 @@ class Run:
         self.commit.discard()  # partial files of a run that failed before its commit point
 
 
-def _number(table, target: Path, keep_rows: int) -> tuple[pa.Table | None, int]:
+def _number(table, open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],
+            keep_rows: int) -> tuple[pa.Table | None, int]:
     """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
-    at most keep_rows, else written to target. (the table in memory or None, the row count)"""
+    at most keep_rows, else streamed to the sink open_sink(schema, batches so far, rows so far) returns
+    (partition.Scatter). (the table in memory or None, the row count)"""
     typed = table.schema(typed=True)  # typed Parquet columns stay typed (tabletext.keeps_type; rejects.py)
     schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
                         *(typed.field(h) for h in table.header)])
@@ -359,7 +376,7 @@ def _number(table, target: Path, keep_rows: int) -> tuple[pa.Table | None, int]:
             kept.append(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
             count += batch.num_rows
             if count > keep_rows:
-                writer = writer or pq.ParquetWriter(target, schema)
+                writer = writer or open_sink(schema, kept, count)
                 for b in kept:
                     writer.write_batch(b)
                 kept = []

@@ -189,7 +189,8 @@ class Run:
     """One batch run: a work folder beside OUT, DuckDB for the table work."""
 
     def __init__(self, policy: ir.Policy, claims: Path, out: Path, rejects: Path | None = None,
-                 chunk_rows: int | None = None, memory_limit: str = "2GB") -> None:
+                 chunk_rows: int | None = None, memory_limit: str = "2GB",
+                 advance: Callable[[int], None] | None = None) -> None:
         self.policy, self.claims, self.out = policy, claims, out
         self.in_kind, self.out_kind = table_format(claims), table_format(out)
         self.rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
@@ -212,19 +213,19 @@ class Run:
                                           "temp_directory": str(self.work / "tmp")})
         self.con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would print into stdout
         try:
-            self.inputs, self.numbered, self.rows = self._numbered_input()
+            self.inputs, self.numbered, self.rows = self._numbered_input(advance or _ignore)
         except BaseException:
             self.close()  # no work folder or partial file outlives a refused run
             raise
         self.schema = result_schema(policy, self.inputs)
 
-    def _numbered_input(self) -> tuple[list[str], Path, int]:
+    def _numbered_input(self, advance: Callable[[int], None]) -> tuple[list[str], Path, int]:
         """Read the claim table (tabletext.py) into the work folder, numbered and keyed by person."""
         try:
             table = open_table(self.claims)
             check_header(self.policy, list(table.header))
             numbered = self.work / "numbered.parquet"
-            self.kept, rows = _number(table, self._scatter, self.chunk_rows)
+            self.kept, rows = _number(table, self._scatter, self.chunk_rows, advance)
             return list(table.header), numbered, rows
         except TableTextError as e:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
@@ -274,7 +275,10 @@ class Run:
                         done[-1])
             advance(chunk.num_rows)
             del chunk
-        write_merged(done, self.schema, self.work / "out" / "results.parquet")  # input order (merge.py)
+        stage = getattr(advance, "stage", None)  # commands/progress.Meter: the merge is a stage of its own
+        if stage is not None:
+            stage("合并中 (merging)", self.rows)
+        write_merged(done, self.schema, self.work / "out" / "results.parquet", advance)  # input order (merge.py)
         for path in done:
             path.unlink()
         self.ordered = ""
@@ -357,8 +361,12 @@ class Run:
         self.commit.discard()  # partial files of a run that failed before its commit point
 
 
+def _ignore(n: int) -> None:
+    return None
+
+
 def _number(table, open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],
-            keep_rows: int) -> tuple[pa.Table | None, int]:
+            keep_rows: int, advance: Callable[[int], None]) -> tuple[pa.Table | None, int]:
     """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
     at most keep_rows, else streamed to the sink open_sink(schema, batches so far, rows so far) returns
     (partition.Scatter). (the table in memory or None, the row count)"""
@@ -375,6 +383,7 @@ def _number(table, open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], S
             cells = [batch.column(h) for h in table.header]
             kept.append(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
             count += batch.num_rows
+            advance(batch.num_rows)
             if count > keep_rows:
                 writer = writer or open_sink(schema, kept, count)
                 for b in kept:

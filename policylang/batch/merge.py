@@ -1,15 +1,14 @@
 """The settled chunks back in input order: a k-way merge on the row number, streaming.
 
 Each chunk's result file (partition.py made it from rows in input order; process_chunk keeps the order)
-is sorted by rejects.ROW. The merge holds one batch per file: every row up to the smallest of the files'
-last buffered row numbers is in memory, so that prefix of each file is taken, sorted by ROW (NumPy, a
-few thousand rows) and emitted; a file whose buffer is used up reads its next batch. Memory is
-files × batch rows, whatever the table's size; no sort of the whole table.
+is sorted by rejects.ROW. The merge takes a window of row numbers at a time: from each file the rows below the window's end
+(reading on as far as they go), sorted by ROW (NumPy argsort of at most `window` rows) and emitted. Memory
+is the window plus one batch per file, whatever the table's size; no sort of the whole table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ from policylang.batch.rejects import ROW
 
 __all__ = ["RESULT_BATCH", "merged", "write_chunk", "write_merged"]
 
-RESULT_BATCH = 16_384  # rows per batch of a result file: what the merge holds per chunk
+RESULT_BATCH = 8_192  # rows per batch of a result file: what the merge holds per chunk
 _IPC = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
@@ -34,13 +33,14 @@ class _Head:
     """A result file's unread rows: the current batch from `start` on, and its row numbers."""
 
     def __init__(self, path: Path) -> None:
-        self.reader = pa.ipc.open_stream(path)
+        self.reader = pa.ipc.open_stream(pa.OSFile(str(path)))  # read, not mapped: mapped pages count as RSS
         self.batch: pa.RecordBatch | None = None
         self.rows = np.zeros(0, dtype=np.int64)
         self.start = 0
-        self.refill()
+        self._next()
 
-    def refill(self) -> None:
+    def _next(self) -> None:
+        """The next non-empty batch, or batch None at the end of the file."""
         while self.start >= len(self.rows):
             try:
                 self.batch = self.reader.read_next_batch()
@@ -51,28 +51,36 @@ class _Head:
             self.rows = self.batch.column(ROW).to_numpy(zero_copy_only=False)
             self.start = 0
 
-    def take_upto(self, last: int) -> pa.RecordBatch:
-        end = int(np.searchsorted(self.rows, last, side="right"))
-        part = self.batch.slice(self.start, end - self.start)
-        self.start = end
-        return part
+    def first(self) -> int:
+        return int(self.rows[self.start])
+
+    def below(self, bound: int) -> list[pa.RecordBatch]:
+        """The file's next rows with ROW < bound (reading on as far as they go)."""
+        pieces = []
+        while self.batch is not None:
+            end = int(np.searchsorted(self.rows, bound, side="left"))
+            if end > self.start:
+                pieces.append(self.batch.slice(self.start, end - self.start))
+                self.start = end
+            if end < len(self.rows):
+                break
+            self._next()
+        return pieces
 
 
-def merged(paths: list[Path], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """The rows of every file, in ROW order (each file sorted by ROW)."""
+def merged(paths: list[Path], schema: pa.Schema, window: int = 1 << 17) -> Iterator[pa.RecordBatch]:
+    """The rows of every file, in ROW order (each file sorted by ROW): window row numbers at a time."""
     heads = [h for h in (_Head(p) for p in paths) if h.batch is not None]
     while heads:
-        last = min(int(h.rows[-1]) for h in heads)
-        pieces = [h.take_upto(last) for h in heads]
-        table = pa.Table.from_batches([p for p in pieces if p.num_rows], schema=schema)
+        bound = min(h.first() for h in heads) + window
+        table = pa.Table.from_batches([p for h in heads for p in h.below(bound)], schema=schema)
         order = np.argsort(table.column(ROW).to_numpy(), kind="stable")
         yield from table.take(pa.array(order)).combine_chunks().to_batches()
-        for h in heads:
-            h.refill()
         heads = [h for h in heads if h.batch is not None]
 
 
-def write_merged(paths: list[Path], schema: pa.Schema, target: Path, group_rows: int = 131_072) -> int:
+def write_merged(paths: list[Path], schema: pa.Schema, target: Path,
+                 advance: Callable[[int], None] = lambda n: None, group_rows: int = 131_072) -> int:
     """The merge as one Parquet file in input order (row groups of about group_rows); returns the rows."""
     total, pending, held = 0, [], 0
     with pq.ParquetWriter(target, schema, write_statistics=False) as writer:  # no stats: DuckDB would call
@@ -82,6 +90,7 @@ def write_merged(paths: list[Path], schema: pa.Schema, target: Path, group_rows:
             held += batch.num_rows
             if held >= group_rows:
                 writer.write_table(pa.Table.from_batches(pending, schema=schema))
+                advance(held)
                 total, pending, held = total + held, [], 0
         if pending or total == 0:
             writer.write_table(pa.Table.from_batches(pending, schema=schema))

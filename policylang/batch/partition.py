@@ -114,8 +114,9 @@ class Scatter:
 
 
 def _read(path: Path) -> pa.Table:
-    with pa.ipc.open_stream(path) as reader:
-        return reader.read_all()
+    """A part as one table of contiguous columns (it was written in many small slices)."""
+    with pa.OSFile(str(path)) as source, pa.ipc.open_stream(source) as reader:  # not mapped (RSS)
+        return reader.read_all().combine_chunks()
 
 
 def chunk_tables(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) -> Iterator[pa.Table]:
@@ -128,7 +129,7 @@ def chunk_tables(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) 
             continue
         parts = part_count(rows, chunk_rows)
         split = Scatter(path.with_name(f"{path.stem}-s{seed}"), parts, _schema(path), seed)
-        with pa.ipc.open_stream(path) as reader:
+        with pa.OSFile(str(path)) as source, pa.ipc.open_stream(source) as reader:
             for batch in reader:
                 split.write_batch(batch)
         split.close()

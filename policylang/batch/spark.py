@@ -16,25 +16,54 @@ from pathlib import Path
 import pyarrow as pa
 
 from policylang import ir
+from policylang.batch.commit import BatchError
 from policylang.batch.engine import Run, process_chunk
 from policylang.batch.rejects import KEY, ROW
 from policylang.inputs.tabletext import PROBLEM
 
 
+def _as_spark(kind: pa.DataType) -> pa.DataType:
+    """The Arrow type a column of `kind` has in Spark (its Parquet reader): enumerations are text, unsigned
+    integers widen."""
+    if pa.types.is_dictionary(kind):
+        return _as_spark(kind.value_type)
+    if pa.types.is_large_string(kind):
+        return pa.string()
+    widened = {pa.uint8(): pa.int16(), pa.uint16(): pa.int32(), pa.uint32(): pa.int64(),
+               pa.uint64(): pa.decimal128(20, 0)}
+    return widened.get(kind, kind)
+
+
+def arrow_schema(schema: pa.Schema) -> pa.Schema:
+    """The result schema as Spark hands it back: every column's type as in Spark."""
+    return pa.schema([pa.field(f.name, _as_spark(f.type), True) for f in schema])
+
+
 def spark_schema(schema: pa.Schema):
+    """The result schema in Spark's types: text, integers, dates and decimals (typed Parquet input keeps
+    those: tabletext.keeps_type)."""
     from pyspark.sql import types as T
 
-    kinds = {pa.string(): T.StringType(), pa.int64(): T.LongType()}
-    return T.StructType([T.StructField(f.name, kinds[f.type], True) for f in schema])
+    def kind(t: pa.DataType):
+        simple = {pa.string(): T.StringType(), pa.int8(): T.ByteType(), pa.int16(): T.ShortType(),
+                  pa.int32(): T.IntegerType(), pa.int64(): T.LongType(), pa.date32(): T.DateType()}
+        if t in simple:
+            return simple[t]
+        if pa.types.is_decimal128(t) and t.precision <= 38:
+            return T.DecimalType(t.precision, t.scale)
+        raise BatchError(f"Spark 不支持此列类型：{t}（请先转为文本） (a column type Spark cannot carry)")
+
+    return T.StructType([T.StructField(f.name, kind(f.type), True) for f in arrow_schema(schema)])
 
 
 def settle_partition(policy: ir.Policy, inputs: list[str], schema: pa.Schema,
                      batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """One Spark partition (every claim of its persons) through the kernel."""
+    """One Spark partition (every claim of its persons) through the kernel, in the types Spark expects."""
     table = pa.Table.from_batches(list(batches))
     if table.num_rows == 0:
         return
-    yield from process_chunk(policy, table.select([ROW, PROBLEM, KEY, *inputs]), schema).to_batches()
+    result = process_chunk(policy, table.select([ROW, PROBLEM, KEY, *inputs]), schema)
+    yield from result.cast(arrow_schema(schema)).to_batches()
 
 
 def session(master: str):

@@ -28,7 +28,7 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names, settle_columns
-from policylang.batch.merge import write_chunk, write_merged
+from policylang.batch.merge import Tally, write_chunk, write_merged
 from policylang.batch.partition import Scatter, Sink, chunk_tables, estimated_rows, part_count
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.inputs.columnar import person_keys
@@ -203,6 +203,7 @@ class Run:
         self.chunk_rows = chunk_rows or default_chunk_rows(memory_limit)
         self.kept: pa.Table | None = None  # the numbered input, when it is at most chunk_rows rows
         self.scattered: Scatter | None = None  # else the numbered input in person-complete parts (partition.py)
+        self.tally: Tally | None = None  # the summary, counted chunk by chunk when there are many
         self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
         self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
@@ -268,11 +269,13 @@ class Run:
             return
         _, parts = self.partitions()
         (self.work / "out").mkdir()
-        done = []
+        done, tally = [], Tally([m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)])
         for k, chunk in self.chunks(parts):
             done.append(self.work / "out" / f"part-{k:05d}.arrows")
-            write_chunk(process_chunk(self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]), self.schema),
-                        done[-1])
+            settled = process_chunk(self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]), self.schema)
+            tally.add(settled, REJECT, KEY, SCALAR)
+            write_chunk(settled, done[-1])
+            del settled
             advance(chunk.num_rows)
             del chunk
         stage = getattr(advance, "stage", None)  # commands/progress.Meter: the merge is a stage of its own
@@ -281,7 +284,7 @@ class Run:
         write_merged(done, self.schema, self.work / "out" / "results.parquet", advance)  # input order (merge.py)
         for path in done:
             path.unlink()
-        self.ordered = ""
+        self.ordered, self.tally = "", tally
 
     def results_view(self, folder: Path) -> None:
         if self.in_memory is not None:
@@ -331,6 +334,10 @@ class Run:
 
     def summary(self) -> Summary:
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        if self.tally is not None:  # many chunks: counted as they were settled (no distinct over the table)
+            t = self.tally
+            return Summary(t.rows, t.settled, t.rows - t.settled, t.persons, t.scalar, tuple(t.totals.items()),
+                           self.out, self.rejects)
         sums = ", ".join(f"coalesce(sum({_quote(m)}) FILTER (WHERE {REJECT} IS NULL), 0)" for m in money)
         row = self.con.sql(
             f"SELECT count(*), count(*) FILTER (WHERE {REJECT} IS NULL), "

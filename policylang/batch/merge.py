@@ -13,14 +13,34 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from policylang.batch.rejects import ROW
 
-__all__ = ["RESULT_BATCH", "merged", "write_chunk", "write_merged"]
+__all__ = ["RESULT_BATCH", "Tally", "merged", "write_chunk", "write_merged"]
 
 RESULT_BATCH = 8_192  # rows per batch of a result file: what the merge holds per chunk
 _IPC = pa.ipc.IpcWriteOptions(compression="lz4")
+
+
+class Tally:
+    """The run's summary counted chunk by chunk: every person is in one chunk, so persons add up too (no
+    distinct count over the whole table). Rows, settled rows, persons, persons settled by the scalar
+    evaluator, and each money column's total in 分 over the settled rows."""
+
+    def __init__(self, money: list[str]) -> None:
+        self.rows = self.settled = self.persons = self.scalar = 0
+        self.totals = dict.fromkeys(money, 0)
+
+    def add(self, table: pa.Table, reject: str, key: str, scalar: str) -> None:
+        good = table.filter(pc.is_null(table.column(reject)))
+        self.rows += table.num_rows
+        self.settled += good.num_rows
+        self.persons += pc.count_distinct(good.column(key)).as_py()
+        self.scalar += pc.count_distinct(table.filter(pc.is_valid(table.column(scalar))).column(key)).as_py()
+        for m in self.totals:
+            self.totals[m] += int(pc.sum(good.column(m), min_count=0).as_py() or 0)
 
 
 def write_chunk(table: pa.Table, path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -136,3 +137,18 @@ def test_an_interrupted_run_leaves_no_partial_out(claims, tmp_path, monkeypatch)
         main(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.parquet"), "-q", "--chunk-rows", "300"])
     assert stopped.value.code == 130 and len(calls) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no OUT, no partial file, no work folder
+
+
+def test_the_summary_counted_chunk_by_chunk_is_the_whole_tables(claims, tmp_path) -> None:
+    policy = policy_of("suizhou")
+    summaries = []
+    for chunk_rows in (None, 300):
+        run = engine.Run(policy, claims, tmp_path / f"o{chunk_rows}.csv", chunk_rows=chunk_rows)
+        try:
+            run.settle_local(lambda n: None)
+            assert (run.tally is None) == (chunk_rows is None)
+            run.results_view(run.work / "out")
+            summaries.append(attrs.evolve(run.summary(), out=None, rejects=None))
+        finally:
+            run.close()
+    assert summaries[0] == summaries[1] and summaries[0].rejected == 8 and summaries[0].persons > 300

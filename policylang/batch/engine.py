@@ -1,12 +1,13 @@
 """`policylang batch`: settle a claim table (CSV or Parquet) of any size, person-partitioned chunks at a time.
 
-The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` uses too) into a
-numbered Parquet file under a work folder beside OUT, with each row's person key (inputs/cells.py
-person_id, the one normalisation of 参保人ID); DuckDB partitions the rows by a hash of that key; each
-partition (all claims of its persons) is validated and settled by the kernel; the results are written
-back in input order. A table of at most --chunk-rows rows (the usual case; the default follows --memory)
-skips the files in between: it is numbered, settled and handed to DuckDB for the write in memory, already
-in input order. OUT and the rejects file are committed as one unit (commit.py).
+The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` uses too), numbered and
+keyed by person (inputs/cells.py person_id, the one normalisation of 参保人ID). A table of at most
+--chunk-rows rows (the usual case; the default follows --memory) is settled in memory, already in input
+order. A larger one is scattered in the same streaming pass into person-complete part files by a hash of
+the key (partition.py); each part is validated and settled by the kernel, its results written beside
+it and counted for the summary; a k-way merge on the row number puts them back in input order
+(merge.py), so no step holds more than a chunk and nothing sorts the whole table. DuckDB writes OUT from
+that file and serves --sql. OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations

@@ -54,7 +54,9 @@ def main() -> None:
         rejects_same = pq.read_table(work / "local.rejects.parquet").to_pylist() == \
             pq.read_table(work / "spark.rejects.parquet").to_pylist()
         for engine, (t, cpu) in figures.items():
-            print(f"- `--engine {engine}`: {t:.1f} s wall, {cpu:.1f} s CPU (user+sys, all processes), "
+            seen = "the command's processes" if engine == "local" else "the driver only: the JVM and its Python " \
+                "workers are not reaped as children, so their CPU is not in this figure"
+            print(f"- `--engine {engine}`: {t:.1f} s wall, {cpu:.1f} s CPU (user+sys, {seen}), "
                   f"{rows / t:,.0f} rows/s", flush=True)
         print(f"- spark / local = {figures['local'][0] / figures['spark'][0]:.2f}× the rows/s; peak RSS of any "
               f"run {_peak_children_mb():,.0f} MB")

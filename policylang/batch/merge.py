@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from policylang.batch.commit import BatchError
 from policylang.batch.rejects import ROW
 
 __all__ = ["RESULT_BATCH", "Tally", "merged", "write_chunk", "write_merged"]
@@ -50,10 +51,14 @@ def write_chunk(table: pa.Table, path: Path) -> None:
 
 
 class _Head:
-    """A result file's unread rows: the current batch from `start` on, and its row numbers."""
+    """A result file's unread rows: the current batch from `start` on, and its row numbers. An IPC stream
+    (write_chunk) or a Parquet file (Spark's result files)."""
 
     def __init__(self, path: Path) -> None:
-        self.reader = pa.ipc.open_stream(pa.OSFile(str(path)))  # read, not mapped: mapped pages count as RSS
+        if path.suffix == ".parquet":
+            self.reader = pq.ParquetFile(path).iter_batches(RESULT_BATCH)
+        else:
+            self.reader = pa.ipc.open_stream(pa.OSFile(str(path)))  # read, not mapped: mapped pages count as RSS
         self.batch: pa.RecordBatch | None = None
         self.rows = np.zeros(0, dtype=np.int64)
         self.start = 0
@@ -62,14 +67,14 @@ class _Head:
     def _next(self) -> None:
         """The next non-empty batch, or batch None at the end of the file."""
         while self.start >= len(self.rows):
-            try:
-                self.batch = self.reader.read_next_batch()
-            except StopIteration:
-                self.batch = None
-                self.reader.close()
+            self.batch = next(self.reader, None)
+            if self.batch is None:
                 return
+            last = self.rows[-1] if len(self.rows) else -1
             self.rows = self.batch.column(ROW).to_numpy(zero_copy_only=False)
             self.start = 0
+            if len(self.rows) and (self.rows[0] <= last or (np.diff(self.rows) <= 0).any()):
+                raise BatchError("内部错误：分区结果未按行号排序 (internal: a result file is not in row order)")
 
     def first(self) -> int:
         return int(self.rows[self.start])

@@ -18,6 +18,7 @@ import pyarrow as pa
 from policylang import ir
 from policylang.batch.commit import BatchError
 from policylang.batch.engine import Run, process_chunk
+from policylang.batch.merge import write_merged
 from policylang.batch.rejects import KEY, ROW
 from policylang.inputs.tabletext import PROBLEM
 
@@ -78,15 +79,22 @@ def session(master: str):
 
 
 def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
-    """Settle run's claims on Spark; returns the folder of result Parquet files."""
+    """Settle run's claims on Spark; returns the folder of the results, in input order.
+
+    Each partition is sorted by row before it is settled, so each result file Spark writes is in row
+    order and the local engine's merge (merge.py) puts them together without sorting the table."""
     numbered = run.numbered_file()  # written by Run: ROW, PROBLEM, KEY and the input columns
     total = run.rows
     spark = session(master)
     policy, inputs, schema = run.policy, list(run.inputs), run.schema
     parts = max(2, -(-total // run.chunk_rows))
-    frame = spark.read.parquet(str(numbered)).repartition(parts, KEY)
+    frame = spark.read.parquet(str(numbered)).repartition(parts, KEY).sortWithinPartitions(ROW)
     result = frame.mapInArrow(lambda it: settle_partition(policy, inputs, schema, it), spark_schema(schema))
     folder = run.work / "spark"
     result.write.mode("overwrite").parquet(str(folder))
     advance(total)
-    return folder
+    out = run.work / "out"
+    out.mkdir(exist_ok=True)
+    write_merged(sorted(folder.glob("*.parquet")), arrow_schema(schema), out / "results.parquet")
+    run.ordered = ""  # the merged file is in input order
+    return out

@@ -15,6 +15,7 @@ import pytest
 from batchcheck import ROOT, policy_of, run_cli
 
 from policylang.batch import engine
+from policylang.batch.commit import BatchError
 from policylang.batch.generate import generate
 from policylang.batch.merge import merged, write_chunk
 from policylang.batch.partition import Scatter, buckets, chunk_tables
@@ -152,3 +153,9 @@ def test_the_summary_counted_chunk_by_chunk_is_the_whole_tables(claims, tmp_path
         finally:
             run.close()
     assert summaries[0] == summaries[1] and summaries[0].rejected == 8 and summaries[0].persons > 300
+
+
+def test_merge_refuses_a_file_out_of_row_order(tmp_path) -> None:
+    write_chunk(pa.table({ROW: [0, 2, 1]}), tmp_path / "a.arrows")
+    with pytest.raises(BatchError, match="not in row order"):
+        list(merged([tmp_path / "a.arrows"], pa.schema([(ROW, pa.int64())])))

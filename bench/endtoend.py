@@ -96,6 +96,7 @@ def batch_stats(stdout: str) -> tuple[int, int]:
 def scalar_rate(region: Path, table: Path) -> float:
     """Claims/s of the scalar evaluator (reading excluded) on a claim table."""
     from policylang.api import check_path
+    from policylang.commands.progress import progress
     from policylang.eval.settle import settle
     from policylang.inputs.claimtable import read_table
 
@@ -103,8 +104,10 @@ def scalar_rate(region: Path, table: Path) -> float:
     claims = read_table(table, policy)
     assert claims.ok, claims.diagnostics[:3]
     t = time.perf_counter()
-    for pcl in claims.people:
-        settle(policy, pcl.person, pcl.claims)
+    with progress("逐笔结算 (scalar evaluator)", claims.rows) as advance:  # drawn on a terminal only
+        for pcl in claims.people:
+            settle(policy, pcl.person, pcl.claims)
+            advance(len(pcl.claims))
     return claims.rows / (time.perf_counter() - t)
 
 

@@ -1,17 +1,18 @@
 """`policylang batch`: settle a claim table (CSV or Parquet) of any size, person-partitioned chunks at a time.
 
-The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` uses too) into a
-numbered Parquet file under a work folder beside OUT, with each row's person key (inputs/cells.py
-person_id, the one normalisation of 参保人ID); DuckDB partitions the rows by a hash of that key; each
-partition (all claims of its persons) is validated and settled by the kernel; the results are written
-back in input order. A table of at most --chunk-rows rows (the usual case; the default follows --memory)
-skips the files in between: it is numbered and settled in memory, already in input order, and written
-from Arrow (output.py). OUT and the rejects file are committed as one unit (commit.py).
+The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` uses too), numbered and
+keyed by person (inputs/cells.py person_id, the one normalisation of 参保人ID). A table of at most
+--chunk-rows rows (the usual case; the default follows --memory) is settled in memory, already in input
+order. A larger one is scattered in the same streaming pass into person-complete part files by a hash of
+the key (partition.py); each part is validated and settled by the kernel, its results written beside
+it and counted for the summary; a k-way merge on the row number puts them back in input order
+(merge.py), so no step holds more than a chunk and nothing sorts the whole table. DuckDB writes OUT from
+that file and serves --sql; a one-chunk table is written from Arrow (output.py), and a chunk's persons
+are settled on every core (parallel.py). OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 from collections.abc import Callable
@@ -28,7 +29,9 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names
+from policylang.batch.merge import Tally, write_chunk, write_merged
 from policylang.batch.parallel import process_parallel
+from policylang.batch.partition import Scatter, Sink, chunk_tables, estimated_rows, part_count
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.batch.settle import settle_columns
 from policylang.inputs.columnar import person_keys
@@ -175,7 +178,8 @@ class Run:
     """One batch run: a work folder beside OUT, DuckDB for the table work."""
 
     def __init__(self, policy: ir.Policy, claims: Path, out: Path, rejects: Path | None = None,
-                 chunk_rows: int | None = None, memory_limit: str = "2GB", workers: int = 1) -> None:
+                 chunk_rows: int | None = None, memory_limit: str = "2GB", workers: int = 1,
+                 advance: Callable[[int], None] | None = None) -> None:
         self.policy, self.claims, self.out = policy, claims, out
         self.in_kind, self.out_kind = table_format(claims), table_format(out)
         self.rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
@@ -188,6 +192,8 @@ class Run:
         self.chunk_rows = chunk_rows or default_chunk_rows(memory_limit)
         self.workers = workers  # cores for settling a chunk (batch/parallel.py)
         self.kept: pa.Table | None = None  # the numbered input, when it is at most chunk_rows rows
+        self.scattered: Scatter | None = None  # else the numbered input in person-complete parts (partition.py)
+        self.tally: Tally | None = None  # the summary, counted chunk by chunk when there are many
         self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
         self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
@@ -198,7 +204,7 @@ class Run:
         self._con = None  # DuckDB, connected on first use (a table settled in memory may never need it)
         self._views_of: Path | None = None  # results_view's folder, while its views wait for a --sql query
         try:
-            self.inputs, self.numbered, self.rows = self._numbered_input()
+            self.inputs, self.numbered, self.rows = self._numbered_input(advance or _ignore)
         except BaseException:
             self.close()  # no work folder or partial file outlives a refused run
             raise
@@ -206,43 +212,54 @@ class Run:
 
     def _input_fields(self) -> pa.Schema:
         """The input columns as numbered: typed Parquet columns keep their type (tabletext.keeps_type)."""
-        numbered = self.kept.schema if self.kept is not None else pq.read_schema(self.numbered)
+        if self.kept is not None:
+            numbered = self.kept.schema
+        elif self.scattered is not None:  # a multi-chunk table: the parts' schema (partition.py)
+            numbered = self.scattered.schema
+        else:
+            numbered = pq.read_schema(self.numbered)
         return pa.schema([numbered.field(c) for c in self.inputs])
 
-    def _numbered_input(self) -> tuple[list[str], Path, int]:
+    def _numbered_input(self, advance: Callable[[int], None]) -> tuple[list[str], Path, int]:
         """Read the claim table (tabletext.py) into the work folder, numbered and keyed by person."""
         try:
             table = open_table(self.claims)
             check_header(self.policy, list(table.header))
             numbered = self.work / "numbered.parquet"
-            self.kept, rows = _number(table, numbered, self.chunk_rows)
+            self.kept, rows = _number(table, self._scatter, self.chunk_rows, advance)
             return list(table.header), numbered, rows
         except TableTextError as e:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
         except TableError as e:
             raise BatchError(f"{self.claims}: {e}") from e
 
+    def _scatter(self, schema: pa.Schema, batches: list[pa.RecordBatch], rows: int) -> Sink:
+        """Where the numbered rows go once there are more than a chunk: parts of about FILL × chunk_rows."""
+        total = estimated_rows(self.claims, batches, rows)
+        self.scattered = Scatter(self.work / "in", part_count(total, self.chunk_rows), schema)
+        return self.scattered
+
     def numbered_file(self) -> Path:
-        """The numbered input as a Parquet file (a table of at most --chunk-rows rows is kept in memory)."""
+        """The numbered input as one Parquet file, for Spark (the local engine reads the memory or the parts)."""
         if self.kept is not None and not self.numbered.exists():
             pq.write_table(self.kept, self.numbered)
+        if self.scattered is not None and not self.numbered.exists():
+            with pq.ParquetWriter(self.numbered, self.scattered.schema) as writer:
+                for path, _ in self.scattered.files():
+                    with pa.ipc.open_stream(path) as reader:
+                        for batch in reader:
+                            writer.write_batch(batch)
         return self.numbered
 
     def partitions(self) -> tuple[int, int]:
-        total = self.rows
-        parts = max(1, math.ceil(total / self.chunk_rows))
-        src = f"read_parquet({_literal(str(self.numbered_file()))})"
-        self.con.execute(f"COPY (SELECT *, hash(coalesce({KEY}, '')) % {parts} AS __part FROM {src}) "
-                     f"TO {_literal(str(self.work / 'in'))} (FORMAT parquet, PARTITION_BY (__part))")
-        return total, parts
+        """(rows, parts) of the scattered input: every claim of a person in one part."""
+        assert self.scattered is not None
+        return self.rows, len(self.scattered.files())
 
     def chunks(self, parts: int):
-        for k in range(parts):
-            folder = self.work / "in" / f"__part={k}"
-            if not folder.exists():
-                continue
-            yield k, self.con.sql(f"SELECT * EXCLUDE (__part) FROM read_parquet("
-                                  f"{_literal(str(folder / '*.parquet'))})").to_arrow_table()
+        """(k, table) of each person-complete chunk, at most chunk_rows rows unless one person has more."""
+        assert self.scattered is not None
+        yield from enumerate(chunk_tables(self.scattered.files(), self.chunk_rows))
 
     def settle_local(self, advance: Callable[[int], None]) -> None:
         if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
@@ -252,10 +269,23 @@ class Run:
             return
         _, parts = self.partitions()
         (self.work / "out").mkdir()
+        done, tally = [], Tally([m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)])
         for k, chunk in self.chunks(parts):
-            table = process_chunk(self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]), self.schema)
-            pq.write_table(table, self.work / "out" / f"part-{k:05d}.parquet")
+            done.append(self.work / "out" / f"part-{k:05d}.arrows")
+            settled = process_parallel(process_chunk, self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]),
+                                       self.schema, self.workers)
+            tally.add(settled, REJECT, KEY, SCALAR)
+            write_chunk(settled, done[-1])
+            del settled
             advance(chunk.num_rows)
+            del chunk
+        stage = getattr(advance, "stage", None)  # commands/progress.Meter: the merge is a stage of its own
+        if stage is not None:
+            stage("合并中 (merging)", self.rows)
+        write_merged(done, self.schema, self.work / "out" / "results.parquet", advance)  # input order (merge.py)
+        for path in done:
+            path.unlink()
+        self.ordered, self.tally = "", tally
 
     @property
     def con(self):
@@ -334,6 +364,10 @@ class Run:
         if self.in_memory is not None:
             return self._summary_in_memory()
         money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        if self.tally is not None:  # many chunks: counted as they were settled (no distinct over the table)
+            t = self.tally
+            return Summary(t.rows, t.settled, t.rows - t.settled, t.persons, t.scalar, tuple(t.totals.items()),
+                           self.out, self.rejects)
         sums = ", ".join(f"coalesce(sum({_quote(m)}) FILTER (WHERE {REJECT} IS NULL), 0)" for m in money)
         row = self.con.sql(
             f"SELECT count(*), count(*) FILTER (WHERE {REJECT} IS NULL), "
@@ -385,9 +419,15 @@ class Run:
         self.commit.discard()  # partial files of a run that failed before its commit point
 
 
-def _number(table, target: Path, keep_rows: int) -> tuple[pa.Table | None, int]:
+def _ignore(n: int) -> None:
+    return None
+
+
+def _number(table, open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],
+            keep_rows: int, advance: Callable[[int], None]) -> tuple[pa.Table | None, int]:
     """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
-    at most keep_rows, else written to target. (the table in memory or None, the row count)"""
+    at most keep_rows, else streamed to the sink open_sink(schema, batches so far, rows so far) returns
+    (partition.Scatter). (the table in memory or None, the row count)"""
     typed = table.schema(typed=True)  # typed Parquet columns stay typed (tabletext.keeps_type; rejects.py)
     schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
                         *(typed.field(h) for h in table.header)])
@@ -401,8 +441,9 @@ def _number(table, target: Path, keep_rows: int) -> tuple[pa.Table | None, int]:
             cells = [batch.column(h) for h in table.header]
             kept.append(pa.RecordBatch.from_arrays([rows, batch.column(PROBLEM), key, *cells], schema=schema))
             count += batch.num_rows
+            advance(batch.num_rows)
             if count > keep_rows:
-                writer = writer or pq.ParquetWriter(target, schema)
+                writer = writer or open_sink(schema, kept, count)
                 for b in kept:
                     writer.write_batch(b)
                 kept = []

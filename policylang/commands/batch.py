@@ -73,25 +73,24 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
     if checked.policy is None:
         click.echo(render_all([d for d in checked.diagnostics if d.is_error], checked.unit.sources), err=True)
         sys.exit(1)
+    run = None
     try:
         from policylang.batch.parallel import default_workers
 
-        run = Run(checked.policy, Path(claims), Path(out), Path(rejects) if rejects else None, chunk_rows, memory,
-                  workers or default_workers())
-    except BatchError as e:
-        click.echo(f"错误：{e}", err=True)
-        sys.exit(1)
-    try:
-        with progress("结算中 (settling)", run.rows, quiet) as advance:
+        with progress("读取中 (reading)", _rows_hint(Path(claims)), quiet) as advance:
+            run = Run(checked.policy, Path(claims), Path(out), Path(rejects) if rejects else None, chunk_rows,
+                      memory, workers or default_workers(), advance=advance)
+            advance.stage("结算中 (settling)", run.rows)
             if engine == "spark":
                 from policylang.batch.spark import settle_spark
                 folder = settle_spark(run, master or "local[*]", advance)
             else:
                 run.settle_local(advance)
                 folder = run.work / "out"
-        run.results_view(folder)
-        run.write()
-        summary = run.summary()
+            advance.stage("写出中 (writing)")
+            run.results_view(folder)
+            run.write()
+            summary = run.summary()
         out_console = Console()
         _print_summary(summary, out_console)
         if sql:
@@ -110,4 +109,15 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
         click.echo(f"错误：无法写入结果：{e}（原有的结果与拒绝记录保持不变） (cannot write the results)", err=True)
         sys.exit(1)
     finally:
-        run.close()
+        if run is not None:
+            run.close()
+
+
+def _rows_hint(claims: Path) -> int | None:
+    """The row count of a Parquet table from its footer, for the reading stage's bar (CSV: unknown)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(claims).metadata.num_rows if claims.suffix.lower() in (".parquet", ".pq") else None
+    except Exception:  # an unreadable file: Run reports it properly
+        return None

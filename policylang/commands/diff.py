@@ -80,8 +80,7 @@ def _diff_all(old: Path | None, new: Path, old_name: str, relabel, claims_file: 
                 return "", 1
             order = {e.name: e.values for e in pn.enums}
             with progress("结算新旧两版 (settling both versions)", table.rows, quiet) as advance:
-                impact = measure_impact(po, pn, table)
-                advance(table.rows)
+                impact = measure_impact(po, pn, table, advance)
             parts.append(render_impact(impact, table.path, order))
     return "\n".join(parts), 0
 

@@ -26,6 +26,36 @@ def test_spark_equals_local(tmp_path) -> None:
     assert (tmp_path / "local.csv").read_bytes() == (tmp_path / "spark.csv").read_bytes()
 
 
+@pytest.mark.slow  # two Spark runs: about 20 s alone, a minute on a loaded machine
+def test_spark_takes_typed_parquet_columns(tmp_path) -> None:
+    """Dates, decimals, signed and unsigned integers and enumerations reach each partition as Spark reads
+    them, and the result is the local engine's."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    region = ROOT / "regions" / "suizhou"
+    main(["sample", str(region), "-n", "2000", "-o", str(tmp_path / "s.parquet"), "-q"])
+    table = pq.read_table(tmp_path / "s.parquet")
+    n = table.num_rows
+    extra = {
+        "年龄": pa.array([None if i % 97 == 0 else 20 + i % 60 for i in range(n)], pa.int32()),
+        "断缴月数": pa.array([i % 3 for i in range(n)], pa.uint16()),
+        "胎数": pa.array([1 + i % 2 for i in range(n)], pa.int8()),
+        "账户余额": pa.array([decimal.Decimal(i % 500) / 4 for i in range(n)], pa.decimal128(12, 2)),
+        "入院日期": table.column("日期"),
+    }
+    for name, values in extra.items():
+        table = table.append_column(name, values)
+    pq.write_table(table, tmp_path / "typed.parquet")
+    for engine in ("local", "spark"):
+        main(["batch", str(region), str(tmp_path / "typed.parquet"), "-o", str(tmp_path / f"{engine}.csv"), "-q",
+              "--engine", engine, "--master", "local[2]", "--chunk-rows", "700"])
+    assert (tmp_path / "local.csv").read_bytes() == (tmp_path / "spark.csv").read_bytes()
+    assert (tmp_path / "local.rejects.csv").read_bytes() == (tmp_path / "spark.rejects.csv").read_bytes()
+
+
 def test_spark_keeps_typed_parquet_columns_as_local_does(tmp_path) -> None:
     """A date stays a date and a decimal 费用 a decimal in a Parquet OUT, on Spark as in memory."""
     import pyarrow as pa

@@ -203,6 +203,7 @@ class Run:
         self.memory_limit = memory_limit
         self._con = None  # DuckDB, connected on first use (a table settled in memory may never need it)
         self._views_of: Path | None = None  # results_view's folder, while its views wait for a --sql query
+        self._folder: Path | None = None  # the folder of the results (results_view), for write()
         try:
             self.inputs, self.numbered, self.rows = self._numbered_input(advance or _ignore)
         except BaseException:
@@ -301,6 +302,7 @@ class Run:
     def results_view(self, folder: Path) -> None:
         """The views 结果/settled and 拒绝/rejects (and `results`, what write() reads on the partitioned path);
         for a result in memory they wait for a --sql query, as nothing else reads them."""
+        self._folder = folder
         if self.in_memory is not None:
             self._views_of = folder
         else:
@@ -332,11 +334,15 @@ class Run:
     def write(self) -> None:
         """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py).
 
-        A table settled in memory is written from Arrow (output.py); the partitioned one by DuckDB."""
-        if self.in_memory is not None:
-            from policylang.batch.output import write_result
+        Written from Arrow (output.py): the table settled in memory, or the merged results of a many-chunk or
+        Spark run, streamed from their file in input order; DuckDB only for results in any other order."""
+        merged = self._folder / "results.parquet" if self._folder is not None else None
+        if self.in_memory is not None or (not self.ordered and merged is not None and merged.is_file()):
+            from policylang.batch.output import BATCH_ROWS, write_result
 
-            write_result(self.in_memory, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
+            source = self.in_memory if self.in_memory is not None else (
+                pq.read_schema(merged), lambda: pq.ParquetFile(merged).iter_batches(BATCH_ROWS))
+            write_result(source, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
                          set(self._money()), (self.commit.partial(self.out), self.out_kind),
                          (self.commit.partial(self.rejects), table_format(self.rejects)))
             self.commit.apply()

@@ -170,10 +170,17 @@ def _put(sink: _CsvSink | _ParquetSink, converted) -> int:
     return rows
 
 
-def write_result(table: pa.Table, inputs: list[str], columns: list[str], money: set[str],
-                 out: tuple[Path, str], rejects: tuple[Path, str]) -> None:
+def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.RecordBatch]]], inputs: list[str],
+                 columns: list[str], money: set[str], out: tuple[Path, str], rejects: tuple[Path, str]) -> None:
     """A settled table (engine.process_chunk's, in input order) to OUT, (path, "csv" or "parquet"): its
-    settled rows as `columns`, money (int64 分) as yuan; and to the rejects file: 行号, 原因, the inputs."""
+    settled rows as `columns`, money (int64 分) as yuan; and to the rejects file: 行号, 原因, the inputs.
+
+    table may also be (its schema, a function giving its batches in input order): the merged results of a
+    many-chunk run, read twice from their file rather than held in memory."""
+    if isinstance(table, pa.Table):
+        kinds, batches = table.schema, (lambda t=table: iter(t.to_batches(BATCH_ROWS)))
+    else:
+        kinds, batches = table
 
     def take(name: str) -> Column:
         return lambda b: b.column(name)
@@ -187,13 +194,12 @@ def write_result(table: pa.Table, inputs: list[str], columns: list[str], money: 
     def rejected(b: pa.RecordBatch) -> pa.Array | None:
         return None if b.column(REJECT).null_count == 0 else b.column(REJECT).is_valid()
 
-    kinds = table.schema
     result = {c: yuan(c) if c in money else take(c) for c in columns}
     schema = pa.schema([pa.field(c, pa.decimal128(18, 2)) if c in money else kinds.field(c) for c in columns])
-    write_table(table.to_batches(BATCH_ROWS), result, schema, settled, *out)
+    write_table(batches(), result, schema, settled, *out)
     reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
     schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()), *(kinds.field(c) for c in inputs)])
-    write_table(table.to_batches(BATCH_ROWS), reject, schema, rejected, *rejects)
+    write_table(batches(), reject, schema, rejected, *rejects)
 
 
 def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:

@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from policylang import ir
 from policylang.batch.rejects import KEY, ROW
+from policylang.inputs.tabletext import PROBLEM
 
 MIN_ROWS = 100_000  # below this a fork costs more than it saves
 _JOB: dict = {}
@@ -32,19 +32,26 @@ def default_workers() -> int:
 
 
 def _settle_part(k: int) -> bytes:
+    """A worker: its part settled; only the columns it computed go back (the parent has the inputs)."""
     settle, policy, parts, schema = _JOB["settle"], _JOB["policy"], _JOB["parts"], _JOB["schema"]
     result = settle(policy, parts[k], schema)
+    result = result.select([f.name for f in schema if f.name not in _JOB["inputs"]])
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, result.schema) as writer:
         writer.write_table(result)
     return sink.getvalue().to_pybytes()
 
 
-def split(table: pa.Table, parts: int) -> list[pa.Table]:
-    """The table's rows in `parts` person-complete parts (rows keep their order within a part)."""
+def positions(table: pa.Table, parts: int) -> list[np.ndarray]:
+    """The rows of `parts` person-complete parts, each in table order."""
     codes = table.column(KEY).combine_chunks().dictionary_encode().indices
     codes = codes.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) % parts
-    return [table.filter(pa.array(codes == k)) for k in range(parts)]
+    return [np.nonzero(codes == k)[0] for k in range(parts)]
+
+
+def split(table: pa.Table, parts: int) -> list[pa.Table]:
+    """The table's rows in `parts` person-complete parts (rows keep their order within a part)."""
+    return [table.take(pa.array(at)) for at in positions(table, parts)]
 
 
 def process_parallel(process_chunk: Callable[[ir.Policy, pa.Table, pa.Schema], pa.Table], policy: ir.Policy,
@@ -52,16 +59,21 @@ def process_parallel(process_chunk: Callable[[ir.Policy, pa.Table, pa.Schema], p
     """process_chunk (engine.py's) on `workers` cores: the same table, in the same row order."""
     if workers <= 1 or table.num_rows < MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods():
         return process_chunk(policy, table, schema)
-    parts = split(table, workers)
-    _JOB.update(settle=process_chunk, policy=policy, parts=parts, schema=schema)
+    at = positions(table, workers)
+    inputs = {c for c in table.column_names if c not in (ROW, PROBLEM, KEY)}
+    _JOB.update(settle=process_chunk, policy=policy, parts=[table.take(pa.array(a)) for a in at], schema=schema,
+                inputs=inputs)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             blobs = pool.map(_settle_part, range(workers))
     finally:
         _JOB.clear()
-    results = [pa.ipc.open_stream(pa.py_buffer(b)).read_all() for b in blobs]
-    merged = pa.concat_tables(results)
-    return merged.take(pc.sort_indices(merged.column(ROW)))
+    computed = pa.concat_tables([pa.ipc.open_stream(pa.py_buffer(b)).read_all() for b in blobs])
+    inverse = np.empty(table.num_rows, dtype=np.int64)
+    inverse[np.concatenate(at)] = np.arange(table.num_rows)
+    computed = computed.take(pa.array(inverse))  # back in table order; the input columns are the table's own
+    return pa.Table.from_arrays([table.column(f.name) if f.name in inputs else computed.column(f.name)
+                                 for f in schema], schema=schema)
 
 
 __all__ = ["default_workers", "process_parallel", "split"]

@@ -52,8 +52,8 @@ def _blank(text: pd.Series) -> np.ndarray:
     return text.isna().to_numpy() | (text.astype(str).str.strip() == "").to_numpy()
 
 
-def check_openings(columns: dict[str, pa.Array], person: pa.Array, fail: Callable) -> dict[str, np.ndarray]:
-    """Per row: each total's amount in 分 (NaN where blank) and the 截至 date (None where blank); bad cells and
+def check_openings(columns: dict[str, pa.Array], person: pa.Array, fail: Callable) -> dict:
+    """Per row: each total's amount in 分 (pandas Int64, NA where blank) and the 截至 date (None where blank); bad cells and
     a second, different amount for one person go to fail(mask, why)."""
     out: dict[str, np.ndarray] = {}
     who = person.dictionary_encode().indices.fill_null(-1).to_numpy(zero_copy_only=False)
@@ -68,10 +68,13 @@ def check_openings(columns: dict[str, pa.Array], person: pa.Array, fail: Callabl
             out[AS_OF] = day
             continue
         parsed = {v: parse_amount(str(v)) for v in pd.unique(text[~blank])}
-        fen = np.array([np.nan if b or parsed[v] is None else float(parsed[v]) for v, b in zip(text, blank, strict=True)])
-        fail(~blank & np.isnan(fen), lambda i, t=text: f"已累计金额无效：{t.iloc[i]}（{AMOUNT_HELP}）")
-        first = pd.Series(fen).groupby(who).transform("first").to_numpy()
-        fail(~np.isnan(fen) & (fen != first), "同一参保人的已累计金额不一致 (one person, two year-to-date amounts)")
+        # whole 分 as nullable integers (pandas Int64: exact, NA where blank or unreadable), never floats
+        fen = pd.array([None if b else parsed[v] for v, b in zip(text, blank, strict=True)], dtype="Int64")
+        given = ~np.asarray(fen.isna())
+        fail(~blank & ~given, lambda i, t=text: f"已累计金额无效：{t.iloc[i]}（{AMOUNT_HELP}）")
+        first = pd.Series(fen).groupby(who).transform("first")
+        differs = given & np.asarray((pd.Series(fen) != first).fillna(False), dtype=bool)
+        fail(differs, "同一参保人的已累计金额不一致 (one person, two year-to-date amounts)")
         out[opening_name(column) or column] = fen
     return out
 
@@ -82,14 +85,15 @@ def openings_of(per_row: dict[str, np.ndarray], person: np.ndarray, ids: Sequenc
     names = [k for k in per_row if k != AS_OF]
     if not names or not len(good):
         return {}
-    frame = pd.DataFrame({f"a{k}": per_row[name][good] for k, name in enumerate(names)})
+    frame = pd.DataFrame({f"a{k}": pd.Series(per_row[name]).take(good).reset_index(drop=True)
+                          for k, name in enumerate(names)})
     frame["p"] = person
     frame["d"] = per_row[AS_OF][good] if AS_OF in per_row else None
     first = frame.groupby("p", sort=False).first()
     out: dict[int, Person] = {}
     for code, row in first.iterrows():
         opening = tuple((name, int(row[f"a{k}"])) for k, name in enumerate(names) if pd.notna(row[f"a{k}"]))
-        if opening:  # amounts are whole 分 well inside a float's exact range (at most 10 亿元)
+        if opening:
             as_of = row["d"] if row["d"] is not None and not pd.isna(row["d"]) else None
             out[int(code)] = Person(ids[int(code)], opening=opening, opening_date=as_of)
     return out

@@ -4,8 +4,9 @@ Claims are sorted by person, date and input row. Row-local parameters come from 
 that depends on earlier claims is a segmented cumulative sum over int64 分 (the accumulator model):
 a deductible counts min(B_i, D) − min(B_{i−1}, D) of the running base B; a cap leaves
 min(C, U_i) − min(C, U_{i−1}) of the running payments U; brackets pay round(F(after)) − round(F(before)).
-Persons whose claims the kernel cannot run (a deductible or cap that changes within
-its accumulator, a missing reference value, an unsupported scheme) are settled by the scalar evaluator.
+Persons whose claims the kernel cannot run (a deductible or cap that changes within its accumulator, a
+missing reference value, an unsupported scheme) are handed on: batch/settle.py gives them to the wave engine
+(batch/wave), or with engine="kernel" to the scalar evaluator.
 """
 
 from __future__ import annotations
@@ -360,26 +361,26 @@ def _time_order(cols: Columns) -> np.ndarray:
     return np.lexsort((cols.row, cols.date, cols.person))
 
 
-def settle_kernel(policy: ir.Policy, cols: Columns) -> tuple[Settled, dict[int, str]]:
-    """The closed-form kernel on a batch (input order), leaving the persons it hands on unsettled: (the results,
-    person code → why for those persons). batch/settle.py sends them to the wave engine or the scalar path."""
-    n = len(cols)
+def _run(policy: ir.Policy, cols: Columns) -> tuple[_Kernel, np.ndarray]:
+    """The kernel run on a batch in time order: (the kernel, that order)."""
     order = _time_order(cols)
     needed = referenced_fields(policy) | {"住院号", "转诊号"}
     k = _Kernel(policy, cols.take(order, needed), cols, order)
     k.run()
-    handed = dict(k.fallback)
-    return _in_input_order(k, order, n, Counter()), handed
+    return k, order
+
+
+def settle_kernel(policy: ir.Policy, cols: Columns) -> tuple[Settled, dict[int, str]]:
+    """The closed-form kernel on a batch (input order), leaving the persons it hands on unsettled: (the results,
+    person code → why for those persons). batch/settle.py sends them to the wave engine."""
+    k, order = _run(policy, cols)
+    return _in_input_order(k, order, len(cols), Counter()), dict(k.fallback)
 
 
 def settle_scalar_fallback(policy: ir.Policy, cols: Columns) -> Settled:
     """The closed-form kernel, with the persons it cannot run settled by the scalar evaluator."""
-    n = len(cols)
-    order = _time_order(cols)
-    needed = referenced_fields(policy) | {"住院号", "转诊号"}
-    k = _Kernel(policy, cols.take(order, needed), cols, order)
-    k.run()
-    return _in_input_order(k, order, n, k.scalar())
+    k, order = _run(policy, cols)
+    return _in_input_order(k, order, len(cols), k.scalar())
 
 
 def _in_input_order(k: _Kernel, order: np.ndarray, n: int, why: Counter) -> Settled:

@@ -38,8 +38,11 @@ class RowPlan:
     period: np.ndarray
 
 
-def reads_amounts(node: object) -> bool:
-    return any(isinstance(n, ir.ClaimAmount) for n in ir.walk(node))
+def reads_amounts(policy: ir.Policy, node: object) -> bool:
+    """Whether a formula under node reads the claim's own amounts where the engine cannot take it per row
+    (row_formulas): then the row-local lookups need each claim's amounts (probe with_amounts)."""
+    skip = row_formulas(policy)
+    return any(isinstance(n, ir.ClaimAmount) for n in ir.walk(node, prune=lambda n: id(n) in skip))
 
 
 def row_formulas(policy: ir.Policy) -> set[int]:
@@ -67,7 +70,7 @@ def wave_fields(policy: ir.Policy) -> set[str]:
     outside = list(ir.walk(policy.schemes, prune=lambda n: id(n) in skip))
     names.update(n.name for n in outside if isinstance(n, ir.FieldRef) and id(n) not in skip)
     names.update(s.version_by for s in policy.schemes if s.version_by)
-    if any(isinstance(n, ir.ClaimAmount) for n in outside):
+    if reads_amounts(policy, policy.schemes):
         names.add("费用")
     return names
 
@@ -82,9 +85,7 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
     for fp in scheme.first_pays:
         if any(field in ("住院号", "转诊号") for field, _ in fp.overrides):
             return "先行自付改写住院号或转诊号"
-    skip = row_formulas(policy)
-    if any(isinstance(n, ir.ClaimAmount) for n in ir.walk(scheme, prune=lambda n: id(n) in skip)) and \
-            any(fp.counts for fp in scheme.first_pays):
+    if any(fp.counts for fp in scheme.first_pays) and reads_amounts(policy, scheme):
         return "公式读取先行自付，而先行自付按次数计"
     return None
 
@@ -115,8 +116,7 @@ def plan_values(policy: ir.Policy, cols: Columns) -> RowPlan:
     n = len(cols)
     defaults = policy.defaults()
     names = wave_fields(policy)
-    skip = row_formulas(policy)
-    amounts = any(isinstance(n, ir.ClaimAmount) for n in ir.walk(policy.schemes, prune=lambda n: id(n) in skip))
+    amounts = reads_amounts(policy, policy.schemes)
     vid, first, used = distinct_keys(policy, cols, names, _reads_date(policy))
     values = [probe(policy, row_facts(defaults, cols, used, int(pos)), from_day(cols.date[pos]), int(cols.amount[pos]),
                     amounts) for pos in first]

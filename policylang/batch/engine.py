@@ -29,9 +29,9 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names
-from policylang.batch.merge import Tally, write_chunk, write_merged
-from policylang.batch.parallel import process_parallel
-from policylang.batch.partition import Scatter, Sink, chunk_tables, estimated_rows, part_count
+from policylang.batch.merge import Tally, merged, write_chunk, write_merged
+from policylang.batch.parallel import each_file, process_parallel
+from policylang.batch.partition import Scatter, Sink, estimated_rows, fitting, part_count, read_part
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
 from policylang.batch.settle import settle_columns
 from policylang.inputs.columnar import person_keys
@@ -190,11 +190,15 @@ class Run:
         self.commit = Commit(out, self.rejects)
         self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
         self.chunk_rows = chunk_rows or default_chunk_rows(memory_limit)
-        self.workers = workers  # cores for settling a chunk (batch/parallel.py)
+        self.workers = workers  # cores for settling (batch/parallel.py)
+        self.part_rows = max(1, self.chunk_rows // max(1, workers))  # many chunks: one part per worker at
+        # a time, so the parts together hold at most a chunk
         self.kept: pa.Table | None = None  # the numbered input, when it is at most chunk_rows rows
         self.scattered: Scatter | None = None  # else the numbered input in person-complete parts (partition.py)
         self.tally: Tally | None = None  # the summary, counted chunk by chunk when there are many
         self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
+        self.results: list[Path] | None = None  # else the settled parts' files, each in row order (merge.py)
+        self.results_schema: pa.Schema | None = None  # their schema, when not self.schema (Spark's types)
         self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
         if self.work.exists():
@@ -237,7 +241,7 @@ class Run:
     def _scatter(self, schema: pa.Schema, batches: list[pa.RecordBatch], rows: int) -> Sink:
         """Where the numbered rows go once there are more than a chunk: parts of about FILL × chunk_rows."""
         total = estimated_rows(self.claims, batches, rows)
-        self.scattered = Scatter(self.work / "in", part_count(total, self.chunk_rows), schema)
+        self.scattered = Scatter(self.work / "in", part_count(total, self.part_rows), schema)
         return self.scattered
 
     def numbered_file(self) -> Path:
@@ -252,41 +256,35 @@ class Run:
                             writer.write_batch(batch)
         return self.numbered
 
-    def partitions(self) -> tuple[int, int]:
-        """(rows, parts) of the scattered input: every claim of a person in one part."""
-        assert self.scattered is not None
-        return self.rows, len(self.scattered.files())
-
-    def chunks(self, parts: int):
-        """(k, table) of each person-complete chunk, at most chunk_rows rows unless one person has more."""
-        assert self.scattered is not None
-        yield from enumerate(chunk_tables(self.scattered.files(), self.chunk_rows))
-
     def settle_local(self, advance: Callable[[int], None]) -> None:
         if self.rows <= self.chunk_rows:  # one chunk: no partitioning, the result stays in memory, in input order
             chunk = self.kept if self.kept is not None else pq.read_table(self.numbered)
             self.in_memory = process_parallel(process_chunk, self.policy, chunk, self.schema, self.workers)
             advance(chunk.num_rows)
             return
-        _, parts = self.partitions()
+        assert self.scattered is not None
+        files = list(fitting(self.scattered.files(), self.part_rows))
         (self.work / "out").mkdir()
-        done, tally = [], Tally([m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)])
-        for k, chunk in self.chunks(parts):
-            done.append(self.work / "out" / f"part-{k:05d}.arrows")
-            settled = process_parallel(process_chunk, self.policy, chunk.select([ROW, PROBLEM, KEY, *self.inputs]),
-                                       self.schema, self.workers)
+        money = self._money()
+        policy, schema, columns = self.policy, self.schema, [ROW, PROBLEM, KEY, *self.inputs]
+
+        def settle_part(k: int) -> tuple[Path, Tally, int]:
+            """One part, read, validated, settled, counted and written by whichever worker takes it."""
+            path, rows = files[k]
+            settled = process_chunk(policy, read_part(path).select(columns), schema)
+            tally = Tally(money)
             tally.add(settled, REJECT, KEY, SCALAR)
-            write_chunk(settled, done[-1])
-            del settled
-            advance(chunk.num_rows)
-            del chunk
-        stage = getattr(advance, "stage", None)  # commands/progress.Meter: the merge is a stage of its own
-        if stage is not None:
-            stage("合并中 (merging)", self.rows)
-        write_merged(done, self.schema, self.work / "out" / "results.parquet", advance)  # input order (merge.py)
-        for path in done:
+            target = self.work / "out" / f"part-{k:05d}.arrows"
+            write_chunk(settled, target)
             path.unlink()
-        self.ordered, self.tally = "", tally
+            return target, tally, rows
+
+        done, tally = [], Tally(money)
+        for target, part, rows in each_file(settle_part, len(files), self.workers):
+            done.append(target)
+            tally.absorb(part)
+            advance(rows)
+        self.results, self.ordered, self.tally = sorted(done), "", tally
 
     @property
     def con(self):
@@ -313,6 +311,8 @@ class Run:
             self.con.register("results_in_memory", self.in_memory)
             self.con.execute("CREATE OR REPLACE VIEW results AS SELECT * FROM results_in_memory")
             self.ordered = ""  # already in input order
+        elif self.results is not None and not any(folder.glob("*.parquet")):  # --sql on a many-chunk run
+            write_merged(self.results, self.schema, folder / "results.parquet")  # DuckDB reads no IPC stream
         elif not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
             folder.mkdir(parents=True, exist_ok=True)
             pq.write_table(self.schema.empty_table(), folder / "part-empty.parquet")
@@ -336,12 +336,11 @@ class Run:
 
         Written from Arrow (output.py): the table settled in memory, or the merged results of a many-chunk or
         Spark run, streamed from their file in input order; DuckDB only for results in any other order."""
-        merged = self._folder / "results.parquet" if self._folder is not None else None
-        if self.in_memory is not None or (not self.ordered and merged is not None and merged.is_file()):
-            from policylang.batch.output import BATCH_ROWS, write_result
+        if self.in_memory is not None or self.results is not None:
+            from policylang.batch.output import write_result
 
-            source = self.in_memory if self.in_memory is not None else (
-                pq.read_schema(merged), lambda: pq.ParquetFile(merged).iter_batches(BATCH_ROWS))
+            results, schema = self.results, self.results_schema or self.schema
+            source = self.in_memory if self.in_memory is not None else (schema, lambda: merged(results, schema))
             write_result(source, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
                          set(self._money()), (self.commit.partial(self.out), self.out_kind),
                          (self.commit.partial(self.rejects), table_format(self.rejects)))

@@ -34,6 +34,13 @@ class Tally:
         self.rows = self.settled = self.persons = self.scalar = 0
         self.totals = dict.fromkeys(money, 0)
 
+    def absorb(self, other: Tally) -> None:
+        """Add another chunk's tally (its persons are in no other chunk)."""
+        self.rows, self.settled = self.rows + other.rows, self.settled + other.settled
+        self.persons, self.scalar = self.persons + other.persons, self.scalar + other.scalar
+        for m, total in other.totals.items():
+            self.totals[m] += total
+
     def add(self, table: pa.Table, reject: str, key: str, scalar: str) -> None:
         good = table.filter(pc.is_null(table.column(reject)))
         self.rows += table.num_rows

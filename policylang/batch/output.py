@@ -13,8 +13,9 @@ filtered and converted on its own (bounded memory, no second copy of the table).
   money as '1234.56'. The cells are built by Arrow compute column by column and joined into lines by
   Arrow; only the bytes of a column are scanned in NumPy to skip the quoting work when nothing needs it.
 
-Two batches are converted at a time on worker threads (Arrow and NumPy release the GIL) while the one
-before is written, in order.
+OUT and the rejects file are written in one pass over the settled batches (a many-chunk run merges its
+parts once); the batches are drawn on a thread, two are converted at a time on worker threads (Arrow and
+NumPy release the GIL) while the one before is written, in order.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,7 +39,7 @@ BATCH_ROWS = 1 << 17  # rows converted and written at a time (a Parquet row grou
 _SPECIAL = np.zeros(256, dtype=bool)
 _SPECIAL[[ord(c) for c in '\n\r",#']] = True  # bytes that make DuckDB quote a field
 
-__all__ = ["BATCH_ROWS", "csv_cells", "csv_field", "fen_to_yuan", "write_result", "write_table"]
+__all__ = ["BATCH_ROWS", "Target", "csv_cells", "csv_field", "fen_to_yuan", "write_result", "write_table", "write_tables"]
 
 Column = Callable[[pa.RecordBatch], pa.Array]  # one output column from one batch of the settled table
 
@@ -127,47 +129,81 @@ class _ParquetSink:
         self.writer.close()
 
 
+@attrs.frozen
+class Target:
+    """One output file of a pass: its columns (made from a batch of the settled table), their Parquet types,
+    which rows it takes (`keep`: a mask or None for all), and where it goes ("csv" or "parquet")."""
+
+    columns: dict[str, Column]
+    schema: pa.Schema
+    keep: Callable[[pa.RecordBatch], pa.Array | None]
+    path: Path
+    kind: str
+
+
 def write_table(batches: Iterator[pa.RecordBatch], columns: dict[str, Column], schema: pa.Schema,
                 keep: Callable[[pa.RecordBatch], pa.Array | None], path: Path, kind: str) -> int:
     """Write the rows of each batch that `keep` selects (None: all) as `columns`, to path ("csv" or
-    "parquet"); schema is the output's (its Parquet types). Returns the number of rows written.
+    "parquet"); schema is the output's (its Parquet types). Returns the number of rows written."""
+    return write_tables(batches, [Target(columns, schema, keep, path, kind)])[0]
 
-    Two batches are converted at a time on worker threads (Arrow and NumPy release the GIL) while the
-    previous one is written, in order."""
-    sink: _CsvSink | _ParquetSink = _CsvSink(path, list(columns)) if kind == "csv" else _ParquetSink(path, schema)
 
-    def convert(batch: pa.RecordBatch):
-        mask = keep(batch)
-        if mask is not None:
-            if not pc.any(mask).as_py():
-                return None
-            batch = batch.filter(mask)
-        if batch.num_rows == 0:
-            return None
-        out = pa.RecordBatch.from_arrays([make(batch) for make in columns.values()], schema=schema)
-        return out.num_rows, sink.encode(out)
+def write_tables(batches: Iterator[pa.RecordBatch], targets: Sequence[Target]) -> list[int]:
+    """Every target from one pass over batches; the rows each target got.
 
-    written = 0
+    The batches are drawn on a thread of their own (a merge of many result files is work too), two are
+    converted at a time on worker threads (Arrow and NumPy release the GIL) and written here, in order."""
+    sinks: list[_CsvSink | _ParquetSink] = []
     try:
-        with ThreadPoolExecutor(2) as pool:
+        for t in targets:
+            sinks.append(_CsvSink(t.path, list(t.columns)) if t.kind == "csv" else _ParquetSink(t.path, t.schema))
+
+        def convert(batch: pa.RecordBatch) -> list:
+            return [_convert(batch, t, sink) for t, sink in zip(targets, sinks, strict=True)]
+
+        written = [0] * len(targets)
+        with ThreadPoolExecutor(3) as pool:
             pending: deque = deque()
-            for batch in batches:
+            source = _ahead(batches, pool)
+            for batch in source:
                 pending.append(pool.submit(convert, batch))
                 while len(pending) > 2 or (pending and pending[0].done()):
-                    written += _put(sink, pending.popleft().result())
+                    written = _put(sinks, pending.popleft().result(), written)
             while pending:
-                written += _put(sink, pending.popleft().result())
+                written = _put(sinks, pending.popleft().result(), written)
     finally:
-        sink.close()
+        for sink in sinks:
+            sink.close()
     return written
 
 
-def _put(sink: _CsvSink | _ParquetSink, converted) -> int:
-    if converted is None:
-        return 0
-    rows, data = converted
-    sink.put(data)
-    return rows
+def _ahead(batches: Iterator[pa.RecordBatch], pool: ThreadPoolExecutor) -> Iterator[pa.RecordBatch]:
+    """The batches, each drawn on a pool thread while the one before is used."""
+    ahead = pool.submit(next, batches, None)
+    while (batch := ahead.result()) is not None:
+        ahead = pool.submit(next, batches, None)
+        yield batch
+
+
+def _convert(batch: pa.RecordBatch, target: Target, sink: _CsvSink | _ParquetSink):
+    mask = target.keep(batch)
+    if mask is not None:
+        if not pc.any(mask).as_py():
+            return None
+        batch = batch.filter(mask)
+    if batch.num_rows == 0:
+        return None
+    out = pa.RecordBatch.from_arrays([make(batch) for make in target.columns.values()], schema=target.schema)
+    return out.num_rows, sink.encode(out)
+
+
+def _put(sinks: Sequence[_CsvSink | _ParquetSink], converted: list, written: list[int]) -> list[int]:
+    for k, (sink, one) in enumerate(zip(sinks, converted, strict=True)):
+        if one is not None:
+            rows, data = one
+            sink.put(data)
+            written[k] += rows
+    return written
 
 
 def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.RecordBatch]]], inputs: list[str],
@@ -176,7 +212,7 @@ def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.Rec
     settled rows as `columns`, money (int64 分) as yuan; and to the rejects file: 行号, 原因, the inputs.
 
     table may also be (its schema, a function giving its batches in input order): the merged results of a
-    many-chunk run, read twice from their file rather than held in memory."""
+    many-chunk run, streamed once for both files rather than held in memory."""
     if isinstance(table, pa.Table):
         kinds, batches = table.schema, (lambda t=table: iter(t.to_batches(BATCH_ROWS)))
     else:
@@ -196,10 +232,10 @@ def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.Rec
 
     result = {c: yuan(c) if c in money else take(c) for c in columns}
     schema = pa.schema([pa.field(c, pa.decimal128(18, 2)) if c in money else kinds.field(c) for c in columns])
-    write_table(batches(), result, schema, settled, *out)
     reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
-    schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()), *(kinds.field(c) for c in inputs)])
-    write_table(batches(), reject, schema, rejected, *rejects)
+    reject_schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()),
+                               *(kinds.field(c) for c in inputs)])
+    write_tables(batches(), [Target(result, schema, settled, *out), Target(reject, reject_schema, rejected, *rejects)])
 
 
 def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:

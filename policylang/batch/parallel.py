@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
 
 from policylang import ir
+from policylang.batch.commit import BatchError
 from policylang.batch.rejects import KEY, ROW
 from policylang.inputs.tabletext import PROBLEM
 
 MIN_ROWS = 100_000  # below this a fork costs more than it saves
 _JOB: dict = {}
+R = TypeVar("R")
 
 
 def default_workers() -> int:
@@ -64,8 +69,8 @@ def process_parallel(process_chunk: Callable[[ir.Policy, pa.Table, pa.Schema], p
     _JOB.update(settle=process_chunk, policy=policy, parts=[table.take(pa.array(a)) for a in at], schema=schema,
                 inputs=inputs)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            blobs = pool.map(_settle_part, range(workers))
+        with _pool(workers) as pool:
+            blobs = list(_guarded(pool.map(_settle_part, range(workers))))
     finally:
         _JOB.clear()
     computed = pa.concat_tables([pa.ipc.open_stream(pa.py_buffer(b)).read_all() for b in blobs])
@@ -76,4 +81,38 @@ def process_parallel(process_chunk: Callable[[ir.Policy, pa.Table, pa.Schema], p
                                  for f in schema], schema=schema)
 
 
-__all__ = ["default_workers", "process_parallel", "split"]
+def each_file(work: Callable[[int], R], jobs: int, workers: int) -> Iterator[R]:
+    """work(0) … work(jobs − 1) on `workers` forked processes, results as they finish (in-process when one
+    worker suffices or fork is missing). The many-chunk path: each job reads, settles and writes one part,
+    so reading, validation, settlement and writing of the parts all run on every core."""
+    if workers <= 1 or jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(work, range(jobs))
+        return
+    _JOB["work"] = work
+    try:
+        with _pool(min(workers, jobs)) as pool:
+            yield from _guarded(f.result() for f in as_completed([pool.submit(_work, k) for k in range(jobs)]))
+    finally:
+        _JOB.clear()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Forked workers (they read the policy and the job from this process's memory). Unlike
+    multiprocessing.Pool, a worker that dies (killed, out of memory) fails the run instead of hanging it,
+    and one interrupted by Ctrl-C interrupts it."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _guarded(results: Iterator[R]) -> Iterator[R]:
+    try:
+        yield from results
+    except BrokenProcessPool as e:
+        raise BatchError("结算进程意外退出（内存不足？可减小 --memory 或 --workers） (a worker process died, "
+                         "perhaps out of memory: try a smaller --memory or --workers)") from e
+
+
+def _work(k: int):
+    return _JOB["work"](k)
+
+
+__all__ = ["default_workers", "each_file", "process_parallel", "split"]

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from policylang.batch.rejects import INTERNAL, KEY
 from policylang.inputs.tabletext import PARQUET_SUFFIXES
 
-__all__ = ["Scatter", "Sink", "buckets", "chunk_tables", "estimated_rows", "part_count"]
+__all__ = ["Scatter", "Sink", "buckets", "chunk_tables", "estimated_rows", "fitting", "part_count", "read_part"]
 
 _OFFSET, _PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
@@ -120,12 +120,18 @@ def _read(path: Path) -> pa.Table:
 
 
 def chunk_tables(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) -> Iterator[pa.Table]:
-    """Each part as one table, in part order; a part larger than chunk_rows is split again (another seed)
-    into parts that fit, streaming, unless one person fills it."""
+    """Each part as one table, in part order (fitting's files, each read and removed)."""
+    for path, _ in fitting(files, chunk_rows, seed):
+        yield _read(path)
+        path.unlink()
+
+
+def fitting(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) -> Iterator[tuple[Path, int]]:
+    """(file, rows) of parts of at most chunk_rows rows: a larger part is split again (another seed),
+    streaming, into parts that fit, unless one person fills it (then it stays whole, as it must)."""
     for path, rows in files:
         if rows <= chunk_rows:
-            yield _read(path)
-            path.unlink()
+            yield path, rows
             continue
         parts = part_count(rows, chunk_rows)
         split = Scatter(path.with_name(f"{path.stem}-s{seed}"), parts, _schema(path), seed)
@@ -135,11 +141,14 @@ def chunk_tables(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) 
         split.close()
         path.unlink()
         if (split.counts == rows).any():  # one key fills the part: it cannot be split, settle it whole
-            (only,) = split.files()
-            yield _read(only[0])
-            only[0].unlink()
+            yield from split.files()
             continue
-        yield from chunk_tables(split.files(), chunk_rows, seed + 1)
+        yield from fitting(split.files(), chunk_rows, seed + 1)
+
+
+def read_part(path: Path) -> pa.Table:
+    """A part file (Scatter's) as one table of contiguous columns."""
+    return _read(path)
 
 
 def _schema(path: Path) -> pa.Schema:

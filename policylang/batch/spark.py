@@ -18,7 +18,6 @@ import pyarrow as pa
 from policylang import ir
 from policylang.batch.commit import BatchError
 from policylang.batch.engine import Run, process_chunk
-from policylang.batch.merge import write_merged
 from policylang.batch.rejects import KEY, ROW
 from policylang.inputs.tabletext import PROBLEM
 
@@ -93,8 +92,6 @@ def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
     folder = run.work / "spark"
     result.write.mode("overwrite").parquet(str(folder))
     advance(total)
-    out = run.work / "out"
-    out.mkdir(exist_ok=True)
-    write_merged(sorted(folder.glob("*.parquet")), arrow_schema(schema), out / "results.parquet")
-    run.ordered = ""  # the merged file is in input order
-    return out
+    run.results, run.ordered = sorted(folder.glob("*.parquet")), ""  # each in row order: Run.write merges them
+    run.results_schema = arrow_schema(schema)
+    return folder

@@ -43,11 +43,13 @@ def claims(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_many_chunks_write_the_one_chunk_output(claims, tmp_path, suffix) -> None:
+@pytest.mark.parametrize(("suffix", "workers"), [(".csv", "1"), (".csv", "2"), (".parquet", "2")])
+def test_many_chunks_write_the_one_chunk_output(claims, tmp_path, suffix, workers) -> None:
+    """Parts settled in this process or by two forked workers, in whatever order they finish."""
     one, many = tmp_path / f"one{suffix}", tmp_path / f"many{suffix}"
     assert run_cli(["batch", SUIZHOU, str(claims), "-o", str(one), "-q"]) == 0
-    assert run_cli(["batch", SUIZHOU, str(claims), "-o", str(many), "-q", "--chunk-rows", "300"]) == 0
+    assert run_cli(["batch", SUIZHOU, str(claims), "-o", str(many), "-q", "--chunk-rows", "300",
+                    "--workers", workers]) == 0
     if suffix == ".csv":
         assert one.read_bytes() == many.read_bytes()
         assert (tmp_path / "one.rejects.csv").read_bytes() == (tmp_path / "many.rejects.csv").read_bytes()
@@ -77,7 +79,8 @@ def test_persons_are_never_split_across_chunks(claims, tmp_path, monkeypatch) ->
     seen: list[pa.Table] = []
     process = engine.process_chunk
     monkeypatch.setattr(engine, "process_chunk", lambda p, chunk, s: seen.append(chunk) or process(p, chunk, s))
-    assert run_cli(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.csv"), "-q", "--chunk-rows", "300"]) == 0
+    assert run_cli(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.csv"), "-q", "--chunk-rows", "300",
+                    "--workers", "1"]) == 0  # in this process, so the patched function sees every part
     assert len(seen) > 10 and sum(t.num_rows for t in seen) == 4_000
     for i, a in enumerate(seen):
         rows = a.column(ROW).to_numpy()
@@ -135,7 +138,8 @@ def test_an_interrupted_run_leaves_no_partial_out(claims, tmp_path, monkeypatch)
 
     monkeypatch.setattr(engine, "process_chunk", interrupted)
     with pytest.raises(SystemExit) as stopped:  # Ctrl-C: click's Abort, exit status 130
-        main(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.parquet"), "-q", "--chunk-rows", "300"])
+        main(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.parquet"), "-q", "--chunk-rows", "300",
+              "--workers", "1"])
     assert stopped.value.code == 130 and len(calls) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no OUT, no partial file, no work folder
 

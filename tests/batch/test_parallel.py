@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pyarrow as pa
 import pytest
 from batchcheck import policy_of
 
 from policylang.batch import parallel
+from policylang.batch.commit import BatchError
 from policylang.batch.engine import process_chunk, result_schema
 from policylang.batch.generate import generate
 from policylang.batch.rejects import KEY, ROW
@@ -52,3 +55,20 @@ def test_one_worker_or_a_small_chunk_stays_in_process(monkeypatch) -> None:
     monkeypatch.setattr(parallel, "_settle_part", lambda k: pytest.fail("forked a worker"))
     assert parallel.process_parallel(process_chunk, policy, table, schema, 1).equals(process_chunk(policy, table, schema))
     assert parallel.process_parallel(process_chunk, policy, table, schema, 2).equals(process_chunk(policy, table, schema))
+
+
+def test_each_file_runs_every_job_once_on_forked_workers() -> None:
+    pid = os.getpid()
+    done = list(parallel.each_file(lambda k: (k * k, os.getpid() != pid), 5, 2))
+    assert sorted(k for k, _ in done) == [0, 1, 4, 9, 16] and all(forked for _, forked in done)
+    assert sorted(parallel.each_file(lambda k: k, 5, 1)) == list(range(5))  # one worker: in this process
+
+
+def test_a_worker_that_dies_fails_the_run_instead_of_hanging() -> None:
+    def work(k: int) -> int:
+        if k == 1:
+            os._exit(9)  # what the kernel's out-of-memory killer leaves behind
+        return k
+
+    with pytest.raises(BatchError, match="worker process died"):
+        list(parallel.each_file(work, 3, 2))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from policylang import ir
 from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError, Commit, check_paths
 from policylang.batch.kernel import MONEY, layer_names
-from policylang.batch.merge import Tally, merged, write_chunk, write_merged
+from policylang.batch.merge import Rows, Tally, merged, write_chunk, write_merged
 from policylang.batch.parallel import each_file, process_parallel
 from policylang.batch.partition import Scatter, Sink, estimated_rows, fitting, part_count, read_part
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
@@ -44,7 +44,7 @@ SCHEME, DAYS, REFUSED, SCALAR = "方案", "津贴天数", "拒付原因", "__sca
 OUT_MONEY = tuple(m for m in MONEY if m != "费用")  # 费用 is an input column
 SUM_LIMIT = 1 << 62  # the kernel's running sums are int64; a chunk whose 费用 could exceed this is refused
 
-__all__ = ["BatchError", "Run", "Summary", "process_chunk", "result_schema", "table_format"]
+__all__ = ["BatchError", "Run", "Summary", "part_schema", "process_chunk", "result_schema", "table_format"]
 
 
 def _quote(name: str) -> str:
@@ -77,7 +77,21 @@ def result_schema(policy: ir.Policy, inputs: pa.Schema | list[str]) -> pa.Schema
 
 
 def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> pa.Table:
-    """Validate and settle one chunk (every claim of its persons): input columns plus results.
+    """Validate and settle one chunk (every claim of its persons): input columns plus results."""
+    return settle_chunk(policy, frame, schema)[0]
+
+
+def _total(values: np.ndarray) -> int:
+    """The exact sum of int64 分 (in int64 when it cannot wrap, else in Python integers)."""
+    if len(values) == 0:
+        return 0
+    if int(np.abs(values).max()) * len(values) < 1 << 63:
+        return int(values.sum())
+    return sum(map(int, values))
+
+
+def settle_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.Schema) -> tuple[pa.Table, Tally]:
+    """process_chunk's table and its summary (Tally), counted from the settlement's own arrays.
 
     The chunk's input columns go to the result as they are, with their types (Arrow arrays, no copy through
     Python objects); schema gives the other columns' types (the inputs' may differ by chunk source: a
@@ -120,7 +134,14 @@ def process_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.
     out[SCALAR] = _texts(n, good, settled.scalar)
     fields = [table.schema.field(f.name) if f.name in table.column_names and f.name not in (ROW, KEY) else f
               for f in schema]
-    return pa.Table.from_arrays([out[f.name] for f in fields], schema=pa.schema(fields))
+    tally = Tally([])
+    tally.rows, tally.settled = n, len(good)
+    tally.persons = len(np.unique(cols.person)) if len(cols) else 0
+    tally.scalar = len(np.unique(cols.person[settled.scalar != ""])) if len(cols) else 0
+    tally.totals = {m: _total(settled.money[m]) for m in OUT_MONEY}
+    tally.totals |= {name: _total(settled.layers[name][settled.layer_mask[name]])
+                     for name in layer_names(policy) if name not in OUT_MONEY}
+    return pa.Table.from_arrays([out[f.name] for f in fields], schema=pa.schema(fields)), tally
 
 
 def _placed(n: int, where: np.ndarray, texts: np.ndarray) -> pa.Array:
@@ -150,13 +171,22 @@ class Summary:
     rejects: Path
 
 
-def _money_sql(col: str, kind: str) -> str:
-    """int64 分 as yuan, exactly: decimal arithmetic (× 0.01 is exact), as DECIMAL(18,2) for Parquet and its
-    text '1234.56' / '-0.05' for CSV (the same text as ir.units.fmt_plain)."""
+def _money_sql(col: str) -> str:
+    """int64 分 as DECIMAL(18,2) yuan, exactly (× 0.01 is exact in decimal arithmetic), for the --sql views."""
     q = _quote(col)
-    yuan = f"(CAST({q} AS DECIMAL(38,0)) * 0.01)"
-    text = f"CAST({yuan} AS DECIMAL(18,2))" if kind == "parquet" else f"CAST(CAST({yuan} AS DECIMAL(38,2)) AS VARCHAR)"
-    return f"CASE WHEN {q} IS NULL THEN NULL ELSE {text} END"  # a nullable column, as a layer not reached is
+    return f"CASE WHEN {q} IS NULL THEN NULL ELSE CAST(CAST({q} AS DECIMAL(38,0)) * 0.01 AS DECIMAL(18,2)) END"
+
+
+def part_schema(schema: pa.Schema, inputs: list[str], drop: tuple[str, ...] = ()) -> pa.Schema:
+    """The columns a settled part's result file keeps: no input column (the input is read again in order
+    when OUT is written), nor `drop`."""
+    return pa.schema([f for f in schema if f.name not in inputs and f.name not in drop])
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells whether a file changed since it was read: its size and modification time."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 ROW_BYTES = 2000  # memory per row of a chunk settled in memory (text cells, kernel arrays, result): measured ≈ 1.3 kB
@@ -188,6 +218,7 @@ class Run:
             raise BatchError(f"文件不存在：{claims} (no such file)")
         check_paths(claims, out, self.rejects)
         self.commit = Commit(out, self.rejects)
+        self.stamp = _stamp(claims)  # a many-chunk run reads the table again to write OUT: it must not change
         self.commit.recover()  # what an interrupted run left: finish its commit or drop its partial files
         self.chunk_rows = chunk_rows or default_chunk_rows(memory_limit)
         self.workers = workers  # cores for settling (batch/parallel.py)
@@ -199,14 +230,12 @@ class Run:
         self.in_memory: pa.Table | None = None  # the settled table, when the input was one chunk
         self.results: list[Path] | None = None  # else the settled parts' files, each in row order (merge.py)
         self.results_schema: pa.Schema | None = None  # their schema, when not self.schema (Spark's types)
-        self.ordered = f" ORDER BY {ROW}"  # what puts the results in input order
         self.work = out.with_name(f".{out.name}.policylang-work")
         if self.work.exists():
             shutil.rmtree(self.work)
         (self.work / "tmp").mkdir(parents=True)
         self.memory_limit = memory_limit
         self._con = None  # DuckDB, connected on first use (a table settled in memory may never need it)
-        self._views_of: Path | None = None  # results_view's folder, while its views wait for a --sql query
         self._folder: Path | None = None  # the folder of the results (results_view), for write()
         try:
             self.inputs, self.numbered, self.rows = self._numbered_input(advance or _ignore)
@@ -267,15 +296,14 @@ class Run:
         (self.work / "out").mkdir()
         money = self._money()
         policy, schema, columns = self.policy, self.schema, [ROW, PROBLEM, KEY, *self.inputs]
+        parts = self.results_schema = part_schema(schema, self.inputs, (KEY, SCALAR))  # counted in the worker
 
         def settle_part(k: int) -> tuple[Path, Tally, int]:
             """One part, read, validated, settled, counted and written by whichever worker takes it."""
             path, rows = files[k]
-            settled = process_chunk(policy, read_part(path).select(columns), schema)
-            tally = Tally(money)
-            tally.add(settled, REJECT, KEY, SCALAR)
+            settled, tally = settle_chunk(policy, read_part(path).select(columns), schema)
             target = self.work / "out" / f"part-{k:05d}.arrows"
-            write_chunk(settled, target)
+            write_chunk(settled.select(parts.names), target)  # the inputs are read again in order (write)
             path.unlink()
             return target, tally, rows
 
@@ -284,7 +312,7 @@ class Run:
             done.append(target)
             tally.absorb(part)
             advance(rows)
-        self.results, self.ordered, self.tally = sorted(done), "", tally
+        self.results, self.tally = sorted(done), tally
 
     @property
     def con(self):
@@ -298,72 +326,72 @@ class Run:
         return self._con
 
     def results_view(self, folder: Path) -> None:
-        """The views 结果/settled and 拒绝/rejects (and `results`, what write() reads on the partitioned path);
-        for a result in memory they wait for a --sql query, as nothing else reads them."""
+        """Where the results are (the Spark folder, or the local run's work folder); the views 结果/settled
+        and 拒绝/rejects over them are made for a --sql query only, as nothing else reads them."""
         self._folder = folder
-        if self.in_memory is not None:
-            self._views_of = folder
-        else:
-            self._make_views(folder)
 
-    def _make_views(self, folder: Path) -> None:
+    def _make_views(self) -> None:
         if self.in_memory is not None:
             self.con.register("results_in_memory", self.in_memory)
-            self.con.execute("CREATE OR REPLACE VIEW results AS SELECT * FROM results_in_memory")
-            self.ordered = ""  # already in input order
-        elif self.results is not None and not any(folder.glob("*.parquet")):  # --sql on a many-chunk run
-            write_merged(self.results, self.schema, folder / "results.parquet")  # DuckDB reads no IPC stream
-        elif not any(folder.glob("*.parquet")):  # a table with a header and no rows: an empty result
-            folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(self.schema.empty_table(), folder / "part-empty.parquet")
-        if self.in_memory is None:
-            self.con.execute(f"CREATE OR REPLACE VIEW results AS SELECT * FROM read_parquet("
-                             f"{_literal(str(folder / '*.parquet'))}, union_by_name=true)")
-        money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        else:  # the parts carry no input columns: the views read the input rejoined (DuckDB reads no IPC)
+            joined = self.work / "joined.parquet"
+            write_merged(self._rejoined(), self._joined_schema(), joined)
+            self.con.execute(f"CREATE OR REPLACE VIEW results_in_memory AS SELECT * FROM "
+                             f"read_parquet({_literal(str(joined))})")
+        self.con.execute("CREATE OR REPLACE VIEW results AS SELECT * FROM results_in_memory")
+        money = self._money()
         settled_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME),
-                                  *(f"{_money_sql(m, 'parquet')} AS {_quote(m)}" for m in money),
+                                  *(f"{_money_sql(m)} AS {_quote(m)}" for m in money),
                                   _quote(DAYS), _quote(REFUSED)])
         self.con.execute(f"CREATE OR REPLACE VIEW settled AS SELECT {settled_cols} FROM results "
-                     f"WHERE {REJECT} IS NULL ORDER BY {ROW}")
+                         f"WHERE {REJECT} IS NULL ORDER BY {ROW}")
         self.con.execute(f"CREATE OR REPLACE VIEW rejects AS SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, "
-                     f"{', '.join(_quote(c) for c in self.inputs)} FROM results WHERE {REJECT} IS NOT NULL "
-                     f"ORDER BY {ROW}")
+                         f"{', '.join(_quote(c) for c in self.inputs)} FROM results WHERE {REJECT} IS NOT NULL "
+                         f"ORDER BY {ROW}")
         self.con.sql("CREATE OR REPLACE VIEW 结果 AS SELECT * FROM settled")
         self.con.sql("CREATE OR REPLACE VIEW 拒绝 AS SELECT * FROM rejects")
 
     def write(self) -> None:
-        """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py).
+        """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py), from
+        Arrow (output.py): the table settled in memory, or the parts' results merged into input order
+        beside the input read again (a many-chunk or Spark run)."""
+        from policylang.batch.output import write_result
 
-        Written from Arrow (output.py): the table settled in memory, or the merged results of a many-chunk or
-        Spark run, streamed from their file in input order; DuckDB only for results in any other order."""
-        if self.in_memory is not None or self.results is not None:
-            from policylang.batch.output import write_result
-
-            results, schema = self.results, self.results_schema or self.schema
-            source = self.in_memory if self.in_memory is not None else (schema, lambda: merged(results, schema))
-            write_result(source, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
-                         set(self._money()), (self.commit.partial(self.out), self.out_kind),
-                         (self.commit.partial(self.rejects), table_format(self.rejects)))
-            self.commit.apply()
-            return
-        money = self._money()
-        source, as_yuan = "results", lambda m: f"{_money_sql(m, self.out_kind)} AS {_quote(m)}"
-        out_cols = ", ".join([*(_quote(c) for c in self.inputs), _quote(SCHEME), *(as_yuan(m) for m in money),
-                              _quote(DAYS), _quote(REFUSED)])
-        self._copy(f"SELECT {out_cols} FROM {source} WHERE {REJECT} IS NULL{self.ordered}",
-                   self.commit.partial(self.out), self.out_kind)
-        self._copy(f"SELECT {ROW} + 1 AS 行号, {REJECT} AS 原因, {', '.join(_quote(c) for c in self.inputs)} "
-                   f"FROM results WHERE {REJECT} IS NOT NULL ORDER BY {ROW}", self.commit.partial(self.rejects),
-                   table_format(self.rejects))
+        source = self.in_memory if self.in_memory is not None else (self._joined_schema(), self._rejoined)
+        write_result(source, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
+                     set(self._money()), (self.commit.partial(self.out), self.out_kind),
+                     (self.commit.partial(self.rejects), table_format(self.rejects)))
         self.commit.apply()
+
+    def _joined_schema(self) -> pa.Schema:
+        assert self.results_schema is not None
+        return pa.schema([*(self.schema.field(c) for c in self.inputs), *self.results_schema])
+
+    def _rejoined(self) -> Iterator[pa.RecordBatch]:
+        """The input, read again in order, beside the parts' results merged into input order (merge.py):
+        the result table of a many-chunk run, without the parts carrying every input column to the merge."""
+        if _stamp(self.claims) != self.stamp:
+            raise BatchError(f"理赔表在结算过程中被修改：{self.claims}（请重新运行） (the claim table changed "
+                             "during the run)")
+        assert self.results is not None and self.results_schema is not None
+        schema = self._joined_schema()
+        results = Rows(merged(self.results, self.results_schema))
+        try:
+            for batch in open_table(self.claims).batches(typed=True):
+                got = results.take(batch.num_rows)
+                lines = batch.column(LINE).to_numpy()
+                if got.num_rows != batch.num_rows or not np.array_equal(got.column(ROW).to_numpy(), lines - 2):
+                    raise BatchError("内部错误：结算结果与输入行不对应 (internal: results and input rows differ)")
+                yield pa.RecordBatch.from_arrays([*(batch.column(c) for c in self.inputs), *(c.combine_chunks() for c in got.columns)],
+                                                 schema=schema)
+        except TableTextError as e:
+            raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
+        if results.take(1).num_rows:
+            raise BatchError("内部错误：结算结果多于输入行 (internal: more results than input rows)")
 
     def _money(self) -> list[str]:
         """The money columns of the result, in output order (分 in the settled table, yuan in the files)."""
         return [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
-
-    def _copy(self, query: str, target: Path, kind: str) -> None:
-        options = "FORMAT csv, HEADER true" if kind == "csv" else "FORMAT parquet"
-        self.con.execute(f"COPY ({query}) TO {_literal(str(target))} ({options})")
 
     def summary(self) -> Summary:
         if self.in_memory is not None:
@@ -377,7 +405,8 @@ class Run:
         row = self.con.sql(
             f"SELECT count(*), count(*) FILTER (WHERE {REJECT} IS NULL), "
             f"count(DISTINCT {KEY}) FILTER (WHERE {REJECT} IS NULL), "
-            f"count(DISTINCT {KEY}) FILTER (WHERE {SCALAR} IS NOT NULL), {sums} FROM results").fetchall()[0]
+            f"count(DISTINCT {KEY}) FILTER (WHERE {SCALAR} IS NOT NULL), {sums} FROM "
+            f"read_parquet({_literal(str(self._folder / '*.parquet'))})").fetchall()[0]  # Spark's result files
         rows, settled, persons, scalar = (int(x) for x in row[:4])
         return Summary(rows, settled, rows - settled, persons, scalar,
                        tuple(zip(money, (int(x) for x in row[4:]), strict=True)), self.out, self.rejects)
@@ -402,9 +431,7 @@ class Run:
         the work folder (no read_csv('/etc/passwd'), no COPY … TO elsewhere), and the lock keeps it so."""
         import duckdb
 
-        folder, self._views_of = self._views_of, None
-        if folder is not None:
-            self._make_views(folder)
+        self._make_views()
         self.con.execute(f"SET allowed_directories=[{_literal(str(self.work.resolve()) + '/')}]")
         self.con.execute("SET enable_external_access=false")
         self.con.execute("SET lock_configuration=true")

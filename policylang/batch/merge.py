@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from policylang.batch.commit import BatchError
 from policylang.batch.rejects import ROW
 
-__all__ = ["RESULT_BATCH", "Tally", "merged", "write_chunk", "write_merged"]
+__all__ = ["RESULT_BATCH", "Rows", "Tally", "merged", "write_chunk", "write_merged"]
 
 RESULT_BATCH = 8_192  # rows per batch of a result file: what the merge holds per chunk
 _IPC = pa.ipc.IpcWriteOptions(compression="lz4")
@@ -42,13 +42,15 @@ class Tally:
             self.totals[m] += total
 
     def add(self, table: pa.Table, reject: str, key: str, scalar: str) -> None:
-        good = table.filter(pc.is_null(table.column(reject)))
+        ok = pc.is_null(table.column(reject))
         self.rows += table.num_rows
-        self.settled += good.num_rows
-        self.persons += pc.count_distinct(good.column(key)).as_py()
-        self.scalar += pc.count_distinct(table.filter(pc.is_valid(table.column(scalar))).column(key)).as_py()
-        for m in self.totals:
-            self.totals[m] += int(pc.sum(good.column(m), min_count=0).as_py() or 0)
+        self.settled += int(pc.sum(ok, min_count=0).as_py() or 0)
+        self.persons += pc.count_distinct(table.column(key).filter(ok)).as_py()
+        by_scalar = table.column(scalar)
+        if by_scalar.null_count < len(by_scalar):
+            self.scalar += pc.count_distinct(table.column(key).filter(pc.is_valid(by_scalar))).as_py()
+        for m in self.totals:  # exact: a decimal sum, not an int64 one that could wrap
+            self.totals[m] += int(pc.sum(table.column(m).filter(ok).cast(pa.decimal128(38, 0)), min_count=0).as_py() or 0)
 
 
 def write_chunk(table: pa.Table, path: Path) -> None:
@@ -111,13 +113,35 @@ def merged(paths: list[Path], schema: pa.Schema, window: int = 1 << 17) -> Itera
         heads = [h for h in heads if h.batch is not None]
 
 
-def write_merged(paths: list[Path], schema: pa.Schema, target: Path,
+class Rows:
+    """A stream of record batches taken a given number of rows at a time."""
+
+    def __init__(self, batches: Iterator[pa.RecordBatch]) -> None:
+        self.batches, self.held, self.rows = batches, [], 0
+
+    def take(self, n: int) -> pa.Table:
+        """The next n rows (fewer at the end of the stream) as one table."""
+        while self.rows < n:
+            batch = next(self.batches, None)
+            if batch is None:
+                break
+            self.held.append(batch)
+            self.rows += batch.num_rows
+        if not self.held:
+            return pa.table({})
+        table = pa.Table.from_batches(self.held, schema=self.held[0].schema)
+        first, rest = table.slice(0, n), table.slice(n)
+        self.held, self.rows = rest.to_batches(), rest.num_rows
+        return first.combine_chunks()
+
+
+def write_merged(batches: Iterator[pa.RecordBatch], schema: pa.Schema, target: Path,
                  advance: Callable[[int], None] = lambda n: None, group_rows: int = 131_072) -> int:
-    """The merge as one Parquet file in input order (row groups of about group_rows); returns the rows."""
+    """Batches in input order (a merge) as one Parquet file, row groups of about group_rows; returns the rows."""
     total, pending, held = 0, [], 0
     with pq.ParquetWriter(target, schema, write_statistics=False) as writer:  # no stats: DuckDB would call
         # a column without nulls NOT NULL and OUT's schema would differ from a one-chunk run's
-        for batch in merged(paths, schema):
+        for batch in batches:
             pending.append(batch)
             held += batch.num_rows
             if held >= group_rows:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +32,7 @@ _OFFSET, _PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 FILL = 0.8  # aim each part at this share of a chunk, so the usual hash unevenness stays under chunk_rows
 _IPC = pa.ipc.IpcWriteOptions(compression="lz4")
+GATHER_ROWS = 1 << 18  # rows gathered before they are scattered
 
 
 def buckets(keys: pa.Array | pa.ChunkedArray, parts: int, seed: int = 0) -> np.ndarray:
@@ -86,27 +88,62 @@ class Scatter:
         folder.mkdir(parents=True, exist_ok=True)
         self.counts = np.zeros(parts, dtype=np.int64)
         self._writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+        self._held: list[pa.RecordBatch] = []  # batches not yet scattered, _rows rows
+        self._rows = 0
+        self._thread = ThreadPoolExecutor(1)
+        self._pending: Future | None = None
 
     def path(self, k: int) -> Path:
         return self.folder / f"part-{k:05d}.arrows"
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
+        """Scattered a few hundred thousand rows at a time: each part gets one slice of them, not a sliver
+        of every small batch (an IPC batch costs per column, whatever its rows)."""
         if batch.num_rows == 0:
             return
+        self._held.append(batch)
+        self._rows += batch.num_rows
+        if self._rows >= GATHER_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Scatter the gathered rows on the writer thread (NumPy, Arrow and the file writes release the GIL),
+        while the reader goes on; one gathering at a time is in flight."""
+        if not self._held:
+            return
+        batch = pa.Table.from_batches(self._held, schema=self.schema)
+        self._held, self._rows = [], 0
+        self._wait()
+        self._pending = self._thread.submit(self._scatter, batch)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def _scatter(self, batch: pa.Table) -> None:
+        batch = batch.combine_chunks()
         part = buckets(batch.column(KEY), self.parts, self.seed)
-        order = np.argsort(part, kind="stable")  # stable: each part keeps input order
-        bounds = np.searchsorted(part[order], np.arange(self.parts + 1))
+        narrow = part.astype(np.uint16) if self.parts <= 1 << 16 else part  # a radix sort for small keys
+        order = np.argsort(narrow, kind="stable")  # stable: each part keeps input order
+        counts = np.bincount(part, minlength=self.parts)
+        bounds = np.concatenate([[0], np.cumsum(counts)])
         taken = batch.take(pa.array(order))
-        for k in np.nonzero(np.diff(bounds))[0]:
+        for k in np.nonzero(counts)[0]:
             k = int(k)
             if k not in self._writers:
                 self._writers[k] = pa.ipc.new_stream(self.path(k), self.schema, options=_IPC)
-            self._writers[k].write_batch(taken.slice(bounds[k], bounds[k + 1] - bounds[k]))
-        self.counts += np.bincount(part, minlength=self.parts)
+            self._writers[k].write_table(taken.slice(bounds[k], bounds[k + 1] - bounds[k]))
+        self.counts += counts
 
     def close(self) -> None:
-        for w in self._writers.values():
-            w.close()
+        try:
+            self._flush()
+            self._wait()
+        finally:
+            self._thread.shutdown()
+            for w in self._writers.values():
+                w.close()
 
     def files(self) -> list[tuple[Path, int]]:
         """(file, rows) of every non-empty part, in part order."""

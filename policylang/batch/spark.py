@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from policylang import ir
 from policylang.batch.commit import BatchError
-from policylang.batch.engine import Run, process_chunk
+from policylang.batch.engine import Run, part_schema, process_chunk
 from policylang.batch.rejects import KEY, ROW
 from policylang.inputs.tabletext import PROBLEM
 
@@ -63,7 +63,7 @@ def settle_partition(policy: ir.Policy, inputs: list[str], schema: pa.Schema,
     if table.num_rows == 0:
         return
     result = process_chunk(policy, table.select([ROW, PROBLEM, KEY, *inputs]), schema)
-    yield from result.cast(arrow_schema(schema)).to_batches()
+    yield from result.select(part_schema(schema, inputs).names).cast(arrow_schema(part_schema(schema, inputs))).to_batches()
 
 
 def session(master: str):
@@ -88,10 +88,11 @@ def settle_spark(run: Run, master: str, advance: Callable[[int], None]) -> Path:
     policy, inputs, schema = run.policy, list(run.inputs), run.schema
     parts = max(2, -(-total // run.chunk_rows))
     frame = spark.read.parquet(str(numbered)).repartition(parts, KEY).sortWithinPartitions(ROW)
-    result = frame.mapInArrow(lambda it: settle_partition(policy, inputs, schema, it), spark_schema(schema))
+    result = frame.mapInArrow(lambda it: settle_partition(policy, inputs, schema, it),
+                              spark_schema(part_schema(schema, inputs)))  # no input column: Run.write reads them
     folder = run.work / "spark"
     result.write.mode("overwrite").parquet(str(folder))
     advance(total)
-    run.results, run.ordered = sorted(folder.glob("*.parquet")), ""  # each in row order: Run.write merges them
-    run.results_schema = arrow_schema(schema)
+    run.results = sorted(folder.glob("*.parquet"))  # each in row order: Run.write merges them
+    run.results_schema = arrow_schema(part_schema(schema, inputs))
     return folder

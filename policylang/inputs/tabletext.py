@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -193,7 +194,7 @@ def _csv_batches_arrow(table: TableText) -> Iterator[pa.RecordBatch]:
     schema, done = table.schema(), 0
     for batch in _arrow_csv(table, []):
         n = batch.num_rows
-        lines = pa.array(range(done + 2, done + n + 2), pa.int64())
+        lines = pa.array(np.arange(done + 2, done + n + 2, dtype=np.int64))
         yield pa.RecordBatch.from_arrays([lines, pa.nulls(n, pa.string()), *batch.columns], schema=schema)
         done += n
 
@@ -242,7 +243,7 @@ def _parquet_batches(table: TableText, typed: bool = False) -> Iterator[pa.Recor
     try:
         for raw in pq.ParquetFile(table.path).iter_batches(batch_size=BATCH_ROWS):
             n = raw.num_rows
-            lines = pa.array(range(done + 2, done + n + 2), pa.int64())
+            lines = pa.array(np.arange(done + 2, done + n + 2, dtype=np.int64))
             cols = [convert(raw.column(i)).cast(f.type) for i, f in enumerate(list(schema)[2:])]
             yield pa.RecordBatch.from_arrays([lines, pa.nulls(n, pa.string()), *cols], schema=schema)
             done += n

@@ -77,8 +77,8 @@ def _keys(table: pa.Table) -> set[str]:
 
 def test_persons_are_never_split_across_chunks(claims, tmp_path, monkeypatch) -> None:
     seen: list[pa.Table] = []
-    process = engine.process_chunk
-    monkeypatch.setattr(engine, "process_chunk", lambda p, chunk, s: seen.append(chunk) or process(p, chunk, s))
+    process = engine.settle_chunk
+    monkeypatch.setattr(engine, "settle_chunk", lambda p, chunk, s: seen.append(chunk) or process(p, chunk, s))
     assert run_cli(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.csv"), "-q", "--chunk-rows", "300",
                     "--workers", "1"]) == 0  # in this process, so the patched function sees every part
     assert len(seen) > 10 and sum(t.num_rows for t in seen) == 4_000
@@ -128,7 +128,7 @@ def test_merge_restores_row_order(tmp_path) -> None:
 
 def test_an_interrupted_run_leaves_no_partial_out(claims, tmp_path, monkeypatch) -> None:
     calls = []
-    process = engine.process_chunk
+    process = engine.settle_chunk
 
     def interrupted(policy, chunk, schema):
         calls.append(1)
@@ -136,7 +136,7 @@ def test_an_interrupted_run_leaves_no_partial_out(claims, tmp_path, monkeypatch)
             raise KeyboardInterrupt
         return process(policy, chunk, schema)
 
-    monkeypatch.setattr(engine, "process_chunk", interrupted)
+    monkeypatch.setattr(engine, "settle_chunk", interrupted)
     with pytest.raises(SystemExit) as stopped:  # Ctrl-C: click's Abort, exit status 130
         main(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.parquet"), "-q", "--chunk-rows", "300",
               "--workers", "1"])

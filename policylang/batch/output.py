@@ -20,6 +20,8 @@ NumPy release the GIL) while the one before is written, in order.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from policylang.batch.columns import PERSON
 from policylang.batch.commit import BatchError
 from policylang.batch.rejects import REJECT, ROW
 from policylang.inputs.tabletext import cell_text
@@ -115,8 +118,17 @@ class _CsvSink:
 
 
 class _ParquetSink:
+    """A Parquet file. Dictionary pages only where values repeat (enumerations, dates, text), not for
+    amounts and person IDs, whose dictionaries overflow and are thrown away; min/max statistics for numbers
+    and dates, which readers filter on, not for text. Either costs the writer a third of its time."""
+
     def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self.writer = pq.ParquetWriter(path, schema, store_schema=False, store_decimal_as_integer=True)
+        plain = [f.name for f in schema if pa.types.is_decimal(f.type) or f.name == PERSON]
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                or pa.types.is_dictionary(f.type)]
+        self.writer = pq.ParquetWriter(path, schema, store_schema=False, store_decimal_as_integer=True,
+                                       use_dictionary=[f.name for f in schema if f.name not in plain],
+                                       write_statistics=[f.name for f in schema if f.name not in text])
 
     @staticmethod
     def encode(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -162,27 +174,61 @@ def write_tables(batches: Iterator[pa.RecordBatch], targets: Sequence[Target]) -
             return [_convert(batch, t, sink) for t, sink in zip(targets, sinks, strict=True)]
 
         written = [0] * len(targets)
-        with ThreadPoolExecutor(3) as pool:
+        with ThreadPoolExecutor(2) as pool:
             pending: deque = deque()
-            source = _ahead(batches, pool)
-            for batch in source:
-                pending.append(pool.submit(convert, batch))
-                while len(pending) > 2 or (pending and pending[0].done()):
+            source = _ahead(batches)
+            try:
+                for batch in source:
+                    pending.append(pool.submit(convert, batch))
+                    while len(pending) > 2 or (pending and pending[0].done()):
+                        written = _put(sinks, pending.popleft().result(), written)
+                while pending:
                     written = _put(sinks, pending.popleft().result(), written)
-            while pending:
-                written = _put(sinks, pending.popleft().result(), written)
+            finally:
+                source.close()
     finally:
         for sink in sinks:
             sink.close()
     return written
 
 
-def _ahead(batches: Iterator[pa.RecordBatch], pool: ThreadPoolExecutor) -> Iterator[pa.RecordBatch]:
-    """The batches, each drawn on a pool thread while the one before is used."""
-    ahead = pool.submit(next, batches, None)
-    while (batch := ahead.result()) is not None:
-        ahead = pool.submit(next, batches, None)
-        yield batch
+def _ahead(batches: Iterator[pa.RecordBatch], depth: int = 4) -> Iterator[pa.RecordBatch]:
+    """The batches, drawn on a thread of their own up to `depth` ahead of their use; closing this generator
+    (or an error on either side) stops the drawing."""
+    ready: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def offer(item: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def draw() -> None:
+        try:
+            for batch in batches:
+                if not offer((batch, None)):
+                    return
+            offer((None, None))
+        except BaseException as e:  # handed to the consumer, raised there
+            offer((None, e))
+
+    drawer = threading.Thread(target=draw, name="policylang-draw", daemon=True)
+    drawer.start()
+    try:
+        while True:
+            batch, error = ready.get()
+            if error is not None:
+                raise error
+            if batch is None:
+                return
+            yield batch
+    finally:
+        stop.set()
+        drawer.join()
 
 
 def _convert(batch: pa.RecordBatch, target: Target, sink: _CsvSink | _ParquetSink):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import threading
 
 import duckdb
 import pyarrow as pa
@@ -13,6 +14,7 @@ import pytest
 from batchcheck import ROOT, read_csv_rows, run_cli
 
 from policylang.batch import output
+from policylang.batch.commit import BatchError
 from policylang.batch.output import write_table
 
 SUIZHOU = str(ROOT / "regions" / "suizhou")
@@ -101,3 +103,17 @@ def test_a_write_failing_half_way_keeps_the_old_pair(tmp_path, monkeypatch, caps
     assert "无法写入结果" in capsys.readouterr().err
     assert out.read_text() == "old result" and rejects.read_text() == "old rejects"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", f"o.{kind}", f"o.rejects.{kind}"]
+
+
+def test_a_source_that_fails_half_way_stops_the_write_with_its_error(tmp_path) -> None:
+    """The batches are drawn on a thread: its error reaches the writer, and nothing is left waiting."""
+    table = pa.table({"a": list(range(10))})
+
+    def failing():
+        yield from table.to_batches(max_chunksize=3)[:2]
+        raise BatchError("boom")
+
+    with pytest.raises(BatchError, match="boom"):
+        write_table(failing(), {"a": lambda b: b.column("a")}, table.schema, lambda b: None,
+                    tmp_path / "o.csv", "csv")
+    assert not any(t.name == "policylang-draw" for t in threading.enumerate())

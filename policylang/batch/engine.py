@@ -1,14 +1,15 @@
-"""`policylang batch`: settle a claim table (CSV or Parquet) of any size, person-partitioned chunks at a time.
+"""`policylang batch`: settle a claim table (CSV or Parquet) of any size, person-partitioned parts at a time.
 
 The table is read by policylang/inputs/tabletext.py (the reader `diff --claims` uses too), numbered and
 keyed by person (inputs/cells.py person_id, the one normalisation of 参保人ID). A table of at most
---chunk-rows rows (the usual case; the default follows --memory) is settled in memory, already in input
-order. A larger one is scattered in the same streaming pass into person-complete part files by a hash of
-the key (partition.py); each part is validated and settled by the kernel, its results written beside
-it and counted for the summary; a k-way merge on the row number puts them back in input order
-(merge.py), so no step holds more than a chunk and nothing sorts the whole table. DuckDB writes OUT from
-that file and serves --sql; a one-chunk table is written from Arrow (output.py), and a chunk's persons
-are settled on every core (parallel.py). OUT and the rejects file are committed as one unit (commit.py).
+--chunk-rows rows (the usual case; the default follows --memory) is settled in memory, its persons split
+over the workers (parallel.process_parallel), and written from Arrow (output.py). A larger one is
+scattered in the same streaming pass into person-complete part files by a hash of the key (partition.py),
+each part about a chunk over the workers; every worker takes a part at a time and reads, validates,
+settles, counts (the summary) and writes its results (parallel.each_file). OUT is then written in one pass:
+the input read again in order beside the parts' results merged back into input order on the row number
+(merge.py), so no step holds more than a chunk and nothing sorts the whole table. DuckDB serves --sql
+only. OUT and the rejects file are committed as one unit (commit.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 SCHEME, DAYS, REFUSED, SCALAR = "方案", "津贴天数", "拒付原因", "__scalar"
 OUT_MONEY = tuple(m for m in MONEY if m != "费用")  # 费用 is an input column
+SCHEME_TYPE = pa.dictionary(pa.int32(), pa.string())  # the scheme's name per row: a code, as in the files
 SUM_LIMIT = 1 << 62  # the kernel's running sums are int64; a chunk whose 费用 could exceed this is refused
 
 __all__ = ["BatchError", "Run", "Summary", "part_schema", "process_chunk", "result_schema", "table_format"]
@@ -69,7 +71,7 @@ def result_schema(policy: ir.Policy, inputs: pa.Schema | list[str]) -> pa.Schema
     list of names means text), row number, reject reason, the settlement."""
     fields = [pa.field(c, pa.string()) for c in inputs] if isinstance(inputs, list) else list(inputs)
     fields += [pa.field(ROW, pa.int64()), pa.field(KEY, pa.string()), pa.field(REJECT, pa.string()),
-               pa.field(SCHEME, pa.string())]
+               pa.field(SCHEME, SCHEME_TYPE)]
     fields += [pa.field(m, pa.int64()) for m in OUT_MONEY]
     fields += [pa.field(name, pa.int64()) for name in layer_names(policy) if name not in OUT_MONEY]
     fields += [pa.field(DAYS, pa.int64()), pa.field(REFUSED, pa.string()), pa.field(SCALAR, pa.string())]
@@ -112,8 +114,8 @@ def settle_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.S
     names = [s.name for s in policy.schemes]
     scheme_code = np.full(n, -1, dtype=np.int64)
     scheme_code[good] = settled.scheme
-    out[SCHEME] = pa.DictionaryArray.from_arrays(pa.array(scheme_code, mask=scheme_code < 0).cast(pa.int32()),
-                                                 pa.array(names or [""], pa.string())).cast(pa.string())
+    out[SCHEME] = pa.DictionaryArray.from_arrays(pa.array(scheme_code.astype(np.int32), mask=scheme_code < 0),
+                                                 pa.array(names or [""], pa.string()))
 
     def column(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
         full = np.zeros(n, dtype=np.int64)

@@ -163,3 +163,19 @@ def test_merge_refuses_a_file_out_of_row_order(tmp_path) -> None:
     write_chunk(pa.table({ROW: [0, 2, 1]}), tmp_path / "a.arrows")
     with pytest.raises(BatchError, match="not in row order"):
         list(merged([tmp_path / "a.arrows"], pa.schema([(ROW, pa.int64())])))
+
+
+def test_a_table_changed_during_a_many_chunk_run_is_refused_not_mixed(claims, tmp_path) -> None:
+    """OUT's input columns are read again when it is written: a table replaced meanwhile must not be paired
+    with the old table's results."""
+    copy = tmp_path / "claims.csv"
+    copy.write_bytes(claims.read_bytes())
+    run = engine.Run(policy_of("suizhou"), copy, tmp_path / "o.csv", chunk_rows=300)
+    try:
+        run.settle_local(lambda n: None)
+        copy.write_bytes(claims.read_bytes().replace(b"HEAVY", b"HEAVY2"))
+        with pytest.raises(BatchError, match="changed during the run"):
+            run.write()
+    finally:
+        run.close()
+    assert not (tmp_path / "o.csv").exists()

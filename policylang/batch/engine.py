@@ -34,6 +34,7 @@ from policylang.batch.merge import Rows, Tally, merged, write_chunk, write_merge
 from policylang.batch.parallel import each_file, process_parallel
 from policylang.batch.partition import Scatter, Sink, estimated_rows, fitting, part_count, read_part
 from policylang.batch.rejects import KEY, REJECT, ROW, TableError, as_table, check_header, validate
+from policylang.batch.segments import distinct
 from policylang.batch.settle import settle_columns
 from policylang.inputs.columnar import person_keys
 from policylang.inputs.tabletext import LINE, PROBLEM, TableTextError, cell_text, open_table
@@ -138,8 +139,8 @@ def settle_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.S
               for f in schema]
     tally = Tally([])
     tally.rows, tally.settled = n, len(good)
-    tally.persons = len(np.unique(cols.person)) if len(cols) else 0
-    tally.scalar = len(np.unique(cols.person[settled.scalar != ""])) if len(cols) else 0
+    tally.persons = int(np.count_nonzero(np.bincount(cols.person))) if len(cols) else 0  # codes 0 … P − 1
+    tally.scalar = len(distinct(cols.person[settled.scalar != ""])) if len(cols) else 0
     tally.totals = {m: _total(settled.money[m]) for m in OUT_MONEY}
     tally.totals |= {name: _total(settled.layers[name][settled.layer_mask[name]])
                      for name in layer_names(policy) if name not in OUT_MONEY}

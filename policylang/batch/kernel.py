@@ -21,7 +21,7 @@ from policylang import ir
 from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import SCOPE_ORDER, referenced_fields
 from policylang.batch.plan import LayerArrays, plan_rows
-from policylang.batch.segments import fits, group_ids, mul_round, round_div, seg_cumsum, varies
+from policylang.batch.segments import distinct, fits, group_ids, mul_round, round_div, seg_cumsum, varies
 from policylang.eval.settle import ClaimResult, ClaimSettler, settle
 from policylang.ir import terms
 from policylang.ir.claims import Claim
@@ -92,7 +92,7 @@ class _Kernel:
 
     # ---- helpers -------------------------------------------------------------------------------
     def send_to_scalar(self, positions: np.ndarray, why: str) -> None:
-        for p in np.unique(self.c.person[positions]):
+        for p in distinct(self.c.person[positions]):
             self.fallback.setdefault(int(p), why)
 
     def period_key(self, scheme: ir.Scheme, rows: np.ndarray) -> np.ndarray:
@@ -386,5 +386,15 @@ def settle_scalar_fallback(policy: ir.Policy, cols: Columns) -> Settled:
 def _in_input_order(k: _Kernel, order: np.ndarray, n: int, why: Counter) -> Settled:
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
-    sorted_out = Settled(k.c.row, k.scheme, k.money, k.layers, k.mask, k.days, k.reasons, k.scalar_why, why)
-    return sorted_out.take(inverse)
+    return Settled(k.c.row[inverse], k.scheme[inverse], {m: v[inverse] for m, v in k.money.items()},
+                   {m: v[inverse] for m, v in k.layers.items()}, {m: v[inverse] for m, v in k.mask.items()},
+                   k.days[inverse], _placed_text(k.reasons, order), _placed_text(k.scalar_why, order), why)
+
+
+def _placed_text(texts: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Per-row text in time order put back in input order: only the non-empty ones are moved (a take of a
+    whole object array costs a reference count per row)."""
+    out = np.full(len(texts), "", dtype=object)
+    some = np.flatnonzero(texts != "")
+    out[order[some]] = texts[some]
+    return out

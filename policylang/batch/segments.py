@@ -73,7 +73,19 @@ def varies(values: np.ndarray, gid: np.ndarray) -> np.ndarray:
     start[0] = True
     np.not_equal(gs[1:], gs[:-1], out=start[1:])
     first = vs[start][np.cumsum(start) - 1]
-    return np.unique(gs[vs != first])
+    return distinct(gs[vs != first])
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a 1-D array: np.unique by one sort (NumPy 2's default np.unique hashes
+    integers, ten times slower on a chunk's person codes)."""
+    if len(values) == 0:
+        return values.copy()
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def fits(x: np.ndarray, factor: int) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 from policylang import ir
 from policylang.batch.columns import Columns, FactColumn, day_number, from_day
 from policylang.batch.kernel import MONEY, Settled, _Kernel, layer_names
-from policylang.batch.segments import mul_round
+from policylang.batch.segments import distinct, mul_round
 from policylang.batch.wave import formulas
 from policylang.batch.wave.arrays import LayerArrays, layer_arrays
 from policylang.batch.wave.keys import Keys, money_fact, unit_fact
@@ -196,7 +196,7 @@ class Wave(_Kernel):
             step = rows[by_rank[cuts[k]:cuts[k + 1]]]
             self.state.begin()
             refused: list[np.ndarray] = []
-            for si in np.unique(self.scheme[step]):
+            for si in distinct(self.scheme[step]):
                 at = step[self.scheme[step] == si]
                 refused.append(self.claims(int(si), at))
             self.state.undo(np.concatenate(refused) if refused else np.zeros(0, dtype=np.int64))

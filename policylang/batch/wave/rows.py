@@ -14,6 +14,7 @@ from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import layer_fields, unknown_fields
 from policylang.batch.keys import distinct_keys, row_facts
 from policylang.batch.requirements import requirement_reasons
+from policylang.batch.segments import distinct
 from policylang.batch.wave.keys import fact_days, money_fact
 from policylang.batch.wave.known import WAVE_KNOWN
 from policylang.batch.wave.probe import RowValues, per_row, probe
@@ -129,7 +130,7 @@ def plan_values(policy: ir.Policy, cols: Columns) -> RowPlan:
     for si, s in enumerate(policy.schemes):
         why = unsupported(policy, s)
         if why is not None:
-            for p in np.unique(cols.person[scheme == si]):
+            for p in distinct(cols.person[scheme == si]):
                 fallback.setdefault(int(p), why)
     # 其他基金已支付 over the cost, then 要求: before the probe's reasons (eval/settle.py's order)
     other = np.zeros(n, dtype=np.int64)

@@ -207,6 +207,10 @@ def default_chunk_rows(memory_limit: str) -> int:
     return max(10_000, min(1_000_000, budget // ROW_BYTES))
 
 
+def _ignore(n: int) -> None:
+    return None
+
+
 class Run:
     """One batch run: a work folder beside OUT, DuckDB for the table work."""
 
@@ -354,7 +358,7 @@ class Run:
         self.con.sql("CREATE OR REPLACE VIEW 结果 AS SELECT * FROM settled")
         self.con.sql("CREATE OR REPLACE VIEW 拒绝 AS SELECT * FROM rejects")
 
-    def write(self) -> None:
+    def write(self, advance: Callable[[int], None] = _ignore) -> None:
         """Write OUT and the rejects file as one unit: both complete and new, or both old (commit.py), from
         Arrow (output.py): the table settled in memory, or the parts' results merged into input order
         beside the input read again (a many-chunk or Spark run)."""
@@ -363,7 +367,7 @@ class Run:
         source = self.in_memory if self.in_memory is not None else (self._joined_schema(), self._rejoined)
         write_result(source, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
                      set(self._money()), (self.commit.partial(self.out), self.out_kind),
-                     (self.commit.partial(self.rejects), table_format(self.rejects)))
+                     (self.commit.partial(self.rejects), table_format(self.rejects)), advance)
         self.commit.apply()
 
     def _joined_schema(self) -> pa.Schema:
@@ -454,8 +458,6 @@ class Run:
         self.commit.discard()  # partial files of a run that failed before its commit point
 
 
-def _ignore(n: int) -> None:
-    return None
 
 
 def _number(table, open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],

@@ -160,7 +160,8 @@ def write_table(batches: Iterator[pa.RecordBatch], columns: dict[str, Column], s
     return write_tables(batches, [Target(columns, schema, keep, path, kind)])[0]
 
 
-def write_tables(batches: Iterator[pa.RecordBatch], targets: Sequence[Target]) -> list[int]:
+def write_tables(batches: Iterator[pa.RecordBatch], targets: Sequence[Target],
+                 advance: Callable[[int], None] = lambda n: None) -> list[int]:
     """Every target from one pass over batches; the rows each target got.
 
     The batches are drawn on a thread of their own (a merge of many result files is work too), two are
@@ -170,8 +171,14 @@ def write_tables(batches: Iterator[pa.RecordBatch], targets: Sequence[Target]) -
         for t in targets:
             sinks.append(_CsvSink(t.path, list(t.columns)) if t.kind == "csv" else _ParquetSink(t.path, t.schema))
 
-        def convert(batch: pa.RecordBatch) -> list:
-            return [_convert(batch, t, sink) for t, sink in zip(targets, sinks, strict=True)]
+        def convert(batch: pa.RecordBatch) -> tuple[int, list]:
+            return batch.num_rows, [_convert(batch, t, sink) for t, sink in zip(targets, sinks, strict=True)]
+
+        def put(converted: tuple[int, list], written: list[int]) -> list[int]:
+            rows, parts = converted
+            written = _put(sinks, parts, written)
+            advance(rows)  # input rows done, whichever file they went to
+            return written
 
         written = [0] * len(targets)
         with ThreadPoolExecutor(2) as pool:
@@ -181,9 +188,9 @@ def write_tables(batches: Iterator[pa.RecordBatch], targets: Sequence[Target]) -
                 for batch in source:
                     pending.append(pool.submit(convert, batch))
                     while len(pending) > 2 or (pending and pending[0].done()):
-                        written = _put(sinks, pending.popleft().result(), written)
+                        written = put(pending.popleft().result(), written)
                 while pending:
-                    written = _put(sinks, pending.popleft().result(), written)
+                    written = put(pending.popleft().result(), written)
             finally:
                 source.close()
     finally:
@@ -253,7 +260,8 @@ def _put(sinks: Sequence[_CsvSink | _ParquetSink], converted: list, written: lis
 
 
 def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.RecordBatch]]], inputs: list[str],
-                 columns: list[str], money: set[str], out: tuple[Path, str], rejects: tuple[Path, str]) -> None:
+                 columns: list[str], money: set[str], out: tuple[Path, str], rejects: tuple[Path, str],
+                 advance: Callable[[int], None] = lambda n: None) -> None:
     """A settled table (engine.process_chunk's, in input order) to OUT, (path, "csv" or "parquet"): its
     settled rows as `columns`, money (int64 分) as yuan; and to the rejects file: 行号, 原因, the inputs.
 
@@ -281,7 +289,8 @@ def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.Rec
     reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
     reject_schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()),
                                *(kinds.field(c) for c in inputs)])
-    write_tables(batches(), [Target(result, schema, settled, *out), Target(reject, reject_schema, rejected, *rejects)])
+    write_tables(batches(), [Target(result, schema, settled, *out), Target(reject, reject_schema, rejected, *rejects)],
+                 advance)
 
 
 def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:

@@ -87,9 +87,9 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
             else:
                 run.settle_local(advance)
                 folder = run.work / "out"
-            advance.stage("写出中 (writing)")
+            advance.stage("写出中 (writing)", run.rows)
             run.results_view(folder)
-            run.write()
+            run.write(advance)
             summary = run.summary()
         out_console = Console()
         _print_summary(summary, out_console)

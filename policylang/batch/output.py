@@ -38,6 +38,7 @@ from policylang.batch.commit import BatchError
 from policylang.batch.rejects import REJECT, ROW
 from policylang.inputs.tabletext import cell_text
 
+MONEY_TYPE = pa.decimal64(18, 2)  # yuan; its unscaled integer is the 分 (fen_to_yuan)
 BATCH_ROWS = 1 << 17  # rows converted and written at a time (a Parquet row group at most)
 _SPECIAL = np.zeros(256, dtype=bool)
 _SPECIAL[[ord(c) for c in '\n\r",#']] = True  # bytes that make DuckDB quote a field
@@ -285,7 +286,7 @@ def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.Rec
         return None if b.column(REJECT).null_count == 0 else b.column(REJECT).is_valid()
 
     result = {c: yuan(c) if c in money else take(c) for c in columns}
-    schema = pa.schema([pa.field(c, pa.decimal128(18, 2)) if c in money else kinds.field(c) for c in columns])
+    schema = pa.schema([pa.field(c, MONEY_TYPE) if c in money else kinds.field(c) for c in columns])
     reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
     reject_schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()),
                                *(kinds.field(c) for c in inputs)])
@@ -294,19 +295,19 @@ def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.Rec
 
 
 def fen_to_yuan(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """int64 分 as decimal128(18, 2) yuan, exactly: the decimal's unscaled integer is the 分 (NumPy, no text).
+    """int64 分 as decimal64(18, 2) yuan, exactly and without a copy: a decimal64's unscaled integer is the 分,
+    in the same 8 bytes. A Parquet OUT stores it as INT64 DECIMAL(18,2), as a decimal128 was (readers see
+    DECIMAL(18,2)); a CSV shows its text, '1234.56'.
 
     The same values as _money_sql's CAST(x AS DECIMAL(18,2)) (a claim is at most 10 亿元, so 18 digits hold)."""
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    fen = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    if len(fen) and int(np.abs(fen).max()) >= 10**18:
+    if arr.type != pa.int64():
+        arr = arr.cast(pa.int64())
+    low, high = pc.min_max(arr).values()
+    if low.as_py() is not None and (low.as_py() <= -(10**18) or high.as_py() >= 10**18):
         raise BatchError("金额超出 DECIMAL(18,2) 的范围 (an amount beyond DECIMAL(18,2))")
-    words = np.empty(2 * len(fen), dtype=np.int64)
-    words[0::2], words[1::2] = fen, fen >> 63  # 16-byte little-endian two's complement
-    validity = arr.buffers()[0] if arr.null_count else None
-    if validity is not None and arr.offset:
-        validity = pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
-    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [validity, pa.py_buffer(words)],
-                                 null_count=arr.null_count)
+    validity, values = arr.buffers()
+    return pa.Array.from_buffers(MONEY_TYPE, len(arr), [validity, values], null_count=arr.null_count,
+                                 offset=arr.offset)
 
 

@@ -179,3 +179,15 @@ def test_a_table_changed_during_a_many_chunk_run_is_refused_not_mixed(claims, tm
     finally:
         run.close()
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_result_files_store_small_amounts_narrow_and_the_merge_widens_them(tmp_path) -> None:
+    small = pa.table({ROW: [0, 2], "分": [5, -7]})
+    big = pa.table({ROW: [1, 3], "分": [1 << 40, -(1 << 31) - 1]})
+    write_chunk(small, tmp_path / "a.arrows")
+    write_chunk(big, tmp_path / "b.arrows")
+    assert pa.ipc.open_stream(tmp_path / "a.arrows").schema.field("分").type == pa.int32()
+    assert pa.ipc.open_stream(tmp_path / "b.arrows").schema.field("分").type == pa.int64()
+    back = pa.Table.from_batches(merged([tmp_path / "a.arrows", tmp_path / "b.arrows"], small.schema))
+    assert back.schema == small.schema
+    assert back.column("分").to_pylist() == [5, 1 << 40, -7, -(1 << 31) - 1]

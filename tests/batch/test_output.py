@@ -117,3 +117,19 @@ def test_a_source_that_fails_half_way_stops_the_write_with_its_error(tmp_path) -
         write_table(failing(), {"a": lambda b: b.column("a")}, table.schema, lambda b: None,
                     tmp_path / "o.csv", "csv")
     assert not any(t.name == "policylang-draw" for t in threading.enumerate())
+
+
+def test_fen_become_yuan_exactly_in_both_formats(tmp_path) -> None:
+    fen = pa.array([12345, -5, 0, None, 10**18 - 1, -(10**18) + 1], pa.int64())
+    yuan = output.fen_to_yuan(fen.slice(1))  # an offset array too
+    table = pa.table({"m": yuan})
+    _write(table, tmp_path / "o.parquet", "parquet")
+    back = pq.read_table(tmp_path / "o.parquet").column("m")
+    assert back.type == pa.decimal128(18, 2)
+    assert back.to_pylist() == [decimal.Decimal("-0.05"), decimal.Decimal("0.00"), None,
+                                decimal.Decimal("9999999999999999.99"), decimal.Decimal("-9999999999999999.99")]
+    _write(table, tmp_path / "o.csv", "csv")
+    assert (tmp_path / "o.csv").read_text().split("\n")[1:-1] == ["-0.05", "0.00", "", "9999999999999999.99",
+                                                                    "-9999999999999999.99"]
+    with pytest.raises(BatchError, match="DECIMAL"):
+        output.fen_to_yuan(pa.array([10**18], pa.int64()))

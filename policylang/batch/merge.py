@@ -66,7 +66,7 @@ def write_chunk(table: pa.Table, path: Path) -> None:
 
 def _fits32(column: pa.ChunkedArray) -> bool:
     low, high = pc.min_max(column).values()
-    return low.as_py() is None or (-(1 << 31) <= low.as_py() and high.as_py() < 1 << 31)
+    return low.as_py() is None or (low.as_py() >= -(1 << 31) and high.as_py() < 1 << 31)
 
 
 class _Head:

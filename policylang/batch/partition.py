@@ -31,7 +31,7 @@ __all__ = ["Scatter", "Sink", "buckets", "chunk_tables", "estimated_rows", "fitt
 _OFFSET, _PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 FILL = 0.8  # aim each part at this share of a chunk, so the usual hash unevenness stays under chunk_rows
-_IPC = pa.ipc.IpcWriteOptions(compression="lz4")
+_IPC = pa.ipc.IpcWriteOptions(compression=None)  # written once, read once, mostly from the page cache
 GATHER_ROWS = 1 << 18  # rows gathered before they are scattered
 
 

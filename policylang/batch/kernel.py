@@ -48,6 +48,15 @@ class Settled:
     scalar: np.ndarray  # str per row: why the scalar evaluator settled it ("" = the kernel did)
     scalar_persons: Counter = attrs.field(factory=Counter)  # why → number of persons settled one by one
 
+    def in_input_order(self, order: np.ndarray) -> Settled:
+        """These results, settled in time order (order: the input positions of its rows), in input order."""
+        inverse = np.empty(len(order), dtype=np.int64)
+        inverse[order] = np.arange(len(order))
+        return Settled(self.row[inverse], self.scheme[inverse], {m: v[inverse] for m, v in self.money.items()},
+                       {m: v[inverse] for m, v in self.layers.items()},
+                       {m: v[inverse] for m, v in self.layer_mask.items()}, self.days[inverse],
+                       _placed_text(self.reasons, order), _placed_text(self.scalar, order), self.scalar_persons)
+
     def take(self, idx: np.ndarray) -> Settled:
         return Settled(self.row[idx], self.scheme[idx], {k: v[idx] for k, v in self.money.items()},
                        {k: v[idx] for k, v in self.layers.items()},
@@ -384,11 +393,8 @@ def settle_scalar_fallback(policy: ir.Policy, cols: Columns) -> Settled:
 
 
 def _in_input_order(k: _Kernel, order: np.ndarray, n: int, why: Counter) -> Settled:
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[order] = np.arange(n)
-    return Settled(k.c.row[inverse], k.scheme[inverse], {m: v[inverse] for m, v in k.money.items()},
-                   {m: v[inverse] for m, v in k.layers.items()}, {m: v[inverse] for m, v in k.mask.items()},
-                   k.days[inverse], _placed_text(k.reasons, order), _placed_text(k.scalar_why, order), why)
+    return Settled(k.c.row, k.scheme, k.money, k.layers, k.mask, k.days, k.reasons, k.scalar_why,
+                   why).in_input_order(order)
 
 
 def _placed_text(texts: np.ndarray, order: np.ndarray) -> np.ndarray:

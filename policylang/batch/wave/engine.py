@@ -411,7 +411,5 @@ def settle_wave(policy: ir.Policy, cols: Columns, order: np.ndarray) -> Settled:
     w.open_balances()
     w.run()
     why = w.scalar()
-    n = len(cols)
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[order] = np.arange(n)
-    return Settled(w.c.row, w.scheme, w.money, w.layers, w.mask, w.days, w.reasons, w.scalar_why, why).take(inverse)
+    return Settled(w.c.row, w.scheme, w.money, w.layers, w.mask, w.days, w.reasons, w.scalar_why,
+                   why).in_input_order(order)

@@ -14,18 +14,34 @@ from policylang.batch.features import ir_dates, uses_references
 from policylang.batch.segments import group_ids
 
 
-def date_classes(policy: ir.Policy, date: np.ndarray, exact: bool = False) -> np.ndarray:
-    """Days that no row-local rule can tell apart share a class (exact days when asked)."""
-    if exact or len(date) == 0:
-        return date
+def _breaks(policy: ir.Policy, date: np.ndarray) -> np.ndarray:
+    """The first days of the date classes (after the first): where a row-local rule may change."""
     breaks = set()
     for d in ir_dates(policy):
         breaks.add(day_number(d))
         breaks.add(day_number(d) + 1)
-    if uses_references(policy):
+    if uses_references(policy) and len(date):
         first, last = from_day(int(date.min())).year, from_day(int(date.max())).year
         breaks.update(day_number(dt.date(y, 1, 1)) for y in range(first, last + 2))
-    return np.searchsorted(np.array(sorted(breaks), dtype=np.int64), date, side="right")
+    return np.array(sorted(breaks), dtype=np.int64)
+
+
+def date_classes(policy: ir.Policy, date: np.ndarray, exact: bool = False) -> np.ndarray:
+    """Days that no row-local rule can tell apart share a class (exact days when asked)."""
+    if exact or len(date) == 0:
+        return date
+    return np.searchsorted(_breaks(policy, date), date, side="right")
+
+
+def class_bounds(policy: ir.Policy, date: np.ndarray, at: np.ndarray, exact: bool = False) -> list[tuple[int, int]]:
+    """The date class of the rows at `at` as its days [first, end): the same class whatever other dates the
+    batch holds (date_classes numbers classes per batch), so a lookup may be kept across batches."""
+    days = date[at]
+    if exact:
+        return [(int(d), int(d) + 1) for d in days]
+    breaks = np.concatenate([[np.iinfo(np.int64).min], _breaks(policy, date), [np.iinfo(np.int64).max]])
+    k = np.searchsorted(breaks, days, side="right")
+    return list(zip(breaks[k - 1].tolist(), breaks[k].tolist(), strict=True))
 
 
 def distinct_keys(policy: ir.Policy, cols: Columns, names: set[str], exact_dates: bool, extra=(),

@@ -191,3 +191,19 @@ def test_result_files_store_small_amounts_narrow_and_the_merge_widens_them(tmp_p
     back = pa.Table.from_batches(merged([tmp_path / "a.arrows", tmp_path / "b.arrows"], small.schema))
     assert back.schema == small.schema
     assert back.column("分").to_pylist() == [5, 1 << 40, -7, -(1 << 31) - 1]
+
+
+@pytest.mark.parametrize("region", ["weihai", "jiaozuo"])
+def test_wave_regions_settle_the_same_part_by_part(region, tmp_path) -> None:
+    """The wave engine keeps its row lookups across the parts one worker settles (wave/rows.py): a part
+    settled after others must come out as it would alone."""
+    policy = policy_of(region)
+    path = tmp_path / "c.parquet"
+    pq.write_table(to_arrow(policy, generate(policy, 3_000, 500, seed=23)), path)
+    outs = []
+    for chunk in ("100000", "400"):
+        out = tmp_path / f"o{chunk}.csv"
+        assert run_cli(["batch", str(ROOT / "regions" / region), str(path), "-o", str(out), "-q",
+                        "--chunk-rows", chunk, "--workers", "1"]) == 0
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]

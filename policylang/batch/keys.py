@@ -4,6 +4,8 @@ per key (plan.py for the layers, requirements.py per 要求) and its result is b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,8 @@ from policylang import ir
 from policylang.batch.columns import Columns, day_number, from_day
 from policylang.batch.features import ir_dates, uses_references
 from policylang.batch.segments import group_ids
+
+T = TypeVar("T")
 
 
 def _breaks(policy: ir.Policy, date: np.ndarray) -> np.ndarray:
@@ -66,3 +70,29 @@ def row_facts(defaults: dict, cols: Columns, used: list[str], pos: int) -> dict:
         if v is not None:
             facts[k] = v
     return facts
+
+
+_KEPT: dict = {"policy": None, "values": {}}
+
+
+def lookups(policy: ir.Policy, cols: Columns, names: set[str], exact_dates: bool, kind: str,
+            look: Callable[[dict, dt.date, int], T]) -> tuple[np.ndarray, list[T], list[str]]:
+    """(id per row, look's result per id, fact names used): look(facts, date, 费用) once per distinct key of
+    the rows (distinct_keys), and once per run for a key seen in an earlier batch of this policy: a worker
+    settles many parts of one table, and most keys recur in every part. A key is the date class as its days
+    (class_bounds), the names of the facts read and their values, and 费用 when read; results are kept for
+    one policy object at a time."""
+    if _KEPT["policy"] is not policy:
+        _KEPT.update(policy=policy, values={})
+    kept = _KEPT["values"]
+    defaults = policy.defaults()
+    vid, first, used = distinct_keys(policy, cols, names, exact_dates)
+    names_used, by_amount = tuple(used), "费用" in names
+    values = []
+    for pos, days in zip(first.tolist(), class_bounds(policy, cols.date, first, exact_dates), strict=True):
+        facts = row_facts(defaults, cols, used, pos)
+        key = (kind, days, names_used, tuple(facts.get(k) for k in used), int(cols.amount[pos]) if by_amount else None)
+        if key not in kept:
+            kept[key] = look(facts, from_day(cols.date[pos]), int(cols.amount[pos]))
+        values.append(kept[key])
+    return vid, values, used

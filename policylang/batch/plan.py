@@ -17,13 +17,13 @@ import attrs
 import numpy as np
 
 from policylang import ir
-from policylang.batch.columns import Columns, from_day
+from policylang.batch.columns import Columns
 from policylang.batch.features import (
     has_requirements,
     layer_fields,
     unsupported,
 )
-from policylang.batch.keys import distinct_keys, row_facts
+from policylang.batch.keys import lookups
 from policylang.batch.requirements import requirement_reasons
 from policylang.eval.settle import ClaimSettler
 from policylang.ir import terms
@@ -260,9 +260,8 @@ def plan_rows(policy: ir.Policy, cols: Columns) -> Plans:
         empty = np.zeros(0, dtype=np.int64)
         return Plans(policy, empty, [], empty, empty.astype(bool), empty.astype(object), empty.astype(bool),
                      blocked_schemes)
-    pid, first, used = distinct_keys(policy, cols, layer_fields(policy), False)
-    keys = [plan_row(policy, row_facts(defaults, cols, used, pos), from_day(cols.date[pos]), int(cols.amount[pos]),
-                     blocked_schemes, check=False) for pos in first]
+    pid, keys, _ = lookups(policy, cols, layer_fields(policy), False, "plan",
+                           lambda facts, day, fee: plan_row(policy, facts, day, fee, blocked_schemes, check=False))
     scheme = np.array([p.scheme for p in keys], dtype=np.int64)[pid]
     blocked = np.array([p.scalar is not None for p in keys], dtype=bool)[pid]
     reason_of_key = np.array(["；".join(p.reasons) for p in keys], dtype=object)

@@ -129,8 +129,9 @@ def test_a_layer_above_the_cap_of_cost_based_brackets(tmp_path) -> None:
 
 @pytest.mark.parametrize("region", ["weihai", "jiaozuo"])
 def test_lookups_kept_from_other_batches_give_a_fresh_batchs_result(region, monkeypatch) -> None:
-    """wave/rows.py keeps row lookups across batches of one policy: a batch after others (with other data,
+    """keys.lookups keeps row lookups across batches of one policy: a batch after others (with other data,
     or without a column the others had) must settle exactly as it does first."""
+    from policylang.batch import keys
     from policylang.batch.wave import rows
 
     policy = policy_of(region)
@@ -138,11 +139,11 @@ def test_lookups_kept_from_other_batches_give_a_fresh_batchs_result(region, monk
     name = sorted(rows.wave_fields(policy) & set(first.facts))[0]
     later = generate(policy, 1_500, 250, seed=42)
     later = attrs.evolve(later, facts={k: v for k, v in later.facts.items() if k != name})
-    monkeypatch.setattr(rows, "_KEPT", {"policy": None, "values": {}})
+    monkeypatch.setattr(keys, "_KEPT", {"policy": None, "values": {}})
     alone = settle_columns(policy, later, engine="wave")
     settle_columns(policy, first, engine="wave")
     after = settle_columns(policy, later, engine="wave")
-    assert rows._KEPT["values"]  # the lookups were kept
+    assert keys._KEPT["values"]  # the lookups were kept
     for k in alone.money:
         assert np.array_equal(alone.money[k], after.money[k]), k
     assert np.array_equal(alone.scheme, after.scheme) and list(alone.reasons) == list(after.reasons)

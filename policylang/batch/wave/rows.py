@@ -12,7 +12,7 @@ import numpy as np
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
 from policylang.batch.features import layer_fields, unknown_fields
-from policylang.batch.keys import class_bounds, distinct_keys, row_facts
+from policylang.batch.keys import lookups, row_facts
 from policylang.batch.requirements import requirement_reasons
 from policylang.batch.segments import distinct
 from policylang.batch.wave.keys import fact_days, money_fact
@@ -113,33 +113,14 @@ def periods(policy: ir.Policy, cols: Columns, scheme: np.ndarray) -> np.ndarray:
     return out
 
 
-_KEPT: dict = {"policy": None, "values": {}}
-
-
-def _kept(policy: ir.Policy) -> dict:
-    """The probes of this policy so far, by key (date class, the facts read, 费用 when read): a worker settles
-    many parts of one table, and most keys recur in every part. Kept for one policy object at a time."""
-    if _KEPT["policy"] is not policy:
-        _KEPT.update(policy=policy, values={})
-    return _KEPT["values"]
-
-
 def plan_values(policy: ir.Policy, cols: Columns) -> RowPlan:
     n = len(cols)
     defaults = policy.defaults()
     names = wave_fields(policy)
     amounts = reads_amounts(policy, policy.schemes)
-    exact = _reads_date(policy)
-    vid, first, used = distinct_keys(policy, cols, names, exact)
-    bounds = class_bounds(policy, cols.date, first, exact)
-    kept, names_used = _kept(policy), tuple(used)  # a table without a column reads its default
-    values = []
-    for pos, days in zip(first.tolist(), bounds, strict=True):
-        facts = row_facts(defaults, cols, used, pos)
-        key = (days, names_used, tuple(facts.get(k) for k in used), int(cols.amount[pos]) if "费用" in names else None)
-        if key not in kept:
-            kept[key] = probe(policy, facts, from_day(cols.date[pos]), int(cols.amount[pos]), amounts)
-        values.append(kept[key])
+    vid, values, used = lookups(policy, cols, names, _reads_date(policy), "probe",
+                                lambda facts, day, fee: probe(policy, facts, day, fee, amounts))
+    values = list(values)  # the items' own probes are added below
     if not values:
         values = [RowValues(-1, "没有适用的方案")]
     scheme = np.array([v.scheme for v in values], dtype=np.int64)[vid]

@@ -199,9 +199,9 @@ def test_sql_cannot_touch_files(tmp_path, capsys, query) -> None:
 
 def test_a_chunk_whose_total_could_overflow_is_refused(tmp_path, monkeypatch, capsys) -> None:
     """The kernel's running sums are int64: a chunk whose 费用 add up past the limit stops the run."""
-    from policylang.batch import engine
+    from policylang.batch import chunk
 
-    monkeypatch.setattr(engine, "SUM_LIMIT", 500_000)  # 5,000.00 元 stands in for 2^62 分
+    monkeypatch.setattr(chunk, "SUM_LIMIT", 500_000)  # 5,000.00 元 stands in for 2^62 分
     claims = _claims(tmp_path, ROW * 3)
     assert _run(["batch", SUIZHOU, str(claims), "-o", str(tmp_path / "o.csv")]) == 1
     assert "超出 64 位整数的范围" in capsys.readouterr().err

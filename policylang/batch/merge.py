@@ -41,17 +41,6 @@ class Tally:
         for m, total in other.totals.items():
             self.totals[m] += total
 
-    def add(self, table: pa.Table, reject: str, key: str, scalar: str) -> None:
-        ok = pc.is_null(table.column(reject))
-        self.rows += table.num_rows
-        self.settled += int(pc.sum(ok, min_count=0).as_py() or 0)
-        self.persons += pc.count_distinct(table.column(key).filter(ok)).as_py()
-        by_scalar = table.column(scalar)
-        if by_scalar.null_count < len(by_scalar):
-            self.scalar += pc.count_distinct(table.column(key).filter(pc.is_valid(by_scalar))).as_py()
-        for m in self.totals:  # exact: a decimal sum, not an int64 one that could wrap
-            self.totals[m] += int(pc.sum(table.column(m).filter(ok).cast(pa.decimal128(38, 0)), min_count=0).as_py() or 0)
-
 
 def write_chunk(table: pa.Table, path: Path) -> None:
     """One settled chunk (sorted by ROW) as an IPC stream of RESULT_BATCH-row batches, uncompressed (the

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from policylang.batch.rejects import INTERNAL, KEY
 from policylang.inputs.tabletext import PARQUET_SUFFIXES
 
-__all__ = ["Scatter", "Sink", "buckets", "chunk_tables", "estimated_rows", "fitting", "part_count", "read_part"]
+__all__ = ["Scatter", "Sink", "buckets", "estimated_rows", "fitting", "part_count", "read_part"]
 
 _OFFSET, _PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
@@ -150,17 +150,10 @@ class Scatter:
         return [(self.path(k), int(self.counts[k])) for k in sorted(self._writers)]
 
 
-def _read(path: Path) -> pa.Table:
+def read_part(path: Path) -> pa.Table:
     """A part as one table of contiguous columns (it was written in many small slices)."""
     with pa.OSFile(str(path)) as source, pa.ipc.open_stream(source) as reader:  # not mapped (RSS)
         return reader.read_all().combine_chunks()
-
-
-def chunk_tables(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) -> Iterator[pa.Table]:
-    """Each part as one table, in part order (fitting's files, each read and removed)."""
-    for path, _ in fitting(files, chunk_rows, seed):
-        yield _read(path)
-        path.unlink()
 
 
 def fitting(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) -> Iterator[tuple[Path, int]]:
@@ -181,11 +174,6 @@ def fitting(files: list[tuple[Path, int]], chunk_rows: int, seed: int = 1) -> It
             yield from split.files()
             continue
         yield from fitting(split.files(), chunk_rows, seed + 1)
-
-
-def read_part(path: Path) -> pa.Table:
-    """A part file (Scatter's) as one table of contiguous columns."""
-    return _read(path)
 
 
 def _schema(path: Path) -> pa.Schema:

@@ -18,7 +18,7 @@ from policylang.batch import engine
 from policylang.batch.commit import BatchError
 from policylang.batch.generate import generate
 from policylang.batch.merge import merged, write_chunk
-from policylang.batch.partition import Scatter, buckets, chunk_tables
+from policylang.batch.partition import Scatter, buckets, fitting, read_part
 from policylang.batch.rejects import KEY, ROW
 from policylang.batch.tables import to_arrow
 from policylang.commands.main import main
@@ -98,7 +98,7 @@ def test_an_oversized_part_is_split_again(tmp_path) -> None:
     for start in range(0, 3_000, 700):
         scatter.write_batch(batch.slice(start, 700))
     scatter.close()
-    chunks = list(chunk_tables(scatter.files(), 400))
+    chunks = [read_part(path) for path, _ in fitting(scatter.files(), 400)]
     assert all(c.num_rows <= 400 for c in chunks) and sum(c.num_rows for c in chunks) == 3_000
     assert sorted(r for c in chunks for r in c.column(ROW).to_pylist()) == list(range(3_000))
     assert sum(len(_keys(c)) for c in chunks) == 300

@@ -270,8 +270,9 @@ class Run:
         from policylang.batch.output import write_result
 
         source = self.in_memory if self.in_memory is not None else (self._joined_schema(), self._rejoined)
-        write_result(source, self.inputs, [*self.inputs, SCHEME, *self._money(), DAYS, REFUSED],
-                     set(self._money()), (self.commit.partial(self.out), self.out_kind),
+        money = self._money()
+        write_result(source, self.inputs, [*self.inputs, SCHEME, *money, DAYS, REFUSED], set(money),
+                     (self.commit.partial(self.out), self.out_kind),
                      (self.commit.partial(self.rejects), table_format(self.rejects)), advance)
         self.commit.apply()
 
@@ -308,7 +309,7 @@ class Run:
     def summary(self) -> Summary:
         if self.in_memory is not None:
             return self._summary_in_memory()
-        money = [m for m in self.schema.names if m in OUT_MONEY or m in layer_names(self.policy)]
+        money = self._money()
         if self.tally is not None:  # many chunks: counted as they were settled (no distinct over the table)
             t = self.tally
             return Summary(t.rows, t.settled, t.rows - t.settled, t.persons, t.scalar, tuple(t.totals.items()),

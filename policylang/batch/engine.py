@@ -172,7 +172,7 @@ class Run:
             table = open_table(self.claims)
             check_header(self.policy, list(table.header))
             numbered = self.work / "numbered.parquet"
-            self.kept, rows = _number(table, self._scatter, self.chunk_rows, advance)
+            self.kept, rows = _number(table, set(), self._scatter, self.chunk_rows, advance)
             return list(table.header), numbered, rows
         except TableTextError as e:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
@@ -273,7 +273,8 @@ class Run:
         money = self._money()
         write_result(source, self.inputs, [*self.inputs, SCHEME, *money, DAYS, REFUSED], set(money),
                      (self.commit.partial(self.out), self.out_kind),
-                     (self.commit.partial(self.rejects), table_format(self.rejects)), advance)
+                     (self.commit.partial(self.rejects), table_format(self.rejects)), advance,
+                     required={*OUT_MONEY, DAYS})  # null only on a rejected row (chunk.settle_chunk)
         self.commit.apply()
 
     def _joined_schema(self) -> pa.Schema:
@@ -290,7 +291,7 @@ class Run:
         schema = self._joined_schema()
         results = Rows(merged(self.results, self.results_schema))
         try:
-            for batch in open_table(self.claims).batches(typed=True):
+            for batch in open_table(self.claims).batches(typed=True, enums=self._enums()):
                 got = results.take(batch.num_rows)
                 lines = batch.column(LINE).to_numpy()
                 if got.num_rows != batch.num_rows or not np.array_equal(got.column(ROW).to_numpy(), lines - 2):
@@ -301,6 +302,11 @@ class Run:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
         if results.take(1).num_rows:
             raise BatchError("内部错误：结算结果多于输入行 (internal: more results than input rows)")
+
+    def _enums(self) -> set[str]:
+        """The columns of enumerations: a Parquet text column of one is read as a dictionary (tabletext),
+        validated by its codes (rejects.py) and written as one (output.py), its text never built per row."""
+        return {e.name for e in self.policy.enums}
 
     def _money(self) -> list[str]:
         """The money columns of the result, in output order (分 in the settled table, yuan in the files)."""
@@ -366,19 +372,19 @@ class Run:
 
 
 
-def _number(table, open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],
+def _number(table, enums: set[str], open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],
             keep_rows: int, advance: Callable[[int], None]) -> tuple[pa.Table | None, int]:
     """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
     at most keep_rows, else streamed to the sink open_sink(schema, batches so far, rows so far) returns
     (partition.Scatter). (the table in memory or None, the row count)"""
-    typed = table.schema(typed=True)  # typed Parquet columns stay typed (tabletext.keeps_type; rejects.py)
+    typed = table.schema(typed=True, enums=enums)  # typed Parquet columns stay typed (tabletext.keeps_type; rejects.py)
     schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
                         *(typed.field(h) for h in table.header)])
     count = 0
     kept: list[pa.RecordBatch] = []
     writer = None
     try:
-        for batch in table.batches(typed=True):
+        for batch in table.batches(typed=True, enums=enums):
             rows = pc.subtract(batch.column(LINE), 2)
             key = person_keys(cell_text(batch.column(PERSON))) if PERSON in table.header else pa.nulls(batch.num_rows, pa.string())
             cells = [batch.column(h) for h in table.header]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -136,7 +136,10 @@ class _ParquetSink:
         return batch
 
     def put(self, batch: pa.RecordBatch) -> None:
-        self.writer.write_batch(batch)
+        try:
+            self.writer.write_batch(batch)
+        except pa.ArrowInvalid as e:  # a null in a required column: a settlement that left an amount out
+            raise BatchError(f"内部错误：结算结果缺少金额 (internal: {str(e).splitlines()[0]})") from e
 
     def close(self) -> None:
         self.writer.close()
@@ -262,9 +265,11 @@ def _put(sinks: Sequence[_CsvSink | _ParquetSink], converted: list, written: lis
 
 def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.RecordBatch]]], inputs: list[str],
                  columns: list[str], money: set[str], out: tuple[Path, str], rejects: tuple[Path, str],
-                 advance: Callable[[int], None] = lambda n: None) -> None:
+                 advance: Callable[[int], None] = lambda n: None, required: Collection[str] = ()) -> None:
     """A settled table (engine.process_chunk's, in input order) to OUT, (path, "csv" or "parquet"): its
     settled rows as `columns`, money (int64 分) as yuan; and to the rejects file: 行号, 原因, the inputs.
+    The `required` columns are never null on a settled row: Parquet stores them without definition levels
+    (a tenth of the writer's time), and a null there is refused as an internal error.
 
     table may also be (its schema, a function giving its batches in input order): the merged results of a
     many-chunk run, streamed once for both files rather than held in memory."""
@@ -286,7 +291,8 @@ def write_result(table: pa.Table | tuple[pa.Schema, Callable[[], Iterator[pa.Rec
         return None if b.column(REJECT).null_count == 0 else b.column(REJECT).is_valid()
 
     result = {c: yuan(c) if c in money else take(c) for c in columns}
-    schema = pa.schema([pa.field(c, MONEY_TYPE) if c in money else kinds.field(c) for c in columns])
+    schema = pa.schema([(pa.field(c, MONEY_TYPE) if c in money else kinds.field(c)).with_nullable(c not in required)
+                        for c in columns])
     reject = {"行号": lambda b: pc.add(b.column(ROW), 1), "原因": take(REJECT)} | {c: take(c) for c in inputs}
     reject_schema = pa.schema([pa.field("行号", pa.int64()), pa.field("原因", pa.string()),
                                *(kinds.field(c) for c in inputs)])

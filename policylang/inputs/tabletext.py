@@ -26,7 +26,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import attrs
@@ -62,21 +62,30 @@ class TableText:
     def is_parquet(self) -> bool:
         return self.path.suffix.lower() in PARQUET_SUFFIXES
 
-    def batches(self, typed: bool = False) -> Iterator[pa.RecordBatch]:
+    def batches(self, typed: bool = False, enums: Collection[str] = ()) -> Iterator[pa.RecordBatch]:
         """With typed, Parquet columns of the types typed_cell keeps stay as they are (batch validates them
-        by Arrow compute); every reader that wants text (diff --claims) leaves it False."""
+        by Arrow compute), and the text columns named in enums (enumerations) are read as dictionaries:
+        their dictionary pages decoded once, not a string per row; every reader that wants text
+        (diff --claims) leaves it False."""
         if self.is_parquet:
-            return _parquet_batches(self, typed)
+            return _parquet_batches(self, typed, enums)
         return _csv_batches_arrow(self) if _regular_csv(self) else _csv_batches(self)
 
-    def schema(self, typed: bool = False) -> pa.Schema:
+    def schema(self, typed: bool = False, enums: Collection[str] = ()) -> pa.Schema:
         kinds = dict.fromkeys(self.header, pa.string())
         if typed and self.is_parquet:
-            source = pq.ParquetFile(self.path).schema_arrow
+            source = self._parquet(enums).schema_arrow
             kinds = {h: f.type if keeps_type(f.type) else pa.string()
                      for h, f in zip(self.header, source, strict=True)}
         return pa.schema([pa.field(LINE, pa.int64()), pa.field(PROBLEM, pa.string()),
                           *(pa.field(h, kinds[h]) for h in self.header)])
+
+    def _parquet(self, enums: Collection[str] = ()) -> pq.ParquetFile:
+        """The Parquet file, its text columns named in enums read as dictionaries of text."""
+        source = pq.ParquetFile(self.path).schema_arrow
+        text = [f.name for h, f in zip(self.header, source, strict=True)
+                if h in enums and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
+        return pq.ParquetFile(self.path, read_dictionary=text or None)
 
 
 def open_table(path: Path) -> TableText:
@@ -236,12 +245,12 @@ def typed_cell(column: pa.Array) -> pa.Array:
     return column if keeps_type(column.type) else cell_text(column)
 
 
-def _parquet_batches(table: TableText, typed: bool = False) -> Iterator[pa.RecordBatch]:
-    schema = table.schema(typed)
+def _parquet_batches(table: TableText, typed: bool = False, enums: Collection[str] = ()) -> Iterator[pa.RecordBatch]:
+    schema = table.schema(typed, enums if typed else ())
     convert = typed_cell if typed else cell_text
     done = 0
     try:
-        for raw in pq.ParquetFile(table.path).iter_batches(batch_size=BATCH_ROWS):
+        for raw in table._parquet(enums if typed else ()).iter_batches(batch_size=BATCH_ROWS):
             n = raw.num_rows
             lines = pa.array(np.arange(done + 2, done + n + 2, dtype=np.int64))
             cols = [convert(raw.column(i)).cast(f.type) for i, f in enumerate(list(schema)[2:])]

@@ -54,6 +54,22 @@ def test_parquet_typed_columns_become_the_text_a_person_types(tmp_path) -> None:
     assert rows[1]["日期"].startswith("2024-01-02 08:30") and rows[1]["入院日期"] is None and rows[1]["f"] == "7.0"
 
 
+def test_parquet_text_enumerations_read_as_dictionaries(tmp_path) -> None:
+    """typed with enums: the named text columns come as dictionaries of the same values (batch validates and
+    writes their codes); other text stays text, and an untyped read is text throughout."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"险种": ["职工医保", None, "居民医保"], "住院号": ["a", "b", "c"],
+                             "日期": pa.array([dt.date(2024, 1, 1)] * 3)}), path)
+    table = open_table(path)
+    typed = pa.Table.from_batches(list(table.batches(typed=True, enums={"险种", "日期"})))
+    assert typed.schema == table.schema(typed=True, enums={"险种", "日期"})
+    assert pa.types.is_dictionary(typed.schema.field("险种").type)
+    assert typed.schema.field("住院号").type == pa.string() and typed.schema.field("日期").type == pa.date32()
+    assert typed.column("险种").to_pylist() == ["职工医保", None, "居民医保"]
+    assert [r["险种"] for r in _rows(path)] == ["职工医保", None, "居民医保"]
+    assert not any(pa.types.is_dictionary(t) for t in open_table(path).schema(enums={"险种"}).types)
+
+
 def test_parquet_nested_column_is_refused(tmp_path) -> None:
     path = tmp_path / "n.parquet"
     pq.write_table(pa.table({"参保人ID": ["A"], "明细": pa.array([[1, 2]])}), path)

@@ -119,17 +119,24 @@ class _CsvSink:
 
 
 class _ParquetSink:
-    """A Parquet file. Dictionary pages only where values repeat (enumerations, dates, text), not for
-    amounts and person IDs, whose dictionaries overflow and are thrown away; min/max statistics for numbers
-    and dates, which readers filter on, not for text. Either costs the writer a third of its time."""
+    """A Parquet file, written for the writer's speed (one thread writes it all) and a small file:
+    - amounts (MONEY_TYPE) as DELTA_BINARY_PACKED integers, uncompressed: a third of their plain size, and
+      a third of the writer's time less than plain + snappy; no min/max for them, which on claims in any
+      order span every row group and prune nothing;
+    - dictionary pages only where values repeat (enumerations, dates, text), not for person IDs, whose
+      dictionaries overflow and are thrown away; no min/max for text;
+    - the rest plain or dictionary, snappy, with min/max (dates, counts: what readers filter on)."""
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
+        money = [f.name for f in schema if f.type == MONEY_TYPE]
         plain = [f.name for f in schema if pa.types.is_decimal(f.type) or f.name == PERSON]
         text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
                 or pa.types.is_dictionary(f.type)]
         self.writer = pq.ParquetWriter(path, schema, store_schema=False, store_decimal_as_integer=True,
                                        use_dictionary=[f.name for f in schema if f.name not in plain],
-                                       write_statistics=[f.name for f in schema if f.name not in text])
+                                       write_statistics=[f.name for f in schema if f.name not in (*text, *money)],
+                                       column_encoding=dict.fromkeys(money, "DELTA_BINARY_PACKED"),
+                                       compression={f.name: "none" if f.name in money else "snappy" for f in schema})
 
     @staticmethod
     def encode(batch: pa.RecordBatch) -> pa.RecordBatch:

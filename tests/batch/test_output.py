@@ -133,3 +133,25 @@ def test_fen_become_yuan_exactly_in_both_formats(tmp_path) -> None:
                                                                     "-9999999999999999.99"]
     with pytest.raises(BatchError, match="DECIMAL"):
         output.fen_to_yuan(pa.array([10**18], pa.int64()))
+
+
+def test_parquet_amounts_delta_encoded_read_alike_by_arrow_and_duckdb(tmp_path) -> None:
+    """Amounts as DELTA_BINARY_PACKED, uncompressed and without min/max; dates keep min/max; both readers
+    see the same exact yuan, and a required amount column (settled rows) has no nulls to refuse."""
+    fen = pa.array([12345, -5, 0, 999_999_999, 7, 10**17], pa.int64())
+    table = pa.table({"day": pa.array([dt.date(2024, 1, 1) + dt.timedelta(days=k) for k in range(6)]),
+                      "m": output.fen_to_yuan(fen)})
+    schema = pa.schema([table.schema.field("day"), pa.field("m", output.MONEY_TYPE, nullable=False)])
+    columns = {name: (lambda b, name=name: b.column(name)) for name in table.column_names}
+    write_table(iter(table.to_batches(max_chunksize=4)), columns, schema, lambda b: None,
+                tmp_path / "o.parquet", "parquet")
+    meta = pq.ParquetFile(tmp_path / "o.parquet").metadata.row_group(0)
+    day, money = meta.column(0), meta.column(1)
+    assert "DELTA_BINARY_PACKED" in money.encodings and money.compression == "UNCOMPRESSED"
+    assert not money.is_stats_set and day.statistics.has_min_max
+    expected = [decimal.Decimal(v).scaleb(-2) for v in fen.to_pylist()]
+    assert pq.read_table(tmp_path / "o.parquet").column("m").to_pylist() == expected
+    assert [r[0] for r in duckdb.sql(f"SELECT m FROM '{tmp_path / 'o.parquet'}'").fetchall()] == expected
+    with pytest.raises(BatchError, match="缺少金额"):  # a null where a settled row must have an amount
+        nulls = pa.table({"day": table.column("day"), "m": output.fen_to_yuan(pa.array([1, None] * 3, pa.int64()))})
+        write_table(iter(nulls.to_batches()), columns, schema, lambda b: None, tmp_path / "n.parquet", "parquet")

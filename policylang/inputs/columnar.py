@@ -35,12 +35,26 @@ def person_keys(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         values = values.combine_chunks()
     if not pa.types.is_string(values.type):
         values = values.cast(pa.string())
-    plain = _plain(values, _PLAIN_ID)
-    if pc.all(plain).as_py() is not False:  # every cell plain (or none at all)
+    if _all_plain_ids(values):  # the usual table: the IDs are the keys, checked at NumPy speed
         return values
+    plain = _plain(values, _PLAIN_ID)
     encoded = pc.if_else(plain, pa.nulls(len(values), pa.string()), values).dictionary_encode()
     keys = pa.array([person_id(v) for v in encoded.dictionary.to_pylist()], type=pa.string())
     return pc.if_else(plain, values, pc.take(keys, encoded.indices))
+
+
+def _all_plain_ids(values: pa.StringArray) -> bool:
+    """Whether every cell matches _PLAIN_ID (no null, printable ASCII, no space at either end): the bytes'
+    range and two prefix tests instead of a regular expression per cell (half a second at 10M rows)."""
+    n = len(values)
+    if n == 0 or values.null_count or pc.any(pc.equal(pc.binary_length(values), 0)).as_py():
+        return n == 0
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=n + 1, offset=4 * values.offset)
+    start = int(offsets[0])
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8, count=int(offsets[-1]) - start, offset=start)
+    if int(data.min()) < 0x20 or int(data.max()) > 0x7E:  # a byte outside " " … "~"
+        return False
+    return not (pc.any(pc.starts_with(values, " ")).as_py() or pc.any(pc.ends_with(values, " ")).as_py())
 
 
 def blank_cells(values: pa.Array) -> np.ndarray:

@@ -110,6 +110,17 @@ def test_vectorised_person_keys_agree_with_the_scalar_rule() -> None:
     assert person_keys(chunked).to_pylist() == [person_id(v) for v in arr.to_pylist()]
 
 
+@pytest.mark.parametrize("ids", [["A1", "b c", "~!"], ["A1", "A1 "], [" A1"], ["A1", ""], ["A1", "\x7f"],
+                                 ["A1", "\x1f"], ["A1\tB"], ["Ａ1"], ["  "], []])
+def test_all_plain_ids_shortcut_agrees_with_the_scalar_rule(ids) -> None:
+    """A column of plain IDs is its own keys (checked by byte range and prefixes); one cell that is not
+    plain sends the column to the per-value rule; slices keep only their own cells."""
+    arr = pa.array(ids, pa.string())
+    assert person_keys(arr).to_pylist() == [person_id(v) for v in ids]
+    padded = pa.array([" x", *ids, "y "], pa.string()).slice(1, len(ids))
+    assert person_keys(padded).to_pylist() == [person_id(v) for v in ids]
+
+
 def test_blanks_are_every_unicode_space() -> None:
     for ch in ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x85", "\u00a0", "\u1680", "\u2000", "\u200a", "\u2028",
                "\u202f", "\u205f", "\u3000", "\u200b", "\ufeff"):

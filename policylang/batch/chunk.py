@@ -81,6 +81,8 @@ def settle_chunk(policy: ir.Policy, frame: pd.DataFrame | pa.Table, schema: pa.S
                                                  pa.array(names or [""], pa.string()))
 
     def column(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+        if len(good) == n:  # every row settled (the usual part): the array as it is, no copy, no mask
+            return pa.array(values) if valid is None or valid.all() else pa.array(values, mask=~valid)
         full = np.zeros(n, dtype=np.int64)
         full[good] = values
         mask = ~ok

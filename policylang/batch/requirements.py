@@ -15,7 +15,7 @@ import pandas as pd
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import fields_of
+from policylang.batch.features import fields_of, per_node
 from policylang.batch.keys import distinct_keys, row_facts
 from policylang.batch.segments import group_ids
 from policylang.eval.settle import ClaimSettler
@@ -23,6 +23,7 @@ from policylang.ir.claims import Claim
 from policylang.ir.eligibility import Missing, compare
 
 
+@per_node
 def _reads_date(node: object) -> bool:
     return any(isinstance(n, ir.Operand) and (n.kind == "month_day" or str(n.value) == "日期") for n in ir.walk(node))
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from policylang import ir
 from policylang.batch.columns import Columns, from_day
-from policylang.batch.features import layer_fields, unknown_fields
+from policylang.batch.features import layer_fields, per_node, unknown_fields
 from policylang.batch.keys import lookups, row_facts
 from policylang.batch.requirements import requirement_reasons
 from policylang.batch.segments import distinct
@@ -39,6 +39,7 @@ class RowPlan:
     period: np.ndarray
 
 
+@per_node
 def reads_amounts(policy: ir.Policy, node: object) -> bool:
     """Whether a formula under node reads the claim's own amounts where the engine cannot take it per row
     (row_formulas): then the row-local lookups need each claim's amounts (probe with_amounts)."""
@@ -46,7 +47,8 @@ def reads_amounts(policy: ir.Policy, node: object) -> bool:
     return any(isinstance(n, ir.ClaimAmount) for n in ir.walk(node, prune=lambda n: id(n) in skip))
 
 
-def row_formulas(policy: ir.Policy) -> set[int]:
+@per_node
+def row_formulas(policy: ir.Policy) -> frozenset[int]:
     """ids of the per-row formulas the engine evaluates over columns (formulas.py): money cells of 费用限额, 定额,
     扣除, 封顶线 and a 日津贴 that read a claim field or the claim's own amounts."""
     found: set[int] = set()
@@ -60,10 +62,11 @@ def row_formulas(policy: ir.Policy) -> set[int]:
             if layer.allowance is not None:
                 values.append(layer.allowance.rate)
             found.update(id(v) for v in values if per_row(v))
-    return found
+    return frozenset(found)
 
 
-def wave_fields(policy: ir.Policy) -> set[str]:
+@per_node
+def wave_fields(policy: ir.Policy) -> frozenset[str]:
     """Every fact a row-local value may read: conditions, table keys, formulas' fields, 版本 按 — except what only
     the per-row formulas read (they are evaluated over columns, not per distinct key)."""
     names = set(layer_fields(policy))
@@ -73,9 +76,10 @@ def wave_fields(policy: ir.Policy) -> set[str]:
     names.update(s.version_by for s in policy.schemes if s.version_by)
     if reads_amounts(policy, policy.schemes):
         names.add("费用")
-    return names
+    return frozenset(names)
 
 
+@per_node
 def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
     """Why the wave engine leaves a scheme to the scalar evaluator (its safety net), or None."""
     if policy.rounding not in MODES:
@@ -91,6 +95,7 @@ def unsupported(policy: ir.Policy, scheme: ir.Scheme) -> str | None:
     return None
 
 
+@per_node
 def _reads_date(policy: ir.Policy) -> bool:
     return any(isinstance(n, ir.Operand) and (n.kind == "month_day" or str(n.value) == "日期")
                for s in policy.schemes for la in s.layers for n in ir.walk(la.requirements))

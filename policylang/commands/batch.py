@@ -67,7 +67,10 @@ def batch_cmd(path: str, claims: str, out: str, rejects: str | None, engine: str
     列与 JSON 理赔文件的字段相同：参保人ID、日期、费用、险种、人员类别、就医类型、医院等级 …
     无效的行写入拒绝记录文件（行号与原因），其余行全部结算。
     """
+    from policylang.batch.allocator import keep_freed_memory
     from policylang.batch.engine import BatchError, Run  # numpy, pandas, DuckDB: only when batching
+
+    keep_freed_memory()  # freed arrays reused, not faulted in again (batch/allocator.py)
 
     checked = check_path(Path(path))
     if checked.policy is None:

@@ -21,7 +21,10 @@ from policylang.commands.progress import progress, quiet_option
 @quiet_option
 def sample_cmd(region: str, rows: int, output: str, seed: int, year: int | None, quiet: bool) -> None:
     """生成模拟理赔表，供没有真实数据的地区比较版本 (write a synthetic claim table)."""
+    from policylang.batch.allocator import keep_freed_memory
     from policylang.tools.sample import SampleError, write_sample
+
+    keep_freed_memory()  # freed arrays reused, not faulted in again (batch/allocator.py)
 
     policy = compile_or_exit(Path(region))
     try:

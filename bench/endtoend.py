@@ -4,7 +4,8 @@
 In one run, on the same files: `policylang sample` rows/s; a hand-written pipeline (read Parquet, settle
 随州 职工门诊 with NumPy, write Parquet with every input column) beside `policylang batch regions/suizhou`;
 `policylang batch` on `policylang sample` output of every region (claims/s end to end, and the share of
-persons the scalar evaluator settled); batch beside the scalar evaluator on one realistic table. The
+persons the scalar evaluator settled); batch beside the scalar evaluator on one realistic table (each side
+its best run: the scalar evaluator of 2, batch of its 3 runs on the same 10M-row suizhou file). The
 commands run as subprocesses, so process start, compiling and writing are all in the figures.
 """
 
@@ -169,6 +170,8 @@ def main() -> None:
             if not table.exists():
                 cli("sample", region, "-n", rows, "-o", table, "--quiet")
             t, out = cli("batch", region, table, "-o", work / f"{region.name}.out.parquet", "--quiet")
+            if table == src:  # the same command on the same file as above: a third run of it
+                t_batch = min(t_batch, t)
             persons, scalar = batch_stats(out)
             say(f"  - {region.name}: {t:.1f} s ({LAST_CPU[0]:.1f} s CPU), {rows / t:,.0f} claims/s end to end; "
                 f"scalar fallback {scalar:,}/{persons:,} persons ({100 * scalar / max(persons, 1):.1f}%)")
@@ -190,12 +193,13 @@ def main() -> None:
 
         small = work / "small.parquet"
         cli("sample", suizhou, "-n", SCALAR_ROWS, "-o", small, "--quiet", "--seed", "1")
-        rate = scalar_rate(suizhou, small)
+        rate = max(scalar_rate(suizhou, small) for _ in range(2))  # best of 2, as batch is best of its runs
         t, _ = cli("batch", suizhou, small, "-o", work / "small.out.parquet", "--quiet")
         say(f"- batch vs scalar on one `sample` table of {SCALAR_ROWS:,} rows (suizhou): scalar evaluator "
             f"{rate:,.0f} claims/s (settling only); batch end to end {SCALAR_ROWS / t:,.0f} claims/s "
             f"({t:.1f} s, mostly start-up at this size); at {rows:,} rows batch ran "
-            f"{rows / t_batch:,.0f} claims/s = {rows / t_batch / rate:.0f}× the scalar rate (target ≥ 50×)")
+            f"{rows / t_batch:,.0f} claims/s (best of its 3 runs on the suizhou file above) = "
+            f"{rows / t_batch / rate:.0f}× the scalar rate (target ≥ 50×)")
     (ROOT / "bench" / "endtoend.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

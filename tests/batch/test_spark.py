@@ -69,3 +69,9 @@ def test_spark_keeps_typed_parquet_columns_as_local_does(tmp_path) -> None:
     local, spark = pq.read_table(tmp_path / "local.parquet"), pq.read_table(tmp_path / "spark.parquet")
     assert local.schema.field("日期").type == pa.date32() and pa.types.is_decimal(local.schema.field("费用").type)
     assert spark.schema.types == local.schema.types and spark.to_pylist() == local.to_pylist()
+    # Spark reads a local OUT too: amounts DELTA_BINARY_PACKED and required, text from dictionaries
+    from pyspark.sql import SparkSession
+
+    back = SparkSession.builder.master("local[2]").getOrCreate().read.parquet(str(tmp_path / "local.parquet"))
+    rows = sorted(back.select("参保人ID", "日期", "统筹支付", "人员类别").collect())
+    assert rows == sorted(tuple(r.values()) for r in local.select(["参保人ID", "日期", "统筹支付", "人员类别"]).to_pylist())

@@ -172,7 +172,7 @@ class Run:
             table = open_table(self.claims)
             check_header(self.policy, list(table.header))
             numbered = self.work / "numbered.parquet"
-            self.kept, rows = _number(table, set(), self._scatter, self.chunk_rows, advance)
+            self.kept, rows = _number(table, self._scatter, self.chunk_rows, advance)
             return list(table.header), numbered, rows
         except TableTextError as e:
             raise BatchError(f"无法读取理赔表：{self.claims}：{e}") from e
@@ -304,8 +304,10 @@ class Run:
             raise BatchError("内部错误：结算结果多于输入行 (internal: more results than input rows)")
 
     def _enums(self) -> set[str]:
-        """The columns of enumerations: a Parquet text column of one is read as a dictionary (tabletext),
-        validated by its codes (rejects.py) and written as one (output.py), its text never built per row."""
+        """The columns of enumerations: read again to write OUT, a Parquet text column of one comes as a
+        dictionary (tabletext) and is written as one (output.py), its text never built per row. (Not when
+        the table is first read: the parts' dictionaries would have to be unified, which cost the settling
+        more than it saved.)"""
         return {e.name for e in self.policy.enums}
 
     def _money(self) -> list[str]:
@@ -372,19 +374,19 @@ class Run:
 
 
 
-def _number(table, enums: set[str], open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],
+def _number(table, open_sink: Callable[[pa.Schema, list[pa.RecordBatch], int], Sink],
             keep_rows: int, advance: Callable[[int], None]) -> tuple[pa.Table | None, int]:
     """The table's rows with ROW (行号 − 1), PROBLEM and KEY (the person key): kept in memory while they are
     at most keep_rows, else streamed to the sink open_sink(schema, batches so far, rows so far) returns
     (partition.Scatter). (the table in memory or None, the row count)"""
-    typed = table.schema(typed=True, enums=enums)  # typed Parquet columns stay typed (tabletext.keeps_type; rejects.py)
+    typed = table.schema(typed=True)  # typed Parquet columns stay typed (tabletext.keeps_type; rejects.py)
     schema = pa.schema([pa.field(ROW, pa.int64()), pa.field(PROBLEM, pa.string()), pa.field(KEY, pa.string()),
                         *(typed.field(h) for h in table.header)])
     count = 0
     kept: list[pa.RecordBatch] = []
     writer = None
     try:
-        for batch in table.batches(typed=True, enums=enums):
+        for batch in table.batches(typed=True):
             rows = pc.subtract(batch.column(LINE), 2)
             key = person_keys(cell_text(batch.column(PERSON))) if PERSON in table.header else pa.nulls(batch.num_rows, pa.string())
             cells = [batch.column(h) for h in table.header]

@@ -159,19 +159,11 @@ def requirement_fields(policy: ir.Policy) -> frozenset[str]:
     return _fields_of.__wrapped__([s.requirements for s in policy.schemes])
 
 
-_SCAN: dict[int, tuple[ir.Policy, frozenset[dt.date], bool]] = {}  # by id(policy): one walk per policy
-
-
+@per_node
 def _scan(policy: ir.Policy) -> tuple[frozenset[dt.date], bool]:
-    found = _SCAN.get(id(policy))
-    if found is None or found[0] is not policy:
-        nodes = list(_walk(policy.schemes))
-        found = (policy, frozenset(n for n in nodes if isinstance(n, dt.date)),
-                 any(isinstance(n, ir.RefValue) for n in nodes))
-        if len(_SCAN) > 64:
-            _SCAN.clear()
-        _SCAN[id(policy)] = found
-    return found[1], found[2]
+    """(every date in the schemes, whether any value refers to another): one walk per policy."""
+    nodes = list(_walk(policy.schemes))
+    return frozenset(n for n in nodes if isinstance(n, dt.date)), any(isinstance(n, ir.RefValue) for n in nodes)
 
 
 def ir_dates(policy: ir.Policy) -> frozenset[dt.date]:
